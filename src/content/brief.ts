@@ -1,0 +1,137 @@
+/**
+ * Parses one Markdown brief (frontmatter + body) against the metric registry.
+ * Pure: the loader does the I/O and the cross-file checks (duplicate dates).
+ */
+import matter from 'gray-matter';
+import { DateTime } from 'luxon';
+import type { Brief, BriefMetric, MetricDef } from '../model.js';
+import { error, type Problem } from '../problems.js';
+import { parseYaml, type YamlSource } from './yaml-source.js';
+import { briefMetricSchema, frontmatterSchema, zodProblems } from './schema.js';
+import { didYouMean } from './suggest.js';
+import { stripUndefined } from './newsletter-config.js';
+
+export const BRIEF_FILE_NAME = /^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9][a-z0-9-]*))?\.md$/;
+const DECIMAL = /^[+-]?\d+(\.\d+)?$/;
+
+/** Date and slug from a brief's file name, or a problem explaining the convention. */
+export function briefNameParts(file: string, base: string): { date?: string; slug?: string; problem?: Problem } {
+  const m = BRIEF_FILE_NAME.exec(base);
+  if (!m) return { problem: error(file, `file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md (lowercase slug), got "${base}"`) };
+  const date = m[1]!;
+  if (!DateTime.fromISO(date, { zone: 'utc' }).isValid) return { problem: error(file, `"${date}" in the file name is not a real calendar date`) };
+  return m[2] ? { date, slug: m[2] } : { date };
+}
+
+export function parseBrief(file: string, base: string, text: string, registry: readonly MetricDef[]): { brief?: Brief; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const name = briefNameParts(file, base);
+  if (name.problem) problems.push(name.problem);
+
+  if (!/^\uFEFF?---\r?\n/.test(text)) {
+    return { problems: [...problems, error(file, 'missing YAML frontmatter: a brief starts with "---", then at least "title:", then "---"', { line: 1, column: 1 })] };
+  }
+  // gray-matter splits frontmatter from body; `yaml` parses it with positions.
+  let yamlSource: YamlSource | undefined;
+  const split = matter(text, {
+    engines: {
+      yaml: (s: string) => {
+        const parsed = parseYaml(file, s, 1);
+        yamlSource = parsed.source;
+        problems.push(...parsed.problems);
+        return {};
+      },
+    },
+  });
+  const source = yamlSource;
+  if (!source || source.data === undefined) return { problems };
+  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
+    return { problems: [...problems, error(file, 'frontmatter must be a mapping with at least "title"', { line: 2, column: 1 })] };
+  }
+
+  const fm = frontmatterSchema.safeParse(source.data);
+  if (!fm.success) problems.push(...zodProblems(source, fm.error.issues));
+  const data = source.data as Record<string, unknown>;
+
+  if (name.date && data['date'] !== undefined) {
+    const written = data['date'] instanceof Date ? data['date'].toISOString().slice(0, 10) : String(data['date']);
+    if (!DateTime.fromISO(written, { zone: 'utc' }).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(written)) {
+      problems.push(error(file, `"date" ${JSON.stringify(written)} is not a valid YYYY-MM-DD date`, source.at(['date'])));
+    } else if (written !== name.date) {
+      problems.push(error(file, `"date" ${written} does not match the file name's date ${name.date}`, source.at(['date'])));
+    }
+  }
+
+  const metrics = parseMetrics(source, data['metrics'], registry, problems);
+
+  if (!fm.success || !name.date || problems.some((p) => p.severity === 'error')) return { problems };
+  const before = text.length - split.content.length;
+  const bodyLine = text.slice(0, before).split('\n').length;
+  const brief: Brief = stripUndefined({
+    file,
+    date: name.date,
+    slug: name.slug,
+    title: fm.data.title,
+    subject: fm.data.subject,
+    preheader: fm.data.preheader,
+    summary: fm.data.summary,
+    metrics,
+    body: split.content,
+    bodyLine,
+  });
+  return { brief, problems };
+}
+
+function parseMetrics(source: YamlSource, raw: unknown, registry: readonly MetricDef[], problems: Problem[]): BriefMetric[] {
+  if (raw === undefined || raw === null) return [];
+  if (typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const byKey = new Map(registry.map((d) => [d.key, d]));
+  const out: BriefMetric[] = [];
+  for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
+    const at = source.at(['metrics', key]);
+    const def = byKey.get(key);
+    if (!def) {
+      problems.push(error(source.file, `unknown metric "${key}"${didYouMean(key, byKey.keys())}; metrics are defined in metrics.yml`, at));
+      continue;
+    }
+    const parsed = briefMetricSchema.safeParse(entry);
+    if (!parsed.success) {
+      problems.push(...zodProblems(source, parsed.error.issues, ['metrics', key]));
+      continue;
+    }
+    const long = typeof parsed.data === 'object' ? parsed.data : undefined;
+    const valuePath = long ? ['metrics', key, 'value'] : ['metrics', key];
+    const value = decimalText(source.rawScalar(valuePath), long ? long.value : parsed.data);
+    if (value === undefined) {
+      const shown = JSON.stringify(long ? long.value : parsed.data);
+      const hint = /%|[a-z]/i.test(shown) ? ` (write the number alone; the unit "${def.unit}" comes from metrics.yml)` : '';
+      problems.push(error(source.file, `metric "${key}" must be a number, got ${shown}${hint}`, source.at(valuePath)));
+      continue;
+    }
+    const n = Number(value);
+    if (def.kind === 'share' && (n < 0 || n > 100)) {
+      problems.push(error(source.file, `metric "${key}" is a share, so it must be between 0 and 100 (got ${value})`, source.at(valuePath)));
+      continue;
+    }
+    if (def.kind === 'count' && n < 0) {
+      problems.push(error(source.file, `metric "${key}" is a count and cannot be negative (got ${value})`, source.at(valuePath)));
+      continue;
+    }
+    if (long?.unit !== undefined && long.unit !== def.unit) {
+      problems.push(
+        error(source.file, `metric "${key}" is given in "${long.unit}" but metrics.yml defines it in "${def.unit}"; convert the value or fix the unit`, source.at(['metrics', key, 'unit'])),
+      );
+      continue;
+    }
+    out.push(stripUndefined({ key, value, period: long?.period, source: long?.source, note: long?.note, unit: long?.unit, line: at.line }));
+  }
+  return out;
+}
+
+/** The decimal text as written ("38.10" stays "38.10"), or undefined when it is not a plain number. */
+function decimalText(raw: string | undefined, parsed: unknown): string | undefined {
+  const text = raw?.trim().replace(/^["']|["']$/g, '');
+  if (text !== undefined && DECIMAL.test(text)) return text.replace(/^\+/, '');
+  if (typeof parsed === 'number' && Number.isFinite(parsed)) return String(parsed);
+  return undefined;
+}

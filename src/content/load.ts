@@ -1,0 +1,100 @@
+/**
+ * The load stage: content directory in, validated `Content` out. The only
+ * place that reads content files; everything after it is pure. All problems
+ * of all files are collected, so one build reports everything at once.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Brief, Content, MetricDef, Newsletter } from '../model.js';
+import { error, resultFrom, sortProblems, type Problem, type Result } from '../problems.js';
+import { parseNewsletter } from './newsletter-config.js';
+import { parseMetricRegistry } from './metric-registry.js';
+import { parseBrief } from './brief.js';
+
+export const NEWSLETTER_FILE = 'newsletter.yml';
+export const METRICS_FILE = 'metrics.yml';
+export const EDITIONS_DIR = 'editions';
+
+export async function loadContent(dir: string): Promise<Result<Content>> {
+  const problems: Problem[] = [];
+  const newsletterFile = path.join(dir, NEWSLETTER_FILE);
+  const metricsFile = path.join(dir, METRICS_FILE);
+  const editionsDir = path.join(dir, EDITIONS_DIR);
+
+  const [newsletterText, metricsText, briefFiles] = await Promise.all([
+    readText(newsletterFile, problems),
+    readText(metricsFile, problems),
+    listBriefs(editionsDir, problems),
+  ]);
+
+  let newsletter: Newsletter | undefined;
+  if (newsletterText !== undefined) {
+    const r = parseNewsletter(newsletterFile, newsletterText);
+    newsletter = r.newsletter;
+    problems.push(...r.problems);
+  }
+  let metrics: MetricDef[] = [];
+  if (metricsText !== undefined) {
+    const r = parseMetricRegistry(metricsFile, metricsText);
+    metrics = r.metrics;
+    problems.push(...r.problems);
+  }
+
+  const texts = await Promise.all(briefFiles.map((f) => readText(f, problems)));
+  const briefs = parseBriefs(briefFiles, texts, metrics, problems);
+
+  if (newsletter && briefFiles.length === 0 && !problems.length) problems.push(error(editionsDir, 'contains no briefs (YYYY-MM-DD[-slug].md)'));
+  return resultFrom({ dir, newsletter: newsletter as Newsletter, metrics, briefs }, sortProblems(problems));
+}
+
+/** Parses brief texts (already read) and checks what spans files: one brief per date. Sorted oldest first. */
+export function parseBriefs(files: readonly string[], texts: readonly (string | undefined)[], registry: readonly MetricDef[], problems: Problem[]): Brief[] {
+  const briefs: Brief[] = [];
+  files.forEach((file, i) => {
+    const text = texts[i];
+    if (text === undefined) return;
+    const r = parseBrief(file, path.basename(file), text, registry);
+    problems.push(...r.problems);
+    if (r.brief) briefs.push(r.brief);
+  });
+  briefs.sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file));
+  for (let i = 1; i < briefs.length; i++) {
+    const prev = briefs[i - 1]!;
+    const cur = briefs[i]!;
+    if (prev.date === cur.date) {
+      problems.push(error(cur.file, `two briefs have the date ${cur.date}: ${prev.file} and ${cur.file}; an edition has one brief`));
+    }
+  }
+  return briefs;
+}
+
+export async function listBriefs(editionsDir: string, problems: Problem[]): Promise<string[]> {
+  try {
+    const names = await readdir(editionsDir);
+    return names
+      .filter((n) => n.endsWith('.md') && !n.startsWith('.') && !n.startsWith('_'))
+      .sort()
+      .map((n) => path.join(editionsDir, n));
+  } catch (e) {
+    problems.push(error(editionsDir, describeIoError(e)));
+    return [];
+  }
+}
+
+async function readText(file: string, problems: Problem[]): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    problems.push(error(file, describeIoError(e)));
+    return undefined;
+  }
+}
+
+export function describeIoError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, expected a file';
+  if (code === 'ENOTDIR') return 'is not a directory';
+  return (e as Error).message ?? String(e);
+}

@@ -1,0 +1,38 @@
+import type { MetricDef } from '../model.js';
+import { error, type Problem } from '../problems.js';
+import { parseYaml } from './yaml-source.js';
+import { METRIC_KEY, metricDefSchema, zodProblems } from './schema.js';
+import { stripUndefined } from './newsletter-config.js';
+
+/**
+ * Parses content/metrics.yml: a mapping of metric key to definition. The file
+ * order is the display order of every metric table.
+ */
+export function parseMetricRegistry(file: string, text: string): { metrics: MetricDef[]; problems: Problem[] } {
+  const { source, problems } = parseYaml(file, text);
+  if (problems.length > 0) return { metrics: [], problems };
+  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
+    return { metrics: [], problems: [error(file, 'must be a mapping of metric key to { label, kind, unit, decimals, better }')] };
+  }
+  const metrics: MetricDef[] = [];
+  const out: Problem[] = [];
+  for (const [key, raw] of Object.entries(source.data as Record<string, unknown>)) {
+    if (!METRIC_KEY.test(key)) {
+      out.push(error(file, `metric key "${key}" must use only a-z, 0-9 and _`, source.at([key])));
+      continue;
+    }
+    const parsed = metricDefSchema.safeParse(raw);
+    if (!parsed.success) {
+      out.push(...zodProblems(source, parsed.error.issues, [key]));
+      continue;
+    }
+    const def = stripUndefined({ key, ...parsed.data });
+    if ((def.kind === 'share' || def.kind === 'rate') && def.unit !== '%') {
+      out.push(error(file, `metric "${key}" is a ${def.kind}, so its unit must be "%" (got "${def.unit}")`, source.at([key, 'unit'])));
+      continue;
+    }
+    metrics.push(def);
+  }
+  if (metrics.length === 0 && out.length === 0) out.push(error(file, 'defines no metrics'));
+  return { metrics, problems: out };
+}
