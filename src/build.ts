@@ -1,0 +1,87 @@
+/**
+ * The whole pipeline behind `briefwire build`: load -> compute -> render ->
+ * publish. I/O happens at the two ends (reading content and templates,
+ * writing out/); the middle is pure and is what the preview server and the
+ * benchmark reuse.
+ */
+import type { Content, Edition, Newsletter } from './model.js';
+import { hasErrors, sortProblems, type Problem } from './problems.js';
+import { loadContent } from './content/load.js';
+import { computeEditions } from './compute/editions.js';
+import { readTemplateSources, compileTemplates, type TemplateSet, type TemplateSource } from './render/templates.js';
+import { renderEdition, type RenderedEdition } from './render/render-edition.js';
+import { addEditionFiles, type OutputFiles } from './publish/edition-files.js';
+import { addSiteFiles } from './site/site-files.js';
+import { writeOutDir } from './publish/write-out.js';
+
+export interface BuildOptions {
+  contentDir: string;
+  templatesDir: string;
+  outDir: string;
+}
+
+export interface BuildReport {
+  ok: boolean;
+  /** Errors and warnings, sorted by file and line. */
+  problems: Problem[];
+  editions: number;
+  files: number;
+  outDir: string;
+}
+
+/** Used to register helpers when newsletter.yml itself is broken, so template errors are still reported. */
+const FALLBACK_NEWSLETTER: Newsletter = {
+  name: 'Newsletter',
+  from: 'newsletter@example.com',
+  baseUrl: 'https://example.com',
+  timezone: 'UTC',
+  language: 'en',
+};
+
+export interface RenderedSite {
+  content: Content;
+  editions: Edition[];
+  rendered: RenderedEdition[];
+  files: OutputFiles;
+  problems: Problem[];
+}
+
+/** Loads and renders everything in memory; writes nothing. */
+export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<RenderedSite | { problems: Problem[] }> {
+  const [loaded, templateRead] = await Promise.all([loadContent(opts.contentDir), readTemplateSources(opts.templatesDir)]);
+  const newsletter = loaded.ok ? loaded.value.newsletter : FALLBACK_NEWSLETTER;
+  const compiled = compileTemplates(opts.templatesDir, templateRead.sources, newsletter);
+  const problems = [
+    ...(loaded.ok ? loaded.warnings : loaded.problems),
+    ...templateRead.problems,
+    ...(compiled.ok ? compiled.warnings : compiled.problems),
+  ];
+  if (!loaded.ok || !compiled.ok || hasErrors(problems)) return { problems: sortProblems(problems) };
+  return renderContent(loaded.value, compiled.value, problems);
+}
+
+export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = []): Promise<RenderedSite> {
+  const editions = computeEditions(content);
+  const rendered: RenderedEdition[] = [];
+  const files: OutputFiles = new Map();
+  for (const edition of editions) {
+    const r = await renderEdition(edition, content.newsletter, templates);
+    problems.push(...r.problems);
+    if (r.rendered) {
+      rendered.push(r.rendered);
+      addEditionFiles(files, r.rendered);
+    }
+  }
+  if (!hasErrors(problems)) problems.push(...addSiteFiles(files, { content, rendered, templates }));
+  return { content, editions, rendered, files, problems: sortProblems(problems) };
+}
+
+export async function build(opts: BuildOptions): Promise<BuildReport> {
+  const result = await renderAll(opts);
+  const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
+  if (!('files' in result) || hasErrors(result.problems)) return fail(result.problems);
+  await writeOutDir(opts.outDir, result.files);
+  return { ok: true, problems: result.problems, editions: result.rendered.length, files: result.files.size, outDir: opts.outDir };
+}
+
+export type { TemplateSource };

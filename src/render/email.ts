@@ -1,0 +1,65 @@
+/**
+ * The render stage for one edition: view model -> Handlebars -> MJML (strict)
+ * -> HTML, plus the plain-text part and the Gmail clipping check.
+ */
+import mjml2html from 'mjml';
+import { error, warning, type Problem } from '../problems.js';
+import { EMAIL_TEMPLATE, runTemplate, type TemplateSet } from './templates.js';
+import type { EditionView } from './view-model.js';
+import { renderText } from './text.js';
+
+/** Gmail clips a message whose HTML passes about 102 KB, hiding the footer and its unsubscribe link. */
+export const GMAIL_CLIP_BYTES = 102 * 1024;
+export const SIZE_WARNING_BYTES = 90 * 1024;
+
+export interface RenderedEmail {
+  mjml: string;
+  html: string;
+  text: string;
+  htmlBytes: number;
+}
+
+export interface RenderOutcome {
+  email?: RenderedEmail;
+  problems: Problem[];
+}
+
+export async function renderEmail(view: EditionView, templates: TemplateSet, edition: { file: string; date: string }): Promise<RenderOutcome> {
+  const { output: mjml, problem } = runTemplate(templates, EMAIL_TEMPLATE, view);
+  if (mjml === undefined) return { problems: [problem!] };
+
+  const templateFile = templates.files.get(EMAIL_TEMPLATE)!;
+  const compiled = await compileMjml(mjml, templateFile, edition.date);
+  if (!compiled.html) return { problems: compiled.problems };
+
+  const html = compiled.html;
+  const htmlBytes = Buffer.byteLength(html, 'utf8');
+  const problems = [...compiled.problems];
+  const kb = (htmlBytes / 1024).toFixed(1);
+  if (htmlBytes > GMAIL_CLIP_BYTES) {
+    problems.push(
+      error(edition.file, `edition ${edition.date}: email HTML is ${kb} KB, over Gmail's 102 KB clipping limit (the footer and unsubscribe link would be hidden); shorten the brief or trim the template`),
+    );
+  } else if (htmlBytes > SIZE_WARNING_BYTES) {
+    problems.push(warning(edition.file, `edition ${edition.date}: email HTML is ${kb} KB, close to Gmail's 102 KB clipping limit`));
+  }
+  return { email: { mjml, html, text: renderText(view), htmlBytes }, problems };
+}
+
+/** Strict MJML compile. Validation errors name the template and the line of the rendered MJML. */
+export async function compileMjml(mjml: string, templateFile: string, label: string): Promise<{ html?: string; problems: Problem[] }> {
+  const lines = mjml.split('\n');
+  try {
+    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false, fonts: {}, filePath: templateFile });
+    return { html: result.html, problems: [] };
+  } catch (e) {
+    const errors = (e as { errors?: { line: number; message: string; tagName: string }[] }).errors;
+    if (!errors?.length) return { problems: [error(templateFile, `MJML failed for edition ${label}: ${(e as Error).message}`)] };
+    return {
+      problems: errors.map((v) =>
+        error(templateFile, `MJML validation (edition ${label}): <${v.tagName}> ${v.message}; rendered MJML line ${v.line}: ${(lines[v.line - 1] ?? '').trim().slice(0, 120)}`),
+      ),
+    };
+  }
+}
+

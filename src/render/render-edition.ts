@@ -1,0 +1,38 @@
+/**
+ * Renders one computed edition: subject line, email HTML and text. Shared by
+ * `briefwire build`, the preview server (which re-renders only the editions
+ * a change affects) and the benchmark.
+ */
+import type { Edition, Newsletter } from '../model.js';
+import { error, type Problem } from '../problems.js';
+import { handlebarsProblem, type TemplateSet } from './templates.js';
+import { editionView, type EditionView } from './view-model.js';
+import { renderEmail, type RenderedEmail } from './email.js';
+
+export interface RenderedEdition {
+  edition: Edition;
+  view: EditionView;
+  email: RenderedEmail;
+}
+
+export async function renderEdition(edition: Edition, newsletter: Newsletter, templates: TemplateSet): Promise<{ rendered?: RenderedEdition; problems: Problem[] }> {
+  const view = editionView(edition, newsletter);
+  const subject = renderSubject(edition, view, templates);
+  if (subject.problem) return { problems: [subject.problem] };
+  const withSubject: Edition = { ...edition, subject: subject.text! };
+  view.subject = subject.text!;
+  const { email, problems } = await renderEmail(view, templates, edition);
+  return email ? { rendered: { edition: withSubject, view, email }, problems } : { problems };
+}
+
+/** The brief's `subject` may use helpers such as {{delta "key"}}; it is plain text, so nothing is HTML-escaped. */
+function renderSubject(edition: Edition, view: EditionView, templates: TemplateSet): { text?: string; problem?: Problem } {
+  if (!edition.subject.includes('{{')) return { text: edition.subject };
+  try {
+    const text = templates.hb.compile(edition.subject, { strict: true, noEscape: true })(view);
+    return { text: text.replace(/\s+/g, ' ').trim() };
+  } catch (e) {
+    // The line Handlebars reports is within the subject string, not the file.
+    return { problem: error(edition.file, `in "subject": ${handlebarsProblem(edition.file, e).message}`) };
+  }
+}

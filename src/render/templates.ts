@@ -1,0 +1,116 @@
+/**
+ * Loads every `*.hbs` file under the templates directory into one isolated
+ * Handlebars environment. Files in a `partials/` folder become partials named
+ * by their base name (`partials/metrics-table.mjml.hbs` -> `metrics-table`);
+ * the rest are templates named by their path without `.hbs`
+ * (`email.mjml`, `site/edition.html`). Syntax errors are reported up front,
+ * with the file and line, for all files at once.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import type { Newsletter } from '../model.js';
+import { error, resultFrom, type Problem, type Result } from '../problems.js';
+import { describeIoError } from '../content/load.js';
+import { registerHelpers } from './helpers.js';
+
+export type HandlebarsEnv = typeof Handlebars;
+
+export interface TemplateSet {
+  dir: string;
+  hb: HandlebarsEnv;
+  /** Template name -> source file, for error messages. */
+  files: Map<string, string>;
+  templates: Map<string, Handlebars.TemplateDelegate>;
+}
+
+export interface TemplateSource {
+  file: string;
+  /** Relative to the templates directory, with forward slashes. */
+  rel: string;
+  text: string;
+}
+
+export const EMAIL_TEMPLATE = 'email.mjml';
+
+export async function readTemplateSources(dir: string): Promise<{ sources: TemplateSource[]; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  let rels: string[] = [];
+  try {
+    rels = (await readdir(dir, { recursive: true }))
+      .filter((r) => r.endsWith('.hbs'))
+      .map((r) => r.split(path.sep).join('/'))
+      .sort();
+  } catch (e) {
+    problems.push(error(dir, describeIoError(e)));
+  }
+  const sources = await Promise.all(
+    rels.map(async (rel) => ({ file: path.join(dir, rel), rel, text: await readFile(path.join(dir, rel), 'utf8') })),
+  );
+  return { sources, problems };
+}
+
+/** Compiles template sources (pure apart from Handlebars itself). */
+export function compileTemplates(dir: string, sources: readonly TemplateSource[], newsletter: Newsletter): Result<TemplateSet> {
+  const problems: Problem[] = [];
+  const hb = Handlebars.create();
+  registerHelpers(hb, newsletter);
+  const files = new Map<string, string>();
+  const templates = new Map<string, Handlebars.TemplateDelegate>();
+  for (const s of sources) {
+    const syntax = checkSyntax(hb, s);
+    if (syntax) {
+      problems.push(syntax);
+      continue;
+    }
+    const isPartial = s.rel.split('/').includes('partials');
+    const name = isPartial ? path.posix.basename(s.rel).split('.')[0]! : s.rel.replace(/\.hbs$/, '');
+    files.set(name, s.file);
+    if (isPartial) hb.registerPartial(name, s.text);
+    // strict: a misspelt variable is an error with a name, not a silent blank in 10,000 inboxes.
+    else templates.set(name, hb.compile(s.text, { strict: true, noEscape: false }));
+  }
+  if (!templates.has(EMAIL_TEMPLATE) && !problems.some((p) => p.file.endsWith('email.mjml.hbs'))) {
+    problems.push(error(path.join(dir, `${EMAIL_TEMPLATE}.hbs`), 'the email layout template is missing'));
+  }
+  return resultFrom({ dir, hb, files, templates }, problems);
+}
+
+export async function loadTemplates(dir: string, newsletter: Newsletter): Promise<Result<TemplateSet>> {
+  const { sources, problems } = await readTemplateSources(dir);
+  if (problems.length > 0) return { ok: false, problems };
+  return compileTemplates(dir, sources, newsletter);
+}
+
+function checkSyntax(hb: HandlebarsEnv, s: TemplateSource): Problem | undefined {
+  try {
+    hb.parse(s.text);
+    return undefined;
+  } catch (e) {
+    return handlebarsProblem(s.file, e);
+  }
+}
+
+/** Handlebars errors carry the line in the message ("Parse error on line 3") or as lineNumber. */
+export function handlebarsProblem(file: string, e: unknown): Problem {
+  const err = e as Error & { lineNumber?: number; column?: number };
+  const lines = String(err.message ?? e).split('\n');
+  const lineMatch = /on line (\d+)/.exec(lines[0] ?? '');
+  const line = err.lineNumber ?? (lineMatch ? Number(lineMatch[1]) : undefined);
+  const expecting = lines.find((l) => l.startsWith('Expecting'));
+  const head = (lines[0] ?? '').replace(/^Parse error on line \d+:?\s*/, '').trim();
+  const message = ['Handlebars error', head || undefined, expecting].filter(Boolean).join(': ');
+  return error(file, message, line !== undefined ? { line, ...(err.column !== undefined ? { column: err.column + 1 } : {}) } : undefined);
+}
+
+/** Runs a named template; a runtime error (unknown variable, missing partial) becomes a problem naming the template. */
+export function runTemplate(set: TemplateSet, name: string, context: unknown): { output?: string; problem?: Problem } {
+  const template = set.templates.get(name);
+  const file = set.files.get(name) ?? path.join(set.dir, `${name}.hbs`);
+  if (!template) return { problem: error(file, `template "${name}" is missing`) };
+  try {
+    return { output: template(context) };
+  } catch (e) {
+    return { problem: handlebarsProblem(file, e) };
+  }
+}

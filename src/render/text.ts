@@ -1,0 +1,111 @@
+/**
+ * The plain-text part: the same edition, readable in a text-only client and
+ * by screen readers that prefer it. Prose goes through html-to-text (links
+ * written out after their text); the metrics table is laid out here, since
+ * aligned figures are the point of a financial newsletter.
+ */
+import { convert, type HtmlToTextOptions } from 'html-to-text';
+import type { EditionView, MetricRowView } from './view-model.js';
+
+const WIDTH = 78;
+
+const htmlToTextOptions: HtmlToTextOptions = {
+  wordwrap: WIDTH,
+  selectors: [
+    { selector: 'a', options: { linkBrackets: ['<', '>'], hideLinkHrefIfSameAsText: true } },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'ul', options: { itemPrefix: ' - ' } },
+  ],
+};
+
+export function htmlToText(html: string): string {
+  return convert(html, htmlToTextOptions).trim();
+}
+
+function heading(text: string, underline: string): string {
+  return `${text}\n${underline.repeat(Math.min(WIDTH, [...text].length))}`;
+}
+
+const LABEL_WIDTH = 38;
+
+/** Greedy word wrap; a single over-long word stays whole rather than being cut. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Columns padded to the widest cell, numbers right-aligned. Long labels wrap
+ * within their column so the figures stay in line on an 80-column screen.
+ */
+export function metricsTextTable(rows: readonly MetricRowView[]): string {
+  const header = ['Metric', 'Value', 'Change'];
+  const labels = rows.map((r) => wrapWords(r.period ? `${r.label} (${r.period})` : r.label, LABEL_WIDTH));
+  const cells = rows.map((r) => [r.value, r.change]);
+  const len = (s: string) => [...s].length;
+  const widths = [
+    Math.max(len(header[0]!), ...labels.flat().map(len)),
+    Math.max(len(header[1]!), ...cells.map((c) => len(c[0]!))),
+    Math.max(len(header[2]!), ...cells.map((c) => len(c[1]!))),
+  ];
+  const pad = (s: string, w: number, right: boolean) => (right ? ' '.repeat(w - len(s)) + s : s + ' '.repeat(w - len(s)));
+  const line = (c: string[]) => c.map((s, i) => pad(s, widths[i]!, i > 0)).join('  ').trimEnd();
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
+  rows.forEach((r, i) => {
+    const [first, ...rest] = labels[i]!;
+    out.push(line([first ?? '', ...cells[i]!]));
+    for (const more of rest) out.push(more);
+    if (r.previous) out.push(`    from ${r.previous}`);
+    if (r.periodChanged) out.push(`    period changed: ${r.previousPeriod} -> ${r.period}`);
+    if (r.source) out.push(`    Source: ${r.source}`);
+    if (r.note) out.push(`    Note: ${r.note}`);
+  });
+  return out.join('\n');
+}
+
+export function renderText(view: EditionView): string {
+  const parts: string[] = [];
+  parts.push(`${view.newsletter.name} · Edition ${view.number} · ${view.dateLong}`);
+  parts.push(`View in browser: ${view.viewUrl}`);
+  parts.push(heading(view.title, '='));
+  if (view.summary) parts.push(wrapWords(view.summary, WIDTH).join('\n'));
+  if (view.introHtml) parts.push(htmlToText(view.introHtml));
+  if (view.metrics.length > 0) {
+    parts.push(heading('Key metrics', '-'));
+    parts.push(metricsTextTable(view.metrics));
+    parts.push('Shares and rates move in percentage points (pp). ▲ rose, ▼ fell, ▬ flat.');
+  }
+  if (view.movers.length > 0) {
+    parts.push(heading('Biggest movers', '-'));
+    parts.push(view.movers.map((m) => ` - ${m.label}: ${m.change} to ${m.value}`).join('\n'));
+  }
+  for (const s of view.sections) {
+    parts.push(heading(htmlToText(s.heading), '-'));
+    parts.push(htmlToText(s.html));
+  }
+  if (view.trends.length > 0) {
+    parts.push(heading('History', '-'));
+    parts.push(view.trends.map((t) => ` - ${t.summary}`).join('\n'));
+  }
+  parts.push(
+    [
+      '--',
+      `You are receiving ${view.newsletter.name} because you subscribed to it.`,
+      `Unsubscribe: ${view.unsubscribeUrl}`,
+      `Archive: ${view.archiveUrl}`,
+      `Sent by ${view.newsletter.name}${view.newsletter.address ? ` · ${view.newsletter.address}` : ''}`,
+      'Figures are as reported by the sources named beside them; this newsletter is not investment advice.',
+    ].join('\n'),
+  );
+  return `${parts.join('\n\n')}\n`;
+}

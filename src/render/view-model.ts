@@ -1,0 +1,175 @@
+/**
+ * The edition as templates see it: every number already formatted, in the
+ * newsletter's language, by one piece of code. The email, its text part, the
+ * archive page and the preview all read this view, so they cannot disagree
+ * about a value or a delta.
+ */
+import type { Edition, EditionMetric, HistoryPoint, Newsletter, Sentiment } from '../model.js';
+import { formatChange, formatDelta, formatRel, formatValue, arrow } from './format.js';
+import { formatDate } from './dates.js';
+import { biggestMovers } from '../compute/movers.js';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from './placeholders.js';
+
+export interface MetricRowView {
+  key: string;
+  label: string;
+  group: string | null;
+  status: EditionMetric['status'];
+  value: string;
+  /** Arrow and signed change, e.g. "▲ +2.3 pp"; "new" / "not reported" otherwise. */
+  change: string;
+  arrow: string;
+  deltaText: string;
+  relText: string;
+  direction: string;
+  sentiment: Sentiment;
+  color: string;
+  /** "35.8% on 1 Sep 2025 (H1 2025)", or null when there is no earlier value. */
+  previous: string | null;
+  period: string | null;
+  previousPeriod: string | null;
+  periodChanged: boolean;
+  source: string | null;
+  note: string | null;
+}
+
+export interface TrendBar {
+  heightPx: number;
+  color: string;
+  title: string;
+}
+
+export interface TrendView {
+  key: string;
+  label: string;
+  bars: TrendBar[];
+  first: string;
+  last: string;
+  firstDate: string;
+  lastDate: string;
+  /** Alt-text style summary for screen readers and text clients. */
+  summary: string;
+}
+
+export interface EditionView {
+  newsletter: Newsletter;
+  lang: string;
+  date: string;
+  dateLong: string;
+  dateShort: string;
+  number: number;
+  title: string;
+  subject: string;
+  preheader: string;
+  summary: string | null;
+  introHtml: string;
+  sections: Edition['sections'];
+  viewUrl: string;
+  archiveUrl: string;
+  unsubscribeUrl: string;
+  metrics: MetricRowView[];
+  movers: MetricRowView[];
+  trends: TrendView[];
+  previousDate: string | null;
+  nextDate: string | null;
+}
+
+export const SENTIMENT_COLORS: Record<Sentiment, string> = {
+  positive: '#1a7f37',
+  negative: '#c62828',
+  neutral: '#57606a',
+};
+
+const TREND_POINTS = 8;
+const TREND_HEIGHT = 28;
+
+export function editionUrl(newsletter: Pick<Newsletter, 'baseUrl'>, date: string): string {
+  return `${newsletter.baseUrl}/editions/${date}/`;
+}
+
+export function metricRowView(m: EditionMetric, newsletter: Newsletter): MetricRowView {
+  const locale = newsletter.language;
+  const previous = m.previous
+    ? `${formatValue(m, m.previous.value, locale, m.previous.valueText)} on ${formatDate(m.previous.date, 'short', locale, newsletter.timezone)}${
+        m.previous.period ? ` (${m.previous.period})` : ''
+      }`
+    : null;
+  return {
+    key: m.key,
+    label: m.label,
+    group: m.group ?? null,
+    status: m.status,
+    value: m.value === null ? '—' : formatValue(m, m.value, locale, m.valueText ?? undefined),
+    change: formatChange(m, locale),
+    arrow: m.delta ? arrow(m.delta.direction) : '',
+    deltaText: m.delta ? formatDelta(m.delta, m.decimals, locale) : '',
+    relText: m.delta ? formatRel(m.delta.rel, locale) : '',
+    direction: m.delta?.direction ?? 'flat',
+    sentiment: m.delta?.sentiment ?? 'neutral',
+    color: SENTIMENT_COLORS[m.delta?.sentiment ?? 'neutral'],
+    previous,
+    period: m.period,
+    previousPeriod: m.previous?.period ?? null,
+    periodChanged: m.previous !== null && m.period !== null && (m.previous.period ?? null) !== m.period,
+    source: m.source,
+    note: m.note,
+  };
+}
+
+export function trendView(m: EditionMetric, points: readonly HistoryPoint[], newsletter: Newsletter): TrendView {
+  const locale = newsletter.language;
+  const recent = points.slice(-TREND_POINTS);
+  const values = recent.map((p) => p.value);
+  const max = Math.max(...values.map(Math.abs), 0) || 1;
+  const fmt = (p: HistoryPoint) => formatValue(m, p.value, locale, p.valueText);
+  const date = (p: HistoryPoint) => formatDate(p.date, 'short', locale, newsletter.timezone);
+  const bars = recent.map((p, i) => ({
+    // At least 2 px so a small value is still a visible bar, not a gap.
+    heightPx: Math.max(2, Math.round((Math.abs(p.value) / max) * TREND_HEIGHT)),
+    color: i === recent.length - 1 ? '#0b5cad' : '#9db7d5',
+    title: `${date(p)}: ${fmt(p)}${p.period ? ` (${p.period})` : ''}`,
+  }));
+  const first = recent[0]!;
+  const last = recent.at(-1)!;
+  return {
+    key: m.key,
+    label: m.label,
+    bars,
+    first: fmt(first),
+    last: fmt(last),
+    firstDate: date(first),
+    lastDate: date(last),
+    summary: `${m.label}: ${recent.map((p) => `${fmt(p)} (${date(p)})`).join(', ')}`,
+  };
+}
+
+export function editionView(edition: Edition, newsletter: Newsletter): EditionView {
+  const locale = newsletter.language;
+  const rows = edition.metrics.map((m) => metricRowView(m, newsletter));
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const trends = edition.metrics
+    .filter((m) => m.status !== 'not-reported' && (edition.history[m.key]?.length ?? 0) >= 2)
+    .map((m) => trendView(m, edition.history[m.key]!, newsletter));
+  return {
+    newsletter,
+    lang: locale,
+    date: edition.date,
+    dateLong: formatDate(edition.date, 'long', locale, newsletter.timezone),
+    dateShort: formatDate(edition.date, 'short', locale, newsletter.timezone),
+    number: edition.number,
+    title: edition.title,
+    subject: edition.subject,
+    preheader: edition.preheader ?? edition.summary ?? edition.title,
+    summary: edition.summary,
+    introHtml: edition.introHtml,
+    sections: edition.sections,
+    viewUrl: editionUrl(newsletter, edition.date),
+    archiveUrl: `${newsletter.baseUrl}/`,
+    unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
+    metrics: rows,
+    movers: biggestMovers(edition.metrics).map((m) => byKey.get(m.key)!),
+    trends,
+    previousDate: edition.previousDate,
+    nextDate: edition.nextDate,
+  };
+}
