@@ -1,0 +1,194 @@
+/**
+ * Number formatting shared by the email (HTML and text parts), the site and
+ * feeds, so every surface prints the same figures. Pure functions over
+ * Intl.NumberFormat; formatters are cached because building an archive of
+ * hundreds of editions formats tens of thousands of values.
+ */
+import type { Direction, EditionMetric, MetricDef, MetricDelta } from '../model.js';
+import { decimalPlaces, parseDecimal } from '../compute/decimal.js';
+
+type SignMode = 'negative' | 'exceptZero';
+type Style = 'decimal' | 'percent-of-100' | 'fraction-as-percent';
+
+/** Intl.NumberFormat rejects more fraction digits than this on Node 20. */
+const MAX_FRACTION_DIGITS = 20;
+
+/**
+ * Formatters print magnitudes only (signDisplay "never"); the sign is added
+ * by signAndBody. That lets the sign lead a currency code, and avoids
+ * formatToParts, which is several times slower than format.
+ */
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatter(locale: string, style: Style, digits: number): Intl.NumberFormat {
+  const key = `${locale}|${style}|${digits}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, {
+      // unit "percent" prints 38.1 as "38.1%" without the ×100 that
+      // style "percent" applies, which is what a fraction like rel needs.
+      ...(style === 'percent-of-100' ? { style: 'unit', unit: 'percent' } : {}),
+      ...(style === 'fraction-as-percent' ? { style: 'percent' } : {}),
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      signDisplay: 'never',
+    });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+const zeros = new Map<string, string>();
+
+/** How zero looks in a style, to recognise values that round to zero. */
+function zeroText(locale: string, style: Style, digits: number): string {
+  const key = `${locale}|${style}|${digits}`;
+  let z = zeros.get(key);
+  if (z === undefined) {
+    z = formatter(locale, style, digits).format(0);
+    zeros.set(key, z);
+  }
+  return z;
+}
+
+const signs = new Map<string, { plus: string; minus: string }>();
+
+/** The locale's own signs: "-" in en-GB and de-DE, U+2212 in sv-SE, with bidi marks where needed. */
+function localeSigns(locale: string): { plus: string; minus: string } {
+  let s = signs.get(locale);
+  if (!s) {
+    const f = new Intl.NumberFormat(locale, { signDisplay: 'always' });
+    const signOf = (n: number) => f.formatToParts(n).filter(isSign).map((p) => p.value).join('');
+    s = { plus: signOf(1), minus: signOf(-1) };
+    signs.set(locale, s);
+  }
+  return s;
+}
+
+function isSign(part: Intl.NumberFormatPart): boolean {
+  return part.type === 'plusSign' || part.type === 'minusSign';
+}
+
+function clampDigits(decimals: number): number {
+  return Math.min(MAX_FRACTION_DIGITS, Math.max(0, Math.floor(decimals)));
+}
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * "CNY bn" -> { code: "CNY", scale: "bn" }. Only real ISO 4217 codes count,
+ * so a unit such as "MAU m" stays an ordinary suffix.
+ */
+function currencyUnit(unit: string): { code: string; scale: string } | null {
+  const match = /^([A-Z]{3})(?:\s+(\S.*))?$/.exec(unit.trim());
+  if (!match?.[1] || !currencies.has(match[1])) return null;
+  return { code: match[1], scale: match[2] ?? '' };
+}
+
+/**
+ * A formatted number split into sign and magnitude. The sign is judged on
+ * the rounded text, so -0.04 at one decimal is "0.0", never "-0.0"; with
+ * "exceptZero" a zero gets "±" so the sign column of a change table is never
+ * blank.
+ */
+function signAndBody(
+  locale: string,
+  style: Style,
+  digits: number,
+  mode: SignMode,
+  n: number | `${number}`,
+): { sign: string; body: string } {
+  const body = formatter(locale, style, digits).format(n);
+  if (body === zeroText(locale, style, digits)) return { sign: mode === 'exceptZero' ? '±' : '', body };
+  const negative = typeof n === 'number' ? n < 0 : n.trimStart().startsWith('-');
+  const { plus, minus } = localeSigns(locale);
+  return { sign: negative ? minus : mode === 'exceptZero' ? plus : '', body };
+}
+
+/**
+ * Lays a number out with its unit. The currency code always leads, sign
+ * first ("CNY 56.7 bn", "+CNY 4.9 bn", "-EUR 2.5", also in de-DE), because
+ * the scale word is part of the unit text and "56,7 CNY bn" reads worse than
+ * either convention; the number itself is localised. Parts are joined with
+ * plain spaces so the text part and HTML carry identical strings; renderers
+ * that need no-wrap can apply it in markup.
+ */
+function withUnit(unit: string, locale: string, digits: number, sign: SignMode, n: number | `${number}`): string {
+  if (unit === '%') {
+    const s = signAndBody(locale, 'percent-of-100', digits, sign, n);
+    return s.sign + s.body;
+  }
+  const s = signAndBody(locale, 'decimal', digits, sign, n);
+  const money = currencyUnit(unit);
+  if (money) return [`${s.sign}${money.code}`, s.body, money.scale].filter(Boolean).join(' ');
+  return unit ? `${s.sign}${s.body} ${unit}` : s.sign + s.body;
+}
+
+/** Fixed decimals with the locale's grouping: 1234.5 -> "1,234.50" (en-GB), "1.234,50" (de-DE). */
+export function formatNumber(value: number, decimals: number, locale: string): string {
+  const s = signAndBody(locale, 'decimal', clampDigits(decimals), 'negative', value);
+  return s.sign + s.body;
+}
+
+/**
+ * A metric value with its unit: "38.1%", "CNY 56.7 bn", "700 M downloads".
+ * Shows the metric's decimals, or more when the analyst wrote more
+ * ("38.125" stays "38.125%"): precision in the brief is never hidden. When
+ * valueText is given it is what gets printed, formatted as an exact decimal
+ * (Intl reads numeric strings without a detour through binary floats).
+ */
+export function formatValue(
+  m: Pick<MetricDef, 'kind' | 'unit' | 'decimals'>,
+  value: number,
+  locale: string,
+  valueText?: string,
+): string {
+  if (valueText === undefined) return withUnit(m.unit, locale, clampDigits(m.decimals), 'negative', value);
+  const digits = clampDigits(Math.max(m.decimals, decimalPlaces(valueText)));
+  const exact = parseDecimal(valueText).toFixed() as `${number}`;
+  return withUnit(m.unit, locale, digits, 'negative', exact);
+}
+
+/**
+ * A change with its sign always shown: "+2.3 pp", "-1.5 pp", "+CNY 4.9 bn",
+ * "±0.0 pp". The minus is whatever the locale uses ("-" in en-GB and de-DE,
+ * U+2212 in sv-SE), so deltas match the locale's other numbers.
+ */
+export function formatDelta(delta: MetricDelta, decimals: number, locale: string): string {
+  return withUnit(delta.unit, locale, clampDigits(decimals), 'exceptZero', delta.abs);
+}
+
+/**
+ * Relative change, one decimal, signed: 0.094595 -> "+9.5%"; "" for null.
+ * rel arrives rounded to 6 places, so a true 0.09449996 shows as +9.5%
+ * rather than +9.4%; the 0.0005-point gap is below anything a reader acts on.
+ */
+export function formatRel(rel: number | null, locale: string): string {
+  if (rel === null) return '';
+  const s = signAndBody(locale, 'fraction-as-percent', 1, 'exceptZero', rel);
+  return s.sign + s.body;
+}
+
+/**
+ * ▲ / ▼ / ▬. All three are in the WGL4 set that every mainstream email and
+ * system font covers, none has an emoji presentation (so no colour emoji
+ * swap on phones), and ▬ has the same weight as the triangles in a column,
+ * where an en dash would look like a stray minus sign.
+ */
+export function arrow(direction: Direction): string {
+  return direction === 'up' ? '▲' : direction === 'down' ? '▼' : '▬';
+}
+
+/**
+ * The change column of a metric row: "▲ +2.3 pp", "▲ +CNY 4.9 bn (+9.5%)",
+ * "▬ ±0.0 pp", "new", "not reported". The percentage is left off a flat row,
+ * where a residual "+0.1%" below the shown precision would contradict the ▬.
+ */
+export function formatChange(m: EditionMetric, locale: string): string {
+  if (m.status === 'not-reported') return 'not reported';
+  // A reported value without a comparison is new whatever the status says.
+  const d = m.delta;
+  if (m.status === 'new' || !d) return 'new';
+  const change = `${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)}`;
+  return d.rel !== null && d.direction !== 'flat' ? `${change} (${formatRel(d.rel, locale)})` : change;
+}

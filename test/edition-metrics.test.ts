@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { computeEditionMetrics, type BriefMetrics } from '../src/compute/edition-metrics.js';
+import type { BriefMetric, EditionMetric, MetricDef } from '../src/model.js';
+
+const registry: MetricDef[] = [
+  { key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market', source: 'IDC' },
+  { key: 'revenue', label: 'Cloud revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up' },
+  { key: 'churn', label: 'Churn', kind: 'rate', unit: '%', decimals: 1, better: 'down' },
+  { key: 'downloads', label: 'App downloads', kind: 'count', unit: 'M downloads', decimals: 0, better: 'neutral' },
+  { key: 'net_income', label: 'Net income', kind: 'number', unit: 'USD m', decimals: 0, better: 'up' },
+];
+
+function brief(date: string, metrics: BriefMetric[]): BriefMetrics {
+  return { file: `content/editions/${date}.md`, date, metrics };
+}
+
+// Dates deliberately irregular: comparisons follow editions, not weeks.
+const briefs: BriefMetrics[] = [
+  brief('2025-01-06', [
+    { key: 'revenue', value: '51.8', period: 'H1 2025' },
+    { key: 'cloud_share', value: '35.8', period: 'Q3 2024' },
+    { key: 'downloads', value: '700' },
+    { key: 'net_income', value: '-10' },
+  ]),
+  brief('2025-01-13', [
+    { key: 'cloud_share', value: '38.1', period: 'Q4 2024', source: 'Canalys', note: 'restated' },
+    { key: 'revenue', value: '56.7', period: 'FY2025' },
+    { key: 'churn', value: '4.1' },
+    { key: 'net_income', value: '-5' },
+  ]),
+  brief('2025-01-20', [
+    { key: 'cloud_share', value: '38.10' },
+    { key: 'downloads', value: '720' },
+    { key: 'net_income', value: '0' },
+  ]),
+  brief('2025-02-03', [
+    { key: 'revenue', value: '60.0' },
+    { key: 'net_income', value: '3' },
+  ]),
+];
+
+const result = computeEditionMetrics(registry, briefs);
+
+function row(edition: number, key: string): EditionMetric {
+  const found = result[edition - 1]?.metrics.find((m) => m.key === key);
+  if (!found) throw new Error(`edition ${edition} has no row ${key}`);
+  return found;
+}
+
+describe('computeEditionMetrics', () => {
+  it('returns one entry per brief', () => {
+    expect(result).toHaveLength(4);
+    expect(computeEditionMetrics(registry, [])).toEqual([]);
+  });
+
+  it.each([
+    [1, ['cloud_share', 'revenue', 'downloads', 'net_income']],
+    // downloads: reported in edition 1, missing now -> not-reported row.
+    [2, ['cloud_share', 'revenue', 'churn', 'downloads', 'net_income']],
+    [3, ['cloud_share', 'revenue', 'churn', 'downloads', 'net_income']],
+    // churn was last reported in edition 2, not in edition 3: omitted.
+    [4, ['cloud_share', 'revenue', 'downloads', 'net_income']],
+  ])('edition %i lists rows in registry order, not brief order', (edition, keys) => {
+    expect(result[edition - 1]?.metrics.map((m) => m.key)).toEqual(keys);
+  });
+
+  it.each([
+    [1, { cloud_share: 'new', revenue: 'new', downloads: 'new', net_income: 'new' }],
+    [2, { cloud_share: 'changed', revenue: 'changed', churn: 'new', downloads: 'not-reported', net_income: 'changed' }],
+    [3, { cloud_share: 'unchanged', revenue: 'not-reported', churn: 'not-reported', downloads: 'changed', net_income: 'changed' }],
+    [4, { cloud_share: 'not-reported', revenue: 'changed', downloads: 'not-reported', net_income: 'changed' }],
+  ])('edition %i statuses', (edition, statuses) => {
+    const got = Object.fromEntries(result[edition - 1]!.metrics.map((m) => [m.key, m.status]));
+    expect(got).toEqual(statuses);
+  });
+
+  it('a new metric has no previous and no delta', () => {
+    expect(row(2, 'churn')).toMatchObject({ value: 4.1, valueText: '4.1', previous: null, delta: null });
+  });
+
+  it('reports the sample share move as +2.3 pp against the previous edition', () => {
+    expect(row(2, 'cloud_share')).toEqual({
+      key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market',
+      value: 38.1, valueText: '38.1', period: 'Q4 2024', source: 'Canalys', note: 'restated',
+      previous: { value: 35.8, valueText: '35.8', date: '2025-01-06', period: 'Q3 2024' },
+      delta: { abs: 2.3, unit: 'pp', rel: null, direction: 'up', sentiment: 'positive' },
+      status: 'changed',
+    });
+  });
+
+  it('keeps both period labels when the period changes', () => {
+    const r = row(2, 'revenue');
+    expect(r.period).toBe('FY2025');
+    expect(r.previous?.period).toBe('H1 2025');
+    expect(r.delta).toEqual({ abs: 4.9, unit: 'CNY bn', rel: 0.094595, direction: 'up', sentiment: 'positive' });
+  });
+
+  it('keeps the value text as written and flags an equal value as unchanged', () => {
+    expect(row(3, 'cloud_share')).toMatchObject({
+      value: 38.1, valueText: '38.10', period: null,
+      previous: { valueText: '38.1', date: '2025-01-13' },
+      delta: { abs: 0, direction: 'flat', sentiment: 'neutral' },
+    });
+  });
+
+  it('compares a metric skipped for an edition with the older edition and names its date', () => {
+    expect(row(3, 'downloads')).toMatchObject({
+      previous: { value: 700, valueText: '700', date: '2025-01-06', period: null },
+      delta: { abs: 20, unit: 'M downloads', rel: 0.028571, direction: 'up', sentiment: 'neutral' },
+    });
+    // Revenue skipped edition 3: edition 4 compares with edition 2.
+    expect(row(4, 'revenue')).toMatchObject({
+      valueText: '60.0',
+      previous: { value: 56.7, date: '2025-01-13', period: 'FY2025' },
+      delta: { abs: 3.3, rel: 0.058201, direction: 'up' },
+    });
+  });
+
+  it('a not-reported row carries the last value and nothing else', () => {
+    expect(row(3, 'revenue')).toEqual({
+      key: 'revenue', label: 'Cloud revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up',
+      value: null, valueText: null, period: null, source: null, note: null,
+      previous: { value: 56.7, valueText: '56.7', date: '2025-01-13', period: 'FY2025' },
+      delta: null,
+      status: 'not-reported',
+    });
+    expect(row(4, 'downloads').previous).toEqual({ value: 720, valueText: '720', date: '2025-01-20', period: null });
+  });
+
+  it('handles negative values and a previous value of zero', () => {
+    expect(row(2, 'net_income').delta).toEqual({ abs: 5, unit: 'USD m', rel: 0.5, direction: 'up', sentiment: 'positive' });
+    expect(row(3, 'net_income').delta).toEqual({ abs: 5, unit: 'USD m', rel: 1, direction: 'up', sentiment: 'positive' });
+    expect(row(4, 'net_income').delta).toEqual({ abs: 3, unit: 'USD m', rel: null, direction: 'up', sentiment: 'positive' });
+  });
+
+  it.each([
+    ['brief source wins', 2, 'cloud_share', 'Canalys'],
+    ['registry source is the fallback', 1, 'cloud_share', 'IDC'],
+    ['null when neither has one', 1, 'revenue', null],
+  ])('source: %s', (_name, edition, key, source) => {
+    expect(row(edition, key).source).toBe(source);
+  });
+
+  it('omits group when the registry has none', () => {
+    expect('group' in row(1, 'revenue')).toBe(false);
+    expect(row(1, 'cloud_share').group).toBe('Market');
+  });
+
+  it('note is the brief note or null', () => {
+    expect(row(2, 'cloud_share').note).toBe('restated');
+    expect(row(3, 'cloud_share').note).toBeNull();
+  });
+
+  it('history holds every reported point up to and including the edition, oldest first', () => {
+    const h = result[2]!.history;
+    expect(Object.keys(h)).toEqual(['cloud_share', 'revenue', 'churn', 'downloads', 'net_income']);
+    expect(h.cloud_share).toEqual([
+      { date: '2025-01-06', number: 1, value: 35.8, valueText: '35.8', period: 'Q3 2024' },
+      { date: '2025-01-13', number: 2, value: 38.1, valueText: '38.1', period: 'Q4 2024' },
+      { date: '2025-01-20', number: 3, value: 38.1, valueText: '38.10', period: null },
+    ]);
+    expect(h.downloads?.map((p) => [p.number, p.date])).toEqual([[1, '2025-01-06'], [3, '2025-01-20']]);
+    expect(h.revenue?.map((p) => p.number)).toEqual([1, 2]);
+    expect(h.churn?.map((p) => p.number)).toEqual([2]);
+  });
+
+  it('history of an earlier edition is not extended by later ones', () => {
+    expect(Object.keys(result[0]!.history)).toEqual(['cloud_share', 'revenue', 'downloads', 'net_income']);
+    expect(result[0]!.history.cloud_share).toHaveLength(1);
+    expect(result[3]!.history.cloud_share).toHaveLength(3);
+    expect(result[3]!.history.net_income?.map((p) => p.valueText)).toEqual(['-10', '-5', '0', '3']);
+  });
+
+  it('is pure: frozen input is accepted and the same input gives the same output', () => {
+    const frozen = structuredClone(briefs).map((b) => Object.freeze({ ...b, metrics: Object.freeze(b.metrics.map((m) => Object.freeze(m))) }));
+    const again = computeEditionMetrics(Object.freeze([...registry]) as MetricDef[], frozen as BriefMetrics[]);
+    expect(again).toEqual(result);
+  });
+
+  it('builds a 520-edition archive in well under a second', () => {
+    const many: BriefMetrics[] = Array.from({ length: 520 }, (_, i) =>
+      brief(`w${String(i).padStart(3, '0')}`, registry.filter((_d, k) => (i + k) % 7 !== 0).map((d, k) => ({ key: d.key, value: `${(i * 1.1 + k).toFixed(1)}` }))),
+    );
+    const started = performance.now();
+    const out = computeEditionMetrics(registry, many);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(out).toHaveLength(520);
+  });
+});
