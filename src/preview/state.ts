@@ -1,0 +1,478 @@
+/**
+ * The preview's incremental model. It keeps the last good state in memory
+ * (each brief's text and parse, the metric registry, compiled templates, the
+ * computed editions and their renders) and, given what changed on disk,
+ * redoes only what that change affects:
+ *
+ * - a brief: re-parse that file, recompute every edition (cheap once Markdown
+ *   renders are cached by body text), re-render only the editions whose
+ *   rendered inputs changed. One brief can change later editions too: the
+ *   next edition's delta, a "not reported" row, a trend bar.
+ * - metrics.yml: re-parse the registry and every brief (briefs are validated
+ *   against it), then as for a brief.
+ * - newsletter.yml or a template: recompile templates, re-render everything.
+ *
+ * While the sources have errors nothing is recomputed: the last good editions
+ * and renders stay as they were, so the preview keeps showing them under the
+ * error overlay. Errors are values: `update` never throws for bad content.
+ *
+ * No file I/O here: sources.ts reads files and hands over their text.
+ */
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Brief, Content, Edition, MetricDef, Newsletter } from '../model.js';
+import { error, hasErrors, sortProblems, type Problem } from '../problems.js';
+import { parseNewsletter } from '../content/newsletter-config.js';
+import { parseMetricRegistry } from '../content/metric-registry.js';
+import { parseBrief } from '../content/brief.js';
+import { computeEditions } from '../compute/editions.js';
+import { renderBody, type RenderedBody } from '../render/markdown.js';
+import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
+import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
+import { editionView } from '../render/view-model.js';
+
+/** One source file's text, or why it could not be read. */
+export interface TextSource {
+  file: string;
+  text?: string;
+  problem?: Problem;
+}
+
+export interface ContentSources {
+  dir: string;
+  newsletter: TextSource;
+  metrics: TextSource;
+  /** Brief file path -> source, for every `editions/*.md` the loader would read. */
+  briefs: Map<string, TextSource>;
+  /** Problems listing editions/ itself (missing directory). */
+  listing: Problem[];
+}
+
+export interface TemplateSources {
+  dir: string;
+  sources: TemplateSource[];
+  problems: Problem[];
+}
+
+export type SourceChange =
+  | { kind: 'newsletter'; source: TextSource }
+  | { kind: 'metrics'; source: TextSource }
+  /** `source: null`: the brief was deleted or renamed away. */
+  | { kind: 'brief'; file: string; source: TextSource | null }
+  /** Everything re-read, e.g. after editions/ itself was removed or replaced. */
+  | { kind: 'content'; content: ContentSources }
+  | { kind: 'templates'; templates: TemplateSources };
+
+export type RenderFn = typeof renderEdition;
+
+export interface PreviewStateOptions {
+  /** Injected so tests can count renders; the real one by default. */
+  render?: RenderFn;
+  /** Called after each edition render during an update, for progress reports. */
+  onRendered?: (done: number, total: number) => void;
+}
+
+export interface UpdateReport {
+  /** Bumped by every update; pages use it to tell whether they are current. */
+  version: number;
+  /** Dates (re-)rendered by this update, newest first. */
+  rendered: string[];
+  /** Dates whose edition data changed although their email did not (e.g. history outside the trend window). */
+  refreshed: string[];
+  /** Dates that no longer have a brief. */
+  removed: string[];
+  /** Every current problem, errors and warnings, sorted. */
+  problems: Problem[];
+  ok: boolean;
+  /** True when source errors stopped the rebuild, so what is shown is the last good state. */
+  stale: boolean;
+  ms: number;
+}
+
+/** Used only to compile templates (so their syntax errors are still reported) before any newsletter.yml has parsed. */
+const PLACEHOLDER_NEWSLETTER: Newsletter = {
+  name: 'Newsletter',
+  from: 'newsletter@example.com',
+  baseUrl: 'https://example.com',
+  timezone: 'UTC',
+  language: 'en',
+};
+
+interface BriefEntry {
+  text: string;
+  /** Registry generation the brief was validated against. */
+  registryGeneration: number;
+  brief?: Brief;
+  problems: Problem[];
+}
+
+export class PreviewState {
+  private content: ContentSources;
+  private templateSources: TemplateSources;
+  private readonly render: RenderFn;
+  private readonly onRendered: ((done: number, total: number) => void) | undefined;
+
+  // Parsed sources.
+  private newsletter: Newsletter | undefined;
+  private newsletterProblems: Problem[] = [];
+  private registry: MetricDef[] = [];
+  private registryProblems: Problem[] = [];
+  private registryGeneration = 0;
+  private readonly briefCache = new Map<string, BriefEntry>();
+  private templates: TemplateSet | undefined;
+  private templateProblems: Problem[] = [];
+  private bodyCache = new Map<string, RenderedBody>();
+
+  // What still has to be redone; starts with everything.
+  private dirtyNewsletter = true;
+  private dirtyRegistry = true;
+  private dirtyTemplates = true;
+  /** A template or newsletter.yml change seen while the sources were broken: re-render all once they are fixed. */
+  private pendingFullRender = true;
+
+  // Last good computed state.
+  private editionList: Edition[] = [];
+  private readonly editionKeys = new Map<string, string>();
+  private readonly viewKeys = new Map<string, string>();
+  private readonly renders = new Map<string, RenderedEdition>();
+  private readonly renderStamps = new Map<string, number>();
+  private readonly renderProblems = new Map<string, Problem[]>();
+  /** Editions whose last render failed: retried on every update until they render. */
+  private readonly failed = new Set<string>();
+  private sourceProblems: Problem[] = [];
+  private renderCount = 0;
+
+  private currentProblems: Problem[] = [];
+  private currentVersion = 0;
+  private stale = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(content: ContentSources, templates: TemplateSources, options: PreviewStateOptions = {}) {
+    this.content = { ...content, briefs: new Map(content.briefs) };
+    this.templateSources = templates;
+    this.render = options.render ?? renderEdition;
+    this.onRendered = options.onRendered;
+  }
+
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  /** Computed editions of the last good state, oldest first. */
+  get editions(): readonly Edition[] {
+    return this.editionList;
+  }
+
+  get problems(): readonly Problem[] {
+    return this.currentProblems;
+  }
+
+  get newsletterConfig(): Newsletter | undefined {
+    return this.newsletter;
+  }
+
+  /** True when the sources are broken and the editions shown are the last good ones. */
+  get isStale(): boolean {
+    return this.stale;
+  }
+
+  /** Edition renders done since start (tests and the terminal report count them). */
+  get renderTotal(): number {
+    return this.renderCount;
+  }
+
+  rendered(date: string): RenderedEdition | undefined {
+    return this.renders.get(date);
+  }
+
+  /** A number that changes whenever the edition's email is re-rendered (cache-busts the preview iframe). */
+  renderStamp(date: string): number | undefined {
+    return this.renderStamps.get(date);
+  }
+
+  /** Render problems of one edition, plus source problems in its brief file. */
+  problemsFor(date: string): Problem[] {
+    const edition = this.editionList.find((e) => e.date === date);
+    const own = this.renderProblems.get(date) ?? [];
+    const inFile = edition ? this.sourceProblems.filter((p) => p.file === edition.file) : [];
+    return sortProblems([...inFile, ...own]);
+  }
+
+  /**
+   * Applies changes and brings the model up to date. Calls are serialized, so
+   * a change arriving mid-render waits for the render to finish and then
+   * builds on its result.
+   */
+  update(changes: readonly SourceChange[] = []): Promise<UpdateReport> {
+    const run = this.queue.then(() => this.apply(changes));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(changes: readonly SourceChange[]): Promise<UpdateReport> {
+    const started = performance.now();
+    this.takeChanges(changes);
+    const fullRender = this.reparse();
+    this.pendingFullRender ||= fullRender;
+
+    this.sourceProblems = this.collectSourceProblems();
+    const finish = (rendered: string[], refreshed: string[], removed: string[]): UpdateReport => {
+      this.currentVersion++;
+      const all = [...this.sourceProblems, ...[...this.renderProblems.values()].flat()];
+      this.currentProblems = sortProblems(all);
+      return {
+        version: this.currentVersion,
+        rendered,
+        refreshed,
+        removed,
+        problems: this.currentProblems,
+        ok: !hasErrors(this.currentProblems),
+        stale: this.stale,
+        ms: Math.round(performance.now() - started),
+      };
+    };
+
+    if (hasErrors(this.sourceProblems) || !this.newsletter || !this.templates) {
+      this.stale = true;
+      return finish([], [], []);
+    }
+    this.stale = false;
+    const newsletter = this.newsletter;
+    const templates = this.templates;
+
+    const editions = this.compute();
+    const keys = editionKeys(editions);
+    const removed = [...this.renders.keys(), ...this.editionKeys.keys()].filter((d, i, all) => !keys.has(d) && all.indexOf(d) === i);
+    for (const date of removed) this.forget(date);
+
+    const full = this.pendingFullRender;
+    const toRender: Edition[] = [];
+    const refreshed: string[] = [];
+    for (const edition of editions) {
+      const date = edition.date;
+      const unchanged = this.editionKeys.get(date) === keys.get(date) && this.renders.has(date) && !this.failed.has(date);
+      if (!full && unchanged) continue;
+      // The edition's data changed, but its email only depends on the view
+      // (a trend shows the last few points of a history that reaches back
+      // to edition 1): render only when the view did change.
+      const old = this.renders.get(date);
+      if (!full && old && !this.failed.has(date) && this.viewKeys.get(date) === viewKey(edition, newsletter)) {
+        this.renders.set(date, { ...old, edition: { ...edition, subject: old.edition.subject } });
+        refreshed.push(date);
+        continue;
+      }
+      toRender.push(edition);
+    }
+    this.editionList = editions;
+    for (const [date, key] of keys) this.editionKeys.set(date, key);
+
+    // Newest first: the editions an author is most likely looking at come back first.
+    toRender.reverse();
+    let done = 0;
+    for (const edition of toRender) {
+      const r = await this.render(edition, newsletter, templates);
+      this.renderCount++;
+      this.renderProblems.set(edition.date, r.problems);
+      if (r.rendered) {
+        this.renders.set(edition.date, r.rendered);
+        this.renderStamps.set(edition.date, this.renderCount);
+        this.viewKeys.set(edition.date, viewKeyOf(r.rendered, edition));
+        this.failed.delete(edition.date);
+      } else {
+        // Keep the last good render on screen; try again on the next update.
+        this.failed.add(edition.date);
+      }
+      this.onRendered?.(++done, toRender.length);
+    }
+    this.pendingFullRender = false;
+    return finish(
+      toRender.map((e) => e.date),
+      refreshed,
+      removed,
+    );
+  }
+
+  private takeChanges(changes: readonly SourceChange[]): void {
+    for (const c of changes) {
+      switch (c.kind) {
+        case 'newsletter':
+          if (c.source.text !== this.content.newsletter.text || c.source.problem) this.dirtyNewsletter = true;
+          this.content.newsletter = c.source;
+          break;
+        case 'metrics':
+          if (c.source.text !== this.content.metrics.text || c.source.problem) this.dirtyRegistry = true;
+          this.content.metrics = c.source;
+          break;
+        case 'brief':
+          if (c.source) this.content.briefs.set(c.file, c.source);
+          else this.content.briefs.delete(c.file);
+          break;
+        case 'content':
+          if (c.content.newsletter.text !== this.content.newsletter.text) this.dirtyNewsletter = true;
+          if (c.content.metrics.text !== this.content.metrics.text) this.dirtyRegistry = true;
+          this.content = { ...c.content, briefs: new Map(c.content.briefs) };
+          break;
+        case 'templates':
+          this.templateSources = c.templates;
+          this.dirtyTemplates = true;
+          break;
+      }
+    }
+  }
+
+  /** Re-parses whatever is dirty. Returns true when every edition must be re-rendered. */
+  private reparse(): boolean {
+    let full = false;
+    if (this.dirtyNewsletter) {
+      const src = this.content.newsletter;
+      if (src.text === undefined) {
+        this.newsletterProblems = src.problem ? [src.problem] : [];
+      } else {
+        const r = parseNewsletter(src.file, src.text);
+        this.newsletterProblems = r.problems;
+        // A broken newsletter.yml keeps the last good one for compiling templates.
+        if (r.newsletter) this.newsletter = r.newsletter;
+      }
+      if (!hasErrors(this.newsletterProblems)) {
+        this.dirtyTemplates = true; // helpers format dates and numbers with the newsletter's locale
+        full = true;
+      }
+      this.dirtyNewsletter = false;
+    }
+    if (this.dirtyRegistry) {
+      const src = this.content.metrics;
+      if (src.text === undefined) {
+        this.registry = [];
+        this.registryProblems = src.problem ? [src.problem] : [];
+      } else {
+        const r = parseMetricRegistry(src.file, src.text);
+        this.registry = r.metrics;
+        this.registryProblems = r.problems;
+      }
+      this.registryGeneration++;
+      this.dirtyRegistry = false;
+    }
+    for (const file of this.briefCache.keys()) if (!this.content.briefs.has(file)) this.briefCache.delete(file);
+    for (const [file, src] of this.content.briefs) {
+      const cached = this.briefCache.get(file);
+      if (src.text === undefined) {
+        this.briefCache.set(file, { text: '', registryGeneration: -1, problems: src.problem ? [src.problem] : [] });
+        continue;
+      }
+      if (cached && cached.text === src.text && cached.registryGeneration === this.registryGeneration) continue;
+      const r = parseBrief(file, path.basename(file), src.text, this.registry);
+      this.briefCache.set(file, { text: src.text, registryGeneration: this.registryGeneration, problems: r.problems, ...(r.brief ? { brief: r.brief } : {}) });
+    }
+    if (this.dirtyTemplates) {
+      const compiled = compileTemplates(this.templateSources.dir, this.templateSources.sources, this.newsletter ?? PLACEHOLDER_NEWSLETTER);
+      this.templateProblems = [...this.templateSources.problems, ...(compiled.ok ? compiled.warnings : compiled.problems)];
+      if (compiled.ok && !hasErrors(this.templateSources.problems)) {
+        this.templates = compiled.value;
+        full = true;
+      }
+      this.dirtyTemplates = false;
+    }
+    return full;
+  }
+
+  /** The same checks as loadContent, on cached parses: per-file problems plus what spans files. */
+  private collectSourceProblems(): Problem[] {
+    const problems = [...this.content.listing, ...this.newsletterProblems, ...this.registryProblems, ...this.templateProblems];
+    for (const entry of this.briefCache.values()) problems.push(...entry.problems);
+    problems.push(...duplicateDateProblems(this.sortedBriefs()));
+    if (this.content.briefs.size === 0 && this.content.listing.length === 0 && problems.length === 0) {
+      problems.push(error(path.join(this.content.dir, 'editions'), 'contains no briefs (YYYY-MM-DD[-slug].md)'));
+    }
+    return sortProblems(problems);
+  }
+
+  private sortedBriefs(): Brief[] {
+    const briefs: Brief[] = [];
+    for (const entry of this.briefCache.values()) if (entry.brief) briefs.push(entry.brief);
+    return briefs.sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file));
+  }
+
+  /**
+   * computeEditions with Markdown renders cached by body text: parsing and
+   * rendering every body is most of its cost (about 200 ms for 520 briefs),
+   * and a change touches one body at most. Bodies are blanked for the call
+   * and the cached renders put back; a test checks the result stays equal to
+   * a plain computeEditions.
+   */
+  private compute(): Edition[] {
+    const briefs = this.sortedBriefs();
+    const content: Pick<Content, 'metrics' | 'briefs'> = { metrics: this.registry, briefs: briefs.map((b) => ({ ...b, body: '' })) };
+    const next = new Map<string, RenderedBody>();
+    const editions = computeEditions(content).map((e, i) => {
+      const body = briefs[i]!.body;
+      const rendered = next.get(body) ?? this.bodyCache.get(body) ?? renderBody(body);
+      next.set(body, rendered);
+      return { ...e, introHtml: rendered.introHtml, sections: rendered.sections };
+    });
+    // Only bodies still in use stay cached, so the cache does not grow with every keystroke saved.
+    this.bodyCache = next;
+    return editions;
+  }
+
+  private forget(date: string): void {
+    this.renders.delete(date);
+    this.renderStamps.delete(date);
+    this.renderProblems.delete(date);
+    this.editionKeys.delete(date);
+    this.viewKeys.delete(date);
+    this.failed.delete(date);
+  }
+}
+
+/** loadContent's cross-file rule, on already parsed briefs: one brief per date. */
+export function duplicateDateProblems(sorted: readonly Brief[]): Problem[] {
+  const problems: Problem[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (prev.date === cur.date) {
+      problems.push(error(cur.file, `two briefs have the date ${cur.date}: ${prev.file} and ${cur.file}; an edition has one brief`));
+    }
+  }
+  return problems;
+}
+
+/**
+ * A key per edition that changes exactly when its computed data does. The
+ * edition is compared as JSON, except `history`: edition n carries every
+ * earlier point of every metric, so its JSON grows with n and 520 of them
+ * would be hundreds of megabytes. Histories are prefixes of one running list
+ * per metric, so each is keyed by its length and a hash chained over its
+ * points: linear in the number of points, exact up to SHA-1 collisions.
+ */
+export function editionKeys(editions: readonly Edition[]): Map<string, string> {
+  const chains = new Map<string, string[]>();
+  const keys = new Map<string, string>();
+  for (const edition of editions) {
+    const history: string[] = [];
+    for (const [metric, points] of Object.entries(edition.history)) {
+      let chain = chains.get(metric);
+      if (!chain) chains.set(metric, (chain = []));
+      for (let i = chain.length; i < points.length; i++) {
+        chain.push(createHash('sha1').update(chain[i - 1] ?? '').update(JSON.stringify(points[i])).digest('hex'));
+      }
+      history.push(`${metric}:${points.length}:${chain[points.length - 1] ?? ''}`);
+    }
+    keys.set(edition.date, `${JSON.stringify({ ...edition, history: undefined })}|${history.join(',')}`);
+  }
+  return keys;
+}
+
+/**
+ * Everything renderEdition's output depends on: the view model (what the
+ * templates read), the subject as written (it may be a template) and the
+ * file (named in problems).
+ */
+export function viewKey(edition: Edition, newsletter: Newsletter): string {
+  return JSON.stringify({ view: editionView(edition, newsletter), subject: edition.subject, file: edition.file });
+}
+
+/** viewKey of a fresh render, from the view it already built (renderEdition only fills in the rendered subject). */
+function viewKeyOf(r: RenderedEdition, edition: Edition): string {
+  return JSON.stringify({ view: { ...r.view, subject: edition.subject }, subject: edition.subject, file: edition.file });
+}
