@@ -1,0 +1,80 @@
+/**
+ * What every archive page carries besides its content: <head> metadata
+ * (title, description, canonical, Open Graph, feed discovery) and the links
+ * of the site header and footer, all resolved for the page's own depth.
+ */
+import { editionTimestamp } from '../render/dates.js';
+import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED, METRICS_PAGE, STYLESHEET, type Linker } from './paths.js';
+import type { SiteInfo, SiteModel } from './site-model.js';
+
+export type NavSection = 'home' | 'archive' | 'edition' | 'metrics' | 'none';
+
+export interface PageHead {
+  lang: string;
+  title: string;
+  description: string;
+  canonical: string;
+  ogTitle: string;
+  ogType: 'website' | 'article';
+  /** "en-GB" -> "en_GB", the form Open Graph expects. */
+  ogLocale: string;
+  siteName: string;
+  /** RFC 3339, for article:published_time on editions. */
+  publishedTime: string | null;
+  noindex: boolean;
+  /** The stylesheet itself, for the one page (404) that may be served from any path. */
+  inlineCss: string | null;
+}
+
+export interface Nav {
+  home: string;
+  metrics: string;
+  atom: string;
+  json: string;
+  css: string;
+  current: NavSection;
+}
+
+export interface PageFrame {
+  page: PageHead;
+  nav: Nav;
+  site: SiteInfo;
+}
+
+export interface FrameOptions {
+  title: string;
+  description: string;
+  current: NavSection;
+  ogTitle?: string;
+  /** Edition date, for an article page. */
+  published?: string;
+  noindex?: boolean;
+  inlineCss?: string;
+}
+
+export function pageFrame(model: SiteModel, path: string, link: Linker, o: FrameOptions): PageFrame {
+  return {
+    page: {
+      lang: model.site.language,
+      title: o.title,
+      description: o.description,
+      canonical: absoluteUrl(model.site.baseUrl, path),
+      ogTitle: o.ogTitle ?? o.title,
+      ogType: o.published ? 'article' : 'website',
+      ogLocale: model.site.language.replace('-', '_'),
+      siteName: model.site.name,
+      publishedTime: o.published ? editionTimestamp(o.published, model.newsletter.timezone) : null,
+      noindex: o.noindex ?? false,
+      inlineCss: o.inlineCss ?? null,
+    },
+    nav: {
+      home: link(HOME_PAGE),
+      metrics: link(METRICS_PAGE),
+      atom: link(ATOM_FEED),
+      json: link(JSON_FEED),
+      css: link(STYLESHEET),
+      current: o.current,
+    },
+    site: model.site,
+  };
+}

@@ -1,0 +1,336 @@
+/**
+ * The archive's pages as (path, template, context) triples. Pure: the
+ * contexts are plain data, every href already resolved for the page that
+ * holds it, every number the view model's text. Templates only lay them out.
+ *
+ * Edition contexts are built from picked view-model fields, never from the
+ * whole EditionView, so the unsubscribe placeholder and the sender's
+ * addresses are not in reach of a site template (strict mode turns a
+ * reference to them into a build error).
+ */
+import type { RenderedEdition } from '../render/render-edition.js';
+import type { MetricRowView, TrendView } from '../render/view-model.js';
+import {
+  absoluteLinker,
+  absoluteUrl,
+  archiveYearPage,
+  editionPage,
+  HOME_PAGE,
+  METRICS_PAGE,
+  metricPage,
+  NOT_FOUND_PAGE,
+  relativeLinker,
+  type Linker,
+} from './paths.js';
+import { pageFrame } from './page-head.js';
+import type { SiteModel } from './site-model.js';
+import type { MetricHistory } from './metric-history.js';
+import { historySummary, metricChartSvg, metricSparklineSvg } from './metric-charts.js';
+
+export const SITE_TEMPLATES = {
+  home: 'site/index.html',
+  archiveYear: 'site/archive-year.html',
+  edition: 'site/edition.html',
+  metrics: 'site/metrics.html',
+  metric: 'site/metric.html',
+  notFound: 'site/404.html',
+  feedEntry: 'site/feed-entry.html',
+  stylesheet: 'site/assets/site.css',
+} as const;
+
+/** The home page lists this many editions and links the rest by year, so it stays small at 500+ editions. */
+export const LATEST_ON_HOME = 20;
+
+/**
+ * Fixed ids on the edition page use "_", which section slugs (a-z, 0-9, -)
+ * never contain, so a brief's "## Key metrics" cannot produce a duplicate id.
+ */
+export const EDITION_IDS = { metrics: 'key_metrics', movers: 'biggest_movers', history: 'metric_history' } as const;
+
+export function metricAnchor(key: string): string {
+  return `metric_${key}`;
+}
+
+export interface SitePage {
+  /** Relative to the site root. */
+  path: string;
+  template: string;
+  context: object;
+  /** ISO date for the sitemap, or null. */
+  lastmod: string | null;
+  inSitemap: boolean;
+}
+
+export type LinkedRow = MetricRowView & { anchor: string; href: string | null; historyHref: string | null };
+export type LinkedTrend = TrendView & { href: string | null };
+
+export interface EditionLink {
+  href: string;
+  title: string;
+  date: string;
+  dateShort: string;
+  number: number;
+}
+
+export interface EditionItem extends EditionLink {
+  dateLong: string;
+  summary: string | null;
+  movers: LinkedRow[];
+}
+
+export interface EditionBody {
+  url: string;
+  date: string;
+  dateLong: string;
+  dateShort: string;
+  number: number;
+  title: string;
+  summary: string | null;
+  introHtml: string;
+  sections: RenderedEdition['edition']['sections'];
+  metrics: LinkedRow[];
+  movers: LinkedRow[];
+  trends: LinkedTrend[];
+  ids: typeof EDITION_IDS;
+}
+
+function linkRow(row: MetricRowView, link: Linker, date: string, hasPage: ReadonlySet<string>): LinkedRow {
+  const anchor = metricAnchor(row.key);
+  return {
+    ...row,
+    anchor,
+    href: link(editionPage(date), anchor),
+    historyHref: hasPage.has(row.key) ? link(metricPage(row.key)) : null,
+  };
+}
+
+function pagedMetrics(model: SiteModel): Set<string> {
+  return new Set(model.metrics.map((h) => h.def.key));
+}
+
+function editionLink(r: RenderedEdition, link: Linker): EditionLink {
+  const v = r.view;
+  return { href: link(editionPage(v.date)), title: v.title, date: v.date, dateShort: v.dateShort, number: v.number };
+}
+
+function editionItem(r: RenderedEdition, link: Linker, hasPage: ReadonlySet<string>): EditionItem {
+  const v = r.view;
+  return {
+    ...editionLink(r, link),
+    dateLong: v.dateLong,
+    summary: v.summary,
+    movers: v.movers.map((m) => linkRow(m, link, v.date, hasPage)),
+  };
+}
+
+/** The content of an edition, shared by its page and its feed entry (which links absolutely). */
+export function editionBody(r: RenderedEdition, link: Linker, hasPage: ReadonlySet<string>): EditionBody {
+  const v = r.view;
+  return {
+    url: v.viewUrl,
+    date: v.date,
+    dateLong: v.dateLong,
+    dateShort: v.dateShort,
+    number: v.number,
+    title: v.title,
+    summary: v.summary,
+    introHtml: v.introHtml,
+    sections: v.sections,
+    metrics: v.metrics.map((m) => linkRow(m, link, v.date, hasPage)),
+    movers: v.movers.map((m) => linkRow(m, link, v.date, hasPage)),
+    trends: v.trends.map((t) => ({ ...t, href: hasPage.has(t.key) ? link(metricPage(t.key)) : null })),
+    ids: EDITION_IDS,
+  };
+}
+
+function yearLinks(model: SiteModel, link: Linker, current: string | null) {
+  return model.years.map((y) => ({ year: y.year, href: link(archiveYearPage(y.year)), count: y.editions.length, current: y.year === current }));
+}
+
+function siteDescription(model: SiteModel): string {
+  return model.site.description ?? `${model.site.name}: every edition and metric.`;
+}
+
+export function homePage(model: SiteModel): SitePage {
+  const path = HOME_PAGE;
+  const link = relativeLinker(path);
+  const hasPage = pagedMetrics(model);
+  const context = {
+    ...pageFrame(model, path, link, { title: model.site.name, description: siteDescription(model), current: 'home' }),
+    latest: model.editions.slice(0, LATEST_ON_HOME).map((r) => editionItem(r, link, hasPage)),
+    total: model.editions.length,
+    more: model.editions.length > LATEST_ON_HOME,
+    years: yearLinks(model, link, null),
+    metricCount: model.metrics.length,
+  };
+  return { path, template: SITE_TEMPLATES.home, context, lastmod: model.updated, inSitemap: true };
+}
+
+export function archiveYearPages(model: SiteModel): SitePage[] {
+  const hasPage = pagedMetrics(model);
+  return model.years.map((y) => {
+    const path = archiveYearPage(y.year);
+    const link = relativeLinker(path);
+    const n = y.editions.length;
+    const context = {
+      ...pageFrame(model, path, link, {
+        title: `${y.year} editions · ${model.site.name}`,
+        description: `All ${n} edition${n === 1 ? '' : 's'} of ${model.site.name} published in ${y.year}, newest first.`,
+        current: 'archive',
+      }),
+      year: y.year,
+      editions: y.editions.map((r) => editionItem(r, link, hasPage)),
+      years: yearLinks(model, link, y.year),
+    };
+    return { path, template: SITE_TEMPLATES.archiveYear, context, lastmod: y.editions[0]!.edition.date, inSitemap: true };
+  });
+}
+
+export function editionPages(model: SiteModel): SitePage[] {
+  const hasPage = pagedMetrics(model);
+  return model.editions.map((r) => {
+    const v = r.view;
+    const path = editionPage(v.date);
+    const link = relativeLinker(path);
+    const neighbour = (date: string | null) => {
+      const other = date ? model.byDate.get(date) : undefined;
+      return other ? editionLink(other, link) : null;
+    };
+    const year = v.date.slice(0, 4);
+    const context = {
+      ...pageFrame(model, path, link, {
+        title: `${v.title} · ${model.site.name} #${v.number}`,
+        ogTitle: v.title,
+        description: v.summary ?? v.preheader,
+        current: 'edition',
+        published: v.date,
+      }),
+      edition: editionBody(r, link, hasPage),
+      previous: neighbour(v.previousDate),
+      next: neighbour(v.nextDate),
+      year,
+      yearHref: link(archiveYearPage(year)),
+    };
+    return { path, template: SITE_TEMPLATES.edition, context, lastmod: v.date, inSitemap: true };
+  });
+}
+
+function latestSummary(h: MetricHistory, link: Linker) {
+  const l = h.latest;
+  return {
+    value: l.row.value,
+    change: l.row.change,
+    color: l.row.color,
+    period: l.period,
+    dateShort: l.dateShort,
+    editionHref: link(editionPage(l.date), metricAnchor(h.def.key)),
+  };
+}
+
+export function metricsPage(model: SiteModel): SitePage {
+  const path = METRICS_PAGE;
+  const link = relativeLinker(path);
+  const groups: { name: string | null; metrics: object[] }[] = [];
+  for (const h of model.metrics) {
+    const name = h.def.group ?? null;
+    let group = groups.find((g) => g.name === name);
+    if (!group) groups.push((group = { name, metrics: [] }));
+    group.metrics.push({
+      key: h.def.key,
+      label: h.def.label,
+      href: link(metricPage(h.def.key)),
+      count: h.points.length,
+      latest: latestSummary(h, link),
+      sparklineSvg: metricSparklineSvg(h),
+    });
+  }
+  const context = {
+    ...pageFrame(model, path, link, {
+      title: `Metrics · ${model.site.name}`,
+      description: `The latest value and full history of each of the ${model.metrics.length} metrics tracked by ${model.site.name}.`,
+      current: 'metrics',
+    }),
+    groups,
+  };
+  return { path, template: SITE_TEMPLATES.metrics, context, lastmod: model.updated, inSitemap: true };
+}
+
+export function metricPages(model: SiteModel): SitePage[] {
+  return model.metrics.map((h) => {
+    const path = metricPage(h.def.key);
+    const link = relativeLinker(path);
+    const def = h.def;
+    const latest = latestSummary(h, link);
+    const context = {
+      ...pageFrame(model, path, link, {
+        title: `${def.label} · ${model.site.name}`,
+        description: `${def.label}: ${latest.value}${latest.period ? ` (${latest.period})` : ''} as of ${latest.dateShort}. ${historySummary(h)}`,
+        current: 'metrics',
+      }),
+      metric: {
+        key: def.key,
+        label: def.label,
+        group: def.group ?? null,
+        unit: def.unit,
+        source: def.source ?? null,
+        count: h.points.length,
+        moves: h.moves,
+        latest,
+        chartSvg: metricChartSvg(h, model.newsletter),
+        summary: historySummary(h),
+        // Newest first, like every other list on the site; the chart reads left to right in time.
+        rows: [...h.points].reverse().map((p) => ({
+          href: link(editionPage(p.date), metricAnchor(def.key)),
+          dateShort: p.dateShort,
+          number: p.number,
+          period: p.period,
+          value: p.row.value,
+          change: p.row.change,
+          color: p.row.color,
+          moved: p.row.status === 'changed',
+          source: p.row.source,
+          note: p.row.note,
+        })),
+      },
+      metricsHref: link(METRICS_PAGE),
+    };
+    return { path, template: SITE_TEMPLATES.metric, context, lastmod: h.latest.date, inSitemap: true };
+  });
+}
+
+/**
+ * A static host serves 404.html at whatever path was asked for, so relative
+ * links would resolve against that path: its links are absolute and its
+ * stylesheet is inlined.
+ */
+export function notFoundPage(model: SiteModel, css: string): SitePage {
+  const path = NOT_FOUND_PAGE;
+  const link = absoluteLinker(model.site.baseUrl);
+  const latest = model.editions[0];
+  const context = {
+    ...pageFrame(model, path, link, {
+      title: `Page not found · ${model.site.name}`,
+      description: `This page does not exist. Every edition of ${model.site.name} is listed on the home page.`,
+      current: 'none',
+      noindex: true,
+      inlineCss: css,
+    }),
+    latest: latest ? editionLink(latest, link) : null,
+  };
+  return { path, template: SITE_TEMPLATES.notFound, context, lastmod: null, inSitemap: false };
+}
+
+/** Context of one feed entry: the edition body with absolute links, in full or as a summary. */
+export function feedEntryContext(model: SiteModel, r: RenderedEdition, full: boolean, hasPage = pagedMetrics(model)): object {
+  return { full, site: model.site, edition: editionBody(r, absoluteLinker(model.site.baseUrl), hasPage) };
+}
+
+export function sitePages(model: SiteModel, css: string): SitePage[] {
+  return [homePage(model), ...archiveYearPages(model), ...editionPages(model), metricsPage(model), ...metricPages(model), notFoundPage(model, css)];
+}
+
+/** Absolute URL of a page, as used in sitemaps and feeds. */
+export function pageUrl(model: SiteModel, page: SitePage): string {
+  return absoluteUrl(model.site.baseUrl, page.path);
+}
+

@@ -1,0 +1,219 @@
+/**
+ * Inline SVG charts for the archive, generated as strings: no chart library,
+ * no script, so a chart renders from file://, in a feed-less page cache and
+ * with JavaScript off. Pure: numbers and dates in, markup out. Formatting of
+ * tick labels is passed in, so the axis reads "38.0%" exactly as the email
+ * would print it.
+ *
+ * The x axis is time (the edition date), not the edition index: a metric
+ * reported in January and again in June should not look like a weekly move.
+ */
+import { escapeXml } from './escape.js';
+
+export interface ChartPoint {
+  /** ISO date, YYYY-MM-DD. */
+  date: string;
+  value: number;
+  /** Tooltip text, e.g. "1 Sep 2025 (H1 2025): 35.8%". */
+  label: string;
+  /** The value as printed elsewhere ("38.1%"), shown beside the last point. */
+  valueLabel: string;
+}
+
+export interface ChartText {
+  /** Unique within the page; prefixes the ids that aria-labelledby names. */
+  id: string;
+  title: string;
+  description: string;
+}
+
+export type DateTickUnit = 'year' | 'month';
+
+export interface LineChartOptions extends ChartText {
+  width?: number;
+  height?: number;
+  /** Caption of the value axis, e.g. "Unit: CNY bn". */
+  unitLabel: string;
+  formatValueTick: (value: number, decimals: number) => string;
+  formatDateTick: (date: string, unit: DateTickUnit) => string;
+}
+
+export interface SparklineOptions extends ChartText {
+  width?: number;
+  height?: number;
+}
+
+const COLORS = { line: '#0b5cad', point: '#0b5cad', last: '#0b2545', grid: '#e4e8ec', axis: '#8c959f', text: '#57606a' };
+const FONT_SIZE = 13;
+/** Rough width of one tick-label character at FONT_SIZE, to size the left margin without measuring text. */
+const CHAR_WIDTH = 7.2;
+
+/** One decimal is plenty for screen coordinates and keeps a 500-point chart small. */
+function px(n: number): string {
+  return String(Math.round(n * 10) / 10);
+}
+
+/** Days since the epoch for a calendar date, independent of any time zone. */
+export function dayNumber(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return Date.UTC(y!, (m ?? 1) - 1, d ?? 1) / 86_400_000;
+}
+
+function isoDay(year: number, month0: number): string {
+  return new Date(Date.UTC(year, month0, 1)).toISOString().slice(0, 10);
+}
+
+export interface ValueTicks {
+  ticks: number[];
+  min: number;
+  max: number;
+  /** Fraction digits that show every tick distinctly. */
+  decimals: number;
+}
+
+/** Ticks at 1, 2 or 5 times a power of ten, covering [min, max] with about `target` intervals. */
+export function niceTicks(min: number, max: number, target = 4): ValueTicks {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return niceTicks(0, 1, target);
+  if (min === max) {
+    // A flat or single-value series still needs a range to sit in the middle of.
+    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    return niceTicks(min - pad, max + pad, target);
+  }
+  const raw = (max - min) / target;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((f) => f * magnitude >= raw) ?? 10) * magnitude;
+  const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+  const lo = Math.floor(min / step + 1e-9) * step;
+  const hi = Math.ceil(max / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let i = 0; lo + i * step <= hi + step / 2; i++) ticks.push(Number((lo + i * step).toFixed(decimals)));
+  return { ticks, min: ticks[0]!, max: ticks.at(-1)!, decimals };
+}
+
+export interface DateTick {
+  date: string;
+  unit: DateTickUnit;
+}
+
+/** Year ticks for long spans, month ticks (every 1, 2, 3 or 6 months) for short ones; at most about 7. */
+export function dateTicks(first: string, last: string): DateTick[] {
+  const [y1, m1] = first.split('-').map(Number) as [number, number];
+  const [y2, m2] = last.split('-').map(Number) as [number, number];
+  const months = (y2 - y1) * 12 + (m2 - m1);
+  const lo = dayNumber(first);
+  const hi = dayNumber(last);
+  const inRange = (d: string) => dayNumber(d) >= lo && dayNumber(d) <= hi;
+  const ticks: DateTick[] = [];
+  if (months > 30) {
+    const every = Math.max(1, Math.ceil((y2 - y1) / 7));
+    for (let y = y1 + 1; y <= y2; y++) if ((y - y1 - 1) % every === 0) ticks.push({ date: isoDay(y, 0), unit: 'year' });
+  } else {
+    const every = [1, 2, 3, 6].find((n) => months / n <= 6) ?? 6;
+    for (let i = 0; i <= months + 1; i++) {
+      const m0 = m1 - 1 + i;
+      if (m0 % every !== 0) continue;
+      const d = isoDay(y1 + Math.floor(m0 / 12), m0 % 12);
+      if (inRange(d)) ticks.push({ date: d, unit: 'month' });
+    }
+  }
+  // A series inside one month has no month start in range: label its first date instead.
+  return ticks.length > 0 ? ticks : [{ date: first, unit: 'month' }];
+}
+
+function svgOpen(width: number, height: number, text: ChartText, className: string): string {
+  const ids = `${text.id}-title ${text.id}-desc`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="${className}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${ids}">` +
+    `<title id="${text.id}-title">${escapeXml(text.title)}</title><desc id="${text.id}-desc">${escapeXml(text.description)}</desc>`
+  );
+}
+
+/** Maps the x domain to pixels; a single date sits in the middle. */
+function xScale(points: readonly ChartPoint[], left: number, right: number): (date: string) => number {
+  const lo = dayNumber(points[0]!.date);
+  const hi = dayNumber(points.at(-1)!.date);
+  if (hi === lo) return () => (left + right) / 2;
+  return (date) => left + ((dayNumber(date) - lo) / (hi - lo)) * (right - left);
+}
+
+/**
+ * A full-size line chart: value gridlines with formatted labels, date ticks,
+ * the unit caption, one dot per point with its tooltip, and the last value
+ * printed beside the last dot. Points must be oldest first.
+ */
+export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions): string {
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 300;
+  if (points.length === 0) return `${svgOpen(width, height, opts, 'chart')}</svg>`;
+
+  const values = points.map((p) => p.value);
+  const y = niceTicks(Math.min(...values), Math.max(...values));
+  const yLabels = y.ticks.map((t) => opts.formatValueTick(t, y.decimals));
+  const last = points.at(-1)!;
+  const left = Math.max(44, Math.max(...yLabels.map((l) => l.length)) * CHAR_WIDTH + 14);
+  // Room on the right for the last value's label, which is drawn beside its dot.
+  const right = width - Math.max(24, last.valueLabel.length * CHAR_WIDTH + 14);
+  const top = 30;
+  const bottom = height - 34;
+  const yPos = (v: number) => bottom - ((v - y.min) / (y.max - y.min)) * (bottom - top);
+  // Inset so the first and last dots do not sit on the axis.
+  const xPos = xScale(points, left + 10, right - 6);
+
+  const out: string[] = [svgOpen(width, height, opts, 'chart')];
+  out.push(`<g font-size="${FONT_SIZE}" fill="${COLORS.text}">`);
+  out.push(`<text x="${px(left)}" y="16">${escapeXml(opts.unitLabel)}</text>`);
+  y.ticks.forEach((t, i) => {
+    const ty = px(yPos(t));
+    out.push(`<line x1="${px(left)}" x2="${px(right)}" y1="${ty}" y2="${ty}" stroke="${COLORS.grid}"/>`);
+    out.push(`<text x="${px(left - 8)}" y="${ty}" dy="0.32em" text-anchor="end">${escapeXml(yLabels[i]!)}</text>`);
+  });
+  out.push(`<line x1="${px(left)}" x2="${px(right)}" y1="${px(bottom)}" y2="${px(bottom)}" stroke="${COLORS.axis}"/>`);
+  for (const t of dateTicks(points[0]!.date, last.date)) {
+    const tx = px(xPos(t.date));
+    out.push(`<line x1="${tx}" x2="${tx}" y1="${px(bottom)}" y2="${px(bottom + 5)}" stroke="${COLORS.axis}"/>`);
+    out.push(`<text x="${tx}" y="${px(bottom + 20)}" text-anchor="middle">${escapeXml(opts.formatDateTick(t.date, t.unit))}</text>`);
+  }
+  out.push('</g>');
+
+  const coords = points.map((p) => [xPos(p.date), yPos(p.value)] as const);
+  if (coords.length > 1) {
+    const d = coords.map(([cx, cy], i) => `${i === 0 ? 'M' : 'L'}${px(cx)} ${px(cy)}`).join('');
+    out.push(`<path d="${d}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
+  }
+  // Dense series get smaller dots so the line stays readable; every dot keeps its tooltip.
+  const r = points.length > 60 ? 2.5 : 4.5;
+  out.push('<g>');
+  points.forEach((p, i) => {
+    const [cx, cy] = coords[i]!;
+    const isLast = i === points.length - 1;
+    out.push(
+      `<circle cx="${px(cx)}" cy="${px(cy)}" r="${isLast ? r + 1.5 : r}" fill="${isLast ? COLORS.last : COLORS.point}" stroke="#fff" stroke-width="1.5"><title>${escapeXml(p.label)}</title></circle>`,
+    );
+  });
+  out.push('</g>');
+  const [lx, ly] = coords.at(-1)!;
+  out.push(`<text x="${px(lx + 10)}" y="${px(ly)}" dy="0.32em" font-size="${FONT_SIZE + 1}" font-weight="700" fill="${COLORS.last}">${escapeXml(last.valueLabel)}</text>`);
+  out.push('</svg>');
+  return out.join('');
+}
+
+/** A small trend line without axes, for lists of metrics. */
+export function sparkline(points: readonly ChartPoint[], opts: SparklineOptions): string {
+  const width = opts.width ?? 120;
+  const height = opts.height ?? 32;
+  const pad = 4;
+  const out: string[] = [svgOpen(width, height, opts, 'sparkline')];
+  if (points.length > 0) {
+    const values = points.map((p) => p.value);
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const yPos = (v: number) => (hi === lo ? height / 2 : height - pad - ((v - lo) / (hi - lo)) * (height - 2 * pad));
+    const xPos = xScale(points, pad, width - pad);
+    const coords = points.map((p) => `${px(xPos(p.date))} ${px(yPos(p.value))}`);
+    if (coords.length > 1) out.push(`<path d="M${coords.join('L')}" fill="none" stroke="${COLORS.line}" stroke-width="1.75" stroke-linejoin="round"/>`);
+    const last = points.at(-1)!;
+    out.push(`<circle cx="${px(xPos(last.date))}" cy="${px(yPos(last.value))}" r="3" fill="${COLORS.last}"/>`);
+  }
+  out.push('</svg>');
+  return out.join('');
+}
