@@ -8,10 +8,12 @@
 import { cac } from 'cac';
 import { UsageError } from './cli/usage-error.js';
 import { registerBuild } from './cli/build-command.js';
+import { registerNew } from './cli/new-command.js';
 
 const cli = cac('briefwire');
 
 registerBuild(cli);
+registerNew(cli);
 
 cli.help();
 cli.version('0.1.0');

@@ -1,0 +1,111 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CAC } from 'cac';
+import { DateTime } from 'luxon';
+import type { Content, MetricDef, Newsletter } from '../model.js';
+import { loadContent, describeIoError, EDITIONS_DIR, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+import { parseNewsletter } from '../content/newsletter-config.js';
+import { parseMetricRegistry } from '../content/metric-registry.js';
+import { BRIEF_FILE_NAME } from '../content/brief.js';
+import { nextEditionDate, scaffoldBrief } from '../content/scaffold.js';
+import { DIR_DEFAULTS } from './build-command.js';
+import { printProblems } from './report.js';
+import { UsageError } from './usage-error.js';
+
+interface NewOptions {
+  content: string;
+  date?: unknown;
+}
+
+export function registerNew(cli: CAC): void {
+  cli
+    .command('new', 'Scaffold the next brief with every metric\'s latest value, period and source pre-filled')
+    .option('--date <YYYY-MM-DD>', 'Edition date (default: the next schedule slot after the latest edition)')
+    .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
+    .example('briefwire new')
+    .example('briefwire new --date 2026-02-09 --content content')
+    .action(async (opts: NewOptions) => {
+      const date = opts.date === undefined ? undefined : parseDateOption(opts.date);
+      const contentDir = String(opts.content);
+      const content = await loadForScaffold(contentDir);
+      if (!content) return 1;
+
+      const target = date ?? nextEditionDate(content, new Date());
+      const editionsDir = path.join(contentDir, EDITIONS_DIR);
+      const file = path.join(editionsDir, `${target}.md`);
+      const sameDate = await briefsDated(editionsDir, target);
+      const other = sameDate.find((f) => path.basename(f) !== `${target}.md`);
+      if (other) {
+        process.stderr.write(`briefwire: ${other} already is the brief for ${target}; an edition has one brief. Edit that file, or pass another --date.\n`);
+        return 1;
+      }
+      try {
+        await mkdir(editionsDir, { recursive: true });
+        // "wx": never overwrite, even if the file appeared since we looked.
+        await writeFile(file, scaffoldBrief(content, target), { encoding: 'utf8', flag: 'wx' });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        process.stderr.write(
+          code === 'EEXIST'
+            ? `briefwire: ${file} already exists; refusing to overwrite it. Edit it, or pass another --date.\n`
+            : `briefwire: cannot write ${file}: ${describeIoError(e)}\n`,
+        );
+        return 1;
+      }
+      process.stdout.write(`${file}\n`);
+      return 0;
+    });
+}
+
+function parseDateOption(raw: unknown): string {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !DateTime.fromISO(text, { zone: 'utc' }).isValid) {
+    throw new UsageError(`--date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(typeof raw === 'string' ? raw : String(raw))}`);
+  }
+  return text;
+}
+
+/**
+ * The content, via loadContent. A newsletter without any brief yet (empty or
+ * missing editions/) is fine for `new`: that is how the first brief is made.
+ * Any other problem is printed and the command fails.
+ */
+async function loadForScaffold(dir: string): Promise<Content | undefined> {
+  const loaded = await loadContent(dir);
+  if (loaded.ok) {
+    printProblems(loaded.warnings);
+    return loaded.value;
+  }
+  const editionsDir = path.join(dir, EDITIONS_DIR);
+  const errors = loaded.problems.filter((p) => p.severity === 'error');
+  if (errors.every((p) => p.file === editionsDir)) {
+    // Only the editions directory itself is at fault (no briefs, not found):
+    // newsletter.yml and metrics.yml parsed cleanly, so parse them again here.
+    const newsletterFile = path.join(dir, NEWSLETTER_FILE);
+    const metricsFile = path.join(dir, METRICS_FILE);
+    const newsletter = parseNewsletter(newsletterFile, await readFile(newsletterFile, 'utf8')).newsletter;
+    const metrics = parseMetricRegistry(metricsFile, await readFile(metricsFile, 'utf8')).metrics;
+    if (newsletter) return emptyContent(dir, newsletter, metrics);
+  }
+  printProblems(loaded.problems);
+  process.stderr.write(`briefwire: fix the problems above in ${dir}/ before scaffolding a new brief.\n`);
+  return undefined;
+}
+
+function emptyContent(dir: string, newsletter: Newsletter, metrics: MetricDef[]): Content {
+  return { dir, newsletter, metrics, briefs: [] };
+}
+
+/** Brief files in `editionsDir` whose name carries `date` (with or without a slug). */
+async function briefsDated(editionsDir: string, date: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(editionsDir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => BRIEF_FILE_NAME.exec(n)?.[1] === date)
+    .sort()
+    .map((n) => path.join(editionsDir, n));
+}

@@ -1,0 +1,126 @@
+/**
+ * `briefwire new`, the pure part: the text of next week's brief, with every
+ * metric's latest value, period and source pre-filled so the analyst edits
+ * numbers instead of retyping keys, and the date of the next edition slot.
+ * The command (src/cli/new-command.ts) does the reading and writing.
+ */
+import { DateTime } from 'luxon';
+import { parse as parseYamlValue } from 'yaml';
+import type { BriefMetric, Content } from '../model.js';
+
+/** A metric's most recent reported value before some date, with the date of the brief that reported it. */
+export interface LatestValue {
+  metric: BriefMetric;
+  date: string;
+}
+
+/**
+ * Each metric's latest reported value in the briefs dated strictly before
+ * `before`, keyed by metric key. Earlier values matter when scaffolding a
+ * back-dated brief: its comparison is with what came before it, not after.
+ */
+export function latestValues(content: Pick<Content, 'briefs'>, before: string): Map<string, LatestValue> {
+  const latest = new Map<string, LatestValue>();
+  for (const brief of content.briefs) {
+    if (brief.date >= before) continue;
+    for (const metric of brief.metrics) {
+      const seen = latest.get(metric.key);
+      if (!seen || seen.date <= brief.date) latest.set(metric.key, { metric, date: brief.date });
+    }
+  }
+  return latest;
+}
+
+/**
+ * The date of the next edition: the first date strictly after the latest
+ * brief that falls on the schedule's ISO weekday, or seven days after the
+ * latest brief when newsletter.yml has no schedule. With no briefs yet, the
+ * first date on or after `today` (in the schedule's, else the newsletter's,
+ * time zone) on the schedule's weekday, or today itself without a schedule.
+ */
+export function nextEditionDate(content: Pick<Content, 'newsletter' | 'briefs'>, today: Date): string {
+  const schedule = content.newsletter.schedule;
+  const latest = content.briefs.reduce<string | undefined>((max, b) => (max === undefined || b.date > max ? b.date : max), undefined);
+  if (latest !== undefined) {
+    const day = DateTime.fromISO(latest, { zone: 'utc' });
+    if (!schedule) return day.plus({ days: 7 }).toISODate()!;
+    const after = day.plus({ days: 1 });
+    return after.plus({ days: (schedule.weekday - after.weekday + 7) % 7 }).toISODate()!;
+  }
+  const zone = schedule?.timezone ?? content.newsletter.timezone;
+  const local = DateTime.fromJSDate(today, { zone });
+  const todayDate = DateTime.fromISO(local.toISODate()!, { zone: 'utc' });
+  if (!schedule) return todayDate.toISODate()!;
+  return todayDate.plus({ days: (schedule.weekday - todayDate.weekday + 7) % 7 }).toISODate()!;
+}
+
+/**
+ * The brief to write for `date`. It loads cleanly as is: placeholders are
+ * plain text marked TODO, and the metrics block holds one line per registry
+ * metric reported before `date` (value text exactly as last written) and a
+ * commented-out line for each metric never reported, in registry order.
+ */
+export function scaffoldBrief(content: Pick<Content, 'metrics' | 'briefs'>, date: string): string {
+  const latest = latestValues(content, date);
+  const metricLines: string[] = [];
+  for (const def of content.metrics) {
+    const last = latest.get(def.key);
+    if (!last) {
+      metricLines.push(`  # ${def.key}: { value: , period: , source: }`);
+      continue;
+    }
+    const fields = [`value: ${last.metric.value}`];
+    if (last.metric.period !== undefined) fields.push(`period: ${flowScalar(last.metric.period)}`);
+    if (last.metric.source !== undefined) fields.push(`source: ${flowScalar(last.metric.source)}`);
+    metricLines.push(`  ${def.key}: { ${fields.join(', ')} }  # from ${last.date}`);
+  }
+
+  const anyReported = latest.size > 0;
+  const metricsBlock = anyReported
+    ? [
+        '# Latest value of each metric, dated by the edition that reported it. Edit the',
+        '# numbers; a line left as it is reports the value unchanged, a deleted line',
+        '# marks the metric not reported this week. Uncomment a line to report it.',
+        'metrics:',
+        ...metricLines,
+      ]
+    : [
+        '# No metric has been reported yet: uncomment "metrics:" and the lines you report.',
+        '# metrics:',
+        ...metricLines.map((line) => `#${line.replace(/^ {2}# /, '  ')}`),
+      ];
+
+  return [
+    '---',
+    'title: "TODO: headline"',
+    '# subject: optional, defaults to the title; may use {{delta "metric_key"}}',
+    'preheader: "TODO: one line shown after the subject in the inbox"',
+    'summary: "TODO: two or three sentences for the archive page and feeds"',
+    ...metricsBlock,
+    '---',
+    '',
+    'TODO: opening paragraph: what happened this week and why it matters.',
+    '',
+    '## TODO: first section',
+    '',
+    'TODO',
+    '',
+    '## What to watch',
+    '',
+    '- TODO',
+    '',
+  ].join('\n');
+}
+
+/** A string as a YAML flow scalar: plain when it reads back as the same string, else double-quoted. */
+function flowScalar(text: string): string {
+  if (text !== '' && !/[\r\n]/.test(text)) {
+    try {
+      const back = parseYamlValue(`{ k: ${text} }`) as unknown;
+      if (back !== null && typeof back === 'object' && (back as Record<string, unknown>)['k'] === text) return text;
+    } catch {
+      // not valid as a plain scalar: quote it
+    }
+  }
+  return JSON.stringify(text);
+}

@@ -1,0 +1,177 @@
+import { mkdtemp, rm, cp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../src/content/load.js';
+import { parseBrief } from '../src/content/brief.js';
+import { latestValues, nextEditionDate, scaffoldBrief } from '../src/content/scaffold.js';
+import type { Brief, BriefMetric, Content, MetricDef, Newsletter } from '../src/model.js';
+
+const newsletter: Newsletter = {
+  name: 'Test Weekly',
+  from: 'test@example.com',
+  baseUrl: 'https://example.com',
+  timezone: 'Asia/Shanghai',
+  language: 'en-GB',
+  schedule: { weekday: 1, time: '08:00', timezone: 'Asia/Shanghai' },
+};
+
+const registry: MetricDef[] = [
+  { key: 'share', label: 'Share', kind: 'share', unit: '%', decimals: 1, better: 'up', source: 'Omdia' },
+  { key: 'revenue', label: 'Revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up' },
+  { key: 'never', label: 'Never reported', kind: 'count', unit: 'M', decimals: 0, better: 'neutral' },
+  { key: 'price', label: 'Price index', kind: 'number', unit: 'pts', decimals: 2, better: 'down' },
+];
+
+function brief(date: string, metrics: BriefMetric[]): Brief {
+  return { file: `content/editions/${date}.md`, date, title: date, metrics, body: '', bodyLine: 1 };
+}
+
+function content(briefs: Brief[], nl: Newsletter = newsletter): Content {
+  return { dir: 'content', newsletter: nl, metrics: registry, briefs };
+}
+
+const { schedule: _schedule, ...unscheduled } = newsletter;
+
+const briefs = [
+  brief('2026-01-12', [
+    { key: 'revenue', value: '20.83', period: 'FY2024', source: 'Omdia' },
+    { key: 'price', value: '-1.50', period: '2026', source: 'Stats office: CPI' },
+  ]),
+  brief('2026-01-19', [
+    { key: 'share', value: '38.10', period: 'Cumulative, as cited', note: 'Unchanged' },
+    { key: 'revenue', value: '51.8', period: 'FY2025 forecast', source: 'Omdia' },
+  ]),
+  // A Wednesday: slots are found from the latest date, whatever its weekday.
+  brief('2026-01-28', [{ key: 'share', value: '38.2', period: 'FY2025', source: 'Omdia # restated' }]),
+];
+
+function metricsBlock(text: string): string[] {
+  const front = text.split('\n---\n')[0]!;
+  return front.slice(front.indexOf('\nmetrics:\n') + '\nmetrics:\n'.length).split('\n');
+}
+
+describe('nextEditionDate', () => {
+  const now = new Date('2026-11-23T17:04:00Z'); // Monday in UTC, already Tuesday in Shanghai
+
+  it.each([
+    ['the next Monday after a Monday edition', ['2026-01-26'], '2026-02-02'],
+    ['the next Monday after a Wednesday edition', ['2026-01-28'], '2026-02-02'],
+    ['strictly after the latest edition, even on a Sunday before the slot', ['2026-02-01'], '2026-02-02'],
+    ['the latest edition, not the last in the list', ['2026-03-02', '2026-01-26'], '2026-03-09'],
+    ['across a year end', ['2025-12-29'], '2026-01-05'],
+  ])('with a Monday schedule: %s', (_name, dates, expected) => {
+    expect(nextEditionDate(content(dates.map((d) => brief(d, []))), now)).toBe(expected);
+  });
+
+  it('uses the ISO weekday of the schedule (7 = Sunday)', () => {
+    const sunday = { ...newsletter, schedule: { weekday: 7, time: '18:00', timezone: 'Europe/London' } };
+    expect(nextEditionDate(content([brief('2026-01-26', [])], sunday), now)).toBe('2026-02-01');
+    expect(nextEditionDate(content([brief('2026-02-01', [])], sunday), now)).toBe('2026-02-08');
+  });
+
+  it('without a schedule: seven days after the latest edition', () => {
+    expect(nextEditionDate(content([brief('2026-01-28', [])], unscheduled), now)).toBe('2026-02-04');
+  });
+
+  it('with no editions: the next slot from today, in the schedule time zone', () => {
+    // 17:04 UTC Monday is 01:04 Tuesday in Shanghai: the next Monday there is the 30th.
+    expect(nextEditionDate(content([]), now)).toBe('2026-11-30');
+    const utc = { ...newsletter, timezone: 'UTC', schedule: { weekday: 1, time: '08:00', timezone: 'UTC' } };
+    expect(nextEditionDate(content([], utc), now)).toBe('2026-11-23');
+  });
+
+  it('with no editions and no schedule: today in the newsletter time zone', () => {
+    expect(nextEditionDate(content([], unscheduled), now)).toBe('2026-11-24');
+    expect(nextEditionDate(content([], { ...unscheduled, timezone: 'America/New_York' }), now)).toBe('2026-11-23');
+  });
+});
+
+describe('scaffoldBrief', () => {
+  const text = scaffoldBrief(content(briefs), '2026-02-02');
+
+  it('pre-fills each reported metric with its latest value, period and source, in registry order', () => {
+    expect(metricsBlock(text)).toEqual([
+      '  share: { value: 38.2, period: FY2025, source: "Omdia # restated" }  # from 2026-01-28',
+      '  revenue: { value: 51.8, period: FY2025 forecast, source: Omdia }  # from 2026-01-19',
+      '  # never: { value: , period: , source: }',
+      '  price: { value: -1.50, period: "2026", source: "Stats office: CPI" }  # from 2026-01-12',
+    ]);
+  });
+
+  it('has a placeholder title, preheader and summary and a body with sections', () => {
+    expect(text.startsWith('---\ntitle: "TODO: headline"\n')).toBe(true);
+    expect(text).toMatch(/^preheader: "TODO: .+"$/m);
+    expect(text).toMatch(/^summary: "TODO: .+"$/m);
+    const body = text.split('\n---\n')[1]!;
+    expect(body.match(/^## .+$/gm)?.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('parses back to the latest values, keeping the value text as written (38.10, -1.50)', () => {
+    const at = scaffoldBrief(content(briefs.slice(0, 2)), '2026-01-26');
+    const parsed = parseBrief('content/editions/2026-01-26.md', '2026-01-26.md', at, registry);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.brief?.title).toBe('TODO: headline');
+    expect(parsed.brief?.metrics.map(({ line: _line, ...m }) => m)).toEqual([
+      // Quoted where a plain scalar would change the text; the note is not carried over.
+      { key: 'share', value: '38.10', period: 'Cumulative, as cited' },
+      { key: 'revenue', value: '51.8', period: 'FY2025 forecast', source: 'Omdia' },
+      { key: 'price', value: '-1.50', period: '2026', source: 'Stats office: CPI' },
+    ]);
+  });
+
+  it('a back-dated brief is pre-filled from the editions before its date only', () => {
+    expect(metricsBlock(scaffoldBrief(content(briefs), '2026-01-19'))).toEqual([
+      '  # share: { value: , period: , source: }',
+      '  revenue: { value: 20.83, period: FY2024, source: Omdia }  # from 2026-01-12',
+      '  # never: { value: , period: , source: }',
+      '  price: { value: -1.50, period: "2026", source: "Stats office: CPI" }  # from 2026-01-12',
+    ]);
+    expect([...latestValues(content(briefs), '2026-01-19').keys()]).toEqual(['revenue', 'price']);
+  });
+
+  it('with nothing reported yet, still parses and lists the registry commented out', () => {
+    const first = scaffoldBrief(content([]), '2026-02-02');
+    for (const def of registry) expect(first).toContain(`#  ${def.key}: { value: , period: , source: }`);
+    const parsed = parseBrief('content/editions/2026-02-02.md', '2026-02-02.md', first, registry);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.brief?.metrics).toEqual([]);
+  });
+});
+
+describe('scaffolding the sample content', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'briefwire-scaffold-'));
+    await cp('content', dir, { recursive: true });
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a brief that loadContent accepts, whose metrics equal every metric\'s latest value', async () => {
+    const before = await loadContent(dir);
+    if (!before.ok) throw new Error(JSON.stringify(before.problems));
+    const date = nextEditionDate(before.value, new Date('2026-01-27T00:00:00Z'));
+    expect(date).toBe('2026-02-02');
+    await writeFile(path.join(dir, 'editions', `${date}.md`), scaffoldBrief(before.value, date));
+
+    const after = await loadContent(dir);
+    if (!after.ok) throw new Error(JSON.stringify(after.problems));
+    expect(after.warnings).toEqual([]);
+    const scaffolded = after.value.briefs.at(-1)!;
+    expect(scaffolded.date).toBe('2026-02-02');
+    const latest = latestValues(before.value, date);
+    // Every registry metric of the sample has been reported at least once.
+    expect(latest.size).toBe(before.value.metrics.length);
+    const expected = before.value.metrics.map((def) => {
+      const m = latest.get(def.key)!.metric;
+      return { key: def.key, value: m.value, period: m.period, source: m.source };
+    });
+    expect(scaffolded.metrics.map((m) => ({ key: m.key, value: m.value, period: m.period, source: m.source }))).toEqual(expected);
+    // Spot checks against the sample briefs themselves.
+    expect(expected[0]).toEqual({ key: 'alibaba_ai_cloud_share', value: '38.1', period: 'FY2025', source: 'Omdia' });
+    expect(expected.find((m) => m.key === 'qwen_downloads')).toEqual({ key: 'qwen_downloads', value: '700', period: 'Mid-January 2026', source: 'Press reports' });
+    expect(expected.find((m) => m.key === 'alibaba_cloud_revenue')?.value).toBe('33.4');
+  });
+});
