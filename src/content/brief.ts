@@ -36,7 +36,8 @@ export function parseBrief(file: string, base: string, text: string, registry: r
   const split = matter(text, {
     engines: {
       yaml: (s: string) => {
-        const parsed = parseYaml(file, s, 1);
+        // gray-matter hands over the text after the opening "---" including its newline, so lines already match the file.
+        const parsed = parseYaml(file, s);
         yamlSource = parsed.source;
         problems.push(...parsed.problems);
         return {};

@@ -25,8 +25,8 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { source:
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = doc.errors.map((e) => {
-    const pos = e.linePos?.[0];
-    return error(file, `invalid YAML: ${firstLine(e.message)}`, pos ? { line: pos.line + lineOffset, column: pos.col } : {});
+    const pos = lineCounter.linePos(e.pos[0]);
+    return error(file, `invalid YAML: ${firstLine(e.message)}`, { line: pos.line + lineOffset, column: pos.col });
   });
   const data = problems.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 });
 

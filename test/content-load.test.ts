@@ -1,0 +1,138 @@
+import { describe, expect, test } from 'vitest';
+import path from 'node:path';
+import { loadContent } from '../src/content/load.js';
+import type { Problem } from '../src/problems.js';
+import { brief, makeContent, SAMPLE_CONTENT } from './support/fixtures.js';
+
+async function problemsOf(briefs: Record<string, string>, files?: { newsletter?: string; metrics?: string }): Promise<Problem[]> {
+  const dir = await makeContent(briefs, files);
+  const r = await loadContent(dir);
+  expect(r.ok).toBe(false);
+  return r.ok ? [] : r.problems;
+}
+
+describe('content contract', () => {
+  test('the sample newsletter loads: settings, registry in file order, briefs sorted by date', async () => {
+    const r = await loadContent(SAMPLE_CONTENT);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems, null, 2));
+    const c = r.value;
+    expect(c.newsletter.name).toBe('AI Cloud Weekly');
+    expect(c.newsletter.timezone).toBe('Asia/Shanghai');
+    expect(c.newsletter.schedule).toEqual({ weekday: 1, time: '08:00', timezone: 'Asia/Shanghai' });
+    expect(c.metrics[0]!.key).toBe('alibaba_ai_cloud_share');
+    expect(c.briefs.length).toBeGreaterThanOrEqual(5);
+    const dates = c.briefs.map((b) => b.date);
+    expect(dates).toEqual([...dates].sort());
+    for (const b of c.briefs) expect(b.title.length).toBeGreaterThan(0);
+  });
+
+  test('long and short metric forms; value text keeps the precision written', async () => {
+    const dir = await makeContent({
+      '2025-01-06-first.md': brief('First', '  share_a: { value: 35.80, period: H1 2025, source: Omdia, note: n }\n  market: 51.8'),
+    });
+    const r = await loadContent(dir);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const b = r.value.briefs[0]!;
+    expect(b.slug).toBe('first');
+    expect(b.metrics).toEqual([
+      { key: 'share_a', value: '35.80', period: 'H1 2025', source: 'Omdia', note: 'n', line: 4 },
+      { key: 'market', value: '51.8', line: 5 },
+    ]);
+    expect(b.bodyLine).toBe(7);
+  });
+});
+
+describe('bad input: each problem names the file (and line), all at once', () => {
+  const ok = (date: string) => ({ [`${date}.md`]: brief(`Edition ${date}`, '  share_a: 30') });
+
+  test('malformed YAML gives line and column', async () => {
+    const problems = await problemsOf({ '2025-01-06.md': '---\ntitle: Fine\nmetrics:\n  share_a: [1, 2\n---\nBody\n' });
+    expect(problems[0]!.file).toMatch(/editions[/\\]2025-01-06\.md$/);
+    expect(problems[0]!.message).toMatch(/invalid YAML/);
+    expect(problems[0]!.line).toBeGreaterThanOrEqual(4);
+    expect(problems[0]!.column).toBeGreaterThan(0);
+  });
+
+  test('a missing title', async () => {
+    const [p] = await problemsOf({ '2025-01-06.md': '---\nsummary: no title here\n---\nBody\n' });
+    expect(p!.message).toBe('"title" is required');
+    expect(p!.file).toMatch(/2025-01-06\.md$/);
+  });
+
+  test('an unknown metric key suggests the nearest registry key, at its line', async () => {
+    const [p] = await problemsOf({ '2025-01-06.md': brief('T', '  share_a: 1\n  markte: 5') });
+    expect(p!.message).toContain('unknown metric "markte"');
+    expect(p!.message).toContain('did you mean "market"?');
+    expect(p!.line).toBe(5);
+  });
+
+  test('a non-numeric value', async () => {
+    const [p] = await problemsOf({ '2025-01-06.md': brief('T', '  share_a: 35.8%') });
+    expect(p!.message).toMatch(/"share_a" must be a number, got "35.8%"/);
+    expect(p!.message).toContain('write the number alone');
+    expect(p!.line).toBe(4);
+  });
+
+  test('a share outside 0-100', async () => {
+    const [p] = await problemsOf({ '2025-01-06.md': brief('T', '  share_a: { value: 140, period: FY }') });
+    expect(p!.message).toMatch(/share.*between 0 and 100.*140/);
+  });
+
+  test('a unit that differs from the registry', async () => {
+    const [p] = await problemsOf({ '2025-01-06.md': brief('T', '  market: { value: 7.8, unit: USD bn }') });
+    expect(p!.message).toContain('given in "USD bn" but metrics.yml defines it in "CNY bn"');
+  });
+
+  test('an invalid date in the file name, and a frontmatter date that does not match', async () => {
+    const problems = await problemsOf({
+      '2025-02-30.md': brief('T', '  share_a: 1'),
+      '2025-01-06.md': `---\ntitle: T\ndate: 2025-01-07\n---\nBody\n`,
+      'notes.md': brief('T', '  share_a: 1'),
+    });
+    const messages = problems.map((p) => `${path.basename(p.file)}: ${p.message}`);
+    expect(messages).toContain('2025-02-30.md: "2025-02-30" in the file name is not a real calendar date');
+    expect(messages).toContain('2025-01-06.md: "date" 2025-01-07 does not match the file name\'s date 2025-01-06');
+    expect(messages.some((m) => m.startsWith('notes.md: file name must be YYYY-MM-DD'))).toBe(true);
+  });
+
+  test('two briefs with the same date', async () => {
+    const problems = await problemsOf({ '2025-01-06-a.md': brief('A', '  share_a: 1'), '2025-01-06-b.md': brief('B', '  share_a: 2') });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/two briefs have the date 2025-01-06: .*2025-01-06-a\.md and .*2025-01-06-b\.md/);
+  });
+
+  test('bad settings and registry entries are reported with their lines', async () => {
+    const problems = await problemsOf(ok('2025-01-06'), {
+      newsletter: 'name: X\nfrom: not an address\nbaseUrl: ftp://x\ntimezone: Mars/Olympus\nlanguage: en-GB\nnmae: typo\n',
+      metrics: 'share_a:\n  label: A\n  kind: share\n  unit: "%"\n  decimals: 1\n  better: up\nmarket:\n  label: M\n  kind: cash\n  unit: x\n  decimals: 1\n  better: up\n',
+    });
+    const text = problems.map((p) => `${path.basename(p.file)}:${p.line}: ${p.message}`);
+    expect(text).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^newsletter\.yml:2: "from" must be an address/),
+        expect.stringMatching(/^newsletter\.yml:3: "baseUrl" must be an http\(s\) URL/),
+        expect.stringMatching(/^newsletter\.yml:4: "timezone" is not a valid IANA time zone/),
+        expect.stringMatching(/^newsletter\.yml:6: unknown field "nmae" \(did you mean "name"\?\)/),
+        expect.stringMatching(/^metrics\.yml:9: "market\.kind" /),
+      ]),
+    );
+  });
+
+  test('every problem of every file comes back in one go, sorted by file and line', async () => {
+    const problems = await problemsOf({
+      '2025-01-06.md': brief('T', '  share_a: 101\n  nope: 1'),
+      '2025-01-13.md': '---\nsummary: x\n---\n',
+    });
+    expect(problems.map((p) => [path.basename(p.file), p.line])).toEqual([
+      ['2025-01-06.md', 4],
+      ['2025-01-06.md', 5],
+      ['2025-01-13.md', 2],
+    ]);
+  });
+
+  test('missing files are named', async () => {
+    const r = await loadContent(path.join(SAMPLE_CONTENT, 'does-not-exist'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map((p) => path.basename(p.file))).toEqual(['editions', 'metrics.yml', 'newsletter.yml']);
+  });
+});

@@ -1,0 +1,67 @@
+/** Temporary content folders for tests: the sample newsletter, or small hand-written ones. */
+import { cp, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const SAMPLE_CONTENT = path.resolve('content');
+export const SAMPLE_TEMPLATES = path.resolve('templates');
+
+export async function tempDir(prefix = 'bw-test-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A copy of the sample content and templates, safe to edit. */
+export async function copySample(): Promise<{ root: string; content: string; templates: string; out: string }> {
+  const root = await tempDir();
+  const content = path.join(root, 'content');
+  const templates = path.join(root, 'templates');
+  await cp(SAMPLE_CONTENT, content, { recursive: true });
+  await cp(SAMPLE_TEMPLATES, templates, { recursive: true });
+  return { root, content, templates, out: path.join(root, 'out') };
+}
+
+export const NEWSLETTER_YML = `name: Test Weekly
+from: Test Weekly <news@test.example>
+baseUrl: https://news.test.example
+timezone: Europe/London
+language: en-GB
+address: 1 Test Street, London
+schedule:
+  weekday: 1
+  time: "08:00"
+`;
+
+export const METRICS_YML = `share_a:
+  label: Share A
+  kind: share
+  unit: "%"
+  decimals: 1
+  better: up
+  source: Omdia
+market:
+  label: Market size
+  kind: money
+  unit: CNY bn
+  decimals: 1
+  better: up
+price_index:
+  label: Price index
+  kind: number
+  unit: pts
+  decimals: 0
+  better: down
+`;
+
+export function brief(title: string, metrics: string, body = 'Intro.\n\n## Section\n\nText.\n'): string {
+  return `---\ntitle: ${title}\nmetrics:\n${metrics}\n---\n${body}`;
+}
+
+/** Writes a small content folder; `briefs` maps file name to text. */
+export async function makeContent(briefs: Record<string, string>, files: { newsletter?: string; metrics?: string } = {}): Promise<string> {
+  const dir = await tempDir('bw-content-');
+  await mkdir(path.join(dir, 'editions'));
+  await writeFile(path.join(dir, 'newsletter.yml'), files.newsletter ?? NEWSLETTER_YML);
+  await writeFile(path.join(dir, 'metrics.yml'), files.metrics ?? METRICS_YML);
+  await Promise.all(Object.entries(briefs).map(([name, text]) => writeFile(path.join(dir, 'editions', name), text)));
+  return dir;
+}
