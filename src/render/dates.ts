@@ -11,7 +11,21 @@ export function editionDateTime(date: string, timezone: string): DateTime {
   return DateTime.fromISO(date, { zone: timezone });
 }
 
+// A 520-edition build formats the same few hundred dates tens of thousands of
+// times (every history point of every edition); luxon + Intl is the slow part.
+const cache = new Map<string, string>();
+
 export function formatDate(date: string, style: DateStyle, locale: string, timezone: string): string {
+  const key = `${locale}|${timezone}|${style}|${date}`;
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = formatDateUncached(date, style, locale, timezone);
+    cache.set(key, text);
+  }
+  return text;
+}
+
+function formatDateUncached(date: string, style: DateStyle, locale: string, timezone: string): string {
   const dt = editionDateTime(date, timezone).setLocale(locale);
   switch (style) {
     case 'iso':

@@ -4,7 +4,7 @@
  * written out after their text); the metrics table is laid out here, since
  * aligned figures are the point of a financial newsletter.
  */
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+import { compile, type HtmlToTextOptions } from 'html-to-text';
 import type { EditionView, MetricRowView } from './view-model.js';
 
 const WIDTH = 78;
@@ -20,8 +20,12 @@ const htmlToTextOptions: HtmlToTextOptions = {
   ],
 };
 
+// Compiled once: html-to-text's convert() rebuilds its selector tables per call.
+const convert = compile(htmlToTextOptions);
+
 export function htmlToText(html: string): string {
-  return convert(html, htmlToTextOptions).trim();
+  // Only trailing space and leading blank lines go: a list's first " - " keeps its indent.
+  return convert(html).replace(/^\n+/, '').trimEnd();
 }
 
 function heading(text: string, underline: string): string {
@@ -65,6 +69,7 @@ export function metricsTextTable(rows: readonly MetricRowView[]): string {
     const [first, ...rest] = labels[i]!;
     out.push(line([first ?? '', ...cells[i]!]));
     for (const more of rest) out.push(more);
+    if (r.sentimentLabel) out.push(`    ${r.sentimentLabel}`);
     if (r.previous) out.push(`    from ${r.previous}`);
     if (r.periodChanged) out.push(`    period changed: ${r.previousPeriod} -> ${r.period}`);
     if (r.source) out.push(`    Source: ${r.source}`);
@@ -83,11 +88,11 @@ export function renderText(view: EditionView): string {
   if (view.metrics.length > 0) {
     parts.push(heading('Key metrics', '-'));
     parts.push(metricsTextTable(view.metrics));
-    parts.push('Shares and rates move in percentage points (pp). ▲ rose, ▼ fell, ▬ flat.');
+    parts.push('Shares and rates move in percentage points (pp). ▲ rose, ▼ fell, ▬ flat;\n"good news" means the move is good for readers (a falling price can be).');
   }
   if (view.movers.length > 0) {
     parts.push(heading('Biggest movers', '-'));
-    parts.push(view.movers.map((m) => ` - ${m.label}: ${m.change} to ${m.value}`).join('\n'));
+    parts.push(view.movers.map((m) => ` - ${m.label}: ${m.change} to ${m.value}${m.sentimentLabel ? ` (${m.sentimentLabel})` : ''}`).join('\n'));
   }
   for (const s of view.sections) {
     parts.push(heading(htmlToText(s.heading), '-'));
@@ -95,7 +100,7 @@ export function renderText(view: EditionView): string {
   }
   if (view.trends.length > 0) {
     parts.push(heading('History', '-'));
-    parts.push(view.trends.map((t) => ` - ${t.summary}`).join('\n'));
+    parts.push(view.trends.map((t) => wrapWords(t.summary, WIDTH - 3).map((l, i) => (i === 0 ? ` - ${l}` : `   ${l}`)).join('\n')).join('\n'));
   }
   parts.push(
     [

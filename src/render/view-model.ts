@@ -24,6 +24,8 @@ export interface MetricRowView {
   direction: string;
   sentiment: Sentiment;
   color: string;
+  /** "good news" / "bad news" / null: sentiment in words, because colour alone fails colour-blind readers and text clients. */
+  sentimentLabel: string | null;
   /** "35.8% on 1 Sep 2025 (H1 2025)", or null when there is no earlier value. */
   previous: string | null;
   period: string | null;
@@ -80,6 +82,12 @@ export const SENTIMENT_COLORS: Record<Sentiment, string> = {
   neutral: '#57606a',
 };
 
+const SENTIMENT_LABELS: Record<Sentiment, string | null> = {
+  positive: 'good news',
+  negative: 'bad news',
+  neutral: null,
+};
+
 const TREND_POINTS = 8;
 const TREND_HEIGHT = 28;
 
@@ -107,6 +115,7 @@ export function metricRowView(m: EditionMetric, newsletter: Newsletter): MetricR
     direction: m.delta?.direction ?? 'flat',
     sentiment: m.delta?.sentiment ?? 'neutral',
     color: SENTIMENT_COLORS[m.delta?.sentiment ?? 'neutral'],
+    sentimentLabel: SENTIMENT_LABELS[m.delta?.sentiment ?? 'neutral'],
     previous,
     period: m.period,
     previousPeriod: m.previous?.period ?? null,
