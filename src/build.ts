@@ -13,6 +13,8 @@ import { renderEdition, type RenderedEdition } from './render/render-edition.js'
 import { addEditionFiles, type OutputFiles } from './publish/edition-files.js';
 import { addSiteFiles } from './site/site-files.js';
 import { writeOutDir } from './publish/write-out.js';
+import { mapLimit } from './util/map-limit.js';
+import { MJML_PARALLELISM } from './render/mjml-pool.js';
 
 export interface BuildOptions {
   contentDir: string;
@@ -64,8 +66,9 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   const editions = computeEditions(content);
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
-  for (const edition of editions) {
-    const r = await renderEdition(edition, content.newsletter, templates);
+  // Two compiles per worker keep every MJML worker busy while the main thread runs Handlebars.
+  const outcomes = await mapLimit(editions, MJML_PARALLELISM * 2, (edition) => renderEdition(edition, content.newsletter, templates));
+  for (const r of outcomes) {
     problems.push(...r.problems);
     if (r.rendered) {
       rendered.push(r.rendered);

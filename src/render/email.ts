@@ -2,11 +2,11 @@
  * The render stage for one edition: view model -> Handlebars -> MJML (strict)
  * -> HTML, plus the plain-text part and the Gmail clipping check.
  */
-import mjml2html from 'mjml';
 import { error, warning, type Problem } from '../problems.js';
 import { EMAIL_TEMPLATE, runTemplate, type TemplateSet } from './templates.js';
 import type { EditionView } from './view-model.js';
 import { renderText } from './text.js';
+import { compileMjmlDocument, MjmlError } from './mjml-pool.js';
 
 /** Gmail clips a message whose HTML passes about 102 KB, hiding the footer and its unsubscribe link. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -50,10 +50,10 @@ export async function renderEmail(view: EditionView, templates: TemplateSet, edi
 export async function compileMjml(mjml: string, templateFile: string, label: string): Promise<{ html?: string; problems: Problem[] }> {
   const lines = mjml.split('\n');
   try {
-    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false, fonts: {}, filePath: templateFile });
-    return { html: result.html, problems: [] };
+    const html = await compileMjmlDocument(mjml, { validationLevel: 'strict', keepComments: false, fonts: {}, filePath: templateFile });
+    return { html, problems: [] };
   } catch (e) {
-    const errors = (e as { errors?: { line: number; message: string; tagName: string }[] }).errors;
+    const errors = e instanceof MjmlError ? e.errors : undefined;
     if (!errors?.length) return { problems: [error(templateFile, `MJML failed for edition ${label}: ${(e as Error).message}`)] };
     return {
       problems: errors.map((v) =>
