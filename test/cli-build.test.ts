@@ -1,0 +1,91 @@
+import { describe, expect, test } from 'vitest';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runCli } from './support/cli.js';
+import { copySample } from './support/fixtures.js';
+
+/** Every file under dir with its bytes and mtime, to prove a failed build touched nothing. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const rel of (await readdir(dir, { recursive: true })).sort()) {
+    const file = path.join(dir, rel);
+    const s = await stat(file);
+    out[rel] = s.isDirectory() ? 'dir' : `${s.mtimeMs}:${(await readFile(file)).toString('base64')}`;
+  }
+  return out;
+}
+
+describe('briefwire build', () => {
+  test('builds the sample into --out and exits 0', async () => {
+    const s = await copySample();
+    const r = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Built 6 editions \(\d+ files\) into .*out\/ in \d+ ms\n$/);
+    const dates = await readdir(path.join(s.out, 'editions'));
+    expect(dates).toHaveLength(6);
+    for (const d of dates) {
+      expect((await readdir(path.join(s.out, 'editions', d))).sort()).toEqual(expect.arrayContaining(['edition.json', 'email.html', 'email.txt']));
+    }
+  });
+
+  test('bad content: every problem with file and line on stderr, no stack trace, exit 1, previous out/ untouched', async () => {
+    const s = await copySample();
+    expect((await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out])).code).toBe(0);
+    const before = await snapshot(s.out);
+
+    const editions = path.join(s.content, 'editions');
+    const [first, second] = (await readdir(editions)).sort();
+    const firstFile = path.join(editions, first!);
+    await writeFile(firstFile, (await readFile(firstFile, 'utf8')).replace(/^title: .*$/m, 'title:'));
+    const secondFile = path.join(editions, second!);
+    await writeFile(secondFile, (await readFile(secondFile, 'utf8')).replace(/^(\s+)alibaba_ai_cloud_share:/m, '$1alibaba_ai_cloud_shares:'));
+
+    const r = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${firstFile}:`);
+    expect(r.stderr).toMatch(new RegExp(`${escapeRe(secondFile)}:\\d+:\\d+: error: unknown metric "alibaba_ai_cloud_shares" \\(did you mean "alibaba_ai_cloud_share"\\?\\)`));
+    expect(r.stderr).toMatch(/2 errors\n/);
+    expect(r.stderr).toContain('Build failed');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await snapshot(s.out)).toEqual(before);
+  });
+
+  test('a template error also leaves out/ untouched', async () => {
+    const s = await copySample();
+    expect((await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out])).code).toBe(0);
+    const before = await snapshot(s.out);
+    await writeFile(path.join(s.templates, 'partials', 'section.mjml.hbs'), '<mj-section><mj-column><mj-text>{{#if}}</mj-text></mj-column></mj-section>');
+    const r = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(path.join(s.templates, 'partials', 'section.mjml.hbs'));
+    expect(await snapshot(s.out)).toEqual(before);
+  });
+});
+
+describe('usage', () => {
+  test('--help works for the CLI and for build', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('build');
+    const build = await runCli(['build', '--help']);
+    expect(build.code).toBe(0);
+    expect(build.stdout).toContain('--content <dir>');
+    expect(build.stdout).toContain('--out <dir>');
+  });
+
+  test('bad usage exits 2', async () => {
+    expect((await runCli([])).code).toBe(2);
+    const unknown = await runCli(['bulid']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "bulid"');
+    const option = await runCli(['build', '--outt', 'x']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/Unknown option `--outt`/);
+  });
+});
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

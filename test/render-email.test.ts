@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderAll, type RenderedSite } from '../src/build.js';
+import { GMAIL_CLIP_BYTES } from '../src/render/email.js';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
+import { brief, makeContent, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from './support/fixtures.js';
+
+let site: RenderedSite;
+
+beforeAll(async () => {
+  const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
+  if (!('files' in r)) throw new Error(JSON.stringify(r.problems, null, 2));
+  site = r;
+});
+
+describe('the sample newsletter through real MJML', () => {
+  test('every edition renders with no problems', () => {
+    expect(site.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(site.rendered.map((r) => r.edition.number)).toEqual(site.rendered.map((_, i) => i + 1));
+  });
+
+  test('each email has lang, title, preheader, date and number, view-in-browser link, metrics, sections and footer', () => {
+    for (const r of site.rendered) {
+      const { html } = r.email;
+      const e = r.edition;
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toContain('<html lang="en-GB"');
+      expect(html).toMatch(new RegExp(`<title>[^<]*${escapeRe(htmlEscape(e.title))}`));
+      expect(html).toContain(htmlEscape(r.view.preheader));
+      expect(html).toContain(`Edition ${e.number}`);
+      expect(html).toContain(`<time datetime="${e.date}">`);
+      expect(html).toContain(`href="https://aicloudweekly.example/editions/${e.date}/"`);
+      expect(html).toContain('View in browser');
+      expect(html).toContain('Key metrics');
+      for (const s of e.sections) expect(html).toContain(`id="${s.id}"`);
+      expect(html).toContain(`href="${UNSUBSCRIBE_URL_PLACEHOLDER}"`);
+      expect(html).toContain(`Sent by AI Cloud Weekly · ${r.view.newsletter.address}`);
+      expect(html).not.toContain('<mj-');
+      expect(r.email.htmlBytes).toBeLessThan(GMAIL_CLIP_BYTES);
+    }
+  });
+
+  test('dates are in the newsletter language and zone', () => {
+    const last = site.rendered.at(-1)!;
+    expect(last.edition.date).toBe('2026-01-26');
+    expect(last.email.html).toContain('Monday, 26 January 2026');
+  });
+
+  test('the text part: headings, paragraphs, aligned metrics table, links written out, unsubscribe placeholder', () => {
+    const r = site.rendered.at(-1)!;
+    const text = r.email.text;
+    expect(text).toContain('Key metrics\n-----------');
+    for (const s of r.edition.sections) expect(text).toContain(s.heading.replace(/<[^>]+>/g, ''));
+    expect(text).toMatch(/<https:\/\/[^>]+>/);
+    expect(text).toContain(`Unsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}`);
+    expect(text).not.toMatch(/<\/?(p|a|strong|td)\b/);
+    // Aligned: every table row's value column ends at the same column as the header's.
+    const lines = text.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('Metric'));
+    const valueEnd = lines[header]!.indexOf('Value') + 'Value'.length;
+    const rows = lines.slice(header + 2).filter((l) => /\d%\s/.test(l) && !l.startsWith(' '));
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) expect(row.slice(0, valueEnd)).toMatch(/\S$/);
+  });
+});
+
+describe('Gmail clipping', () => {
+  async function renderWithBody(body: string) {
+    const dir = await makeContent({ '2025-01-06.md': brief('Big', '  share_a: 30', body) });
+    const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+    return r.problems;
+  }
+
+  test('warns above 90 KB and fails above 102 KB, naming the edition', async () => {
+    const para = (n: number) => Array.from({ length: n }, (_, i) => `Paragraph ${i} with some words to fill the email body.`).join('\n\n');
+    const warned = await renderWithBody(`## Long\n\n${para(900)}`);
+    const warn = warned.find((p) => p.message.includes('close to Gmail'));
+    expect(warn?.severity).toBe('warning');
+    expect(warn?.message).toContain('edition 2025-01-06');
+    const failed = await renderWithBody(`## Longer\n\n${para(1000)}`);
+    const err = failed.find((p) => p.message.includes('clipping limit'));
+    expect(err?.severity).toBe('error');
+    expect(err?.file).toMatch(/2025-01-06\.md$/);
+  });
+});
+
+describe('template errors name the template', () => {
+  async function templatesWith(file: string, text: string): Promise<string> {
+    const dir = await tempDir();
+    await cp(SAMPLE_TEMPLATES, dir, { recursive: true });
+    await writeFile(path.join(dir, file), text);
+    return dir;
+  }
+
+  test('a Handlebars syntax error gives the file and line', async () => {
+    const original = await readFile(path.join(SAMPLE_TEMPLATES, 'partials/movers.mjml.hbs'), 'utf8');
+    const dir = await templatesWith('partials/movers.mjml.hbs', original.replace('{{/each}}', '{{/if}}'));
+    const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: dir });
+    expect('files' in r).toBe(false);
+    const [p] = r.problems;
+    expect(p!.file).toBe(path.join(dir, 'partials/movers.mjml.hbs'));
+    expect(p!.message).toMatch(/Handlebars error/);
+    expect(p!.line).toBeGreaterThan(1);
+  });
+
+  test('an MJML validation error names the template and the offending tag', async () => {
+    const original = await readFile(path.join(SAMPLE_TEMPLATES, 'email.mjml.hbs'), 'utf8');
+    const dir = await templatesWith('email.mjml.hbs', original.replace('<mj-column>', '<mj-column colour="red">'));
+    const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: dir });
+    expect(r.problems.length).toBeGreaterThan(0);
+    const p = r.problems.find((x) => x.severity === 'error')!;
+    expect(p.file).toBe(path.join(dir, 'email.mjml.hbs'));
+    expect(p.message).toMatch(/MJML validation \(edition \d{4}-\d{2}-\d{2}\): <mj-column> Attribute colour is illegal/);
+  });
+
+  test('an unknown metric in a subject names the brief', async () => {
+    const dir = await makeContent({ '2025-01-06.md': `---\ntitle: T\nsubject: "Share {{delta \\"share_b\\"}}"\nmetrics:\n  share_a: 30\n---\nBody\n` });
+    const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+    const p = r.problems.find((x) => x.severity === 'error')!;
+    expect(p.file).toMatch(/2025-01-06\.md$/);
+    expect(p.message).toContain('metric "share_b" is not in this edition');
+  });
+});
+
+function htmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+}
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
