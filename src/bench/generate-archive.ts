@@ -1,0 +1,72 @@
+/**
+ * Generates a large, realistic content folder for benchmarks: `count` weekly
+ * editions (520 = ten years) reusing the sample newsletter's settings,
+ * registry and prose, with metrics that random-walk from week to week.
+ * Deterministic (seeded), so runs are comparable.
+ */
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import matter from 'gray-matter';
+import { parse } from 'yaml';
+
+interface RegistryEntry {
+  kind: string;
+  decimals: number;
+}
+
+/** Mulberry32: tiny seeded PRNG, good enough for synthetic data. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function generateArchive(contentDir: string, count: number, sampleDir = 'content'): Promise<void> {
+  await mkdir(path.join(contentDir, 'editions'), { recursive: true });
+  await cp(path.join(sampleDir, 'newsletter.yml'), path.join(contentDir, 'newsletter.yml'));
+  await cp(path.join(sampleDir, 'metrics.yml'), path.join(contentDir, 'metrics.yml'));
+  const registry = parse(await readFile(path.join(sampleDir, 'metrics.yml'), 'utf8')) as Record<string, RegistryEntry>;
+  const samples = await Promise.all(
+    (await readdir(path.join(sampleDir, 'editions')))
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map(async (f) => matter(await readFile(path.join(sampleDir, 'editions', f), 'utf8'))),
+  );
+  const random = rng(520);
+  const keys = Object.keys(registry);
+  const level = new Map(keys.map((k) => [k, registry[k]!.kind === 'share' ? 5 + random() * 30 : 10 + random() * 90]));
+  const start = DateTime.fromISO('2016-01-04', { zone: 'utc' }); // a Monday
+
+  const writes: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const date = start.plus({ weeks: i }).toISODate()!;
+    const sample = samples[i % samples.length]!;
+    const metrics: string[] = [];
+    for (const key of keys) {
+      if (random() < 0.45) continue; // an edition reports about half the registry
+      const def = registry[key]!;
+      let v = level.get(key)! * (1 + (random() - 0.48) * 0.08);
+      if (def.kind === 'share') v = Math.min(99, Math.max(0.5, v));
+      level.set(key, v);
+      const text = v.toFixed(def.decimals);
+      metrics.push(`  ${key}: { value: ${text}, period: W${String((i % 52) + 1).padStart(2, '0')} ${date.slice(0, 4)}, source: Synthetic benchmark data }`);
+    }
+    const front = [
+      '---',
+      `title: ${JSON.stringify(`Week ${i + 1}: ${String(sample.data['title'])}`)}`,
+      `preheader: ${JSON.stringify(String(sample.data['preheader'] ?? ''))}`,
+      `summary: ${JSON.stringify(String(sample.data['summary'] ?? ''))}`,
+      'metrics:',
+      ...(metrics.length > 0 ? metrics : ['  {}']),
+      '---',
+    ].join('\n');
+    const file = path.join(contentDir, 'editions', `${date}-week-${i + 1}.md`);
+    writes.push(writeFile(file, `${front}\n${sample.content}`));
+  }
+  await Promise.all(writes);
+}
