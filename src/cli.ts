@@ -8,11 +8,13 @@
 import { cac } from 'cac';
 import { UsageError } from './cli/usage-error.js';
 import { registerBuild } from './cli/build-command.js';
+import { registerPreview } from './cli/preview-command.js';
 import { registerNew } from './cli/new-command.js';
 
 const cli = cac('briefwire');
 
 registerBuild(cli);
+registerPreview(cli);
 registerNew(cli);
 
 cli.help();

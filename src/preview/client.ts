@@ -1,0 +1,127 @@
+/**
+ * The script inlined into every preview page (plain browser JavaScript, no
+ * bundler). It
+ * - switches views (desktop/mobile email, plain text, HTML source, data) by
+ *   setting body[data-view]; CSS does the rest, so the iframe never reloads
+ *   for a switch. The view is kept in the URL hash.
+ * - listens to /events (Server-Sent Events). On an update it fetches the
+ *   page again and swaps only the `[data-live]` elements that differ; the
+ *   email iframe is replaced by a second iframe loaded out of sight, then
+ *   swapped in at the same scroll position. No location.reload(), so there
+ *   is no white flash and the reader keeps their place.
+ * - shows the error overlay as soon as the event says so, before the fetch.
+ */
+export const CLIENT_SCRIPT = String.raw`
+(() => {
+  'use strict';
+  const body = document.body;
+  const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data'];
+  let collapsed = false;
+
+  function setView(view, remember) {
+    if (!VIEWS.includes(view)) view = 'desktop';
+    body.dataset.view = view;
+    for (const b of document.querySelectorAll('.switches button')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
+    if (remember) history.replaceState(null, '', view === 'desktop' ? location.pathname + location.search : '#' + view);
+  }
+  if (body.dataset.page === 'edition') setView(location.hash.slice(1), false);
+
+  function applyCollapse() {
+    body.classList.toggle('overlay-collapsed', collapsed);
+    const t = document.getElementById('overlay-toggle');
+    if (t) t.textContent = collapsed ? 'Show' : 'Hide';
+  }
+
+  document.addEventListener('click', (ev) => {
+    const button = ev.target instanceof Element ? ev.target.closest('button') : null;
+    if (!button) return;
+    if (button.id === 'overlay-toggle') {
+      collapsed = !collapsed;
+      applyCollapse();
+    } else if (button.dataset.view) {
+      setView(button.dataset.view, true);
+    }
+  });
+
+  function replaceLive(fresh) {
+    const current = document.getElementById(fresh.id);
+    if (!current || current.outerHTML === fresh.outerHTML) return false;
+    current.replaceWith(document.importNode(fresh, true));
+    return true;
+  }
+
+  function setOverlay(html) {
+    const tpl = document.createElement('template');
+    tpl.innerHTML = html;
+    const fresh = tpl.content.firstElementChild;
+    // New problems open the overlay again even if the last ones were hidden.
+    if (fresh && replaceLive(fresh)) collapsed = false;
+    applyCollapse();
+  }
+
+  let incoming = null;
+  function swapFrame(src) {
+    const current = document.getElementById('email-frame');
+    if (!current || !src || current.getAttribute('src') === src) return;
+    if (incoming && incoming.getAttribute('src') === src) return;
+    if (incoming) incoming.remove();
+    const next = document.createElement('iframe');
+    next.className = 'incoming';
+    next.title = current.title;
+    incoming = next;
+    next.addEventListener('load', () => {
+      if (incoming !== next) return;
+      incoming = null;
+      try {
+        next.contentWindow.scrollTo(0, current.contentWindow ? current.contentWindow.scrollY : 0);
+      } catch (e) { /* about:blank or navigated away: nothing to keep */ }
+      current.remove();
+      next.className = '';
+      next.id = 'email-frame';
+      window.dispatchEvent(new CustomEvent('preview:frame', { detail: src }));
+    });
+    next.setAttribute('src', src);
+    current.parentNode.appendChild(next);
+  }
+
+  let running = false;
+  let again = false;
+  async function refresh() {
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      do {
+        again = false;
+        const res = await fetch(location.pathname + location.search, { cache: 'no-store' });
+        const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+        if (doc.body.dataset.page !== body.dataset.page) { location.reload(); return; }
+        document.title = doc.title;
+        for (const fresh of doc.querySelectorAll('[data-live][id]')) {
+          if (fresh.id === 'overlay') setOverlay(fresh.outerHTML);
+          else replaceLive(fresh);
+        }
+        const frame = doc.getElementById('email-frame');
+        if (frame) swapFrame(frame.getAttribute('src'));
+        body.dataset.build = doc.body.dataset.build;
+      } while (again);
+      window.dispatchEvent(new CustomEvent('preview:updated', { detail: body.dataset.build }));
+    } catch (err) {
+      console.warn('preview: could not refresh', err);
+    } finally {
+      running = false;
+    }
+  }
+
+  const events = new EventSource('/events');
+  events.addEventListener('hello', (e) => {
+    // After a reconnect (or a server restart) the page may be behind.
+    if (JSON.parse(e.data).build !== body.dataset.build) refresh();
+  });
+  events.addEventListener('update', (e) => {
+    const data = JSON.parse(e.data);
+    if (typeof data.overlay === 'string') setOverlay(data.overlay);
+    if (data.build !== body.dataset.build) refresh();
+  });
+  window.__preview = { refresh, setView };
+})();
+`;

@@ -1,0 +1,341 @@
+/**
+ * HTML of the preview's pages: the index, an edition, the error overlay.
+ * Pure functions of plain data, so they are tested without a server.
+ *
+ * Elements that change when content changes carry `data-live` and a stable
+ * id: the client script fetches the page again and swaps just those, so an
+ * open page updates without a full reload (and keeps its scroll position and
+ * chosen view). Ids are also what the browser tests drive.
+ */
+import { formatProblem, type Problem } from '../problems.js';
+import { GMAIL_CLIP_BYTES, SIZE_WARNING_BYTES } from '../render/email.js';
+import type { MetricRowView } from '../render/view-model.js';
+import type { RenderedEdition } from '../render/render-edition.js';
+import { CLIENT_SCRIPT } from './client.js';
+
+export interface PageBase {
+  /** Identifies the state the page shows; the client compares it after reconnecting. */
+  build: string;
+  newsletterName: string;
+  /** Every current problem; the overlay shows when any is an error. */
+  problems: readonly Problem[];
+  /** Set while a render is in progress (the first one can take a while for a long archive). */
+  progress?: { done: number; total: number } | undefined;
+}
+
+export interface IndexRow {
+  date: string;
+  number: number;
+  title: string;
+  /** Headline moves from the rendered view; undefined until the edition has rendered. */
+  movers?: readonly MetricRowView[] | undefined;
+}
+
+export interface IndexPageModel extends PageBase {
+  /** Newest first. */
+  rows: readonly IndexRow[];
+}
+
+export interface EditionPageModel extends PageBase {
+  date: string;
+  editionCount: number;
+  /** Undefined when no brief has this date (any more). */
+  edition?: { number: number; title: string; file: string; previousDate: string | null; nextDate: string | null } | undefined;
+  /** The last good render; undefined until the edition has rendered once. */
+  rendered?: RenderedEdition | undefined;
+  /** Changes with every re-render, so the iframe URL changes too. */
+  renderStamp?: number | undefined;
+  /** Problems of this edition (its brief, its render): size warnings and the like. */
+  editionProblems: readonly Problem[];
+  /** The email's text part as previewed (unsubscribe placeholder filled in). */
+  text?: string | undefined;
+}
+
+export const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data'] as const;
+export type PreviewView = (typeof VIEWS)[number];
+/** Iframe widths: the email's own 600 px body, and a common phone width. */
+export const VIEW_WIDTHS = { desktop: 600, mobile: 375 } as const;
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function editionPath(date: string): string {
+  return `/editions/${date}/`;
+}
+
+export function indexPage(m: IndexPageModel): string {
+  const count = `${m.rows.length} edition${m.rows.length === 1 ? '' : 's'}`;
+  const body = `
+<header class="bar">
+  <span class="brand">${escapeHtml(m.newsletterName)} <span class="tag">preview</span></span>
+  <span id="status" class="status" data-live>${statusText(m, count)}</span>
+</header>
+<main class="index">
+  ${editionsTable(m.rows)}
+</main>`;
+  return htmlDocument({ title: `${m.newsletterName} · preview`, build: m.build, page: 'index', body, overlay: overlayHtml(m.problems) });
+}
+
+function statusText(m: PageBase, count: string): string {
+  const errors = m.problems.filter((p) => p.severity === 'error').length;
+  const parts = [escapeHtml(count)];
+  if (m.progress) parts.push(`rendering ${m.progress.done} of ${m.progress.total}…`);
+  if (errors) parts.push(`<span class="bad">${errors} error${errors === 1 ? '' : 's'}</span>`);
+  return parts.join(' · ');
+}
+
+function editionsTable(rows: readonly IndexRow[]): string {
+  if (rows.length === 0) return '<div id="editions" data-live class="empty">No editions yet. Add a brief to content/editions/ (YYYY-MM-DD-slug.md).</div>';
+  const body = rows
+    .map(
+      (r) => `<tr data-date="${r.date}">
+      <td class="num">#${r.number}</td>
+      <td class="date"><time datetime="${r.date}">${r.date}</time></td>
+      <td class="title"><a class="edition-link" href="${editionPath(r.date)}">${escapeHtml(r.title)}</a></td>
+      <td class="movers">${r.movers === undefined ? '<span class="muted">rendering…</span>' : moversHtml(r.movers)}</td>
+    </tr>`,
+    )
+    .join('\n');
+  return `<table id="editions" data-live class="editions">
+    <thead><tr><th>No.</th><th>Date</th><th>Title</th><th>Headline moves</th></tr></thead>
+    <tbody>${body}</tbody>
+  </table>`;
+}
+
+function moversHtml(movers: readonly MetricRowView[]): string {
+  if (movers.length === 0) return '<span class="muted">no changes</span>';
+  return `<ul class="mover-list">${movers
+    .map((m) => `<li data-key="${escapeHtml(m.key)}"><span class="label">${escapeHtml(m.label)}</span> <span class="chg" style="color:${m.color}">${escapeHtml(m.change)}</span></li>`)
+    .join('')}</ul>`;
+}
+
+export function editionPage(m: EditionPageModel): string {
+  const e = m.edition;
+  const r = m.rendered;
+  const title = r?.view.title ?? e?.title ?? `No edition on ${m.date}`;
+  const frameSrc = r && m.renderStamp !== undefined ? `${editionPath(m.date)}email.html?v=${m.renderStamp}` : 'about:blank';
+  const body = `
+<header class="bar">
+  <a class="home" href="/">← All editions</a>
+  <span class="brand">${escapeHtml(m.newsletterName)} <span class="tag">preview</span></span>
+  <span id="status" class="status" data-live>${statusText(m, e ? `edition ${e.number} of ${m.editionCount}` : 'no such edition')}</span>
+</header>
+${editionHead(m, title)}
+<div class="toolbar">
+  <div class="switches" role="group" aria-label="View">
+    ${VIEWS.map((v) => `<button type="button" id="view-${v}" data-view="${v}" aria-pressed="${v === 'desktop'}">${VIEW_LABELS[v]}</button>`).join('\n    ')}
+  </div>
+  ${sizeHtml(r)}
+</div>
+${warningsHtml(m.editionProblems)}
+<main class="panes">
+  <div id="render-status" data-live class="notice"${r || !e ? ' hidden' : ''}>${
+    !r && e ? (m.progress ? `Rendering… ${m.progress.done} of ${m.progress.total} editions done.` : 'This edition has not rendered yet; see the problems listed.') : ''
+  }</div>
+  <section id="pane-email" class="pane">
+    <div id="frame-wrap"><iframe id="email-frame" title="Email preview" src="${escapeHtml(frameSrc)}"></iframe></div>
+  </section>
+  <section id="pane-text" class="pane" data-live><pre id="email-text">${escapeHtml(m.text ?? '')}</pre></section>
+  <section id="pane-source" class="pane" data-live><pre id="email-source">${escapeHtml(r?.email.html ?? '')}</pre></section>
+  <section id="pane-data" class="pane" data-live>${metricsTable(r?.view.metrics ?? [])}</section>
+</main>`;
+  return htmlDocument({
+    title: `${title} · preview`,
+    build: m.build,
+    page: 'edition',
+    date: m.date,
+    body,
+    overlay: overlayHtml(m.problems),
+  });
+}
+
+const VIEW_LABELS: Record<PreviewView, string> = {
+  desktop: `Desktop ${VIEW_WIDTHS.desktop}`,
+  mobile: `Mobile ${VIEW_WIDTHS.mobile}`,
+  text: 'Plain text',
+  source: 'HTML source',
+  data: 'Data',
+};
+
+function editionHead(m: EditionPageModel, title: string): string {
+  const e = m.edition;
+  const v = m.rendered?.view;
+  if (!e) {
+    return `<section id="edition-head" data-live class="head"><h1 id="edition-title">${escapeHtml(title)}</h1>
+    <p class="muted">No brief in content/editions/ has this date. It appears here as soon as one does.</p></section>`;
+  }
+  const pager = [
+    e.previousDate ? `<a id="prev-edition" href="${editionPath(e.previousDate)}">‹ ${e.previousDate}</a>` : '<span class="muted">‹ first edition</span>',
+    e.nextDate ? `<a id="next-edition" href="${editionPath(e.nextDate)}">${e.nextDate} ›</a>` : '<span class="muted">latest edition ›</span>',
+  ].join(' ');
+  const subject = v ? `<dl class="envelope"><dt>Subject</dt><dd id="email-subject">${escapeHtml(v.subject)}</dd><dt>Preheader</dt><dd>${escapeHtml(v.preheader)}</dd></dl>` : '';
+  return `<section id="edition-head" data-live class="head">
+    <div class="meta"><span>#${e.number} · <time datetime="${m.date}">${escapeHtml(v?.dateLong ?? m.date)}</time></span> <span class="file" title="Source brief">${escapeHtml(e.file)}</span> <nav class="pager">${pager}</nav></div>
+    <h1 id="edition-title">${escapeHtml(title)}</h1>
+    ${subject}
+  </section>`;
+}
+
+function sizeHtml(r: RenderedEdition | undefined): string {
+  if (!r) return '<div id="email-size" data-live class="size"></div>';
+  const bytes = r.email.htmlBytes;
+  const level = bytes > GMAIL_CLIP_BYTES ? 'over' : bytes > SIZE_WARNING_BYTES ? 'warn' : 'ok';
+  const pct = Math.round((bytes / GMAIL_CLIP_BYTES) * 100);
+  const kb = (n: number) => (n / 1024).toFixed(1);
+  const note = level === 'over' ? ' — Gmail will clip it' : level === 'warn' ? ' — close to the limit' : '';
+  return `<div id="email-size" data-live class="size ${level}" data-bytes="${bytes}" title="Gmail clips messages whose HTML is over about 102 KB, hiding the footer and unsubscribe link">
+    <span class="meter" aria-hidden="true"><span style="width:${Math.min(100, pct)}%"></span></span>
+    <span>HTML ${kb(bytes)} KB of Gmail's ${kb(GMAIL_CLIP_BYTES).replace(/\.0$/, '')} KB clip limit (${pct}%)${note}</span>
+  </div>`;
+}
+
+function warningsHtml(problems: readonly Problem[]): string {
+  if (problems.length === 0) return '<div id="warnings" data-live hidden></div>';
+  return `<div id="warnings" data-live class="warnings"><strong>${problems.length} problem${problems.length === 1 ? '' : 's'} in this edition</strong>
+    <ul>${problems.map((p) => `<li class="${p.severity}"><code>${escapeHtml(formatProblem(p))}</code></li>`).join('')}</ul></div>`;
+}
+
+function metricsTable(rows: readonly MetricRowView[]): string {
+  if (rows.length === 0) return '<p class="muted" id="metrics-table">This edition reports no metrics.</p>';
+  const cell = (s: string | null) => (s === null || s === '' ? '<span class="muted">—</span>' : escapeHtml(s));
+  return `<table id="metrics-table" class="data">
+    <thead><tr><th>Metric</th><th>Value</th><th>Change</th><th>Previous</th><th>Period</th><th>Source</th><th>Status</th></tr></thead>
+    <tbody>${rows
+      .map(
+        (m) => `<tr data-key="${escapeHtml(m.key)}" data-status="${m.status}">
+        <td>${escapeHtml(m.label)}${m.note ? `<div class="note">${escapeHtml(m.note)}</div>` : ''}</td>
+        <td class="num">${escapeHtml(m.value)}</td>
+        <td class="num" style="color:${m.color}">${cell(m.change)}</td>
+        <td>${cell(m.previous)}</td>
+        <td>${cell(m.period)}${m.periodChanged ? ' <span class="flag" title="The period differs from the previous value\'s">period changed</span>' : ''}</td>
+        <td>${cell(m.source)}</td>
+        <td><span class="status-${m.status}">${escapeHtml(m.status.replace('-', ' '))}</span></td>
+      </tr>`,
+      )
+      .join('')}</tbody>
+  </table>`;
+}
+
+/** The error overlay: present on every page, hidden while the build is clean. */
+export function overlayHtml(problems: readonly Problem[]): string {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (errors === 0) return '<div id="overlay" data-live data-errors="0" hidden></div>';
+  const warnings = problems.length - errors;
+  return `<div id="overlay" data-live data-errors="${errors}" class="overlay" role="alert">
+  <div class="overlay-head">
+    <strong>Build failed: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}</strong>
+    <span class="overlay-sub">The preview shows the last good version. Fix the file and save; this goes away by itself.</span>
+    <button type="button" id="overlay-toggle">Hide</button>
+  </div>
+  <ol id="problems">${problems
+    .map(
+      (p) =>
+        `<li class="problem ${p.severity}" data-file="${escapeHtml(p.file)}"${p.line !== undefined ? ` data-line="${p.line}"` : ''}><code>${escapeHtml(formatProblem(p))}</code></li>`,
+    )
+    .join('\n')}</ol>
+</div>`;
+}
+
+export function notFoundPage(m: PageBase, what: string): string {
+  const body = `<header class="bar"><a class="home" href="/">← All editions</a></header><main class="index"><p>${escapeHtml(what)} was not found.</p></main>`;
+  return htmlDocument({ title: 'Not found · preview', build: m.build, page: 'missing', body, overlay: overlayHtml(m.problems) });
+}
+
+function htmlDocument(d: { title: string; build: string; page: string; date?: string; body: string; overlay: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(d.title)}</title>
+<style>${STYLES}</style>
+</head>
+<body data-page="${d.page}" data-build="${escapeHtml(d.build)}" data-view="desktop"${d.date ? ` data-date="${d.date}"` : ''}>
+${d.body}
+${d.overlay}
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+const STYLES = `
+:root { --fg:#1f2328; --muted:#57606a; --line:#d0d7de; --bg:#eef1f4; --card:#fff; --accent:#0b5cad; --bad:#c62828; --warn:#9a6700; --ok:#1a7f37; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--accent); }
+.muted { color: var(--muted); }
+.bar { display: flex; gap: 16px; align-items: center; padding: 8px 20px; background: #1f2328; color: #fff; }
+.bar a { color: #cfe3ff; text-decoration: none; }
+.bar .brand { font-weight: 600; }
+.bar .tag { font-weight: 400; font-size: 11px; text-transform: uppercase; letter-spacing: .06em; background: #3d444d; border-radius: 3px; padding: 1px 6px; margin-left: 4px; }
+.bar .status { margin-left: auto; color: #d1d9e0; }
+.bar .status .bad { color: #ffb4ab; font-weight: 600; }
+main.index { max-width: 1100px; margin: 20px auto; padding: 0 20px; }
+table.editions { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); }
+table.editions th, table.editions td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.editions th { font-size: 12px; color: var(--muted); font-weight: 600; background: #f6f8fa; }
+table.editions td.num, table.editions td.date { white-space: nowrap; color: var(--muted); font-variant-numeric: tabular-nums; }
+table.editions td.title a { font-weight: 600; text-decoration: none; }
+table.editions td.title a:hover { text-decoration: underline; }
+.mover-list { list-style: none; margin: 0; padding: 0; font-size: 13px; }
+.mover-list .chg { font-weight: 600; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.empty { background: var(--card); border: 1px dashed var(--line); padding: 24px; text-align: center; color: var(--muted); }
+.head { padding: 14px 20px 6px; background: var(--card); border-bottom: 1px solid var(--line); }
+.head .meta { display: flex; gap: 14px; align-items: baseline; color: var(--muted); font-size: 13px; flex-wrap: wrap; }
+.head .file { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
+.head .pager { margin-left: auto; display: flex; gap: 12px; }
+.head h1 { margin: 4px 0 6px; font-size: 20px; line-height: 1.3; }
+.envelope { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0 0 6px; font-size: 13px; }
+.envelope dt { color: var(--muted); }
+.envelope dd { margin: 0; }
+.toolbar { display: flex; flex-wrap: wrap; gap: 12px 20px; align-items: center; padding: 10px 20px; background: var(--card); border-bottom: 1px solid var(--line); }
+.switches { display: inline-flex; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
+.switches button { font: inherit; font-size: 13px; border: 0; border-right: 1px solid var(--line); background: #f6f8fa; color: var(--fg); padding: 5px 12px; cursor: pointer; }
+.switches button:last-child { border-right: 0; }
+.switches button[aria-pressed="true"] { background: var(--accent); color: #fff; }
+.size { display: flex; gap: 8px; align-items: center; font-size: 13px; color: var(--muted); }
+.size .meter { display: inline-block; width: 120px; height: 8px; border-radius: 4px; background: #d8dee4; overflow: hidden; }
+.size .meter span { display: block; height: 100%; background: var(--ok); }
+.size.warn .meter span { background: var(--warn); } .size.warn { color: var(--warn); }
+.size.over .meter span { background: var(--bad); } .size.over { color: var(--bad); font-weight: 600; }
+.warnings { margin: 10px 20px 0; padding: 8px 12px; background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; font-size: 13px; }
+.warnings ul { margin: 4px 0 0; padding-left: 18px; }
+.warnings code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.panes { padding: 16px 20px 24px; }
+.notice { margin: 0 auto 12px; max-width: 600px; padding: 10px 12px; background: var(--card); border: 1px solid var(--line); border-radius: 6px; color: var(--muted); }
+.pane { display: none; }
+body[data-view="desktop"] #pane-email, body[data-view="mobile"] #pane-email,
+body[data-view="text"] #pane-text, body[data-view="source"] #pane-source, body[data-view="data"] #pane-data { display: block; }
+#frame-wrap { position: relative; margin: 0 auto; width: max-content; }
+#frame-wrap iframe { display: block; border: 0; width: ${VIEW_WIDTHS.desktop}px; height: calc(100vh - 190px); min-height: 420px; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.12), 0 8px 24px rgba(0,0,0,.08); transition: width .15s ease; }
+body[data-view="mobile"] #frame-wrap iframe { width: ${VIEW_WIDTHS.mobile}px; border-radius: 12px; }
+#frame-wrap iframe.incoming { position: absolute; inset: 0; visibility: hidden; }
+pre { margin: 0 auto; max-width: 900px; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 16px; font: 13px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+#email-text { max-width: calc(80ch + 34px); }
+table.data { margin: 0 auto; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); font-size: 13px; }
+table.data th, table.data td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+table.data th { background: #f6f8fa; color: var(--muted); font-size: 12px; }
+table.data td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.data .note { color: var(--muted); font-size: 12px; }
+table.data .flag { font-size: 11px; color: var(--warn); }
+.status-new { color: var(--accent); } .status-not-reported { color: var(--muted); font-style: italic; } .status-unchanged { color: var(--muted); }
+.overlay { position: fixed; z-index: 1000; top: 52px; left: 50%; transform: translateX(-50%); width: min(960px, calc(100vw - 32px)); max-height: 60vh; overflow: auto; background: #1f1f24; color: #f0f0f0; border-top: 4px solid #ff5a4f; border-radius: 8px; box-shadow: 0 12px 40px rgba(0,0,0,.45); padding: 14px 18px; }
+.overlay-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: baseline; }
+.overlay-head strong { color: #ff8a80; font-size: 15px; }
+.overlay-sub { color: #b8b8c0; font-size: 13px; }
+.overlay-head button { margin-left: auto; font: inherit; font-size: 12px; background: #3a3a42; color: #fff; border: 1px solid #55555f; border-radius: 4px; padding: 2px 10px; cursor: pointer; }
+#problems { margin: 10px 0 0; padding-left: 22px; }
+#problems li { margin: 4px 0; }
+#problems code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+#problems .error { color: #ffd0cc; }
+#problems .warning { color: #f2cc60; }
+body.overlay-collapsed .overlay #problems, body.overlay-collapsed .overlay .overlay-sub { display: none; }
+body.overlay-collapsed .overlay { left: auto; right: 16px; transform: none; width: auto; padding: 8px 14px; }
+@media (max-width: 700px) {
+  .bar, .head, .toolbar, .panes { padding-left: 10px; padding-right: 10px; }
+  #frame-wrap { width: 100%; }
+  #frame-wrap iframe { max-width: 100%; }
+}
+`;

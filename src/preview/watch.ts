@@ -1,0 +1,67 @@
+/**
+ * Watches directories with chokidar 4 and hands over changed paths in
+ * batches. Editors save in bursts (write, rename, touch a backup; "save all"
+ * writes several files), so events are collected until the tree has been
+ * quiet for `debounceMs`, but never held longer than `maxWaitMs`, so a file
+ * rewritten continuously still shows up. chokidar 4 has no globs: every path
+ * is passed on and sources.ts decides what it is.
+ */
+import { watch } from 'chokidar';
+
+export interface WatchOptions {
+  /** Quiet time before a batch is handed over. Short: a save should show within a second. */
+  debounceMs?: number;
+  maxWaitMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface Watcher {
+  /** Resolves once the initial scan is done and changes are being seen. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+const IGNORED = /(^|[/\\])(\.git|node_modules)([/\\]|$)/;
+
+export function watchPaths(paths: readonly string[], onBatch: (changed: string[]) => void, options: WatchOptions = {}): Watcher {
+  const debounceMs = options.debounceMs ?? 40;
+  const maxWaitMs = options.maxWaitMs ?? 400;
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let firstAt = 0;
+  let closed = false;
+
+  const flush = () => {
+    timer = undefined;
+    if (closed || pending.size === 0) return;
+    const batch = [...pending];
+    pending.clear();
+    onBatch(batch);
+  };
+
+  const watcher = watch([...paths], {
+    ignoreInitial: true,
+    ignored: (p: string) => IGNORED.test(p),
+    // No awaitWriteFinish: its polling adds its threshold to every save;
+    // the debounce already waits for the burst to end.
+  });
+  watcher.on('all', (_event, changed) => {
+    if (closed) return;
+    const now = Date.now();
+    if (pending.size === 0) firstAt = now;
+    pending.add(changed);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, now - firstAt >= maxWaitMs ? 0 : debounceMs);
+  });
+  watcher.on('error', (err) => options.onError?.(err));
+
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return {
+    ready,
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * End to end: a real preview server (in-process, port 0) over a temporary
+ * copy of content/ and templates/, driven by headless Chromium. Files are
+ * edited on disk with writeFile, as an editor would.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser.js';
+import { silentLogger, startPreview, type PreviewServer } from '../../src/preview/server.js';
+
+const DATE = '2025-10-13';
+const BRIEF = '2025-10-13-qwen-open-source-and-price-cuts.md';
+
+describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
+  let tmp: string;
+  let briefPath: string;
+  let original: string;
+  let server: PreviewServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-preview-'));
+    await cp('content', path.join(tmp, 'content'), { recursive: true });
+    await cp('templates', path.join(tmp, 'templates'), { recursive: true });
+    briefPath = path.join(tmp, 'content', 'editions', BRIEF);
+    original = await readFile(briefPath, 'utf8');
+    server = await startPreview({ contentDir: path.join(tmp, 'content'), templatesDir: path.join(tmp, 'templates'), port: 0, logger: silentLogger });
+    const first = await server.ready;
+    expect(first.ok).toBe(true);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  const scriptErrors = new Map<Page, string[]>();
+
+  async function open(pathname: string, width = 1280): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const errors: string[] = [];
+    scriptErrors.set(page, errors);
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(new URL(pathname, server.url).href);
+    return page;
+  }
+
+  /** Closes pages, failing the test if any of them had a script error. */
+  async function done(...pages: Page[]): Promise<void> {
+    for (const page of pages) {
+      expect(scriptErrors.get(page)).toEqual([]);
+      await done(page);
+    }
+  }
+
+  /** The email iframe's document has loaded (it is same-origin, so the page can look inside). */
+  async function frameLoaded(page: Page): Promise<void> {
+    await page.waitForFunction(() => {
+      const f = document.getElementById('email-frame') as HTMLIFrameElement | null;
+      return !!f?.contentDocument?.querySelector('h1');
+    });
+  }
+
+  it('lists every edition on the index, newest first, each linking to its preview', async () => {
+    const page = await open('/');
+    const rows = await page.$$eval('#editions tbody tr', (trs) =>
+      trs.map((tr) => ({ date: tr.getAttribute('data-date'), href: tr.querySelector('a.edition-link')?.getAttribute('href'), title: tr.querySelector('a')?.textContent })),
+    );
+    expect(rows.map((r) => r.date)).toEqual(['2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01']);
+    expect(rows[0]!.href).toBe('/editions/2026-01-26/');
+    expect(rows[0]!.title).toContain('Omdia full-year 2025');
+    // Headline moves from the edition's view.
+    expect(await page.textContent('tr[data-date="2026-01-26"] .movers')).toMatch(/Alibaba Cloud share of China AI cloud market\s*▲ \+2\.3 pp/);
+    await page.click('tr[data-date="2025-09-15"] a.edition-link');
+    await page.waitForURL(/\/editions\/2025-09-15\/$/);
+    await frameLoaded(page);
+    await done(page);
+  });
+
+  it('switches between desktop (600 px), mobile (375 px), plain text, HTML source and data', async () => {
+    const page = await open(`/editions/${DATE}/`);
+    await frameLoaded(page);
+    const frameWidth = () => page.$eval('#email-frame', (f) => f.clientWidth);
+    expect(await frameWidth()).toBe(600);
+    expect(await page.isVisible('#email-text')).toBe(false);
+
+    await page.click('#view-mobile');
+    await page.waitForFunction(() => document.getElementById('email-frame')!.clientWidth === 375);
+    expect(await page.getAttribute('#view-mobile', 'aria-pressed')).toBe('true');
+    // The email really lays out at phone width: its body is no wider than the frame.
+    expect(await page.$eval('#email-frame', (f) => (f as HTMLIFrameElement).contentDocument!.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: artifactPath('preview-edition-mobile.png') });
+
+    await page.click('#view-text');
+    expect(await page.isVisible('#email-frame')).toBe(false);
+    expect(await page.isVisible('#email-text')).toBe(true);
+    const text = await (await fetch(new URL(`/editions/${DATE}/email.txt`, server.url))).text();
+    expect((await page.textContent('#email-text'))!.trim()).toBe(text.trim());
+    expect(text).toContain("Qwen's open-source reach");
+    expect(text).not.toContain('%%BRIEFWIRE_UNSUBSCRIBE_URL%%');
+
+    await page.click('#view-source');
+    expect(await page.textContent('#email-source')).toMatch(/^<!doctype html>/i);
+
+    await page.click('#view-data');
+    const row = await page.$$eval('#metrics-table tr[data-key="qwen_downloads"] td', (tds) => tds.map((td) => td.textContent!.trim()));
+    expect(row[0]).toContain('Qwen');
+    expect(row[6]).toBe('new');
+    expect(await page.$$eval('#metrics-table thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['Metric', 'Value', 'Change', 'Previous', 'Period', 'Source', 'Status']);
+
+    // Size against Gmail's clipping limit.
+    expect(await page.textContent('#email-size')).toMatch(/HTML \d+\.\d KB of Gmail's 102 KB clip limit/);
+
+    // The view is kept in the URL, so a reload comes back to it.
+    expect(new URL(page.url()).hash).toBe('#data');
+    await page.reload();
+    expect(await page.isVisible('#metrics-table')).toBe(true);
+    await done(page);
+  });
+
+  it('points the unsubscribe link at #preview-unsubscribe', async () => {
+    const page = await open(`/editions/${DATE}/`);
+    await frameLoaded(page);
+    const hrefs = await page.$eval('#email-frame', (f) =>
+      [...(f as HTMLIFrameElement).contentDocument!.querySelectorAll('a')].filter((a) => a.textContent === 'Unsubscribe').map((a) => a.getAttribute('href')),
+    );
+    expect(hrefs).toEqual(['#preview-unsubscribe']);
+    await done(page);
+  });
+
+  it('shows a new title in the open page without reloading it', async () => {
+    const page = await open(`/editions/${DATE}/`);
+    const index = await open('/');
+    await frameLoaded(page);
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+    await index.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+
+    const title = 'Qwen goes everywhere: a retitled edition';
+    await writeFile(briefPath, original.replace(/^title: .*$/m, `title: "${title}"`));
+    await page.waitForFunction(
+      (t) => {
+        const frame = document.getElementById('email-frame') as HTMLIFrameElement;
+        return document.getElementById('edition-title')?.textContent === t && frame.contentDocument?.querySelector('h1')?.textContent?.includes(t);
+      },
+      title,
+      { timeout: 5000 },
+    );
+    await index.waitForFunction((t) => document.querySelector(`tr[data-date="2025-10-13"] a`)?.textContent === t, title, { timeout: 5000 });
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('still here');
+    expect(await index.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('still here');
+    expect(await page.title()).toContain(title);
+
+    await writeFile(briefPath, original);
+    await page.waitForFunction(() => !document.getElementById('edition-title')?.textContent?.includes('retitled'), undefined, { timeout: 5000 });
+    await done(page, index);
+  });
+
+  it('shows every problem in an overlay on every open page while a brief is broken, and clears it when fixed', async () => {
+    const page = await open(`/editions/${DATE}/`);
+    const index = await open('/');
+    await frameLoaded(page);
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+    expect(await page.isVisible('#overlay')).toBe(false);
+
+    await writeFile(briefPath, original.replace(/^title: (.*)$/m, 'title: [$1'));
+    for (const p of [page, index]) {
+      await p.waitForSelector('#overlay:not([hidden])', { timeout: 5000 });
+      const problems = await p.$$eval('#overlay #problems li', (lis) => lis.map((li) => ({ file: li.getAttribute('data-file'), text: li.textContent })));
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems[0]!.file).toBe(briefPath);
+      expect(problems[0]!.text).toContain(`${BRIEF}`);
+      expect(problems[0]!.text).toMatch(/error: invalid YAML/);
+    }
+    // The last good render stays under the overlay.
+    expect(await page.$eval('#email-frame', (f) => (f as HTMLIFrameElement).contentDocument!.querySelector('h1')!.textContent)).toContain("Qwen's open-source reach");
+    await page.screenshot({ path: artifactPath('preview-overlay.png') });
+
+    // Hide collapses it to a bar; the problems are still a click away.
+    await page.click('#overlay-toggle');
+    expect(await page.isVisible('#problems')).toBe(false);
+    await page.click('#overlay-toggle');
+    expect(await page.isVisible('#problems')).toBe(true);
+
+    await writeFile(briefPath, original);
+    for (const p of [page, index]) await p.waitForSelector('#overlay[hidden]', { state: 'attached', timeout: 5000 });
+    expect(await page.isVisible('#overlay')).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('still here');
+    await done(page, index);
+  });
+
+  it('saves a screenshot of the edition page', async () => {
+    const page = await open('/editions/2026-01-26/');
+    await frameLoaded(page);
+    await page.screenshot({ path: artifactPath('preview-edition.png') });
+    const index = await open('/');
+    await index.screenshot({ path: artifactPath('preview-index.png'), fullPage: true });
+    await done(index, page);
+  });
+});

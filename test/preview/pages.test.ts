@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'node-html-parser';
+import { error, formatProblem, warning } from '../../src/problems.js';
+import { editionPage, escapeHtml, indexPage, overlayHtml } from '../../src/preview/pages.js';
+import { classifyPath } from '../../src/preview/sources.js';
+
+const base = { build: 'b.1', newsletterName: 'AI <Cloud> Weekly', problems: [] };
+
+describe('preview pages', () => {
+  it('escapes text from briefs and file names', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+    const html = indexPage({ ...base, rows: [{ date: '2025-01-06', number: 1, title: '<script>alert(1)</script>' }] });
+    expect(html).not.toContain('<script>alert(1)');
+    // Parsed back (entities decoded), it is the title as text, not an element.
+    expect(parse(html).querySelector('a.edition-link')!.text).toBe('<script>alert(1)</script>');
+    expect(parse(html).querySelector('a.edition-link script')).toBeNull();
+    expect(parse(html).querySelector('.brand')!.innerHTML).toContain('AI &#60;Cloud&#62; Weekly');
+  });
+
+  it('hides the overlay while there are only warnings, and lists every problem once there is an error', () => {
+    const w = warning('content/editions/2025-01-06.md', 'edition 2025-01-06: email HTML is 95.0 KB, close to the limit');
+    expect(parse(overlayHtml([w])).querySelector('#overlay')!.hasAttribute('hidden')).toBe(true);
+
+    const e = error('content/editions/2025-01-13.md', 'unknown metric "x"', { line: 7, column: 3 });
+    const overlay = parse(overlayHtml([e, w])).querySelector('#overlay')!;
+    expect(overlay.hasAttribute('hidden')).toBe(false);
+    expect(overlay.getAttribute('data-errors')).toBe('1');
+    const items = overlay.querySelectorAll('#problems li');
+    expect(items.map((li) => li.getAttribute('data-file'))).toEqual(['content/editions/2025-01-13.md', 'content/editions/2025-01-06.md']);
+    expect(items[0]!.getAttribute('data-line')).toBe('7');
+    expect(items[0]!.text).toBe(formatProblem(e));
+    expect(overlay.text).toContain('Build failed: 1 error, 1 warning');
+  });
+
+  it('renders an edition page that exists before its first render', () => {
+    const html = editionPage({
+      ...base,
+      date: '2025-01-06',
+      editionCount: 520,
+      edition: { number: 1, title: 'First', file: 'content/editions/2025-01-06.md', previousDate: null, nextDate: '2025-01-13' },
+      editionProblems: [],
+      progress: { done: 10, total: 520 },
+    });
+    const doc = parse(html);
+    expect(doc.querySelector('#edition-title')!.text).toBe('First');
+    expect(doc.querySelector('#email-frame')!.getAttribute('src')).toBe('about:blank');
+    expect(doc.querySelector('#render-status')!.text).toContain('10 of 520');
+    expect(doc.querySelector('#next-edition')!.getAttribute('href')).toBe('/editions/2025-01-13/');
+    for (const id of ['view-desktop', 'view-mobile', 'view-text', 'view-source', 'view-data', 'overlay', 'email-size']) expect(doc.getElementById(id), id).not.toBeNull();
+  });
+});
+
+describe('classifyPath', () => {
+  const dirs = { contentDir: 'content', templatesDir: 'templates' };
+  it.each([
+    ['content/newsletter.yml', 'newsletter'],
+    ['content/metrics.yml', 'metrics'],
+    ['content/editions/2025-01-06-slug.md', 'brief'],
+    ['content/editions/.2025-01-06.md.swp', 'ignored'],
+    ['content/editions/_draft.md', 'ignored'],
+    ['content/editions/notes.txt', 'ignored'],
+    ['content/editions/sub/2025-01-06.md', 'ignored'],
+    ['content/editions', 'content-dir'],
+    ['content/README.md', 'ignored'],
+    ['templates/partials/email-footer.mjml.hbs', 'template'],
+    ['templates/email.mjml.hbs~', 'ignored'],
+    ['templates', 'template'],
+    ['elsewhere/newsletter.yml', 'ignored'],
+  ])('%s is %s', (p, kind) => {
+    expect(classifyPath(dirs, p)).toBe(kind);
+  });
+});

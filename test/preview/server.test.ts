@@ -1,0 +1,230 @@
+/**
+ * The preview server over HTTP, without a browser: routes, the email as
+ * previewed, Server-Sent Events after real file edits, the terminal report.
+ */
+import http from 'node:http';
+import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatProblem, type Problem } from '../../src/problems.js';
+import { allowedHost, startPreview, type PreviewLogger, type PreviewServer } from '../../src/preview/server.js';
+
+const BRIEF = '2025-10-13-qwen-open-source-and-price-cuts.md';
+
+interface SseEvent {
+  event: string;
+  data: { build: string; overlay?: string; ok?: boolean; rendered?: string[] };
+}
+
+/** Subscribes to /events; `next(pred)` resolves with the first matching event not yet consumed. */
+function subscribe(url: string): { next(pred?: (e: SseEvent) => boolean, ms?: number): Promise<SseEvent>; close(): void } {
+  const seen: SseEvent[] = [];
+  const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
+  let buffer = '';
+  const req = http.get(new URL('/events', url), (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (!event || !data) continue;
+        const e = { event, data: JSON.parse(data) } as SseEvent;
+        const i = waiters.findIndex((w) => w.pred(e));
+        if (i >= 0) waiters.splice(i, 1)[0]!.resolve(e);
+        else seen.push(e);
+      }
+    });
+  });
+  req.on('error', () => {});
+  return {
+    next(pred = () => true, ms = 5000) {
+      const i = seen.findIndex(pred);
+      if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no matching event in time')), ms);
+        waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+      });
+    },
+    close: () => req.destroy(),
+  };
+}
+
+async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('preview server', () => {
+  let tmp: string;
+  let contentDir: string;
+  let briefPath: string;
+  let original: string;
+  let server: PreviewServer;
+  const lines: string[] = [];
+  const printed: Problem[][] = [];
+  const logger: PreviewLogger = { info: (l) => lines.push(l), problems: (p) => printed.push([...p]) };
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-preview-http-'));
+    contentDir = path.join(tmp, 'content');
+    await cp('content', contentDir, { recursive: true });
+    await cp('templates', path.join(tmp, 'templates'), { recursive: true });
+    briefPath = path.join(contentDir, 'editions', BRIEF);
+    original = await readFile(briefPath, 'utf8');
+    server = await startPreview({ contentDir, templatesDir: path.join(tmp, 'templates'), port: 0, logger });
+    await server.ready;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('listens on loopback, on the port the OS picked, and reports the first render', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(server.port).toBeGreaterThan(0);
+    expect(lines[0]).toMatch(/^Rendered 6 editions in \d+ ms$/);
+  });
+
+  it('serves the index, edition pages, the email and its text part', async () => {
+    const index = await get(server.url);
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['cache-control']).toBe('no-store');
+    expect(index.body.match(/<tr data-date=/g)).toHaveLength(6);
+
+    expect((await get(`${server.url}editions/2025-10-13`)).headers.location).toBe('/editions/2025-10-13/');
+    const page = await get(`${server.url}editions/2025-10-13/`);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<iframe id="email-frame"[^>]* src="\/editions\/2025-10-13\/email\.html\?v=\d+"/);
+    expect(page.body).toContain('id="view-mobile"');
+
+    const email = await get(`${server.url}editions/2025-10-13/email.html`);
+    expect(email.body).toMatch(/^<!doctype html>/i);
+    expect(email.body).toContain('href="#preview-unsubscribe"');
+    expect(email.body).not.toContain('%%BRIEFWIRE_UNSUBSCRIBE_URL%%');
+    const text = await get(`${server.url}editions/2025-10-13/email.txt`);
+    expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(text.body).not.toContain('%%BRIEFWIRE_UNSUBSCRIBE_URL%%');
+  });
+
+  it('answers unknown paths and dates with 404 pages', async () => {
+    const missing = await get(`${server.url}editions/2031-01-01/`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('No edition on 2031-01-01');
+    expect((await get(`${server.url}editions/2025-10-13/nope.png`)).status).toBe(404);
+    expect((await get(`${server.url}nothing-here`)).status).toBe(404);
+  });
+
+  it('refuses other Host names while bound to loopback (DNS rebinding)', async () => {
+    expect((await get(server.url, { host: 'evil.example:4000' })).status).toBe(403);
+    expect((await get(server.url, { host: `localhost:${server.port}` })).status).toBe(200);
+    expect(allowedHost('anything.example', '0.0.0.0')).toBe(true);
+    expect(allowedHost(undefined, '127.0.0.1')).toBe(false);
+  });
+
+  it('pushes an update event after a brief is saved, re-rendering only that edition', async () => {
+    const events = subscribe(server.url);
+    try {
+      const hello = await events.next((e) => e.event === 'hello');
+      await writeFile(briefPath, original.replace(/^title: .*$/m, 'title: Saved from a test'));
+      const update = await events.next((e) => e.event === 'update' && e.data.build !== hello.data.build);
+      expect(update.data.ok).toBe(true);
+      expect(update.data.rendered).toEqual(['2025-10-13']);
+      expect(update.data.overlay).toContain('hidden');
+      expect((await get(`${server.url}editions/2025-10-13/`)).body).toContain('Saved from a test');
+      expect(lines.at(-1)).toMatch(/2025-10-13-qwen-open-source-and-price-cuts\.md: re-rendered 1 edition \(2025-10-13\) in \d+ ms$/);
+    } finally {
+      events.close();
+      await writeFile(briefPath, original);
+      await waitFor(async () => !(await get(`${server.url}editions/2025-10-13/`)).body.includes('Saved from a test'));
+    }
+  });
+
+  it('reports a broken brief on the terminal and in the overlay, keeps serving the last good render, and clears when fixed', async () => {
+    const events = subscribe(server.url);
+    try {
+      await events.next((e) => e.event === 'hello');
+      const before = printed.length;
+      await writeFile(briefPath, original.replace(/^metrics:$/m, 'metrics:\n  no_such_metric: 12'));
+      const failed = await events.next((e) => e.event === 'update' && e.data.ok === false);
+      expect(failed.data.overlay).toContain('unknown metric &#34;no_such_metric&#34;');
+      // The terminal got the same problems, formatted the same way.
+      const problems = printed.at(-1)!;
+      expect(printed.length).toBe(before + 1);
+      const error = problems.find((p) => p.severity === 'error')!;
+      expect(error.file).toBe(briefPath);
+      expect(error.line).toBeGreaterThan(1);
+      expect(failed.data.overlay).toContain(formatProblem(error).replace(/"/g, '&#34;'));
+      expect(lines.at(-1)).toMatch(/build failed; the preview shows the last good version/);
+      // Still serving the last good email.
+      expect((await get(`${server.url}editions/2025-10-13/email.html`)).body).toContain('open-source reach and the cost of cheaper AI');
+
+      await writeFile(briefPath, original);
+      const fixed = await events.next((e) => e.event === 'update' && e.data.ok === true);
+      expect(fixed.data.overlay).toMatch(/data-errors="0" hidden/);
+      expect(lines.at(-1)).toMatch(/fixed; re-rendered 0 editions/);
+    } finally {
+      events.close();
+      await writeFile(briefPath, original);
+    }
+  });
+
+  it('picks up a new brief and a deleted one', async () => {
+    const events = subscribe(server.url);
+    const added = path.join(contentDir, 'editions', '2026-02-02-a-new-week.md');
+    try {
+      await events.next((e) => e.event === 'hello');
+      await writeFile(added, '---\ntitle: A new week\nmetrics:\n  alibaba_ai_cloud_share: 39\n---\n\nShort and new.\n');
+      const update = await events.next((e) => e.event === 'update' && (e.data.rendered ?? []).includes('2026-02-02'));
+      // The new edition, and the previous latest whose "next" link now exists.
+      expect(update.data.rendered).toEqual(['2026-02-02', '2026-01-26']);
+      expect((await get(server.url)).body).toContain('A new week');
+
+      await unlink(added);
+      await events.next((e) => e.event === 'update' && (e.data.rendered ?? []).includes('2026-01-26'));
+      expect((await get(server.url)).body).not.toContain('A new week');
+      expect((await get(`${server.url}editions/2026-02-02/`)).status).toBe(404);
+    } finally {
+      events.close();
+      await rm(added, { force: true });
+    }
+  });
+
+  it('re-renders every edition when a template is saved', async () => {
+    const events = subscribe(server.url);
+    const footer = path.join(tmp, 'templates', 'partials', 'email-footer.mjml.hbs');
+    const text = await readFile(footer, 'utf8');
+    try {
+      await events.next((e) => e.event === 'hello');
+      await writeFile(footer, text.replace('Archive</a>', 'All issues</a>'));
+      const update = await events.next((e) => e.event === 'update' && e.data.ok === true && (e.data.rendered ?? []).length === 6);
+      expect(update.data.rendered).toHaveLength(6);
+      expect((await get(`${server.url}editions/2025-09-01/email.html`)).body).toContain('All issues');
+    } finally {
+      events.close();
+      await writeFile(footer, text);
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
