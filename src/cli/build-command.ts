@@ -1,5 +1,4 @@
 import type { CAC } from 'cac';
-import { build } from '../build.js';
 import { printProblems } from './report.js';
 
 export interface DirOptions {
@@ -20,6 +19,8 @@ export function registerBuild(cli: CAC): void {
     .example('briefwire build --content content --out out')
     .action(async (opts: DirOptions) => {
       const started = performance.now();
+      // Loaded on use: `briefwire --help` or `send` should not pay for MJML's start-up.
+      const { build } = await import('../build.js');
       const report = await build({ contentDir: String(opts.content), templatesDir: String(opts.templates), outDir: String(opts.out) });
       printProblems(report.problems);
       if (!report.ok) {
