@@ -68,6 +68,8 @@ export interface Brief {
   date: string;
   slug?: string;
   title: string;
+  /** A draft is previewed but never built, published or sent. */
+  draft?: boolean;
   /** Optional subject line template (Handlebars); defaults to the title. */
   subject?: string;
   preheader?: string;

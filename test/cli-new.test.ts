@@ -45,10 +45,11 @@ describe('briefwire new', () => {
     expect(text).toContain('  alibaba_ai_cloud_share: { value: 38.1, period: FY2025, source: Omdia }  # from 2026-01-26\n');
     expect(text).toContain('  qwen_downloads: { value: 700, period: Mid-January 2026, source: Press reports }  # from 2026-01-19\n');
 
-    const loaded = await loadContent(contentDir);
+    const loaded = await loadContent(contentDir, { includeDrafts: true });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     const brief = loaded.value.briefs.at(-1)!;
     expect(brief.date).toBe('2026-02-02');
+    expect(brief.draft).toBe(true);
     expect(brief.title).toBe('TODO: headline');
     expect(brief.metrics.map((m) => m.key)).toEqual(loaded.value.metrics.map((d) => d.key));
   });

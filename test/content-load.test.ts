@@ -136,3 +136,22 @@ describe('bad input: each problem names the file (and line), all at once', () =>
     if (!r.ok) expect(r.problems.map((p) => path.basename(p.file))).toEqual(['editions', 'metrics.yml', 'newsletter.yml']);
   });
 });
+
+describe('drafts', () => {
+  test('a draft is left out of the content unless asked for, but still counts for duplicate dates', async () => {
+    const dir = await makeContent({
+      '2025-01-06.md': brief('Live', '  share_a: 30'),
+      '2025-01-13-next.md': `---\ntitle: Next\ndraft: true\n---\nBody\n`,
+    });
+    const built = await loadContent(dir);
+    expect(built.ok && built.value.briefs.map((b) => b.title)).toEqual(['Live']);
+    const previewed = await loadContent(dir, { includeDrafts: true });
+    expect(previewed.ok && previewed.value.briefs.map((b) => [b.title, b.draft ?? false])).toEqual([
+      ['Live', false],
+      ['Next', true],
+    ]);
+    const clash = await makeContent({ '2025-01-06-a.md': brief('Live', '  share_a: 30'), '2025-01-06-b.md': `---\ntitle: Draft\ndraft: true\n---\n` });
+    const r = await loadContent(clash);
+    expect(r.ok).toBe(false);
+  });
+});

@@ -156,11 +156,15 @@ describe('scaffolding the sample content', () => {
     expect(date).toBe('2026-02-02');
     await writeFile(path.join(dir, 'editions', `${date}.md`), scaffoldBrief(before.value, date));
 
-    const after = await loadContent(dir);
+    // A scaffold is a draft: left out of builds until the analyst removes `draft: true`.
+    const built = await loadContent(dir);
+    expect(built.ok && built.value.briefs.at(-1)!.date).toBe('2026-01-26');
+    const after = await loadContent(dir, { includeDrafts: true });
     if (!after.ok) throw new Error(JSON.stringify(after.problems));
     expect(after.warnings).toEqual([]);
     const scaffolded = after.value.briefs.at(-1)!;
     expect(scaffolded.date).toBe('2026-02-02');
+    expect(scaffolded.draft).toBe(true);
     const latest = latestValues(before.value, date);
     // Every registry metric of the sample has been reported at least once.
     expect(latest.size).toBe(before.value.metrics.length);

@@ -73,6 +73,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
     date: name.date,
     slug: name.slug,
     title: fm.data.title,
+    draft: fm.data.draft === true ? true : undefined,
     subject: fm.data.subject,
     preheader: fm.data.preheader,
     summary: fm.data.summary,

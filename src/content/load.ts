@@ -15,7 +15,12 @@ export const NEWSLETTER_FILE = 'newsletter.yml';
 export const METRICS_FILE = 'metrics.yml';
 export const EDITIONS_DIR = 'editions';
 
-export async function loadContent(dir: string): Promise<Result<Content>> {
+export interface LoadOptions {
+  /** Keep briefs marked `draft: true` (the preview shows them; build and send leave them out). */
+  includeDrafts?: boolean;
+}
+
+export async function loadContent(dir: string, options: LoadOptions = {}): Promise<Result<Content>> {
   const problems: Problem[] = [];
   const newsletterFile = path.join(dir, NEWSLETTER_FILE);
   const metricsFile = path.join(dir, METRICS_FILE);
@@ -41,7 +46,9 @@ export async function loadContent(dir: string): Promise<Result<Content>> {
   }
 
   const texts = await Promise.all(briefFiles.map((f) => readText(f, problems)));
-  const briefs = parseBriefs(briefFiles, texts, metrics, problems);
+  const parsed = parseBriefs(briefFiles, texts, metrics, problems);
+  // Drafts still count for the one-brief-per-date check above, so a draft can't shadow an edition.
+  const briefs = options.includeDrafts ? parsed : parsed.filter((b) => !b.draft);
 
   if (newsletter && briefFiles.length === 0 && !problems.length) problems.push(error(editionsDir, 'contains no briefs (YYYY-MM-DD[-slug].md)'));
   return resultFrom({ dir, newsletter: newsletter as Newsletter, metrics, briefs }, sortProblems(problems));

@@ -93,6 +93,8 @@ export function scaffoldBrief(content: Pick<Content, 'metrics' | 'briefs'>, date
   return [
     '---',
     'title: "TODO: headline"',
+    '# A draft is shown by `briefwire preview` but left out of build, archive and send: delete this line when the brief is ready.',
+    'draft: true',
     '# subject: optional, defaults to the title; may use {{delta "metric_key"}}',
     'preheader: "TODO: one line shown after the subject in the inbox"',
     'summary: "TODO: two or three sentences for the archive page and feeds"',

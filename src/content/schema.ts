@@ -78,6 +78,7 @@ export const briefMetricSchema = z.union([
 export const frontmatterSchema = z
   .object({
     title: nonEmpty,
+    draft: z.boolean().optional(),
     date: z.union([z.string(), z.date()]).optional(),
     subject: nonEmpty.optional(),
     preheader: z.string().optional(),
