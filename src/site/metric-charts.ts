@@ -3,8 +3,8 @@
  * the formatting, so axis ticks go through the same format.ts as every value
  * in the email ("36.0%", "CNY 50 bn") and dates through the same locale.
  */
-import type { MetricDef, Newsletter } from '../model.js';
-import { formatValue } from '../render/format.js';
+import type { Newsletter } from '../model.js';
+import { formatNumber } from '../render/format.js';
 import { editionDateTime } from '../render/dates.js';
 import { pointLabel, type MetricHistory } from './metric-history.js';
 import { lineChart, sparkline, type ChartPoint, type DateTickUnit } from './svg-chart.js';
@@ -20,9 +20,13 @@ function dateTick(newsletter: Newsletter): (date: string, unit: DateTickUnit) =>
   };
 }
 
-function valueTick(def: MetricDef, newsletter: Newsletter): (value: number, decimals: number) => string {
-  // The tick step decides the decimals: 36, 37, 38 need none even when the metric is kept to one.
-  return (value, decimals) => formatValue({ ...def, decimals }, value, newsletter.language);
+/**
+ * Ticks print the bare number and the unit is captioned once: "800 M
+ * downloads" on every gridline would take a third of the chart. The tick
+ * step decides the decimals: 36, 37, 38 need none even when the metric has one.
+ */
+function valueTick(newsletter: Newsletter): (value: number, decimals: number) => string {
+  return (value, decimals) => formatNumber(value, decimals, newsletter.language);
 }
 
 /** Sentence for screen readers: the range of the series and where it ended. */
@@ -42,16 +46,30 @@ export function historySummary(h: MetricHistory): string {
   );
 }
 
-export function metricChartSvg(h: MetricHistory, newsletter: Newsletter): string {
+export interface MetricCharts {
+  wide: string;
+  /**
+   * Drawn for phones rather than scaled down: a 640-unit chart squeezed into
+   * 340 px has 7 px labels. CSS shows one of the two; the hidden one is
+   * display:none, so screen readers meet a single chart.
+   */
+  compact: string;
+}
+
+export function metricChartSvgs(h: MetricHistory, newsletter: Newsletter): MetricCharts {
   const first = h.points[0]!;
-  return lineChart(chartPoints(h), {
-    id: `chart-${h.def.key}`,
+  const common = {
     title: `${h.def.label}, ${first.dateShort} to ${h.latest.dateShort}`,
     description: `${historySummary(h)} The table below lists every value.`,
     unitLabel: `Unit: ${h.def.unit}`,
-    formatValueTick: valueTick(h.def, newsletter),
+    formatValueTick: valueTick(newsletter),
     formatDateTick: dateTick(newsletter),
-  });
+  };
+  const points = chartPoints(h);
+  return {
+    wide: lineChart(points, { ...common, id: `chart-${h.def.key}`, className: 'chart-wide' }),
+    compact: lineChart(points, { ...common, id: `chart-${h.def.key}-compact`, className: 'chart-compact', width: 360, height: 240, maxDateTicks: 4 }),
+  };
 }
 
 export function metricSparklineSvg(h: MetricHistory): string {

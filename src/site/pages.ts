@@ -25,7 +25,7 @@ import {
 import { pageFrame } from './page-head.js';
 import type { SiteModel } from './site-model.js';
 import type { MetricHistory } from './metric-history.js';
-import { historySummary, metricChartSvg, metricSparklineSvg } from './metric-charts.js';
+import { historySummary, metricChartSvgs, metricSparklineSvg } from './metric-charts.js';
 
 export const SITE_TEMPLATES = {
   home: 'site/index.html',
@@ -276,7 +276,7 @@ export function metricPages(model: SiteModel): SitePage[] {
         count: h.points.length,
         moves: h.moves,
         latest,
-        chartSvg: metricChartSvg(h, model.newsletter),
+        charts: metricChartSvgs(h, model.newsletter),
         summary: historySummary(h),
         // Newest first, like every other list on the site; the chart reads left to right in time.
         rows: [...h.points].reverse().map((p) => ({

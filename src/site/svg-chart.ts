@@ -32,6 +32,10 @@ export type DateTickUnit = 'year' | 'month';
 export interface LineChartOptions extends ChartText {
   width?: number;
   height?: number;
+  /** Extra class, e.g. to show a compact variant only on narrow screens. */
+  className?: string;
+  /** Upper bound on date labels; a narrow chart fits fewer. */
+  maxDateTicks?: number;
   /** Caption of the value axis, e.g. "Unit: CNY bn". */
   unitLabel: string;
   formatValueTick: (value: number, decimals: number) => string;
@@ -95,8 +99,8 @@ export interface DateTick {
   unit: DateTickUnit;
 }
 
-/** Year ticks for long spans, month ticks (every 1, 2, 3 or 6 months) for short ones; at most about 7. */
-export function dateTicks(first: string, last: string): DateTick[] {
+/** Year ticks for long spans, month ticks (every 1, 2, 3 or 6 months) for short ones; at most `max`. */
+export function dateTicks(first: string, last: string, max = 7): DateTick[] {
   const [y1, m1] = first.split('-').map(Number) as [number, number];
   const [y2, m2] = last.split('-').map(Number) as [number, number];
   const months = (y2 - y1) * 12 + (m2 - m1);
@@ -104,11 +108,12 @@ export function dateTicks(first: string, last: string): DateTick[] {
   const hi = dayNumber(last);
   const inRange = (d: string) => dayNumber(d) >= lo && dayNumber(d) <= hi;
   const ticks: DateTick[] = [];
-  if (months > 30) {
-    const every = Math.max(1, Math.ceil((y2 - y1) / 7));
+  const limit = Math.max(2, max);
+  if (months > 5 * limit) {
+    const every = Math.max(1, Math.ceil((y2 - y1) / limit));
     for (let y = y1 + 1; y <= y2; y++) if ((y - y1 - 1) % every === 0) ticks.push({ date: isoDay(y, 0), unit: 'year' });
   } else {
-    const every = [1, 2, 3, 6].find((n) => months / n <= 6) ?? 6;
+    const every = [1, 2, 3, 6, 12].find((n) => months / n < limit) ?? 12;
     for (let i = 0; i <= months + 1; i++) {
       const m0 = m1 - 1 + i;
       if (m0 % every !== 0) continue;
@@ -144,22 +149,22 @@ function xScale(points: readonly ChartPoint[], left: number, right: number): (da
 export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions): string {
   const width = opts.width ?? 640;
   const height = opts.height ?? 300;
-  if (points.length === 0) return `${svgOpen(width, height, opts, 'chart')}</svg>`;
+  const className = opts.className ? `chart ${opts.className}` : 'chart';
+  if (points.length === 0) return `${svgOpen(width, height, opts, className)}</svg>`;
 
   const values = points.map((p) => p.value);
   const y = niceTicks(Math.min(...values), Math.max(...values));
   const yLabels = y.ticks.map((t) => opts.formatValueTick(t, y.decimals));
   const last = points.at(-1)!;
   const left = Math.max(44, Math.max(...yLabels.map((l) => l.length)) * CHAR_WIDTH + 14);
-  // Room on the right for the last value's label, which is drawn beside its dot.
-  const right = width - Math.max(24, last.valueLabel.length * CHAR_WIDTH + 14);
+  const right = width - 16;
   const top = 30;
   const bottom = height - 34;
   const yPos = (v: number) => bottom - ((v - y.min) / (y.max - y.min)) * (bottom - top);
   // Inset so the first and last dots do not sit on the axis.
   const xPos = xScale(points, left + 10, right - 6);
 
-  const out: string[] = [svgOpen(width, height, opts, 'chart')];
+  const out: string[] = [svgOpen(width, height, opts, className)];
   out.push(`<g font-size="${FONT_SIZE}" fill="${COLORS.text}">`);
   out.push(`<text x="${px(left)}" y="16">${escapeXml(opts.unitLabel)}</text>`);
   y.ticks.forEach((t, i) => {
@@ -168,7 +173,7 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
     out.push(`<text x="${px(left - 8)}" y="${ty}" dy="0.32em" text-anchor="end">${escapeXml(yLabels[i]!)}</text>`);
   });
   out.push(`<line x1="${px(left)}" x2="${px(right)}" y1="${px(bottom)}" y2="${px(bottom)}" stroke="${COLORS.axis}"/>`);
-  for (const t of dateTicks(points[0]!.date, last.date)) {
+  for (const t of dateTicks(points[0]!.date, last.date, opts.maxDateTicks)) {
     const tx = px(xPos(t.date));
     out.push(`<line x1="${tx}" x2="${tx}" y1="${px(bottom)}" y2="${px(bottom + 5)}" stroke="${COLORS.axis}"/>`);
     out.push(`<text x="${tx}" y="${px(bottom + 20)}" text-anchor="middle">${escapeXml(opts.formatDateTick(t.date, t.unit))}</text>`);
@@ -191,17 +196,26 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
     );
   });
   out.push('</g>');
+  // The last value is written above its dot, or below it when the line falls
+  // into the dot from above, so the label never sits on the line and needs no
+  // right margin (a long unit would otherwise squeeze the plot).
   const [lx, ly] = coords.at(-1)!;
-  out.push(`<text x="${px(lx + 10)}" y="${px(ly)}" dy="0.32em" font-size="${FONT_SIZE + 1}" font-weight="700" fill="${COLORS.last}">${escapeXml(last.valueLabel)}</text>`);
+  const before = coords.at(-2);
+  const below = before !== undefined && before[1] < ly;
+  const labelY = below ? Math.min(ly + 20, bottom - 4) : Math.max(ly - 11, 14);
+  out.push(
+    `<text x="${px(lx)}" y="${px(labelY)}" text-anchor="end" font-size="${FONT_SIZE + 1}" font-weight="700" fill="${COLORS.last}" stroke="#fff" stroke-width="4" paint-order="stroke">${escapeXml(last.valueLabel)}</text>`,
+  );
   out.push('</svg>');
   return out.join('');
 }
 
 /** A small trend line without axes, for lists of metrics. */
 export function sparkline(points: readonly ChartPoint[], opts: SparklineOptions): string {
-  const width = opts.width ?? 120;
-  const height = opts.height ?? 32;
-  const pad = 4;
+  // Drawn at the size it is shown, so stroke and dot are not scaled up.
+  const width = opts.width ?? 240;
+  const height = opts.height ?? 48;
+  const pad = 5;
   const out: string[] = [svgOpen(width, height, opts, 'sparkline')];
   if (points.length > 0) {
     const values = points.map((p) => p.value);
@@ -210,9 +224,9 @@ export function sparkline(points: readonly ChartPoint[], opts: SparklineOptions)
     const yPos = (v: number) => (hi === lo ? height / 2 : height - pad - ((v - lo) / (hi - lo)) * (height - 2 * pad));
     const xPos = xScale(points, pad, width - pad);
     const coords = points.map((p) => `${px(xPos(p.date))} ${px(yPos(p.value))}`);
-    if (coords.length > 1) out.push(`<path d="M${coords.join('L')}" fill="none" stroke="${COLORS.line}" stroke-width="1.75" stroke-linejoin="round"/>`);
+    if (coords.length > 1) out.push(`<path d="M${coords.join('L')}" fill="none" stroke="${COLORS.line}" stroke-width="2" stroke-linejoin="round"/>`);
     const last = points.at(-1)!;
-    out.push(`<circle cx="${px(xPos(last.date))}" cy="${px(yPos(last.value))}" r="3" fill="${COLORS.last}"/>`);
+    out.push(`<circle cx="${px(xPos(last.date))}" cy="${px(yPos(last.value))}" r="3.5" fill="${COLORS.last}"/>`);
   }
   out.push('</svg>');
   return out.join('');

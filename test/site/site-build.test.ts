@@ -112,6 +112,8 @@ describe('every page', () => {
       const root = parse(await readSite(site.siteDir, page));
       expect(root.querySelectorAll('link[rel="canonical"]'), page).toHaveLength(1);
       expect(root.querySelectorAll('h1'), page).toHaveLength(1);
+      const ids = root.querySelectorAll('[id]').map((e) => e.getAttribute('id'));
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i), `duplicate ids in ${page}`).toEqual([]);
     }
   });
 

@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, type HTMLElement } from 'node-html-parser';
+import { renderAll, type RenderedSite } from '../../src/build.js';
+
+let site: RenderedSite;
+const page = (rel: string): HTMLElement => {
+  const html = site.files.get(`site/${rel}`);
+  if (html === undefined) throw new Error(`no site/${rel}`);
+  return parse(html);
+};
+const text = (el: HTMLElement | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+beforeAll(async () => {
+  const r = await renderAll({ contentDir: 'content', templatesDir: 'templates' });
+  if (!('files' in r)) throw new Error(r.problems.map((p) => p.message).join('\n'));
+  site = r;
+});
+
+describe('edition pages show what the email shows', () => {
+  it('every metric row has the same value, change, previous and source as the view model (and the email)', () => {
+    let rows = 0;
+    for (const r of site.rendered) {
+      const doc = page(`editions/${r.view.date}/index.html`);
+      expect(doc.querySelectorAll('.metrics-table tbody tr')).toHaveLength(r.view.metrics.length);
+      for (const m of r.view.metrics) {
+        const tr = doc.querySelector(`tr#metric_${m.key}`);
+        expect(tr, `${r.view.date} ${m.key}`).not.toBeNull();
+        const cells = tr!.querySelectorAll('td');
+        expect(text(cells[0])).toBe(m.value);
+        expect(text(cells[1]).startsWith(m.change)).toBe(true);
+        expect(text(cells[2])).toBe(m.previous ?? '—');
+        expect(text(cells[3])).toBe(m.source ?? '—');
+        expect(text(tr!.querySelector('th'))).toContain(m.label);
+        // Same strings in the email: the two surfaces share the view model.
+        expect(r.email.html).toContain(m.value);
+        expect(r.email.html).toContain(m.change);
+        rows++;
+      }
+    }
+    expect(rows).toBeGreaterThan(40);
+  });
+
+  it('has the title, summary, intro, every section in order, the movers and the history of the email', () => {
+    for (const r of site.rendered) {
+      const v = r.view;
+      const doc = page(`editions/${v.date}/index.html`);
+      expect(text(doc.querySelector('h1'))).toBe(v.title);
+      if (v.summary) expect(text(doc.querySelector('.lede'))).toBe(v.summary);
+      expect(doc.querySelector('.intro')?.innerHTML.trim()).toBe(v.introHtml);
+      const sectionIds = doc.querySelectorAll('section.prose h2').map((h) => h.getAttribute('id'));
+      expect(sectionIds).toEqual(v.sections.map((s) => s.id));
+      expect(doc.querySelectorAll('.movers li').map(text)).toEqual(v.movers.map((m) => `${m.label}: ${m.change} to ${m.value}`));
+      expect(doc.querySelectorAll('.trends li')).toHaveLength(v.trends.length);
+      expect(doc.querySelectorAll('.trends li .bars span').length).toBe(v.trends.reduce((n, t) => n + t.bars.length, 0));
+      expect(text(doc.querySelector('.edition-header .meta'))).toContain(v.dateLong);
+    }
+  });
+
+  it('links each edition to its neighbours', () => {
+    for (const r of site.rendered) {
+      const doc = page(`editions/${r.view.date}/index.html`);
+      const prev = doc.querySelector('a[rel="prev"]');
+      const next = doc.querySelector('a[rel="next"]');
+      expect(prev?.getAttribute('href') ?? null).toBe(r.view.previousDate ? `../../editions/${r.view.previousDate}/index.html` : null);
+      expect(next?.getAttribute('href') ?? null).toBe(r.view.nextDate ? `../../editions/${r.view.nextDate}/index.html` : null);
+    }
+  });
+});
+
+describe('home and archive pages', () => {
+  it('list editions newest first with number, title, summary and biggest movers', () => {
+    const doc = page('index.html');
+    const items = doc.querySelectorAll('.edition-list .edition-item');
+    const newestFirst = [...site.rendered].reverse();
+    expect(items.map((i) => text(i.querySelector('h2')))).toEqual(newestFirst.map((r) => r.view.title));
+    items.forEach((item, i) => {
+      const v = newestFirst[i]!.view;
+      expect(text(item.querySelector('.meta'))).toBe(`${v.dateLong} · Edition ${v.number}`);
+      expect(item.querySelector('h2 a')?.getAttribute('href')).toBe(`editions/${v.date}/index.html`);
+      expect(item.querySelectorAll('.mover-chips li').map(text)).toEqual(v.movers.map((m) => `${m.label} ${m.change} to ${m.value}`));
+    });
+  });
+
+  it('groups editions by year on archive pages and links every year', () => {
+    const home = page('index.html');
+    expect(home.querySelectorAll('.year-nav a').map((a) => a.getAttribute('href'))).toEqual(['archive/2026/index.html', 'archive/2025/index.html']);
+    expect(page('archive/2025/index.html').querySelectorAll('.edition-item')).toHaveLength(4);
+    expect(page('archive/2026/index.html').querySelectorAll('.edition-item')).toHaveLength(2);
+    expect(page('archive/2026/index.html').querySelector('.year-nav a[aria-current="page"]')?.textContent).toBe('2026');
+  });
+});
+
+describe('metric pages', () => {
+  const newest = () => site.rendered.at(-1)!;
+
+  it('chart every reported value, with tooltips naming date and period, and an accessible name', () => {
+    const history = newest().edition.history['alibaba_ai_cloud_share']!;
+    const doc = page('metrics/alibaba_ai_cloud_share/index.html');
+    const svg = doc.querySelector('svg.chart')!;
+    expect(svg.getAttribute('role')).toBe('img');
+    const labelledBy = svg.getAttribute('aria-labelledby')!.split(' ');
+    expect(labelledBy).toHaveLength(2);
+    for (const id of labelledBy) expect(svg.querySelector(`#${id}`), id).not.toBeNull();
+    expect(svg.querySelector('title')?.textContent).toContain('Alibaba Cloud share of China AI cloud market');
+    const tips = svg.querySelectorAll('circle title').map((t) => t.textContent);
+    expect(tips).toHaveLength(history.length);
+    expect(tips.at(-1)).toBe('26 Jan 2026: 38.1% (FY2025)');
+    expect(tips[0]).toBe('15 Sept 2025: 35.8% (H1 2025)');
+    // Axis labels carry the unit, formatted like the email's values.
+    expect(svg.querySelectorAll('text').map((t) => t.textContent)).toEqual(expect.arrayContaining(['Unit: %', '36', '38', 'Jan 2026', '38.1%']));
+  });
+
+  it('list the same data in a table, newest first, each row linking to its edition and formatted as in that email', () => {
+    for (const [key, history] of Object.entries(newest().edition.history)) {
+      const doc = page(`metrics/${key}/index.html`);
+      const rows = doc.querySelectorAll('.history-table tbody tr');
+      expect(rows, key).toHaveLength(history.length);
+      [...history].reverse().forEach((point, i) => {
+        const edition = site.rendered.find((r) => r.view.date === point.date)!;
+        const row = edition.view.metrics.find((m) => m.key === key)!;
+        const tr = rows[i]!;
+        expect(tr.querySelector('th a')?.getAttribute('href')).toBe(`../../editions/${point.date}/index.html#metric_${key}`);
+        expect(text(tr.querySelector('td.value'))).toBe(row.value);
+        expect(text(tr.querySelectorAll('td')[2])).toBe(row.change);
+        expect(text(tr.querySelectorAll('td')[0])).toBe(point.period ?? '—');
+        expect(tr.classNames.includes('moved')).toBe(row.status === 'changed');
+      });
+    }
+  });
+
+  it('the metrics index shows each metric with its latest value and a sparkline', () => {
+    const doc = page('metrics/index.html');
+    const cards = doc.querySelectorAll('.metric-card');
+    expect(cards).toHaveLength(Object.keys(newest().edition.history).length);
+    const share = cards.find((c) => c.querySelector('h3 a')?.getAttribute('href') === '../metrics/alibaba_ai_cloud_share/index.html')!;
+    expect(text(share.querySelector('.value'))).toBe('38.1%');
+    expect(share.querySelector('svg.sparkline')?.getAttribute('role')).toBe('img');
+    // Registry groups become headings, in registry order.
+    expect(doc.querySelectorAll('.metric-group h2').map(text)[0]).toBe('Market share');
+  });
+});
