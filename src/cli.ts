@@ -9,12 +9,18 @@ import { cac } from 'cac';
 import { UsageError } from './cli/usage-error.js';
 import { registerBuild } from './cli/build-command.js';
 import { registerPreview } from './cli/preview-command.js';
+import { registerSend } from './cli/send-command.js';
+import { registerSchedule } from './cli/schedule-command.js';
+import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
 
 const cli = cac('briefwire');
 
 registerBuild(cli);
 registerPreview(cli);
+registerSend(cli);
+registerSchedule(cli);
+registerServe(cli);
 registerNew(cli);
 
 cli.help();

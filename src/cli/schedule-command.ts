@@ -1,0 +1,68 @@
+/**
+ * `briefwire schedule`: the next send slots, in the schedule's zone and in UTC,
+ * with the edition each would send. Mostly for checking DST: the UTC column
+ * shifts by an hour across a change while the local time stays put.
+ */
+import path from 'node:path';
+import type { CAC } from 'cac';
+import { loadContent } from '../content/load.js';
+import { error } from '../problems.js';
+import { nowFromEnv } from '../deliver/clock.js';
+import { listBuiltEditions } from '../deliver/edition-files.js';
+import { isComplete, readLedger } from '../deliver/ledger.js';
+import { formatLocal, formatUtc, mostRecentSlot, nextSlots, slotDate } from '../deliver/schedule.js';
+import { printProblems } from './report.js';
+import { UsageError } from './usage-error.js';
+
+const WEEKDAYS = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+export function registerSchedule(cli: CAC): void {
+  cli
+    .command('schedule', 'Show the next send slots (local and UTC) and the edition each would send')
+    .option('--count <n>', 'How many slots', { default: 5 })
+    .option('--content <dir>', 'Content directory (newsletter.yml)', { default: 'content' })
+    .option('--out <dir>', 'Build output directory (to show which editions are built)', { default: 'out' })
+    .option('--state <dir>', 'State directory (to show whether the last slot was sent)', { default: '.briefwire' })
+    .example('briefwire schedule --count 10')
+    .action(async (opts: { count: number | string; content: string; out: string; state: string }) => {
+      const count = Number(opts.count);
+      if (!Number.isInteger(count) || count < 1 || count > 520) throw new UsageError(`--count must be a whole number from 1 to 520 (got ${String(opts.count)})`);
+      const clock = nowFromEnv(process.env);
+      if (!clock.ok) throw new UsageError(clock.message);
+      const content = await loadContent(String(opts.content));
+      if (!content.ok) {
+        printProblems(content.problems);
+        return 1;
+      }
+      const schedule = content.value.newsletter.schedule;
+      if (!schedule) {
+        printProblems([error(path.join(String(opts.content), 'newsletter.yml'), 'has no "schedule" (weekday, time, timezone); sends happen only when run by hand')]);
+        return 1;
+      }
+      const built = new Set(await listBuiltEditions(String(opts.out)));
+      const out = process.stdout;
+      out.write(`${content.value.newsletter.name} sends every ${WEEKDAYS[schedule.weekday]} at ${schedule.time} ${schedule.timezone}.\n`);
+      out.write('Each slot sends the built edition dated the slot\'s local day.\n');
+
+      const last = mostRecentSlot(schedule, clock.now);
+      const lastDate = slotDate(last);
+      const ledger = await readLedger(String(opts.state), lastDate);
+      const lastState = ledger.ok && isComplete(ledger.value) ? 'sent' : built.has(lastDate) ? 'built, not sent yet' : 'no edition';
+      out.write(`Last slot: ${formatLocal(last)}  = ${formatUtc(last)}  edition ${lastDate}: ${lastState}\n`);
+      out.write(`Next ${count} slot${count === 1 ? '' : 's'}:\n`);
+      let previousOffset = last.offset;
+      for (const slot of nextSlots(schedule, clock.now, count)) {
+        const date = slotDate(slot);
+        const dst = slot.offset !== previousOffset ? `  (UTC offset changes: ${formatOffset(previousOffset)} → ${formatOffset(slot.offset)})` : '';
+        previousOffset = slot.offset;
+        out.write(`  ${formatLocal(slot)}  = ${formatUtc(slot)}  edition ${date}${built.has(date) ? ' (built)' : ''}${dst}\n`);
+      }
+      return 0;
+    });
+}
+
+function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

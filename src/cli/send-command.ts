@@ -1,0 +1,349 @@
+/**
+ * `briefwire send <date|latest>`: mails a built edition to the subscriber list.
+ * This file is wiring and printing; the rules live in src/deliver/.
+ *
+ * Exit codes: 0 every recipient delivered (or nothing to do), 1 any failure or
+ * unknown outcome (or a configuration error), 2 bad usage, 130 interrupted.
+ */
+import path from 'node:path';
+import type { CAC } from 'cac';
+import { loadContent } from '../content/load.js';
+import { error, formatProblem, type Problem } from '../problems.js';
+import { addressProblem } from '../deliver/address.js';
+import { nowFromEnv } from '../deliver/clock.js';
+import { listBuiltEditions, loadEdition, resolveEditionDate, type EditionFiles } from '../deliver/edition-files.js';
+import { isComplete, readLedger } from '../deliver/ledger.js';
+import { liveLockHolder } from '../deliver/lock.js';
+import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../deliver/message.js';
+import { planSend } from '../deliver/plan.js';
+import { createProgressReporter, formatDuration } from '../deliver/progress.js';
+import { decideDue, formatLocal, formatUtc } from '../deliver/schedule.js';
+import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
+import { scanSubscribers } from '../deliver/subscribers.js';
+import { createMailSender, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
+import { createUnsubscribeToken, secretFromEnv } from '../deliver/unsubscribe-token.js';
+import { printProblems } from './report.js';
+import { UsageError } from './usage-error.js';
+
+export interface SendCliOptions {
+  dryRun?: boolean;
+  to?: string;
+  subscribers: string;
+  state: string;
+  due?: boolean;
+  out: string;
+  content: string;
+  rate: number | string;
+  connections: number | string;
+  retries: number | string;
+  retryDelay: number | string;
+  resendUnknown?: boolean;
+}
+
+export const SEND_DEFAULTS = {
+  subscribers: 'subscribers.csv',
+  state: '.briefwire',
+  rate: 10,
+  connections: 5,
+  retries: 4,
+  retryDelay: 2000,
+};
+
+/** Row problems beyond this many are summarised, not listed (a broken 50k-row import would flood the terminal). */
+const MAX_LISTED_PROBLEMS = 50;
+const MAX_LISTED_ADDRESSES = 100;
+
+export function registerSend(cli: CAC): void {
+  cli
+    .command('send <edition>', 'Send a built edition ("latest" or YYYY-MM-DD) to the subscriber list')
+    .option('--dry-run', 'Show recipients, subject and size; send nothing, record nothing')
+    .option('--to <address>', 'Send one test copy ("[TEST] " subject) to this address; the ledger is not touched')
+    .option('--subscribers <file>', 'Subscriber CSV (columns: email, name)', { default: SEND_DEFAULTS.subscribers })
+    .option('--state <dir>', 'State directory: send ledgers, locks, suppression list', { default: SEND_DEFAULTS.state })
+    .option('--due', 'Send only if a schedule slot has come and its edition is not sent yet (for cron; use with "latest")')
+    .option('--out <dir>', 'Build output directory', { default: 'out' })
+    .option('--content <dir>', 'Content directory (newsletter.yml)', { default: 'content' })
+    .option('--rate <n>', 'Messages per second across all connections (0 = no limit)', { default: SEND_DEFAULTS.rate })
+    .option('--connections <n>', 'Parallel SMTP connections', { default: SEND_DEFAULTS.connections })
+    .option('--retries <n>', 'Retries after a temporary failure (4xx, dropped connection)', { default: SEND_DEFAULTS.retries })
+    .option('--retry-delay <ms>', 'First retry delay; doubles each retry', { default: SEND_DEFAULTS.retryDelay })
+    .option('--resend-unknown', 'Also send to recipients whose earlier delivery has no recorded outcome (may duplicate)')
+    .example('SMTP_URL=smtps://user:pass@smtp.example.com UNSUBSCRIBE_SECRET=... briefwire send latest')
+    .example('briefwire send 2025-03-10 --dry-run')
+    .example('*/5 * * * *  cd /srv/briefwire && briefwire send latest --due   # cron')
+    .action((which: string, opts: SendCliOptions) => runSend(String(which), opts, process.env));
+}
+
+interface Settings {
+  connections: number;
+  rate: number;
+  retries: number;
+  retryDelayMs: number;
+}
+
+function parseSettings(opts: SendCliOptions): Settings {
+  const int = (name: string, v: unknown, min: number, max: number): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${String(v)})`);
+    return n;
+  };
+  const rate = Number(opts.rate);
+  if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`--rate must be a number of messages per second, 0 for no limit (got ${String(opts.rate)})`);
+  return {
+    connections: int('connections', opts.connections, 1, 100),
+    rate,
+    retries: int('retries', opts.retries, 0, 20),
+    retryDelayMs: int('retry-delay', opts.retryDelay, 0, 600_000),
+  };
+}
+
+export async function runSend(which: string, opts: SendCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const settings = parseSettings(opts);
+  if (opts.due && which !== 'latest') throw new UsageError('--due picks the edition from the schedule; use "briefwire send latest --due"');
+  if (opts.to && (opts.due || opts.dryRun)) throw new UsageError('--to sends one test copy; it cannot be combined with --due or --dry-run');
+  if (opts.to !== undefined) {
+    const why = addressProblem(String(opts.to));
+    if (why) throw new UsageError(`--to: ${why}`);
+  }
+  const clock = nowFromEnv(env);
+  if (!clock.ok) throw new UsageError(clock.message);
+  const now = clock.now;
+  const outDir = String(opts.out);
+  const stateDir = String(opts.state);
+  const subscribersFile = String(opts.subscribers);
+
+  const content = await loadContent(String(opts.content));
+  if (!content.ok) {
+    printProblems(content.problems);
+    process.stderr.write('Cannot send: the content directory has errors (newsletter.yml gives From, List-Id and the unsubscribe URL).\n');
+    return 1;
+  }
+  const newsletter = content.value.newsletter;
+  const sender = senderIdentity(newsletter, path.join(String(opts.content), 'newsletter.yml'));
+  if (!sender.ok) return fail(sender.problems);
+
+  // Which edition.
+  let date: string;
+  let slotNote = '';
+  if (opts.due) {
+    if (!newsletter.schedule) return fail([error(path.join(String(opts.content), 'newsletter.yml'), '--due needs a "schedule" (weekday, time, timezone)')]);
+    const decision = decideDue(newsletter.schedule, now, await listBuiltEditions(outDir));
+    if (decision.kind === 'not-due') {
+      process.stdout.write(
+        `Nothing due: edition ${decision.waiting} waits for its slot ${formatLocal(decision.next)}; the last slot (${formatLocal(decision.slot)}) had no edition.\n`,
+      );
+      return 0;
+    }
+    if (decision.kind === 'missing') {
+      return fail([
+        error(
+          path.join(outDir, 'editions', decision.date),
+          `no built edition for the slot ${formatLocal(decision.slot)} = ${formatUtc(decision.slot)} (a slot sends the edition dated its local day, ${decision.date})` +
+            (decision.newestBuilt ? `; newest built edition is ${decision.newestBuilt}` : '') +
+            '. Add the brief and run "briefwire build".',
+        ),
+      ]);
+    }
+    date = decision.date;
+    slotNote = ` (slot ${formatLocal(decision.slot)})`;
+    if (!opts.dryRun) {
+      const ledger = await readLedger(stateDir, date);
+      if (ledger.ok && isComplete(ledger.value)) {
+        const unknown = ledger.value.lastDone?.unknown ?? 0;
+        process.stdout.write(
+          `Already sent: edition ${date}${slotNote} completed at ${ledger.value.lastDone?.at}; nothing to do.` +
+            (unknown ? ` ${unknown} recipient(s) have an unknown outcome: see "briefwire send ${date} --dry-run".` : '') +
+            '\n',
+        );
+        return 0;
+      }
+      const holder = await liveLockHolder(stateDir, date);
+      if (holder) {
+        process.stdout.write(`Edition ${date} is being sent right now (pid ${holder.pid}, started ${holder.startedAt}); nothing to do.\n`);
+        return 0;
+      }
+    }
+  } else {
+    const resolved = await resolveEditionDate(outDir, which);
+    if (!resolved.ok) return fail(resolved.problems);
+    date = resolved.value;
+  }
+
+  const edition = await loadEdition(outDir, date);
+  if (!edition.ok) return fail(edition.problems);
+
+  const dkim = await dkimFromEnv(env);
+  if (!dkim.ok) return fail(dkim.problems);
+
+  if (opts.dryRun) return dryRun(edition.value, sender.value, subscribersFile, stateDir, Boolean(opts.resendUnknown), dkim.value, now, slotNote);
+
+  // Real sends need the SMTP server and the signing secret.
+  const target = parseSmtpUrl(env['SMTP_URL']);
+  if (!target.ok) return fail(target.problems);
+  const secret = secretFromEnv(env);
+  if (!secret.ok) return fail([error('UNSUBSCRIBE_SECRET', secret.message)]);
+
+  let scanTotal = 0;
+  if (!opts.to) {
+    const scan = await scanSubscribers(subscribersFile);
+    printLimited(scan.problems);
+    if (scan.problems.some((p) => p.severity === 'error')) return 1;
+    scanTotal = scan.count;
+  }
+
+  const mailer = createMailSender(target.value, { connections: settings.connections, rate: settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
+  try {
+    const verified = await mailer.verify();
+    if (!verified.ok) return fail(verified.problems);
+    if (opts.to) return await sendTest(mailer, edition.value, sender.value, String(opts.to), secret.secret, now);
+    return await sendAll({ edition: edition.value, sender: sender.value, mailer, secret: secret.secret, subscribersFile, stateDir, settings, total: scanTotal, resendUnknown: Boolean(opts.resendUnknown), slotNote, display: target.value.display });
+  } finally {
+    mailer.close();
+  }
+}
+
+function fail(problems: readonly Problem[]): number {
+  printProblems(problems);
+  return 1;
+}
+
+function printLimited(problems: readonly Problem[]): void {
+  const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+  for (const p of shown) process.stderr.write(`${formatProblem(p)}\n`);
+  if (problems.length > shown.length) process.stderr.write(`... and ${problems.length - shown.length} more\n`);
+}
+
+async function dryRun(
+  edition: EditionFiles,
+  sender: SenderIdentity,
+  subscribersFile: string,
+  stateDir: string,
+  resendUnknown: boolean,
+  dkim: Parameters<typeof planSend>[0]['dkim'],
+  now: Date,
+  slotNote: string,
+): Promise<number> {
+  const plan = await planSend({ edition, sender, subscribersFile, stateDir, resendUnknown, now, ...(dkim ? { dkim } : {}) });
+  printLimited(plan.problems);
+  if (plan.problems.some((p) => p.severity === 'error')) return 1;
+  const out = process.stdout;
+  out.write('Dry run: nothing sent, nothing recorded.\n');
+  out.write(`Edition   ${edition.date}${edition.number !== null ? ` (#${edition.number})` : ''}${slotNote}\n`);
+  out.write(`Subject   ${edition.subject}\n`);
+  out.write(`From      ${sender.from}\n`);
+  out.write(`List-Id   <${sender.listId}>${dkim ? `, DKIM d=${dkim.domainName} s=${dkim.keySelector}` : ''}\n`);
+  out.write(
+    `Recipients ${plan.total} in ${subscribersFile}: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${plan.suppressed} suppressed, ` +
+      `${plan.failedEarlier} failed earlier, ${plan.unknown} unknown${plan.completed ? ' (this edition\'s send has completed)' : ''}\n`,
+  );
+  if (plan.first.length > 0) {
+    out.write('First recipients:\n');
+    for (const r of plan.first) out.write(`  ${r.name ? `"${r.name}" ` : ''}<${r.address}>\n`);
+  }
+  if (plan.messageBytes !== null) out.write(`Size      ${(plan.messageBytes / 1024).toFixed(1)} KiB per message (MIME, first recipient)\n`);
+  return 0;
+}
+
+async function sendTest(mailer: MailSender, edition: EditionFiles, sender: SenderIdentity, to: string, secret: string, now: Date): Promise<number> {
+  const message = buildMessage({
+    edition: prepareEdition(edition),
+    sender,
+    recipient: { address: to },
+    token: createUnsubscribeToken(to, secret),
+    messageIdHash: '',
+    date: now,
+    test: true,
+  });
+  const outcome = await mailer.send(message);
+  if (outcome.ok) {
+    process.stdout.write(`Sent test copy of ${edition.date} to ${to}: ${outcome.response}\n`);
+    return 0;
+  }
+  process.stderr.write(`Test copy to ${to} failed (${outcome.kind}): ${outcome.message}\n`);
+  return 1;
+}
+
+async function sendAll(a: {
+  edition: EditionFiles;
+  sender: SenderIdentity;
+  mailer: MailSender;
+  secret: string;
+  subscribersFile: string;
+  stateDir: string;
+  settings: Settings;
+  total: number;
+  resendUnknown: boolean;
+  slotNote: string;
+  display: string;
+}): Promise<number> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\n${sig}: stopping; finishing the messages in flight (${sig} again to quit at once)\n`);
+      controller.abort();
+    } else {
+      // The ledger already says "attempt" for anything in flight, so those read as unknown next run.
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const reporter = createProgressReporter(`Sending ${a.edition.date}`);
+  process.stderr.write(`Sending edition ${a.edition.date}${a.slotNote} "${a.edition.subject}" via ${a.display}\n`);
+  const started = Date.now();
+  let result;
+  try {
+    result = await sendEdition({
+      edition: a.edition,
+      sender: a.sender,
+      subscribersFile: a.subscribersFile,
+      stateDir: a.stateDir,
+      mailer: a.mailer,
+      secret: a.secret,
+      concurrency: a.settings.connections,
+      retries: a.settings.retries,
+      retryDelayMs: a.settings.retryDelayMs,
+      resendUnknown: a.resendUnknown,
+      signal: controller.signal,
+      reporter,
+      total: a.total,
+    });
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (!result.ok) return fail(result.problems);
+  const s = result.value;
+  printSummary(s, (Date.now() - started) / 1000);
+  if (s.fatal) printProblems([s.fatal]);
+  if (controller.signal.aborted) return 130;
+  return s.fatal || s.failed.length || s.unknown.length || s.retryLater.length || s.stopReason ? 1 : 0;
+}
+
+function printSummary(s: SendSummary, seconds: number): void {
+  const err = process.stderr;
+  if (s.takenOverLock) err.write(`Took over a stale lock from pid ${s.takenOverLock.pid} (started ${s.takenOverLock.startedAt}); that run was killed.\n`);
+  const list = (title: string, items: string[]): void => {
+    if (items.length === 0) return;
+    err.write(`${title}\n`);
+    for (const item of items.slice(0, MAX_LISTED_ADDRESSES)) err.write(`  ${item}\n`);
+    if (items.length > MAX_LISTED_ADDRESSES) err.write(`  ... and ${items.length - MAX_LISTED_ADDRESSES} more (see ${s.ledgerFile})\n`);
+  };
+  list(`Failed permanently (${s.failed.length}), not retried:`, s.failed.map((f) => `${f.address}: ${f.error}`));
+  list(`Failed temporarily (${s.retryLater.length}); run the send again later to retry them:`, s.retryLater.map((f) => `${f.address}: ${f.error}`));
+  list(
+    `Unknown outcome (${s.unknown.length}): handed to the SMTP server, but no answer was recorded, so they may have it already. ` +
+      'Check the provider\'s logs; "--resend-unknown" sends them again:',
+    s.unknown,
+  );
+  if (s.stopReason) err.write(`Stopped early: ${s.stopReason}${s.notReached ? ` (${s.notReached} recipients not reached)` : ''}\n`);
+  const rate = seconds > 0 ? (s.sent / seconds).toFixed(1) : '0';
+  process.stdout.write(
+    `Edition ${s.date}: ${s.sent} sent, ${s.alreadySent} skipped (sent before), ${s.suppressed} suppressed, ` +
+      `${s.failed.length + s.failedEarlier} failed${s.failedEarlier ? ` (${s.failedEarlier} earlier)` : ''}, ${s.retryLater.length} to retry, ${s.unknown.length} unknown` +
+      `${s.notReached ? `, ${s.notReached} not reached` : ''} — ${s.total} recipients, ${formatDuration(seconds)}, ${rate} msg/s. Ledger: ${s.ledgerFile}\n`,
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * `briefwire serve`: the archive site plus the unsubscribe endpoint (see
+ * src/deliver/unsubscribe-server.ts). Runs until SIGINT/SIGTERM.
+ */
+import path from 'node:path';
+import type { CAC } from 'cac';
+import { loadContent } from '../content/load.js';
+import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
+import { secretFromEnv } from '../deliver/unsubscribe-token.js';
+import { UsageError } from './usage-error.js';
+
+interface ServeOptions {
+  port: number | string;
+  host: string;
+  out: string;
+  state: string;
+  content: string;
+}
+
+export function registerServe(cli: CAC): void {
+  cli
+    .command('serve', 'Serve the archive (out/site) and the unsubscribe endpoint (/unsubscribe)')
+    .option('--port <n>', 'Port', { default: 8080 })
+    .option('--host <host>', 'Interface to listen on (put a TLS proxy in front for the public URL)', { default: '127.0.0.1' })
+    .option('--out <dir>', 'Build output directory; the site is <out>/site', { default: 'out' })
+    .option('--state <dir>', 'State directory (suppression list)', { default: '.briefwire' })
+    .option('--content <dir>', 'Content directory (newsletter name for the pages)', { default: 'content' })
+    .example('UNSUBSCRIBE_SECRET=... briefwire serve --port 8080')
+    .action(async (opts: ServeOptions) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got ${String(opts.port)})`);
+      const secret = secretFromEnv(process.env);
+      if (!secret.ok) {
+        process.stderr.write(`UNSUBSCRIBE_SECRET: error: ${secret.message}\n`);
+        return 1;
+      }
+      // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
+      const content = await loadContent(String(opts.content));
+      const listName = content.ok ? content.value.newsletter.name : 'this newsletter';
+      if (!content.ok) process.stderr.write(`warning: could not load ${opts.content}/ (${content.problems.length} problems); pages will say "this newsletter"\n`);
+      const siteDir = path.join(String(opts.out), 'site');
+      let running;
+      try {
+        running = await startUnsubscribeServer({
+          siteDir,
+          stateDir: String(opts.state),
+          secret: secret.secret,
+          listName,
+          host: String(opts.host),
+          port,
+          onUnsubscribe: (address, via) => process.stdout.write(`${new Date().toISOString()} unsubscribed ${maskAddress(address)} (${via})\n`),
+        });
+      } catch (e) {
+        process.stderr.write(`serve: error: ${(e as Error).message}\n`);
+        return 1;
+      }
+      process.stdout.write(`Serving ${siteDir}/ and /unsubscribe on ${running.url} (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await running.close();
+      return 0;
+    });
+}
+
+/** Logs show who unsubscribed without writing whole addresses into log files. */
+function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at > 0 ? `${address[0]}***${address.slice(at)}` : '***';
+}

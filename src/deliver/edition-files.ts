@@ -1,0 +1,108 @@
+/**
+ * The built edition as the sender sees it: `out/editions/<date>/` with
+ * email.html, email.txt and edition.json from `briefwire build`. The sender
+ * never renders; it only fills the unsubscribe placeholder per recipient, so
+ * what was previewed is byte for byte what is sent.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { error, fail, ok, type Problem, type Result } from '../problems.js';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
+
+export interface EditionFiles {
+  date: string;
+  dir: string;
+  number: number | null;
+  title: string;
+  /** Rendered plain-text subject from edition.json. */
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+export function editionsDir(outDir: string): string {
+  return path.join(outDir, 'editions');
+}
+
+/** Dates of built editions (those with an edition.json), oldest first. */
+export async function listBuiltEditions(outDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(editionsDir(outDir));
+  } catch {
+    return [];
+  }
+  const dates: string[] = [];
+  for (const name of names.filter((n) => DATE_PATTERN.test(n)).sort()) {
+    try {
+      await readFile(path.join(editionsDir(outDir), name, 'edition.json'));
+      dates.push(name);
+    } catch {
+      // a half-built directory is not an edition
+    }
+  }
+  return dates;
+}
+
+/** `latest` → newest built edition; a date is checked for shape only (loading reports a missing one). */
+export async function resolveEditionDate(outDir: string, which: string): Promise<Result<string>> {
+  if (which === 'latest') {
+    const dates = await listBuiltEditions(outDir);
+    const last = dates[dates.length - 1];
+    return last ? ok(last) : fail([error(editionsDir(outDir), 'no built editions (run "briefwire build" first)')]);
+  }
+  if (!DATE_PATTERN.test(which) || Number.isNaN(Date.parse(which))) {
+    return fail([error(editionsDir(outDir), `"${which}" is not an edition date (YYYY-MM-DD) or "latest"`)]);
+  }
+  return ok(which);
+}
+
+export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
+  const dir = path.join(editionsDir(outDir), date);
+  const files = { html: path.join(dir, 'email.html'), text: path.join(dir, 'email.txt'), json: path.join(dir, 'edition.json') };
+  const problems: Problem[] = [];
+  const read = async (file: string): Promise<string | undefined> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push(error(file, code === 'ENOENT' ? `not found (is edition ${date} built? run "briefwire build")` : (e as Error).message));
+      return undefined;
+    }
+  };
+  const [html, text, jsonText] = await Promise.all([read(files.html), read(files.text), read(files.json)]);
+  let meta: Record<string, unknown> | undefined;
+  if (jsonText !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(jsonText);
+      if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
+      else problems.push(error(files.json, 'must be a JSON object'));
+    } catch (e) {
+      problems.push(error(files.json, `not valid JSON: ${(e as Error).message}`));
+    }
+  }
+  if (meta) {
+    if (typeof meta['subject'] !== 'string' || !meta['subject'].trim()) problems.push(error(files.json, '"subject" is missing or empty'));
+    if (meta['date'] !== undefined && meta['date'] !== date) problems.push(error(files.json, `"date" is ${JSON.stringify(meta['date'])} but the directory is ${date}`));
+  }
+  // Without the placeholder the email would go out with no working unsubscribe link.
+  if (html !== undefined && !html.includes(UNSUBSCRIBE_URL_PLACEHOLDER)) {
+    problems.push(error(files.html, `has no unsubscribe link placeholder (${UNSUBSCRIBE_URL_PLACEHOLDER}); rebuild the edition`));
+  }
+  if (text !== undefined && !text.includes(UNSUBSCRIBE_URL_PLACEHOLDER)) {
+    problems.push(error(files.text, `has no unsubscribe link placeholder (${UNSUBSCRIBE_URL_PLACEHOLDER}); rebuild the edition`));
+  }
+  if (problems.length > 0 || html === undefined || text === undefined || !meta) return fail(problems);
+  const subject = (meta['subject'] as string).replace(/\s+/g, ' ').trim();
+  return ok({
+    date,
+    dir,
+    number: typeof meta['number'] === 'number' ? meta['number'] : null,
+    title: typeof meta['title'] === 'string' ? meta['title'] : subject,
+    subject,
+    html,
+    text,
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Append-only JSON-lines files (the send ledger, the suppression list).
+ * Shared rules: a line is a record only once its newline is on disk, so a
+ * last line without one (the process died mid-write) is ignored, never
+ * half-trusted; a line that does not parse elsewhere is reported and skipped.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { warning, type Problem } from '../problems.js';
+
+/**
+ * Reads complete lines from byte `from` on. Streams, so a big file is not held
+ * in memory. Returns the offset just after the last complete line (where a torn
+ * tail, if any, begins).
+ */
+export async function readJsonLines(
+  file: string,
+  onRecord: (value: unknown, line: number) => void,
+  problems: Problem[],
+  from = 0,
+  firstLine = 1,
+): Promise<{ end: number; lines: number; tornTail: boolean }> {
+  let end = from;
+  let line = firstLine - 1;
+  let rest = '';
+  let tornTail = false;
+  const stream = createReadStream(file, { start: from, encoding: 'utf8' });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    rest += chunk;
+    let nl: number;
+    while ((nl = rest.indexOf('\n')) !== -1) {
+      const text = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      end += Buffer.byteLength(text, 'utf8') + 1;
+      line++;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // A torn line followed by later appends (a writer that did not repair it) lands here.
+        problems.push(warning(file, 'skipped a line that is not valid JSON', { line }));
+        continue;
+      }
+      onRecord(value, line);
+    }
+  }
+  if (rest.length > 0) tornTail = true;
+  return { end, lines: line, tornTail };
+}
+
+/** fsync a directory so a file just created in it survives a crash. */
+export async function syncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Some platforms/filesystems cannot fsync a directory; the file data itself is still synced.
+  } finally {
+    await fh?.close();
+  }
+}

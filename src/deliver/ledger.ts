@@ -1,0 +1,201 @@
+/**
+ * The send ledger: `<state>/sends/<date>.jsonl`, one append-only JSON line per
+ * event, fsync'd. It is what makes a rerun safe:
+ *
+ *   attempt  written and synced BEFORE the message is handed to SMTP
+ *   sent     written after the server answered 250
+ *   failed   written after a 4xx/5xx or a connection that broke before the
+ *            message body was out (permanent: true for 5xx)
+ *   unconfirmed  the connection broke after the whole body was sent but before
+ *            the server answered: it may or may not have been accepted
+ *
+ * A recipient whose last word is `attempt` or `unconfirmed` is UNKNOWN: the
+ * process died (or the line dropped) while the server had the message, so a
+ * blind resend could deliver it twice. Those are only resent on request.
+ *
+ * Writes are group-committed: records appended while a sync is running go out
+ * together in the next write+sync, so N concurrent connections share syncs
+ * instead of queueing N of them. A record's promise resolves only once it is
+ * on disk, and because the file is written in order, a synced record implies
+ * every earlier record is synced too.
+ */
+import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { error, ok, warning, type Problem, type Result } from '../problems.js';
+import { readJsonLines, syncDir } from './jsonl.js';
+
+export type LedgerRecord =
+  | { type: 'run'; at: string; pid: number; resendUnknown: boolean }
+  | { type: 'attempt'; to: string; at: string; try: number }
+  | { type: 'sent'; to: string; at: string; response?: string }
+  | { type: 'failed'; to: string; at: string; permanent: boolean; code?: number; error: string }
+  | { type: 'unconfirmed'; to: string; at: string; error: string }
+  | DoneRecord;
+
+/** Written when a run got through the whole list without being interrupted. */
+export interface DoneRecord {
+  type: 'done';
+  at: string;
+  sent: number;
+  failed: number;
+  /** Recipients whose last try failed temporarily; a later run retries them. */
+  retryLater: number;
+  unknown: number;
+}
+
+export type RecipientState = 'sent' | 'failed-permanent' | 'failed-temporary' | 'unknown';
+
+export interface LedgerSnapshot {
+  file: string;
+  /** Last known state per lowercased address. */
+  states: Map<string, RecipientState>;
+  /** The last `done` record, if any run finished the list. */
+  lastDone?: DoneRecord;
+  problems: Problem[];
+}
+
+export function sendsDir(stateDir: string): string {
+  return path.join(stateDir, 'sends');
+}
+
+export function ledgerFile(stateDir: string, date: string): string {
+  return path.join(sendsDir(stateDir), `${date}.jsonl`);
+}
+
+/** A run counts as complete when one got through the list and left nothing to retry. */
+export function isComplete(snapshot: LedgerSnapshot): boolean {
+  return snapshot.lastDone !== undefined && snapshot.lastDone.retryLater === 0;
+}
+
+export function unknownRecipients(snapshot: LedgerSnapshot): string[] {
+  return [...snapshot.states].filter(([, s]) => s === 'unknown').map(([k]) => k);
+}
+
+/** Reads the ledger without changing it (for --dry-run and --due checks). A missing ledger is empty. */
+export async function readLedger(stateDir: string, date: string): Promise<Result<LedgerSnapshot>> {
+  const file = ledgerFile(stateDir, date);
+  const snapshot: LedgerSnapshot = { file, states: new Map(), problems: [] };
+  try {
+    await readJsonLines(file, (value, line) => applyRecord(snapshot, value, line), snapshot.problems);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, problems: [error(file, (e as Error).message)] };
+  }
+  return ok(snapshot, snapshot.problems);
+}
+
+function applyRecord(snapshot: LedgerSnapshot, value: unknown, line: number): void {
+  const rec = value as Partial<LedgerRecord> | null;
+  if (!rec || typeof rec !== 'object' || typeof rec.type !== 'string') {
+    snapshot.problems.push(warning(snapshot.file, 'skipped a record without a type', { line }));
+    return;
+  }
+  if (rec.type === 'done') {
+    snapshot.lastDone = rec as DoneRecord;
+    return;
+  }
+  if (rec.type === 'run') return;
+  const to = (rec as { to?: unknown }).to;
+  if (typeof to !== 'string') return;
+  const current = snapshot.states.get(to);
+  // `sent` is final: nothing recorded later for the address may make it look unsent.
+  if (current === 'sent') return;
+  switch (rec.type) {
+    case 'attempt':
+    case 'unconfirmed':
+      snapshot.states.set(to, 'unknown');
+      break;
+    case 'sent':
+      snapshot.states.set(to, 'sent');
+      break;
+    case 'failed':
+      snapshot.states.set(to, (rec as { permanent?: boolean }).permanent ? 'failed-permanent' : 'failed-temporary');
+      break;
+  }
+}
+
+/** The writer for one edition. Only one exists at a time per edition (see lock.ts). */
+export class LedgerWriter {
+  private queue: string[] = [];
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private failure: Error | null = null;
+
+  private constructor(
+    readonly snapshot: LedgerSnapshot,
+    private readonly fh: FileHandle,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the ledger for appending. A torn last line (the
+   * previous process was killed mid-write) is cut off first; otherwise the next
+   * record would be glued onto it and both would be lost. Cutting it is safe:
+   * an attempt whose line never completed was never handed to SMTP, and a lost
+   * outcome line leaves the earlier attempt, i.e. the recipient reads as unknown.
+   */
+  static async open(stateDir: string, date: string): Promise<Result<LedgerWriter>> {
+    const file = ledgerFile(stateDir, date);
+    const snapshot: LedgerSnapshot = { file, states: new Map(), problems: [] };
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      let existed = true;
+      try {
+        await stat(file);
+      } catch {
+        existed = false;
+      }
+      if (existed) {
+        const { end, tornTail } = await readJsonLines(file, (value, line) => applyRecord(snapshot, value, line), snapshot.problems);
+        if (tornTail) {
+          await truncate(file, end);
+          snapshot.problems.push(warning(file, 'dropped an incomplete last line (an earlier run was killed while writing it)'));
+        }
+      }
+      const fh = await open(file, 'a');
+      if (!existed) await syncDir(path.dirname(file));
+      return ok(new LedgerWriter(snapshot, fh), snapshot.problems);
+    } catch (e) {
+      return { ok: false, problems: [error(file, (e as Error).message)] };
+    }
+  }
+
+  get file(): string {
+    return this.snapshot.file;
+  }
+
+  /** Appends a record; resolves once it (and everything before it) is synced to disk. */
+  append(record: LedgerRecord): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.queue.push(JSON.stringify(record) + '\n');
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.flushing) this.flushing = this.flushLoop();
+    return done;
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const data = this.queue.join('');
+      const waiters = this.waiters;
+      this.queue = [];
+      this.waiters = [];
+      try {
+        await this.fh.write(data);
+        // datasync is fsync minus timestamps: it still persists the new size, which an append needs.
+        await this.fh.datasync();
+        for (const w of waiters) w.resolve();
+      } catch (e) {
+        // After a failed write we cannot know what is on disk; refuse everything from now on so
+        // the sender stops instead of sending messages it cannot record.
+        this.failure = new Error(`${this.file}: could not write the send ledger: ${(e as Error).message}`);
+        for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
+        this.waiters = [];
+        this.queue = [];
+      }
+    }
+    this.flushing = null;
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    await this.fh.close();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What a send would do right now, without doing it: for --dry-run. Reads the
+ * list, the ledger and the suppression list; writes nothing.
+ */
+import type { DKIMOptions } from 'nodemailer';
+import nodemailer from 'nodemailer';
+import type { Problem } from '../problems.js';
+import { readLedger } from './ledger.js';
+import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
+import type { EditionFiles } from './edition-files.js';
+import { readSubscribers, type Recipient } from './subscribers.js';
+import { SuppressionList } from './suppression.js';
+import { createUnsubscribeToken, messageIdHash } from './unsubscribe-token.js';
+
+export interface SendPlan {
+  total: number;
+  toSend: number;
+  alreadySent: number;
+  suppressed: number;
+  failedEarlier: number;
+  unknown: number;
+  first: Recipient[];
+  /** Size of the first recipient's message as it would go on the wire. */
+  messageBytes: number | null;
+  completed: boolean;
+  problems: Problem[];
+}
+
+export async function planSend(opts: {
+  edition: EditionFiles;
+  sender: SenderIdentity;
+  subscribersFile: string;
+  stateDir: string;
+  resendUnknown: boolean;
+  dkim?: DKIMOptions;
+  now: Date;
+}): Promise<SendPlan> {
+  const plan: SendPlan = { total: 0, toSend: 0, alreadySent: 0, suppressed: 0, failedEarlier: 0, unknown: 0, first: [], messageBytes: null, completed: false, problems: [] };
+  const ledger = await readLedger(opts.stateDir, opts.edition.date);
+  const states = ledger.ok ? ledger.value.states : new Map<string, string>();
+  if (ledger.ok) plan.completed = ledger.value.lastDone !== undefined && ledger.value.lastDone.retryLater === 0;
+  else plan.problems.push(...ledger.problems);
+  const suppression = await SuppressionList.load(opts.stateDir);
+  if (!suppression.ok) plan.problems.push(...suppression.problems);
+
+  for await (const item of readSubscribers(opts.subscribersFile)) {
+    if (item.kind === 'problem') {
+      plan.problems.push(item.problem);
+      continue;
+    }
+    const r = item.recipient;
+    plan.total++;
+    const state = states.get(r.key);
+    if (state === 'sent') plan.alreadySent++;
+    else if (state === 'failed-permanent') plan.failedEarlier++;
+    else if (state === 'unknown' && !opts.resendUnknown) plan.unknown++;
+    else if (suppression.ok && suppression.value.has(r.key)) plan.suppressed++;
+    else {
+      plan.toSend++;
+      if (plan.first.length < 5) plan.first.push(r);
+    }
+  }
+
+  const sample = plan.first[0];
+  if (sample) {
+    // A throwaway secret: the token and Message-ID have the same length as the real ones.
+    const secret = 'dry-run-secret-not-used-for-sending';
+    const message = buildMessage({
+      edition: prepareEdition(opts.edition),
+      sender: opts.sender,
+      recipient: sample.name ? { address: sample.address, name: sample.name } : { address: sample.address },
+      token: createUnsubscribeToken(sample.address, secret),
+      messageIdHash: messageIdHash(opts.edition.date, sample.address, secret),
+      date: opts.now,
+    });
+    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, ...(opts.dkim ? { dkim: opts.dkim } : {}) });
+    const info = (await transport.sendMail(message)) as { message: Buffer };
+    plan.messageBytes = info.message.length;
+  }
+  return plan;
+}

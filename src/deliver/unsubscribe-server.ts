@@ -1,0 +1,199 @@
+/**
+ * `briefwire serve`: the static archive (out/site, via sirv) plus the
+ * unsubscribe endpoint every email links to.
+ *
+ *   GET  /unsubscribe?token=…  a confirmation page with a button. GET never
+ *        unsubscribes: mail security scanners and link previewers follow
+ *        every link in a message, and would unsubscribe readers on delivery.
+ *   POST /unsubscribe?token=…  unsubscribes. This is both the page's button and
+ *        RFC 8058 one-click (mail clients POST `List-Unsubscribe=One-Click` to
+ *        the List-Unsubscribe URL, token in the query); a form body `token`
+ *        field works too.
+ *
+ * The token's HMAC is the only authority (see unsubscribe-token.ts): a forged
+ * or altered token gets 400 and nothing is written. A valid one appends the
+ * address to the suppression list (fsync'd) before the success page is sent.
+ * Any path ending in /unsubscribe is handled, so the endpoint works whether or
+ * not a proxy strips the base URL's path prefix.
+ */
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+import { escapeHtml } from './message.js';
+import { appendSuppression, SuppressionList } from './suppression.js';
+import { verifyUnsubscribeToken } from './unsubscribe-token.js';
+
+export interface UnsubscribeServerOptions {
+  /** Directory of the built site; null serves only the unsubscribe endpoint. */
+  siteDir: string | null;
+  stateDir: string;
+  secret: string;
+  /** Newsletter name for the pages. */
+  listName: string;
+  /** Called after an address was suppressed (for a log line). */
+  onUnsubscribe?: (address: string, via: string) => void;
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+export async function createUnsubscribeHandler(
+  opts: UnsubscribeServerOptions,
+): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
+  const loaded = await SuppressionList.load(opts.stateDir);
+  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
+  const suppression = loaded.value;
+  // dev mode looks files up per request: the site is rebuilt under a running server every week,
+  // and a cached file list would 404 the new edition until a restart. ETags keep it cheap.
+  const site = opts.siteDir ? sirv(opts.siteDir, { dev: true, etag: true, extensions: ['html'] }) : null;
+
+  const handleUnsubscribe = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const token = url.searchParams.get('token') ?? '';
+      const address = verifyUnsubscribeToken(token, opts.secret);
+      if (!address) return page(res, 400, 'Link not valid', invalidBody(opts.listName));
+      await suppression.refresh();
+      if (suppression.has(address)) return page(res, 200, 'Unsubscribed', doneBody(opts.listName, address, true));
+      return page(res, 200, 'Unsubscribe', confirmBody(opts.listName, address, token));
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'GET, HEAD, POST');
+      return page(res, 405, 'Method not allowed', '<p>Use the link in your email.</p>');
+    }
+    const body = await readBody(req);
+    if (body === null) return page(res, 413, 'Request too large', '<p>Request too large.</p>');
+    let token = url.searchParams.get('token');
+    let oneClick = false;
+    const type = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (type.startsWith('application/x-www-form-urlencoded')) {
+      const form = new URLSearchParams(body);
+      token ??= form.get('token');
+      oneClick = form.get('List-Unsubscribe') === 'One-Click';
+    } else {
+      // RFC 8058 allows multipart/form-data too; the token is in the URL either way.
+      oneClick = body.includes('One-Click');
+    }
+    const address = verifyUnsubscribeToken(token ?? '', opts.secret);
+    if (!address) return page(res, 400, 'Link not valid', invalidBody(opts.listName));
+    await suppression.refresh();
+    const already = suppression.has(address);
+    if (!already) {
+      const via = oneClick ? 'one-click' : 'form';
+      // Durable before we say so: the success page is a promise not to mail again.
+      await appendSuppression(opts.stateDir, address, via);
+      suppression.add(address);
+      opts.onUnsubscribe?.(address, via);
+    }
+    return page(res, 200, 'Unsubscribed', doneBody(opts.listName, address, already));
+  };
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const run = async (): Promise<void> => {
+      if (/\/unsubscribe\/?$/.test(url.pathname)) return handleUnsubscribe(req, res, url);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        return page(res, 405, 'Method not allowed', '');
+      }
+      // sirv's dev mode does not hide dotfiles; nothing under /. belongs to the public site.
+      if (url.pathname.split('/').some((seg) => seg.startsWith('.') && seg !== '.well-known')) return notFound(res);
+      if (!site) return notFound(res);
+      site(req, res, () => notFound(res));
+    };
+    run().catch((e: unknown) => {
+      process.stderr.write(`serve: ${req.method} ${url.pathname}: ${(e as Error).message}\n`);
+      if (!res.headersSent) page(res, 500, 'Something went wrong', '<p>Please try again in a minute.</p>');
+      else res.destroy();
+    });
+  };
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function startUnsubscribeServer(opts: UnsubscribeServerOptions & { host: string; port: number }): Promise<RunningServer> {
+  let siteDir = opts.siteDir;
+  if (siteDir) {
+    const isDir = await stat(siteDir).then((s) => s.isDirectory()).catch(() => false);
+    if (!isDir) siteDir = null;
+  }
+  const handler = await createUnsubscribeHandler({ ...opts, siteDir });
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Keep-alive sockets that finish a response right now are not idle yet; give requests in
+        // flight a moment (an unsubscribe is synced before its answer), then cut the rest.
+        setTimeout(() => server.closeAllConnections(), 500).unref();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooBig = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function notFound(res: ServerResponse): void {
+  page(res, 404, 'Not found', '<p>There is nothing here.</p>');
+}
+
+function page(res: ServerResponse, status: number, title: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  // The URL carries a personal token: keep it out of caches, Referer headers and search engines.
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Robots-Tag', 'noindex');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+  res.end(
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
+      `<style>body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#24292f;line-height:1.5}` +
+      `button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:6px;background:#24292f;color:#fff;cursor:pointer}</style></head>` +
+      `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>\n`,
+  );
+}
+
+function confirmBody(listName: string, address: string, token: string): string {
+  return (
+    `<p>Stop sending <strong>${escapeHtml(listName)}</strong> to <strong>${escapeHtml(address)}</strong>?</p>` +
+    `<form method="post" action="unsubscribe"><input type="hidden" name="token" value="${escapeHtml(token)}">` +
+    `<button type="submit">Unsubscribe</button></form>`
+  );
+}
+
+function doneBody(listName: string, address: string, already: boolean): string {
+  return `<p>${escapeHtml(address)} ${already ? 'is already unsubscribed from' : 'has been unsubscribed from'} <strong>${escapeHtml(listName)}</strong>. You will not receive further issues.</p>`;
+}
+
+function invalidBody(listName: string): string {
+  return `<p>This unsubscribe link is not valid. It may have been cut off when copied. Use the link at the bottom of any ${escapeHtml(listName)} email, or reply to it and we will remove you.</p>`;
+}

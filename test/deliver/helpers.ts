@@ -1,0 +1,207 @@
+/**
+ * Fixtures for the deliver tests: a real smtp-server on loopback that records
+ * what arrives and can misbehave on cue, built-edition and content fixtures,
+ * and a runner for the compiled CLI (dist/cli.js).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+export const SECRET = 'test-secret-0123456789abcdef';
+
+export interface Received {
+  to: string[];
+  raw: Buffer;
+  session: string;
+}
+
+export interface SinkBehaviour {
+  /** Reply to RCPT TO: return an SMTP code + text to refuse, or nothing to accept. */
+  rcpt?: (address: string) => { code: number; message: string } | void;
+  /** At MAIL FROM: return 'drop' to cut the TCP connection (nothing was sent yet). */
+  mail?: (session: SMTPServerSession) => 'drop' | void;
+  /** After the whole message arrived: 'accept' (default), 'drop' (cut before replying), or a refusal. */
+  data?: (to: string[], raw: Buffer) => 'accept' | 'drop' | { code: number; message: string };
+  /** Called after a message was accepted and recorded. */
+  accepted?: (count: number) => void;
+  auth?: { user: string; pass: string };
+}
+
+export interface Sink {
+  port: number;
+  received: Received[];
+  behaviour: SinkBehaviour;
+  /** Messages per recipient address (lowercased). */
+  countsByRecipient(): Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startSink(behaviour: SinkBehaviour = {}): Promise<Sink> {
+  const received: Received[] = [];
+  const state = { behaviour };
+  const server: SMTPServer = new SMTPServer({
+    authOptional: true,
+    disabledCommands: behaviour.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    allowInsecureAuth: true,
+    logger: false,
+    size: 10 * 1024 * 1024,
+    onAuth(auth, _session, callback) {
+      const want = state.behaviour.auth;
+      if (want && auth.username === want.user && auth.password === want.pass) return callback(null, { user: auth.username });
+      const err = Object.assign(new Error('Invalid username or password'), { responseCode: 535 });
+      return callback(err);
+    },
+    onMailFrom(_address, session, callback) {
+      if (state.behaviour.mail?.(session) === 'drop') {
+        dropConnection(server, session);
+        return;
+      }
+      callback();
+    },
+    onRcptTo(address, _session, callback) {
+      const refusal = state.behaviour.rcpt?.(address.address);
+      if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        const verdict = state.behaviour.data?.(to, raw) ?? 'accept';
+        if (verdict === 'drop') {
+          dropConnection(server, session);
+          return;
+        }
+        if (verdict !== 'accept') return callback(Object.assign(new Error(verdict.message), { responseCode: verdict.code }));
+        received.push({ to, raw, session: session.id });
+        state.behaviour.accepted?.(received.length);
+        callback(null, `Queued as ${received.length}`);
+      });
+    },
+  });
+  server.on('error', () => undefined); // client resets are expected in fault tests
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    port,
+    received,
+    get behaviour() {
+      return state.behaviour;
+    },
+    set behaviour(b: SinkBehaviour) {
+      state.behaviour = b;
+    },
+    countsByRecipient() {
+      const counts = new Map<string, number>();
+      for (const m of received) for (const t of m.to) counts.set(t, (counts.get(t) ?? 0) + 1);
+      return counts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of server.connections) c._socket.destroy();
+        server.close(() => resolve());
+      }),
+  } as Sink;
+}
+
+function dropConnection(server: SMTPServer, session: SMTPServerSession): void {
+  for (const c of server.connections) {
+    if (c.session === session || c.id === session.id) c._socket.destroy();
+  }
+}
+
+export async function parse(raw: Buffer): Promise<ParsedMail> {
+  return simpleParser(raw);
+}
+
+export async function tempDir(prefix = 'bw-deliver-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A built edition as `briefwire build` leaves it (tiny, with the placeholder in href and text). */
+export async function writeEdition(outDir: string, date: string, subject = `Edition of ${date}: cloud & AI <weekly>`): Promise<void> {
+  const dir = path.join(outDir, 'editions', date);
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, 'email.html'),
+    `<!doctype html><html><body><h1>${date}</h1><p>Caf\u00e9 prices &amp; more.</p>` +
+      `<p><a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">Unsubscribe</a> (${UNSUBSCRIBE_URL_PLACEHOLDER})</p></body></html>\n`,
+  );
+  await writeFile(path.join(dir, 'email.txt'), `${date}\n\nCaf\u00e9 prices & more.\n\nUnsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}\n`);
+  await writeFile(path.join(dir, 'edition.json'), JSON.stringify({ date, number: 1, title: `Title ${date}`, subject, preheader: 'p', summary: 's', metrics: [] }));
+}
+
+export const NEWSLETTER = {
+  name: 'AI Cloud Weekly',
+  from: 'AI Cloud Weekly <brief@aicloudweekly.example>',
+  baseUrl: 'https://aicloudweekly.example',
+};
+
+/** A minimal valid content directory for the CLI (loadContent needs newsletter, metrics and a brief). */
+export async function writeContent(dir: string, schedule?: { weekday: number; time: string; timezone: string }): Promise<void> {
+  await mkdir(path.join(dir, 'editions'), { recursive: true });
+  const lines = [
+    `name: ${NEWSLETTER.name}`,
+    `from: ${NEWSLETTER.from}`,
+    `baseUrl: ${NEWSLETTER.baseUrl}`,
+    'timezone: Europe/London',
+    'language: en-GB',
+  ];
+  if (schedule) lines.push('schedule:', `  weekday: ${schedule.weekday}`, `  time: "${schedule.time}"`, `  timezone: ${schedule.timezone}`);
+  await writeFile(path.join(dir, 'newsletter.yml'), lines.join('\n') + '\n');
+  await writeFile(
+    path.join(dir, 'metrics.yml'),
+    'cloud_share:\n  label: Cloud share\n  kind: share\n  unit: "%"\n  decimals: 1\n  better: up\n',
+  );
+  await writeFile(path.join(dir, 'editions', '2025-03-10.md'), '---\ntitle: A brief\n---\n\nBody text.\n');
+}
+
+export async function writeSubscribers(file: string, count: number, domain = 'readers.example'): Promise<string[]> {
+  const addresses = Array.from({ length: count }, (_, i) => `reader${String(i).padStart(5, '0')}@${domain}`);
+  await writeFile(file, 'email,name\n' + addresses.map((a, i) => `${a},Reader ${i}`).join('\n') + '\n');
+  return addresses;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cliAvailable(): boolean {
+  return existsSync(CLI);
+}
+
+/** Starts the compiled CLI. `npm test` runs tsc first, so dist/ matches src/. */
+export function startCli(args: string[], env: Record<string, string>, cwd: string): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
+  return startCli(args, env, cwd).done;
+}

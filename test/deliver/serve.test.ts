@@ -1,0 +1,143 @@
+/**
+ * The unsubscribe endpoint and static archive, over real HTTP on loopback.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { suppressionFile } from '../../src/deliver/suppression.js';
+import { startUnsubscribeServer, type RunningServer } from '../../src/deliver/unsubscribe-server.js';
+import { createUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
+import { cliAvailable, SECRET, startCli, tempDir } from './helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let server: RunningServer;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('bw-serve-'));
+  await mkdir(path.join(dir, 'site', 'editions'), { recursive: true });
+  await writeFile(path.join(dir, 'site', 'index.html'), '<h1>Archive</h1>');
+  await writeFile(path.join(dir, 'site', '.env'), 'NOT=public');
+  server = await startUnsubscribeServer({ siteDir: path.join(dir, 'site'), stateDir: path.join(dir, 'state'), secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0 });
+});
+
+afterEach(async () => {
+  await server.close();
+  await cleanup();
+});
+
+const suppressed = async (): Promise<string[]> => {
+  const file = suppressionFile(path.join(dir, 'state'));
+  if (!existsSync(file)) return [];
+  return (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { address: string }).address);
+};
+
+const oneClick = (token: string) =>
+  fetch(`${server.url}/unsubscribe?token=${encodeURIComponent(token)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+
+describe('unsubscribe endpoint', () => {
+  it('GET shows a confirmation form and changes nothing', async () => {
+    const token = createUnsubscribeToken('ann@example.com', SECRET);
+    const res = await fetch(`${server.url}/unsubscribe?token=${token}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<form method="post" action="unsubscribe">');
+    expect(html).toContain(`name="token" value="${token}"`);
+    expect(html).toContain('ann@example.com');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await suppressed()).toEqual([]);
+  });
+
+  it('one-click POST suppresses exactly that address, once', async () => {
+    const res = await oneClick(createUnsubscribeToken('Ann@Example.com', SECRET));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('has been unsubscribed');
+    expect(await suppressed()).toEqual(['ann@example.com']);
+    const again = await oneClick(createUnsubscribeToken('ann@example.com', SECRET));
+    expect(await again.text()).toContain('already unsubscribed');
+    expect(await suppressed()).toEqual(['ann@example.com']);
+    const line = JSON.parse((await readFile(suppressionFile(path.join(dir, 'state')), 'utf8')).trim()) as { via: string };
+    expect(line.via).toBe('one-click');
+  });
+
+  it('the confirmation form (token in the body) works, also under a path prefix', async () => {
+    const res = await fetch(`${server.url}/ai-cloud-weekly/unsubscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: createUnsubscribeToken('bob@example.org', SECRET) }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(await suppressed()).toEqual(['bob@example.org']);
+  });
+
+  it('refuses forged, tampered, spliced, foreign-secret and missing tokens with 400 and writes nothing', async () => {
+    const ann = createUnsubscribeToken('ann@example.com', SECRET);
+    const bob = createUnsubscribeToken('bob@example.com', SECRET);
+    const [annPayload, annMac] = ann.split('.') as [string, string];
+    const [, bobMac] = bob.split('.') as [string, string];
+    const bad = [
+      `${Buffer.from('ann@example.com').toString('base64url')}.${Buffer.alloc(32, 7).toString('base64url')}`, // forged MAC
+      `${Buffer.from('carol@example.com').toString('base64url')}.${annMac}`, // address swapped
+      `${annPayload}.${bobMac}`, // another address's MAC
+      createUnsubscribeToken('ann@example.com', 'some-other-secret-123456'),
+      `${annPayload}.${annMac.slice(0, -2)}`,
+      '',
+    ];
+    for (const token of bad) {
+      const res = await oneClick(token);
+      expect(res.status, token).toBe(400);
+      const get = await fetch(`${server.url}/unsubscribe?token=${encodeURIComponent(token)}`);
+      expect(get.status).toBe(400);
+    }
+    const noToken = await fetch(`${server.url}/unsubscribe`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(noToken.status).toBe(400);
+    expect(await suppressed()).toEqual([]);
+    expect((await fetch(`${server.url}/unsubscribe?token=${ann}`, { method: 'PUT' })).status).toBe(405);
+  });
+
+  it('serves the archive but not dotfiles', async () => {
+    const index = await fetch(`${server.url}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('Archive');
+    expect((await fetch(`${server.url}/.env`)).status).toBe(404);
+    expect((await fetch(`${server.url}/missing`)).status).toBe(404);
+    // The site is rebuilt under a running server; new files show up without a restart.
+    await writeFile(path.join(dir, 'site', 'editions', 'new.html'), 'fresh');
+    expect(await (await fetch(`${server.url}/editions/new`)).text()).toBe('fresh');
+  });
+
+  it('briefwire serve needs UNSUBSCRIBE_SECRET, then serves until SIGTERM', async () => {
+    if (!cliAvailable()) throw new Error('dist/cli.js is missing: run tsc first');
+    const args = ['serve', '--port', '0', '--out', dir, '--state', path.join(dir, 'state'), '--content', path.join(dir, 'no-content')];
+    const refused = await startCli(args, {}, dir).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/UNSUBSCRIBE_SECRET: error: is not set/);
+
+    const running = startCli(args, { UNSUBSCRIBE_SECRET: SECRET }, dir);
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      running.child.stdout!.on('data', (d: string) => {
+        out += d;
+        const m = /on (http:\/\/\S+) /.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      running.child.once('exit', () => reject(new Error(`serve exited early: ${out}`)));
+    });
+    const direct = await fetch(`${url}/unsubscribe?token=${encodeURIComponent(createUnsubscribeToken('dee@example.com', SECRET))}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(direct.status).toBe(200);
+    running.child.kill('SIGTERM');
+    const done = await running.done;
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/unsubscribed d\*\*\*@example\.com \(one-click\)/);
+  });
+});

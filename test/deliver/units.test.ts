@@ -1,0 +1,211 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addressProblem } from '../../src/deliver/address.js';
+import { isComplete, ledgerFile, LedgerWriter, readLedger } from '../../src/deliver/ledger.js';
+import { acquireSendLock, lockFile } from '../../src/deliver/lock.js';
+import { scanSubscribers } from '../../src/deliver/subscribers.js';
+import { appendSuppression, SuppressionList, suppressionFile } from '../../src/deliver/suppression.js';
+import { classifySmtpError, parseSmtpUrl, rateToPool } from '../../src/deliver/transport.js';
+import { createUnsubscribeToken, messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
+import { formatProblem } from '../../src/problems.js';
+import { SECRET, tempDir } from './helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+afterEach(async () => cleanup());
+
+describe('unsubscribe tokens', () => {
+  it('round-trips the lowercased address', () => {
+    const token = createUnsubscribeToken('Ann.Lee@Example.com', SECRET);
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(verifyUnsubscribeToken(token, SECRET)).toBe('ann.lee@example.com');
+  });
+
+  it('refuses a token made with another secret, a tampered address or MAC, and junk', () => {
+    const token = createUnsubscribeToken('ann@example.com', SECRET);
+    expect(verifyUnsubscribeToken(token, 'another-secret-0123456789')).toBeNull();
+    const [payload, mac] = token.split('.') as [string, string];
+    const otherPayload = Buffer.from('bob@example.com').toString('base64url');
+    expect(verifyUnsubscribeToken(`${otherPayload}.${mac}`, SECRET)).toBeNull();
+    const flipped = mac.slice(0, -1) + (mac.endsWith('A') ? 'B' : 'A');
+    expect(verifyUnsubscribeToken(`${payload}.${flipped}`, SECRET)).toBeNull();
+    expect(verifyUnsubscribeToken(`${payload}.${mac.slice(0, 10)}`, SECRET)).toBeNull();
+    for (const junk of ['', '.', 'abc', `${payload}.`, `.${mac}`, `${payload}.${mac}.x`, 'a b.c', 'x'.repeat(5000)]) {
+      expect(verifyUnsubscribeToken(junk, SECRET)).toBeNull();
+    }
+  });
+
+  it('Message-ID hashes are stable per edition and address, and do not contain the address', () => {
+    const a = messageIdHash('2025-03-10', 'Ann@example.com', SECRET);
+    expect(a).toBe(messageIdHash('2025-03-10', 'ann@example.com', SECRET));
+    expect(a).not.toBe(messageIdHash('2025-03-17', 'ann@example.com', SECRET));
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('addresses and the subscriber CSV', () => {
+  it('accepts plain addresses and rejects junk', () => {
+    for (const ok of ['a@b.co', 'first.last+tag@sub.example.org', "o'neil@example.ie", 'x@bücher.example']) expect(addressProblem(ok)).toBeNull();
+    for (const bad of ['', 'plain', '@example.com', 'a@', 'a@b', 'a b@example.com', 'a..b@example.com', 'a@-x.com', 'a@example.123']) {
+      expect(addressProblem(bad)).not.toBeNull();
+    }
+  });
+
+  it('streams rows, reports invalid and duplicate rows with file:line, keeps names', async () => {
+    const file = path.join(dir, 'subs.csv');
+    await writeFile(
+      file,
+      '\ufeffEmail,Name\nann@example.com,Ann\nnot-an-address,Bob\n\nANN@example.com,Ann again\n"carl@example.com","Lee, Carl"\ndee@example.com\n',
+    );
+    const scan = await scanSubscribers(file);
+    expect(scan.count).toBe(3);
+    expect(scan.first.map((r) => [r.address, r.name ?? null, r.line])).toEqual([
+      ['ann@example.com', 'Ann', 2],
+      ['carl@example.com', 'Lee, Carl', 6],
+      ['dee@example.com', null, 7],
+    ]);
+    expect(scan.problems.map(formatProblem)).toEqual([
+      `${file}:3: warning: skipped: not an email address (expected name@domain) ("not-an-address")`,
+      `${file}:5: warning: skipped: duplicate of an earlier row (ANN@example.com)`,
+    ]);
+  });
+
+  it('reports a missing email column, a missing file and broken CSV as errors', async () => {
+    const noEmail = path.join(dir, 'a.csv');
+    await writeFile(noEmail, 'mail,name\nx@y.com,X\n');
+    expect((await scanSubscribers(noEmail)).problems.map(formatProblem)).toEqual([`${noEmail}:1: error: has no "email" column (found: mail, name)`]);
+    const missing = path.join(dir, 'nope.csv');
+    expect((await scanSubscribers(missing)).problems[0]).toMatchObject({ file: missing, severity: 'error' });
+    const broken = path.join(dir, 'b.csv');
+    await writeFile(broken, 'email,name\nx@y.com,"unclosed\n');
+    const scan = await scanSubscribers(broken);
+    expect(scan.problems.at(-1)).toMatchObject({ file: broken, severity: 'error' });
+    expect(scan.problems.at(-1)!.message).toMatch(/not valid CSV/);
+  });
+});
+
+describe('ledger', () => {
+  it('derives each recipient state from its last record; sent is final', async () => {
+    const w = await LedgerWriter.open(dir, '2025-03-10');
+    expect(w.ok).toBe(true);
+    if (!w.ok) return;
+    const at = new Date().toISOString();
+    await Promise.all([
+      w.value.append({ type: 'attempt', to: 'a@x.com', at, try: 1 }),
+      w.value.append({ type: 'sent', to: 'a@x.com', at }),
+      w.value.append({ type: 'attempt', to: 'b@x.com', at, try: 1 }),
+      w.value.append({ type: 'failed', to: 'b@x.com', at, permanent: true, code: 550, error: 'no such user' }),
+      w.value.append({ type: 'attempt', to: 'c@x.com', at, try: 1 }),
+      w.value.append({ type: 'failed', to: 'c@x.com', at, permanent: false, code: 421, error: 'later' }),
+      w.value.append({ type: 'attempt', to: 'd@x.com', at, try: 1 }),
+      w.value.append({ type: 'attempt', to: 'e@x.com', at, try: 1 }),
+      w.value.append({ type: 'unconfirmed', to: 'e@x.com', at, error: 'dropped' }),
+      w.value.append({ type: 'attempt', to: 'a@x.com', at, try: 1 }),
+    ]);
+    await w.value.close();
+    const r = await readLedger(dir, '2025-03-10');
+    expect(r.ok && Object.fromEntries(r.value.states)).toEqual({
+      'a@x.com': 'sent',
+      'b@x.com': 'failed-permanent',
+      'c@x.com': 'failed-temporary',
+      'd@x.com': 'unknown',
+      'e@x.com': 'unknown',
+    });
+    expect(r.ok && isComplete(r.value)).toBe(false);
+  });
+
+  it('tolerates a torn last line: read ignores it, the writer cuts it before appending', async () => {
+    const file = ledgerFile(dir, '2025-03-10');
+    const w = await LedgerWriter.open(dir, '2025-03-10');
+    if (!w.ok) throw new Error('open');
+    await w.value.append({ type: 'attempt', to: 'a@x.com', at: 't', try: 1 });
+    await w.value.close();
+    await appendFile(file, '{"type":"sent","to":"a@x.c');
+    const read = await readLedger(dir, '2025-03-10');
+    expect(read.ok && read.value.states.get('a@x.com')).toBe('unknown');
+    const w2 = await LedgerWriter.open(dir, '2025-03-10');
+    if (!w2.ok) throw new Error('open');
+    expect(w2.warnings.map((p) => p.message)).toEqual([expect.stringMatching(/incomplete last line/)]);
+    await w2.value.append({ type: 'sent', to: 'a@x.com', at: 't' });
+    await w2.value.close();
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['attempt', 'sent']);
+  });
+
+  it('a done record without retries left marks the edition complete', async () => {
+    const w = await LedgerWriter.open(dir, '2025-03-10');
+    if (!w.ok) throw new Error('open');
+    await w.value.append({ type: 'done', at: 't', sent: 1, failed: 0, retryLater: 1, unknown: 0 });
+    expect(isComplete((await readLedger(dir, '2025-03-10') as { ok: true; value: never }).value)).toBe(false);
+    await w.value.append({ type: 'done', at: 't', sent: 1, failed: 0, retryLater: 0, unknown: 0 });
+    await w.value.close();
+    const r = await readLedger(dir, '2025-03-10');
+    expect(r.ok && isComplete(r.value)).toBe(true);
+  });
+});
+
+describe('suppression list', () => {
+  it('appends durably, survives a torn line from another writer and picks up appends on refresh', async () => {
+    const loaded = await SuppressionList.load(dir);
+    if (!loaded.ok) throw new Error('load');
+    const list = loaded.value;
+    expect(list.has('a@x.com')).toBe(false);
+    await appendSuppression(dir, 'A@x.com', 'form');
+    await appendFile(suppressionFile(dir), '{"address":"torn@x.co');
+    await appendSuppression(dir, 'b@x.com', 'one-click');
+    const problems = await list.refresh();
+    expect(list.has('a@x.com')).toBe(true);
+    expect(list.has('B@X.COM')).toBe(true);
+    expect(problems.map((p) => p.message)).toEqual(['skipped a line that is not valid JSON']);
+  });
+});
+
+describe('send lock', () => {
+  it('refuses a second holder and takes over a lock whose process is gone', async () => {
+    const first = await acquireSendLock(dir, '2025-03-10');
+    expect(first.ok).toBe(true);
+    const second = await acquireSendLock(dir, '2025-03-10');
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.problem.message).toMatch(/already running \(pid \d+/);
+    if (first.ok) await first.release();
+    // A lock left by a killed process (pid that cannot exist).
+    await writeFile(lockFile(dir, '2025-03-10'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), startedAt: 'then' }));
+    const third = await acquireSendLock(dir, '2025-03-10');
+    expect(third.ok && third.takenOver?.pid).toBe(2 ** 22 + 12345);
+    if (third.ok) await third.release();
+  });
+});
+
+describe('SMTP configuration and error classification', () => {
+  it('redacts the password in every form and never echoes a bad URL', () => {
+    const url = 'smtps://mailer%40example.com:p%40ss-W0rd!@smtp.example.com:465';
+    const t = parseSmtpUrl(url);
+    if (!t.ok) throw new Error('parse');
+    expect(t.value.display).toBe('smtps://smtp.example.com:465');
+    const text = `failed for ${url}; pass=p@ss-W0rd! raw=p%40ss-W0rd! b64=${Buffer.from('p@ss-W0rd!').toString('base64')} other smtp://u:hunter2@h`;
+    const red = t.value.redact(text);
+    expect(red).not.toMatch(/W0rd|hunter2/);
+    expect(red).not.toContain(Buffer.from('p@ss-W0rd!').toString('base64'));
+    const bad = parseSmtpUrl('smtp//user:topsecret@host');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(JSON.stringify(bad.problems)).not.toContain('topsecret');
+    expect(parseSmtpUrl(undefined).ok).toBe(false);
+    expect(parseSmtpUrl('http://x').ok).toBe(false);
+  });
+
+  it('classifies answers, drops before and after the body', () => {
+    expect(classifySmtpError(Object.assign(new Error('no'), { responseCode: 550, permanent: true }), true).kind).toBe('permanent');
+    expect(classifySmtpError(Object.assign(new Error('busy'), { responseCode: 421 }), true).kind).toBe('temporary');
+    expect(classifySmtpError(Object.assign(new Error('bad seq'), { responseCode: 503 }), false).kind).toBe('temporary');
+    expect(classifySmtpError(Object.assign(new Error('reset'), { code: 'ECONNECTION' }), false).kind).toBe('temporary');
+    expect(classifySmtpError(Object.assign(new Error('reset'), { code: 'ECONNECTION' }), true).kind).toBe('unconfirmed');
+  });
+
+  it('turns messages/second into a pool limit, also below one per second', () => {
+    expect(rateToPool(0)).toEqual({});
+    expect(rateToPool(14)).toEqual({ rateLimit: 14, rateDelta: 1000 });
+    expect(rateToPool(0.5)).toEqual({ rateLimit: 1, rateDelta: 2000 });
+  });
+});
