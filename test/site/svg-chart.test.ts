@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'node-html-parser';
+import { dateTicks, dayNumber, lineChart, niceTicks, sparkline, type ChartPoint } from '../../src/site/svg-chart.js';
+
+const point = (date: string, value: number): ChartPoint => ({ date, value, label: `${date}: ${value}%`, valueLabel: `${value}%` });
+const options = {
+  id: 'c',
+  title: 'Share <of> "market"',
+  description: 'From 35.8% to 38.1%',
+  unitLabel: 'Unit: %',
+  formatValueTick: (v: number, d: number) => v.toFixed(d),
+  formatDateTick: (date: string, unit: 'year' | 'month') => (unit === 'year' ? date.slice(0, 4) : date.slice(0, 7)),
+};
+
+describe('niceTicks', () => {
+  it.each([
+    [35.8, 38.1, [35, 36, 37, 38, 39], 0],
+    [0, 700, [0, 200, 400, 600, 800], 0],
+    [0.12, 0.31, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35], 2],
+    [-3, 4, [-4, -2, 0, 2, 4], 0],
+  ])('%d..%d -> %j with %i decimals', (min, max, ticks, decimals) => {
+    const t = niceTicks(min, max);
+    expect(t.ticks).toEqual(ticks);
+    expect(t.decimals).toBe(decimals);
+    expect(t.min).toBeLessThanOrEqual(min);
+    expect(t.max).toBeGreaterThanOrEqual(max);
+  });
+
+  it('gives a flat series a range around its value', () => {
+    const t = niceTicks(30, 30);
+    expect(t.min).toBeLessThan(30);
+    expect(t.max).toBeGreaterThan(30);
+    expect(niceTicks(0, 0).ticks.length).toBeGreaterThan(1);
+  });
+});
+
+describe('dateTicks', () => {
+  it('labels months on short spans and years on long ones', () => {
+    expect(dateTicks('2025-09-15', '2026-01-26')).toEqual(['2025-10-01', '2025-11-01', '2025-12-01', '2026-01-01'].map((date) => ({ date, unit: 'month' })));
+    const decade = dateTicks('2016-01-04', '2025-12-15');
+    expect(decade.every((t) => t.unit === 'year')).toBe(true);
+    expect(decade.length).toBeLessThanOrEqual(7);
+    expect(decade[0]!.date).toBe('2017-01-01');
+  });
+
+  it('fits the number of labels to the chart', () => {
+    expect(dateTicks('2025-01-06', '2025-12-29', 4).length).toBeLessThanOrEqual(4);
+    expect(dateTicks('2025-01-06', '2025-12-29', 7).length).toBeGreaterThan(4);
+  });
+
+  it('labels a series that sits inside one month by its first date', () => {
+    expect(dateTicks('2025-09-08', '2025-09-22')).toEqual([{ date: '2025-09-08', unit: 'month' }]);
+  });
+
+  it('counts days without time-zone drift', () => {
+    expect(dayNumber('2025-03-31') - dayNumber('2025-03-30')).toBe(1);
+  });
+});
+
+describe('lineChart', () => {
+  const points = [point('2025-09-15', 35.8), point('2025-10-13', 35.8), point('2026-01-26', 38.1)];
+  const svg = parse(lineChart(points, options)).querySelector('svg')!;
+
+  it('is an image named by its own title and description', () => {
+    expect(svg.getAttribute('role')).toBe('img');
+    expect(svg.getAttribute('aria-labelledby')).toBe('c-title c-desc');
+    expect(svg.querySelector('#c-title')?.textContent).toBe('Share <of> "market"');
+    expect(svg.querySelector('#c-desc')?.textContent).toBe('From 35.8% to 38.1%');
+  });
+
+  it('has a dot with a tooltip per point, the unit, axis labels and the last value', () => {
+    expect(svg.querySelectorAll('circle title').map((t) => t.textContent)).toEqual(points.map((p) => p.label));
+    const texts = svg.querySelectorAll('text').map((t) => t.textContent);
+    expect(texts).toEqual(expect.arrayContaining(['Unit: %', '35', '39', '2025-10', '2026-01', '38.1%']));
+  });
+
+  it('places points by date and value inside the view box', () => {
+    const [viewW, viewH] = svg.getAttribute('viewBox')!.split(' ').slice(2).map(Number) as [number, number];
+    const dots = svg.querySelectorAll('circle').map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))] as const);
+    for (const [x, y] of dots) {
+      expect(x).toBeGreaterThan(0);
+      expect(x).toBeLessThan(viewW);
+      expect(y).toBeGreaterThan(0);
+      expect(y).toBeLessThan(viewH);
+    }
+    // 28 days then 105 days: the gaps are proportional to time, not equal.
+    const gap1 = dots[1]![0] - dots[0]![0];
+    const gap2 = dots[2]![0] - dots[1]![0];
+    expect(gap2 / gap1).toBeCloseTo(105 / 28, 1);
+    // Same value, same height; a higher value is drawn higher (smaller y).
+    expect(dots[0]![1]).toBe(dots[1]![1]);
+    expect(dots[2]![1]).toBeLessThan(dots[1]![1]);
+  });
+
+  it('escapes text and copes with one point or none', () => {
+    expect(lineChart(points, options)).toContain('Share &lt;of&gt; &quot;market&quot;');
+    const one = parse(lineChart([point('2025-09-15', 12)], options));
+    expect(one.querySelectorAll('circle')).toHaveLength(1);
+    expect(one.querySelector('path')).toBeNull();
+    expect(parse(lineChart([], options)).querySelector('svg')?.getAttribute('role')).toBe('img');
+  });
+});
+
+describe('sparkline', () => {
+  it('is a small labelled image ending in a dot on the last value', () => {
+    const svg = parse(sparkline([point('2025-01-06', 1), point('2025-02-03', 3)], { id: 's', title: 'T', description: 'D' })).querySelector('svg')!;
+    expect(svg.getAttribute('aria-labelledby')).toBe('s-title s-desc');
+    expect(svg.querySelectorAll('circle')).toHaveLength(1);
+    expect(svg.querySelector('path')?.getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+L[\d.]+ [\d.]+$/);
+  });
+});
