@@ -174,6 +174,14 @@ export async function runSend(which: string, opts: SendCliOptions, env: NodeJS.P
 
   const dkim = await dkimFromEnv(env);
   if (!dkim.ok) return fail(dkim.problems);
+  if (dkim.value) {
+    // DMARC only counts a DKIM pass whose d= aligns with the From domain.
+    const d = String(dkim.value.domainName ?? '').toLowerCase();
+    const fromDomain = sender.value.messageIdDomain;
+    if (fromDomain !== d && !fromDomain.endsWith(`.${d}`)) {
+      process.stderr.write(`DKIM_DOMAIN: warning: ${d} does not match the From domain ${fromDomain}; DMARC will not count this signature\n`);
+    }
+  }
 
   if (opts.dryRun) return dryRun(edition.value, sender.value, subscribersFile, stateDir, Boolean(opts.resendUnknown), dkim.value, now, slotNote);
 

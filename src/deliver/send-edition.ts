@@ -2,8 +2,8 @@
  * The send loop for one edition. Per recipient, in list order:
  *
  *   ledger says sent / permanently failed  → skip
+ *   on the suppression list                → skip (checked here, at send time)
  *   ledger says unknown (attempt, no answer) → skip and list, unless resendUnknown
- *   on the suppression list                → skip
  *   otherwise: record `attempt` (synced) → SMTP → record the outcome
  *
  * Concurrency is one worker per SMTP connection, each with at most one message
@@ -192,15 +192,16 @@ async function runLoop(
           settle();
           continue;
         }
-        if (state === 'unknown' && !opts.resendUnknown) {
-          summary.unknown.push(r.address);
-          settle();
-          continue;
-        }
+        // Re-read unsubscribes that arrived during a long send (at most once a second).
         const refreshed = await suppression.refreshIfOlderThan(1000);
         refreshed.forEach((p) => reporter.warn?.(p));
         if (suppression.has(r.key)) {
           summary.suppressed++;
+          settle();
+          continue;
+        }
+        if (state === 'unknown' && !opts.resendUnknown) {
+          summary.unknown.push(r.address);
           settle();
           continue;
         }
@@ -292,7 +293,7 @@ async function runLoop(
   const listed = new Set(summary.unknown.map((a) => a.toLowerCase()));
   if (!summary.interrupted) {
     for (const key of earlierUnknown) {
-      if (!listed.has(key) && states.get(key) === 'unknown' && !opts.resendUnknown) summary.unknown.push(key);
+      if (!listed.has(key) && states.get(key) === 'unknown' && !opts.resendUnknown && !suppression.has(key)) summary.unknown.push(key);
     }
   }
 

@@ -1,15 +1,15 @@
 /**
  * The real CLI (dist/cli.js, compiled by `npm test`'s tsc step) against a
- * loopback smtp-server: crash safety under SIGKILL, cron-style --due runs,
- * dry runs, test sends, and that SMTP credentials never reach the terminal.
+ * loopback smtp-server: cron-style --due runs, dry runs, test sends, the
+ * schedule, and that SMTP credentials never reach the terminal.
+ * (Crash tests are in cli-crash.test.ts.)
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readLedger } from '../../src/deliver/ledger.js';
-import { cliAvailable, parse, runCli, SECRET, startCli, startSink, tempDir, writeContent, writeEdition, writeSubscribers, type Sink } from './helpers.js';
+import { cliAvailable, parse, runCli, SECRET, startSink, tempDir, writeContent, writeEdition, writeSubscribers, type Sink } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -46,81 +46,6 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 describe('briefwire send (CLI)', () => {
-  it('survives SIGKILL mid-send: every reader gets the edition once or is listed unknown; --resend-unknown finishes', async () => {
-    const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    const addresses = await writeSubscribers(p.subscribers, 2000);
-    const connections = 4;
-
-    const first = startCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), dir);
-    sink.behaviour = { accepted: (n) => (n === 500 ? first.child.kill('SIGKILL') : undefined) };
-    const killed = await first.done;
-    expect(killed.signal).toBe('SIGKILL');
-    sink.behaviour = {};
-    const afterKill = new Map(sink.countsByRecipient());
-    expect(afterKill.size).toBeGreaterThanOrEqual(500);
-    expect(afterKill.size).toBeLessThan(2000);
-
-    // Nothing lost: whatever the server accepted is in the ledger as sent, or as unknown.
-    const ledger = await readLedger(p.state, '2025-03-10');
-    if (!ledger.ok) throw new Error('ledger');
-    const states = ledger.value.states;
-    for (const address of afterKill.keys()) expect(['sent', 'unknown']).toContain(states.get(address));
-    for (const [address, state] of states) if (state === 'sent') expect(afterKill.has(address)).toBe(true);
-    const unknown = [...states].filter(([, s]) => s === 'unknown').map(([a]) => a);
-    expect(unknown.length).toBeLessThanOrEqual(connections);
-
-    // Rerun: resumes, skips the sent, lists the unknown, sends no one twice.
-    const second = await runCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), dir);
-    expect(second.stderr).toMatch(/Took over a stale lock/);
-    expect(second.code).toBe(unknown.length > 0 ? 1 : 0);
-    for (const address of unknown) expect(second.stderr).toContain(address);
-    expect(second.stdout).toMatch(new RegExp(`${unknown.length} unknown`));
-    const counts = sink.countsByRecipient();
-    for (const address of addresses) {
-      const n = counts.get(address) ?? 0;
-      if (unknown.includes(address)) expect(n).toBeLessThanOrEqual(1);
-      else expect(n, address).toBe(1);
-    }
-
-    // The operator decides to resend the unknown ones.
-    const third = await runCli(sendArgs('2025-03-10', ['--resend-unknown']), env(), dir);
-    expect(third.code, third.stderr).toBe(0);
-    const final = sink.countsByRecipient();
-    for (const address of addresses) {
-      expect(final.get(address) ?? 0).toBeGreaterThanOrEqual(1);
-      if (!unknown.includes(address)) expect(final.get(address)).toBe(1);
-    }
-    // And a fourth run has nothing left to do.
-    const fourth = await runCli(sendArgs('2025-03-10'), env(), dir);
-    expect(fourth.code).toBe(0);
-    expect(fourth.stdout).toMatch(/: 0 sent, 2000 skipped/);
-  });
-
-  it('on SIGTERM finishes the messages in flight, records them, prints the summary and exits 130', async () => {
-    const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    await writeSubscribers(p.subscribers, 300);
-    const run = startCli(sendArgs('2025-03-10', ['--connections', '3']), env(), dir);
-    sink.behaviour = { accepted: (n) => (n === 50 ? void run.child.kill('SIGTERM') : undefined) };
-    const stopped = await run.done;
-    expect(stopped.code).toBe(130);
-    expect(stopped.stderr).toMatch(/SIGTERM: stopping/);
-    expect(stopped.stdout).toMatch(/Edition 2025-03-10: \d+ sent, .* 0 unknown, \d+ not reached/);
-    const ledger = await readLedger(p.state, '2025-03-10');
-    if (!ledger.ok) throw new Error('ledger');
-    expect([...ledger.value.states.values()].filter((s) => s === 'unknown')).toEqual([]);
-    expect([...ledger.value.states.values()].filter((s) => s === 'sent')).toHaveLength(sink.received.length);
-    sink.behaviour = {};
-    const rest = await runCli(sendArgs('2025-03-10'), env(), dir);
-    expect(rest.code, rest.stderr).toBe(0);
-    const counts = sink.countsByRecipient();
-    expect(counts.size).toBe(300);
-    expect([...counts.values()].every((n) => n === 1)).toBe(true);
-  });
-
   it('--due from cron: nothing before the slot, one send after it, then a no-op; a missing edition is an error', async () => {
     const p = paths();
     // Mondays 08:00 London; 2025-03-31 is the first Monday after the clocks go forward (08:00 BST = 07:00 UTC).
