@@ -99,7 +99,7 @@ export interface DateTick {
   unit: DateTickUnit;
 }
 
-/** Year ticks for long spans, month ticks (every 1, 2, 3 or 6 months) for short ones; at most `max`. */
+/** Year ticks for long spans, month ticks (every 1, 2, 3, 6 or 12 months) for short ones; at most `max`. */
 export function dateTicks(first: string, last: string, max = 7): DateTick[] {
   const [y1, m1] = first.split('-').map(Number) as [number, number];
   const [y2, m2] = last.split('-').map(Number) as [number, number];
@@ -144,7 +144,7 @@ function xScale(points: readonly ChartPoint[], left: number, right: number): (da
 /**
  * A full-size line chart: value gridlines with formatted labels, date ticks,
  * the unit caption, one dot per point with its tooltip, and the last value
- * printed beside the last dot. Points must be oldest first.
+ * printed by the last dot. Points must be oldest first.
  */
 export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions): string {
   const width = opts.width ?? 640;

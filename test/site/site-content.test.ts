@@ -28,6 +28,8 @@ describe('edition pages show what the email shows', () => {
         const cells = tr!.querySelectorAll('td');
         expect(text(cells[0])).toBe(m.value);
         expect(text(cells[1]).startsWith(m.change)).toBe(true);
+        // Colour is never the only signal: the sentiment is also in words, as in the email.
+        expect(text(cells[1].querySelector('.sentiment')) || null).toBe(m.sentimentLabel);
         expect(text(cells[2])).toBe(m.previous ?? '—');
         expect(text(cells[3])).toBe(m.source ?? '—');
         expect(text(tr!.querySelector('th'))).toContain(m.label);
@@ -49,7 +51,7 @@ describe('edition pages show what the email shows', () => {
       expect(doc.querySelector('.intro')?.innerHTML.trim()).toBe(v.introHtml);
       const sectionIds = doc.querySelectorAll('section.prose h2').map((h) => h.getAttribute('id'));
       expect(sectionIds).toEqual(v.sections.map((s) => s.id));
-      expect(doc.querySelectorAll('.movers li').map(text)).toEqual(v.movers.map((m) => `${m.label}: ${m.change} to ${m.value}`));
+      expect(doc.querySelectorAll('.movers li').map(text)).toEqual(v.movers.map((m) => `${m.label}: ${m.change} to ${m.value}${m.sentimentLabel ? ` (${m.sentimentLabel})` : ''}`));
       expect(doc.querySelectorAll('.trends li')).toHaveLength(v.trends.length);
       expect(doc.querySelectorAll('.trends li .bars span').length).toBe(v.trends.reduce((n, t) => n + t.bars.length, 0));
       expect(text(doc.querySelector('.edition-header .meta'))).toContain(v.dateLong);
@@ -77,7 +79,7 @@ describe('home and archive pages', () => {
       const v = newestFirst[i]!.view;
       expect(text(item.querySelector('.meta'))).toBe(`${v.dateLong} · Edition ${v.number}`);
       expect(item.querySelector('h2 a')?.getAttribute('href')).toBe(`editions/${v.date}/index.html`);
-      expect(item.querySelectorAll('.mover-chips li').map(text)).toEqual(v.movers.map((m) => `${m.label} ${m.change} to ${m.value}`));
+      expect(item.querySelectorAll('.mover-chips li').map(text)).toEqual(v.movers.map((m) => `${m.label} ${m.change} to ${m.value}${m.sentimentLabel ? ` (${m.sentimentLabel})` : ''}`));
     });
   });
 
@@ -121,7 +123,7 @@ describe('metric pages', () => {
         const tr = rows[i]!;
         expect(tr.querySelector('th a')?.getAttribute('href')).toBe(`../../editions/${point.date}/index.html#metric_${key}`);
         expect(text(tr.querySelector('td.value'))).toBe(row.value);
-        expect(text(tr.querySelectorAll('td')[2])).toBe(row.change);
+        expect(text(tr.querySelectorAll('td')[2])).toBe([row.change, row.sentimentLabel].filter(Boolean).join(' '));
         expect(text(tr.querySelectorAll('td')[0])).toBe(point.period ?? '—');
         expect(tr.classNames.includes('moved')).toBe(row.status === 'changed');
       });
