@@ -30,6 +30,8 @@ import { renderBody, type RenderedBody } from '../render/markdown.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { editionView } from '../render/view-model.js';
+import { MJML_PARALLELISM } from '../render/mjml-pool.js';
+import { mapLimit } from '../util/map-limit.js';
 
 /** One source file's text, or why it could not be read. */
 export interface TextSource {
@@ -266,10 +268,11 @@ export class PreviewState {
     this.editionList = editions;
     for (const [date, key] of keys) this.editionKeys.set(date, key);
 
-    // Newest first: the editions an author is most likely looking at come back first.
+    // Newest first: the editions an author is most likely looking at come back
+    // first. Several in flight, as in `briefwire build`, so the MJML workers stay busy.
     toRender.reverse();
     let done = 0;
-    for (const edition of toRender) {
+    await mapLimit(toRender, MJML_PARALLELISM * 2, async (edition) => {
       const r = await this.render(edition, newsletter, templates);
       this.renderCount++;
       this.renderProblems.set(edition.date, r.problems);
@@ -283,7 +286,7 @@ export class PreviewState {
         this.failed.add(edition.date);
       }
       this.onRendered?.(++done, toRender.length);
-    }
+    });
     this.pendingFullRender = false;
     return finish(
       toRender.map((e) => e.date),

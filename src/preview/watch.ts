@@ -5,7 +5,14 @@
  * quiet for `debounceMs`, but never held longer than `maxWaitMs`, so a file
  * rewritten continuously still shows up. chokidar 4 has no globs: every path
  * is passed on and sources.ts decides what it is.
+ *
+ * chokidar drops a file's "change" events that follow its previous one
+ * within 50 ms (no trailing event), so a second save in quick succession
+ * (format-on-save, a script writing twice) would leave the preview on the
+ * first version. Each batch is therefore stat-ed when handed over and again
+ * shortly after that window; a file that changed in between goes out again.
  */
+import { stat } from 'node:fs/promises';
 import { watch } from 'chokidar';
 
 export interface WatchOptions {
@@ -22,6 +29,18 @@ export interface Watcher {
 }
 
 const IGNORED = /(^|[/\\])(\.git|node_modules)([/\\]|$)/;
+/** Past chokidar's 50 ms change throttle. */
+const RECHECK_MS = 80;
+
+/** Identity and version of a path: a different value means it was written, replaced or removed. */
+async function stamp(p: string): Promise<string> {
+  try {
+    const s = await stat(p);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
 
 export function watchPaths(paths: readonly string[], onBatch: (changed: string[]) => void, options: WatchOptions = {}): Watcher {
   const debounceMs = options.debounceMs ?? 40;
@@ -31,12 +50,29 @@ export function watchPaths(paths: readonly string[], onBatch: (changed: string[]
   let firstAt = 0;
   let closed = false;
 
-  const flush = () => {
+  const schedule = (delay: number) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void flush(), delay);
+  };
+
+  const flush = async () => {
     timer = undefined;
     if (closed || pending.size === 0) return;
     const batch = [...pending];
     pending.clear();
+    const before = await Promise.all(batch.map(stamp));
+    if (closed) return;
     onBatch(batch);
+    const recheck = setTimeout(async () => {
+      if (closed) return;
+      const after = await Promise.all(batch.map(stamp));
+      const missed = batch.filter((_, i) => after[i] !== before[i]);
+      if (missed.length === 0 || closed) return;
+      if (pending.size === 0) firstAt = Date.now();
+      for (const p of missed) pending.add(p);
+      schedule(0);
+    }, RECHECK_MS);
+    recheck.unref();
   };
 
   const watcher = watch([...paths], {
@@ -50,8 +86,7 @@ export function watchPaths(paths: readonly string[], onBatch: (changed: string[]
     const now = Date.now();
     if (pending.size === 0) firstAt = now;
     pending.add(changed);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, now - firstAt >= maxWaitMs ? 0 : debounceMs);
+    schedule(now - firstAt >= maxWaitMs ? 0 : debounceMs);
   });
   watcher.on('error', (err) => options.onError?.(err));
 

@@ -54,7 +54,7 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
   async function done(...pages: Page[]): Promise<void> {
     for (const page of pages) {
       expect(scriptErrors.get(page)).toEqual([]);
-      await done(page);
+      await page.close();
     }
   }
 

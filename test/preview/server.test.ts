@@ -46,7 +46,7 @@ function subscribe(url: string): { next(pred?: (e: SseEvent) => boolean, ms?: nu
       const i = seen.findIndex(pred);
       if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no matching event in time')), ms);
+        const timer = setTimeout(() => reject(new Error(`no matching event in ${ms} ms; unmatched: ${JSON.stringify(seen.map((e) => [e.event, e.data.ok, e.data.rendered]))}`)), ms);
         waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
       });
     },
@@ -221,10 +221,10 @@ describe('preview server', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, ms = 5000, every = 25): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, every));
   }
 }
