@@ -43,6 +43,8 @@ export interface EditionPageModel extends PageBase {
   edition?: { number: number; title: string; file: string; previousDate: string | null; nextDate: string | null } | undefined;
   /** The last good render; undefined until the edition has rendered once. */
   rendered?: RenderedEdition | undefined;
+  /** True when the edition's last render attempt failed (as opposed to not having been tried yet). */
+  renderFailed?: boolean;
   /** Changes with every re-render, so the iframe URL changes too. */
   renderStamp?: number | undefined;
   /** Problems of this edition (its brief, its render): size warnings and the like. */
@@ -130,9 +132,7 @@ ${editionHead(m, title)}
 </div>
 ${warningsHtml(m.editionProblems)}
 <main class="panes">
-  <div id="render-status" data-live class="notice"${r || !e ? ' hidden' : ''}>${
-    !r && e ? (m.progress ? `Rendering… ${m.progress.done} of ${m.progress.total} editions done.` : 'This edition has not rendered yet; see the problems listed.') : ''
-  }</div>
+  <div id="render-status" data-live class="notice"${r || !e ? ' hidden' : ''}>${!r && e ? renderStatus(m) : ''}</div>
   <section id="pane-email" class="pane">
     <div id="frame-wrap"><iframe id="email-frame" title="Email preview" src="${escapeHtml(frameSrc)}"></iframe></div>
   </section>
@@ -148,6 +148,11 @@ ${warningsHtml(m.editionProblems)}
     body,
     overlay: overlayHtml(m.problems),
   });
+}
+
+function renderStatus(m: EditionPageModel): string {
+  if (m.renderFailed) return 'This edition has not rendered yet: see the problems listed. It appears here once they are fixed.';
+  return `Rendering…${m.progress ? ` ${m.progress.done} of ${m.progress.total} editions done.` : ''} This page fills in by itself.`;
 }
 
 const VIEW_LABELS: Record<PreviewView, string> = {
@@ -335,7 +340,15 @@ body.overlay-collapsed .overlay #problems, body.overlay-collapsed .overlay .over
 body.overlay-collapsed .overlay { left: auto; right: 16px; transform: none; width: auto; padding: 8px 14px; }
 @media (max-width: 700px) {
   .bar, .head, .toolbar, .panes { padding-left: 10px; padding-right: 10px; }
+  .bar { gap: 4px 12px; flex-wrap: wrap; }
+  .bar a.home, .bar .status { white-space: nowrap; }
   #frame-wrap { width: 100%; }
   #frame-wrap iframe { max-width: 100%; }
+  main.index { margin: 10px auto; padding: 0 10px; }
+  table.editions thead { display: none; }
+  table.editions, table.editions tbody, table.editions tr, table.editions td { display: block; }
+  table.editions tr { padding: 8px 12px; border-bottom: 1px solid var(--line); }
+  table.editions td { border: 0; padding: 2px 0; }
+  table.editions td.num, table.editions td.date { display: inline-block; margin-right: 8px; }
 }
 `;

@@ -180,6 +180,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       edition,
       rendered,
       renderStamp: liveState.renderStamp(date),
+      renderFailed: liveState.renderFailed(date),
       editionProblems: liveState.problemsFor(date),
       text: rendered ? forPreview(rendered.email.text) : undefined,
     });

@@ -192,6 +192,11 @@ export class PreviewState {
     return this.renderStamps.get(date);
   }
 
+  /** True when the edition's last render failed (it keeps its last good render, if it had one). */
+  renderFailed(date: string): boolean {
+    return this.failed.has(date);
+  }
+
   /** Render problems of one edition, plus source problems in its brief file. */
   problemsFor(date: string): Problem[] {
     const edition = this.editionList.find((e) => e.date === date);

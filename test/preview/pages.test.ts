@@ -44,7 +44,7 @@ describe('preview pages', () => {
     const doc = parse(html);
     expect(doc.querySelector('#edition-title')!.text).toBe('First');
     expect(doc.querySelector('#email-frame')!.getAttribute('src')).toBe('about:blank');
-    expect(doc.querySelector('#render-status')!.text).toContain('10 of 520');
+    expect(doc.querySelector('#render-status')!.text).toContain('Rendering… 10 of 520 editions done.');
     expect(doc.querySelector('#next-edition')!.getAttribute('href')).toBe('/editions/2025-01-13/');
     for (const id of ['view-desktop', 'view-mobile', 'view-text', 'view-source', 'view-data', 'overlay', 'email-size']) expect(doc.getElementById(id), id).not.toBeNull();
   });

@@ -183,6 +183,30 @@ describe('PreviewState', () => {
     expect(renders).toEqual(['2026-01-19']);
   });
 
+  it('keeps the last good render of an edition whose render fails, and retries it until it renders', async () => {
+    const { state, renders } = await freshState();
+    // Parses fine, but the subject asks for a metric this edition does not report: a render-stage error.
+    const bad = await state.update([edit('2026-01-19', /^title: .*$/m, '$&\nsubject: "Up {{delta \\"volcano_engine_share\\"}}"')]);
+    expect(bad.ok).toBe(false);
+    expect(bad.stale).toBe(false);
+    expect(bad.problems.find((p) => p.severity === 'error')!.message).toMatch(/in "subject".*volcano_engine_share/);
+    expect(state.renderFailed('2026-01-19')).toBe(true);
+    expect(state.rendered('2026-01-19')?.email.html).toContain('Qwen');
+    expect(state.problemsFor('2026-01-19').some((p) => p.severity === 'error')).toBe(true);
+
+    // An unrelated change elsewhere retries the failed edition (still failing) and renders the changed one.
+    renders.length = 0;
+    await state.update([edit('2025-09-01', /^title: .*$/m, 'title: Unrelated')]);
+    expect(renders.sort()).toEqual(['2025-09-01', '2026-01-19']);
+
+    renders.length = 0;
+    const { file, text } = briefOf('2026-01-19');
+    const fixed = await state.update([{ kind: 'brief', file, source: { file, text } }]);
+    expect(fixed.ok).toBe(true);
+    expect(renders).toEqual(['2026-01-19']);
+    expect(state.renderFailed('2026-01-19')).toBe(false);
+  });
+
   it('re-renders every edition when a template changes, and reports a template error with its line', async () => {
     const { state, renders } = await freshState();
     const changed = templates.sources.map((s) => (s.rel === 'partials/email-footer.mjml.hbs' ? { ...s, text: s.text.replace('Archive</a>', 'Past issues</a>') } : s));

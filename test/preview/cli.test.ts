@@ -1,0 +1,73 @@
+/**
+ * `briefwire preview` as a command: spawns the compiled CLI (npm test runs
+ * tsc first), reads the URL it prints, and stops it the way a person does.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+function briefwire(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('briefwire preview (CLI)', () => {
+  it('prints a loopback URL, serves the preview, and exits 0 on Ctrl+C', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-preview-cli-'));
+    await cp(path.join(ROOT, 'content'), path.join(tmp, 'content'), { recursive: true });
+    const args = ['preview', '--port', '0', '--content', path.join(tmp, 'content'), '--templates', path.join(ROOT, 'templates')];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${stdout} stderr: ${stderr}`)), 15_000);
+        child.stdout.on('data', () => {
+          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+          if (m) (clearTimeout(timer), resolve(m[1]!));
+        });
+      });
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('AI Cloud Weekly');
+      // The first render is reported on the terminal.
+      await waitFor(() => /Rendered 6 editions in \d+ ms/.test(stdout));
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+      await rm(tmp, { recursive: true, force: true });
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('rejects a bad port or a missing directory as usage errors (exit 2)', () => {
+    const port = briefwire('preview', '--port', 'abc');
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port must be a whole number from 0 to 65535');
+    const dir = briefwire('preview', '--port', '0', '--content', 'no-such-dir');
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toContain('--content no-such-dir: no such directory');
+  });
+
+  it('lists preview in the help', () => {
+    expect(briefwire('--help').stdout).toMatch(/preview\s+Serve a live preview/);
+  });
+});
+
+async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
