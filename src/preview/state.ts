@@ -249,7 +249,7 @@ export class PreviewState {
 
     const editions = this.compute();
     const keys = editionKeys(editions);
-    const removed = [...this.renders.keys(), ...this.editionKeys.keys()].filter((d, i, all) => !keys.has(d) && all.indexOf(d) === i);
+    const removed = [...new Set([...this.renders.keys(), ...this.editionKeys.keys()])].filter((d) => !keys.has(d));
     for (const date of removed) this.forget(date);
 
     const full = this.pendingFullRender;
