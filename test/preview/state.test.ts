@@ -160,6 +160,7 @@ describe('PreviewState', () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((p) => p.file === file)).toBe(true);
     expect(errors[0]!.message).toMatch(/invalid YAML/);
+    expect(errors[0]!.line).toBeGreaterThan(1);
     expect(renders).toEqual([]);
     // Last good render still there.
     expect(state.rendered('2025-12-01')?.view.title).toBe(briefTitle(text));
