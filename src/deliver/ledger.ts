@@ -119,6 +119,8 @@ export class LedgerWriter {
   private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private failure: Error | null = null;
+  /** Write+sync rounds and their total/longest time, for the benchmark and for diagnosing slow disks. */
+  readonly stats = { syncs: 0, records: 0, syncMs: 0, maxSyncMs: 0 };
 
   private constructor(
     readonly snapshot: LedgerSnapshot,
@@ -178,9 +180,15 @@ export class LedgerWriter {
       this.queue = [];
       this.waiters = [];
       try {
+        const started = performance.now();
         await this.fh.write(data);
         // datasync is fsync minus timestamps: it still persists the new size, which an append needs.
         await this.fh.datasync();
+        const ms = performance.now() - started;
+        this.stats.syncs++;
+        this.stats.records += waiters.length;
+        this.stats.syncMs += ms;
+        this.stats.maxSyncMs = Math.max(this.stats.maxSyncMs, ms);
         for (const w of waiters) w.resolve();
       } catch (e) {
         // After a failed write we cannot know what is on disk; refuse everything from now on so

@@ -16,6 +16,8 @@ import type { EditionFiles } from './edition-files.js';
 export interface SenderIdentity {
   /** The From mailbox as configured, e.g. `AI Cloud Weekly <brief@example.com>`. */
   from: string;
+  /** Display name of From, without quotes ("" when none). */
+  fromName: string;
   fromAddress: string;
   replyTo?: string;
   /** Public base URL without trailing slash; the unsubscribe endpoint hangs off it. */
@@ -31,6 +33,7 @@ export function senderIdentity(newsletter: Newsletter, file: string): Result<Sen
   const fromAddress = (match ? match[1]! : newsletter.from).trim();
   const why = addressProblem(fromAddress);
   if (why) return fail([error(file, `"from": ${why}`)]);
+  const fromName = (match ? newsletter.from.slice(0, match.index) : '').trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
   const domain = domainOf(fromAddress);
   const slug =
     newsletter.name
@@ -40,6 +43,7 @@ export function senderIdentity(newsletter: Newsletter, file: string): Result<Sen
       .replace(/^-+|-+$/g, '') || 'newsletter';
   const identity: SenderIdentity = {
     from: newsletter.from,
+    fromName,
     fromAddress,
     baseUrl: newsletter.baseUrl.replace(/\/+$/, ''),
     listName: newsletter.name,
@@ -91,7 +95,8 @@ export function buildMessage(input: MessageInput): SendMailOptions {
   // de-duplicate by it would silently drop the real edition later.
   const idLocal = input.test ? `${edition.date}.test.${randomBytes(8).toString('hex')}` : `${edition.date}.${input.messageIdHash}`;
   const options: SendMailOptions = {
-    from: sender.from,
+    // Structured, so a display name with a comma or quote is encoded, not parsed as two mailboxes.
+    from: sender.fromName ? { name: sender.fromName, address: sender.fromAddress } : sender.fromAddress,
     to: recipient.name ? { name: recipient.name, address: recipient.address } : recipient.address,
     subject: input.test ? `[TEST] ${edition.subject}` : edition.subject,
     messageId: `<${idLocal}@${sender.messageIdDomain}>`,

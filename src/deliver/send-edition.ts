@@ -79,6 +79,8 @@ export interface SendSummary {
   ledgerFile: string;
   /** Set when the run had to stop because of an I/O error (ledger not writable, list unreadable). */
   fatal?: Problem;
+  /** Ledger write+sync rounds (group commit: several records per sync). */
+  ledgerStats?: LedgerWriter['stats'];
 }
 
 /** Consecutive recipients failing temporarily after all retries before we stop hammering a dead server. */
@@ -102,6 +104,7 @@ export async function sendEdition(opts: SendEditionOptions): Promise<Result<Send
       suppression.warnings.forEach(warn);
       const summary = await runLoop(opts, ledger, suppression.value, now, reporter);
       if (lock.takenOver) summary.takenOverLock = lock.takenOver;
+      summary.ledgerStats = { ...ledger.stats };
       // Even after a fatal error the caller gets the summary: it must show what did go out.
       return { ok: true, value: summary, warnings: [] };
     } finally {
@@ -221,25 +224,25 @@ async function runLoop(
           outcome = await opts.mailer.send(message);
           const at = now().toISOString();
           if (outcome.ok) {
-            pendingOutcome = ledger.append({ type: 'sent', to: r.key, at, response: outcome.response });
+            pendingOutcome = handled(ledger.append({ type: 'sent', to: r.key, at, response: outcome.response }));
             summary.sent++;
             consecutiveTemporary = 0;
             break;
           }
           if (outcome.kind === 'unconfirmed') {
-            pendingOutcome = ledger.append({ type: 'unconfirmed', to: r.key, at, error: outcome.message });
+            pendingOutcome = handled(ledger.append({ type: 'unconfirmed', to: r.key, at, error: outcome.message }));
             summary.unknown.push(r.address);
             reporter.log?.(`unknown: ${r.address}: ${outcome.message} (the server may have accepted it; not retried)`);
             break;
           }
-          pendingOutcome = ledger.append({
+          pendingOutcome = handled(ledger.append({
             type: 'failed',
             to: r.key,
             at,
             permanent: outcome.kind === 'permanent',
             ...(outcome.code !== undefined ? { code: outcome.code } : {}),
             error: outcome.message,
-          });
+          }));
           if (outcome.kind === 'permanent') {
             summary.failed.push({ address: r.address, error: outcome.message });
             reporter.log?.(`failed: ${r.address}: ${outcome.message}`);
@@ -314,6 +317,16 @@ async function runLoop(
   }
   if (fatal) summary.fatal = fatal;
   return summary;
+}
+
+/**
+ * Marks a promise as handled without consuming it: an outcome record's write can fail while its
+ * worker sleeps before a retry, and an unhandled rejection would kill the process mid-send. The
+ * worker still awaits it (and sees the error) before its next attempt.
+ */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 /** Exponential backoff with ±20% jitter, so parallel workers do not retry in lockstep. */

@@ -16,7 +16,8 @@
  * Any path ending in /unsubscribe is handled, so the endpoint works whether or
  * not a proxy strips the base URL's path prefix.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
@@ -46,6 +47,15 @@ export async function createUnsubscribeHandler(
   // dev mode looks files up per request: the site is rebuilt under a running server every week,
   // and a cached file list would 404 the new edition until a restart. ETags keep it cheap.
   const site = opts.siteDir ? sirv(opts.siteDir, { dev: true, etag: true, extensions: ['html'] }) : null;
+
+  // The archive's own 404 page when it has one (the site build writes 404.html).
+  const siteNotFound = async (res: ServerResponse): Promise<void> => {
+    const html = opts.siteDir ? await readFile(path.join(opts.siteDir, '404.html'), 'utf8').catch(() => null) : null;
+    if (html === null) return notFound(res);
+    res.statusCode = 404;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(html);
+  };
 
   const handleUnsubscribe = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -96,9 +106,9 @@ export async function createUnsubscribeHandler(
         return page(res, 405, 'Method not allowed', '');
       }
       // sirv's dev mode does not hide dotfiles; nothing under /. belongs to the public site.
-      if (url.pathname.split('/').some((seg) => seg.startsWith('.') && seg !== '.well-known')) return notFound(res);
+      if (url.pathname.split('/').some((seg) => seg.startsWith('.') && seg !== '.well-known')) return siteNotFound(res);
       if (!site) return notFound(res);
-      site(req, res, () => notFound(res));
+      site(req, res, () => void siteNotFound(res));
     };
     run().catch((e: unknown) => {
       process.stderr.write(`serve: ${req.method} ${url.pathname}: ${(e as Error).message}\n`);

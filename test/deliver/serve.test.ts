@@ -107,6 +107,10 @@ describe('unsubscribe endpoint', () => {
     expect(await index.text()).toContain('Archive');
     expect((await fetch(`${server.url}/.env`)).status).toBe(404);
     expect((await fetch(`${server.url}/missing`)).status).toBe(404);
+    await writeFile(path.join(dir, 'site', '404.html'), '<h1>Not in the archive</h1>');
+    const missing = await fetch(`${server.url}/missing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Not in the archive');
     // The site is rebuilt under a running server; new files show up without a restart.
     await writeFile(path.join(dir, 'site', 'editions', 'new.html'), 'fresh');
     expect(await (await fetch(`${server.url}/editions/new`)).text()).toBe('fresh');

@@ -1,0 +1,227 @@
+/**
+ * Send benchmark: one edition to 10,000 generated recipients through a
+ * loopback smtp-server, with briefwire's send path (CSV streaming, ledger with
+ * fsync'd attempt/outcome records, lock, suppression checks) side by side with
+ * plain nodemailer on the same pool settings sending the same per-recipient
+ * messages with no ledger. Rounds alternate so machine noise hits both.
+ *
+ * The SMTP server runs in a child process so it neither competes with the
+ * sender's event loop nor counts in the sender's RSS. Both arms keep one
+ * message in flight per connection (that is how briefwire bounds "unknown"
+ * recipients after a crash), so the ratio measures what the ledger costs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import nodemailer from 'nodemailer';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
+import { loadEdition } from '../deliver/edition-files.js';
+import { buildMessage, prepareEdition, senderIdentity } from '../deliver/message.js';
+import { sendEdition } from '../deliver/send-edition.js';
+import { createMailSender, parseSmtpUrl, poolOptions } from '../deliver/transport.js';
+import { createUnsubscribeToken, messageIdHash } from '../deliver/unsubscribe-token.js';
+
+const RECIPIENTS = Number(process.env['BENCH_SEND_RECIPIENTS'] ?? 10_000);
+const CONNECTIONS = 5;
+const ROUNDS = 2;
+const SECRET = 'bench-secret-0123456789abcdef';
+const DATE = '2026-01-26';
+
+/** The sink: accepts everything, discards the data, reports its count over IPC. */
+function sinkSource(smtpServerUrl: string): string {
+  return `
+    const { SMTPServer } = await import(${JSON.stringify(smtpServerUrl)});
+    let count = 0;
+    const server = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, size: 50 * 1024 * 1024,
+      onData(stream, session, cb) { stream.on('data', () => {}); stream.on('end', () => { count++; cb(null, 'OK'); }); },
+    });
+    server.on('error', () => {});
+    server.listen(0, '127.0.0.1', () => process.send({ port: server.server.address().port }));
+    process.on('message', (m) => { if (m === 'count') process.send({ count }); if (m === 'exit') process.exit(0); });
+  `;
+}
+
+async function startSinkProcess(): Promise<{ port: number; count: () => Promise<number>; stop: () => void; child: ChildProcess }> {
+  const require = createRequire(import.meta.url);
+  // smtp-server's CommonJS entry resolves from here; load its ESM build next to it.
+  const cjs = require.resolve('smtp-server');
+  const esm = pathToFileURL(cjs.replace(`${path.sep}cjs${path.sep}`, `${path.sep}esm${path.sep}`)).href;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', sinkSource(esm)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port?: number }) => (m.port ? resolve(m.port) : reject(new Error('sink did not start'))));
+    child.once('exit', (code) => reject(new Error(`sink exited with ${code}`)));
+  });
+  return {
+    port,
+    child,
+    count: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m: { count: number }) => resolve(m.count));
+        child.send('count');
+      }),
+    stop: () => {
+      child.send('exit');
+    },
+  };
+}
+
+/** An edition about the size of a real one (~45 KB HTML, ~6 KB text). */
+async function writeBenchEdition(outDir: string): Promise<void> {
+  const dir = path.join(outDir, 'editions', DATE);
+  await mkdir(dir, { recursive: true });
+  const para =
+    '<tr><td style="padding:8px 24px;font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.6;color:#24292f;">' +
+    'Alibaba Cloud’s share of China’s AI cloud market rose to <strong>38.1%</strong> in Omdia’s full-year count, up 2.3 pp. </td></tr>\n';
+  const html = `<!doctype html><html><body><table>${para.repeat(170)}<tr><td><a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">Unsubscribe</a></td></tr></table></body></html>\n`;
+  const text = `${'Alibaba Cloud’s share of China’s AI cloud market rose to 38.1% in Omdia’s full-year count.\n'.repeat(65)}\nUnsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}\n`;
+  await writeFile(path.join(dir, 'email.html'), html);
+  await writeFile(path.join(dir, 'email.txt'), text);
+  await writeFile(path.join(dir, 'edition.json'), JSON.stringify({ date: DATE, number: 1, title: 'Bench', subject: 'Alibaba Cloud share +2.3 pp — AI Cloud Weekly' }));
+}
+
+function rssSampler(): { peak: () => number; reset: () => void; stop: () => void } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
+  return {
+    peak: () => Math.max(peak, process.memoryUsage().rss),
+    reset: () => {
+      peak = process.memoryUsage().rss;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+export async function runSendBench(): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'briefwire-send-bench-'));
+  const sink = await startSinkProcess();
+  const sampler = rssSampler();
+  try {
+    const outDir = path.join(work, 'out');
+    await writeBenchEdition(outDir);
+    const loaded = await loadEdition(outDir, DATE);
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('; '));
+    const editionFiles = loaded.value;
+    const edition = prepareEdition(editionFiles);
+    const identity = senderIdentity(
+      { name: 'AI Cloud Weekly', from: 'AI Cloud Weekly <brief@aicloudweekly.example>', baseUrl: 'https://aicloudweekly.example', timezone: 'Asia/Shanghai', language: 'en-GB' },
+      'newsletter.yml',
+    );
+    if (!identity.ok) throw new Error('sender');
+    const sender = identity.value;
+    const recipients = Array.from({ length: RECIPIENTS }, (_, i) => ({ address: `reader${String(i).padStart(6, '0')}@readers.example`, name: `Reader ${i}` }));
+    const csv = path.join(work, 'subscribers.csv');
+    await writeFile(csv, 'email,name\n' + recipients.map((r) => `${r.address},${r.name}`).join('\n') + '\n');
+    const target = parseSmtpUrl(`smtp://127.0.0.1:${sink.port}`);
+    if (!target.ok) throw new Error('url');
+    const settings = { connections: CONNECTIONS, rate: 0 };
+    const messageFor = (r: { address: string; name: string }, date: Date) =>
+      buildMessage({ edition, sender, recipient: r, token: createUnsubscribeToken(r.address, SECRET), messageIdHash: messageIdHash(DATE, r.address, SECRET), date });
+    const size = (await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(messageFor(recipients[0]!, new Date()))) as { message: Buffer };
+
+    const plain = async (): Promise<number> => {
+      const transporter = nodemailer.createTransport(poolOptions(target.value, settings));
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONNECTIONS }, async () => {
+          while (next < recipients.length) {
+            const r = recipients[next++]!;
+            await transporter.sendMail(messageFor(r, new Date()));
+          }
+        }),
+      );
+      const ms = performance.now() - started;
+      transporter.close();
+      return ms;
+    };
+
+    const briefwire = async (round: number): Promise<{ ms: number; ledgerBytes: number; syncs: string }> => {
+      const stateDir = path.join(work, `state-${round}`);
+      const mailer = createMailSender(target.value, settings);
+      const started = performance.now();
+      const result = await sendEdition({
+        edition: editionFiles,
+        sender,
+        subscribersFile: csv,
+        stateDir,
+        mailer,
+        secret: SECRET,
+        concurrency: CONNECTIONS,
+        retries: 2,
+        retryDelayMs: 100,
+        resendUnknown: false,
+        total: RECIPIENTS,
+      });
+      const ms = performance.now() - started;
+      mailer.close();
+      if (!result.ok || result.value.sent !== RECIPIENTS) throw new Error(`briefwire send did not deliver everything: ${JSON.stringify(result.ok ? result.value : result.problems).slice(0, 500)}`);
+      const ledgerBytes = (await stat(path.join(stateDir, 'sends', `${DATE}.jsonl`))).size;
+      const st = result.value.ledgerStats;
+      const syncs = st ? `${st.syncs} syncs for ${st.records} records, ${(st.syncMs / st.syncs).toFixed(2)} ms avg, ${st.maxSyncMs.toFixed(1)} ms max` : '';
+      return { ms, ledgerBytes, syncs };
+    };
+
+    // Warm-up: JIT and the sink's first allocations.
+    {
+      const t = nodemailer.createTransport(poolOptions(target.value, settings));
+      await Promise.all(recipients.slice(0, 200).map((r) => t.sendMail(messageFor(r, new Date()))));
+      t.close();
+    }
+
+    const plainRuns: number[] = [];
+    const briefwireRuns: number[] = [];
+    let ledgerBytes = 0;
+    const syncLines: string[] = [];
+    let plainPeak = 0;
+    let briefwirePeak = 0;
+    const before = await sink.count();
+    for (let round = 0; round < ROUNDS; round++) {
+      global.gc?.();
+      sampler.reset();
+      plainRuns.push(await plain());
+      plainPeak = Math.max(plainPeak, sampler.peak());
+      global.gc?.();
+      sampler.reset();
+      const b = await briefwire(round);
+      briefwireRuns.push(b.ms);
+      ledgerBytes = b.ledgerBytes;
+      syncLines.push(b.syncs);
+      briefwirePeak = Math.max(briefwirePeak, sampler.peak());
+    }
+    const delivered = (await sink.count()) - before;
+    const rate = (ms: number): number => RECIPIENTS / (ms / 1000);
+    const bestPlain = Math.max(...plainRuns.map(rate));
+    const bestBriefwire = Math.max(...briefwireRuns.map(rate));
+    const ratio = bestBriefwire / bestPlain;
+
+    const line = (label: string, runs: number[]): string =>
+      `  ${label.padEnd(34)} ${rate(Math.min(...runs)).toFixed(0).padStart(6)} msg/s best   (rounds: ${runs.map((ms) => `${rate(ms).toFixed(0)} msg/s in ${(ms / 1000).toFixed(2)} s`).join(', ')})`;
+    process.stdout.write(
+      [
+        `send: ${RECIPIENTS} recipients x ${ROUNDS} rounds, ${CONNECTIONS} pooled connections, no rate limit, ${(size.message.length / 1024).toFixed(1)} KiB per message, smtp-server on loopback (separate process), state on ${os.tmpdir()}`,
+        line('plain nodemailer pool (no ledger)', plainRuns),
+        line('briefwire send (ledger, fsync)', briefwireRuns),
+        `  ratio briefwire/plain              ${ratio.toFixed(2)} (target >= 0.70)`,
+        `  peak RSS (process.memoryUsage)     plain ${mb(plainPeak)}, briefwire ${mb(briefwirePeak)}`,
+        `  ledger                             ${(ledgerBytes / 1024 / 1024).toFixed(1)} MB for ${RECIPIENTS} recipients; server received ${delivered} of ${RECIPIENTS * ROUNDS * 2} (both arms)`,
+        ...syncLines.map((l, i) => `  ledger round ${i + 1}                     ${l}`),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    sampler.stop();
+    sink.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+// `node dist/bench/send-bench.js` runs it on its own.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runSendBench();
