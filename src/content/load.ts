@@ -65,14 +65,21 @@ export function parseBriefs(files: readonly string[], texts: readonly (string | 
     if (r.brief) briefs.push(r.brief);
   });
   briefs.sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file));
-  for (let i = 1; i < briefs.length; i++) {
-    const prev = briefs[i - 1]!;
-    const cur = briefs[i]!;
+  problems.push(...duplicateDateProblems(briefs));
+  return briefs;
+}
+
+/** One brief per date, on briefs sorted by date (the preview runs this on its cached parses too). */
+export function duplicateDateProblems(sorted: readonly Brief[]): Problem[] {
+  const problems: Problem[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
     if (prev.date === cur.date) {
       problems.push(error(cur.file, `two briefs have the date ${cur.date}: ${prev.file} and ${cur.file}; an edition has one brief`));
     }
   }
-  return briefs;
+  return problems;
 }
 
 export async function listBriefs(editionsDir: string, problems: Problem[]): Promise<string[]> {

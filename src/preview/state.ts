@@ -25,6 +25,7 @@ import { error, hasErrors, sortProblems, type Problem } from '../problems.js';
 import { parseNewsletter } from '../content/newsletter-config.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { parseBrief } from '../content/brief.js';
+import { duplicateDateProblems } from '../content/load.js';
 import { computeEditions } from '../compute/editions.js';
 import { renderBody, type RenderedBody } from '../render/markdown.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
@@ -430,19 +431,6 @@ export class PreviewState {
     this.viewKeys.delete(date);
     this.failed.delete(date);
   }
-}
-
-/** loadContent's cross-file rule, on already parsed briefs: one brief per date. */
-export function duplicateDateProblems(sorted: readonly Brief[]): Problem[] {
-  const problems: Problem[] = [];
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1]!;
-    const cur = sorted[i]!;
-    if (prev.date === cur.date) {
-      problems.push(error(cur.file, `two briefs have the date ${cur.date}: ${prev.file} and ${cur.file}; an edition has one brief`));
-    }
-  }
-  return problems;
 }
 
 /**
