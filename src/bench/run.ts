@@ -1,12 +1,25 @@
-/** `npm run bench`: every benchmark, each printing its own figures side by side with its baseline. */
+/**
+ * `npm run bench [build|preview|send]`: every benchmark, each printing its
+ * figures side by side with its baseline measured in the same run.
+ */
 import { runBuildBench } from './build-bench.js';
+import { runPreviewBench } from './preview-bench.js';
+import { runSendBench } from './send-bench.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<void>> = {
   build: runBuildBench,
+  preview: runPreviewBench,
+  send: runSendBench,
 };
 
+if (only && !(only in benches)) {
+  console.error(`unknown benchmark "${only}"; choose from ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
   await run();
 }
+// Benchmarks start servers and worker threads; leave nothing running.
+process.exit(0);
