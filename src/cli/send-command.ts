@@ -38,6 +38,7 @@ export interface SendCliOptions {
   retries: number | string;
   retryDelay: number | string;
   resendUnknown?: boolean;
+  lateLimit: number | string;
 }
 
 export const SEND_DEFAULTS = {
@@ -47,6 +48,7 @@ export const SEND_DEFAULTS = {
   connections: 5,
   retries: 4,
   retryDelay: 2000,
+  lateLimit: 24,
 };
 
 /** Row problems beyond this many are summarised, not listed (a broken 50k-row import would flood the terminal). */
@@ -67,6 +69,7 @@ export function registerSend(cli: CAC): void {
     .option('--connections <n>', 'Parallel SMTP connections', { default: SEND_DEFAULTS.connections })
     .option('--retries <n>', 'Retries after a temporary failure (4xx, dropped connection)', { default: SEND_DEFAULTS.retries })
     .option('--retry-delay <ms>', 'First retry delay; doubles each retry', { default: SEND_DEFAULTS.retryDelay })
+    .option('--late-limit <hours>', 'With --due: do not start an edition whose slot passed more than this long ago', { default: SEND_DEFAULTS.lateLimit })
     .option('--resend-unknown', 'Also send to recipients whose earlier delivery has no recorded outcome (may duplicate)')
     .example('SMTP_URL=smtps://user:pass@smtp.example.com UNSUBSCRIBE_SECRET=... briefwire send latest')
     .example('briefwire send 2025-03-10 --dry-run')
@@ -79,6 +82,7 @@ interface Settings {
   rate: number;
   retries: number;
   retryDelayMs: number;
+  lateLimitHours: number;
 }
 
 function parseSettings(opts: SendCliOptions): Settings {
@@ -94,6 +98,7 @@ function parseSettings(opts: SendCliOptions): Settings {
     rate,
     retries: int('retries', opts.retries, 0, 20),
     retryDelayMs: int('retry-delay', opts.retryDelay, 0, 600_000),
+    lateLimitHours: int('late-limit', opts.lateLimit, 1, 24 * 366),
   };
 }
 
@@ -161,6 +166,19 @@ export async function runSend(which: string, opts: SendCliOptions, env: NodeJS.P
       if (holder) {
         process.stdout.write(`Edition ${date} is being sent right now (pid ${holder.pid}, started ${holder.startedAt}); nothing to do.\n`);
         return 0;
+      }
+      // A send that was started is always finished, however late. But cron must not start an old
+      // edition nobody sent (first install on a box with a built archive, a week-long outage).
+      const hoursLate = (now.getTime() - decision.slot.toMillis()) / 3_600_000;
+      const started = ledger.ok && (ledger.value.states.size > 0 || ledger.value.lastDone !== undefined);
+      if (!started && hoursLate > settings.lateLimitHours) {
+        return fail([
+          error(
+            path.join(outDir, 'editions', date),
+            `the slot for edition ${date} (${formatLocal(decision.slot)}) passed ${Math.floor(hoursLate)} h ago, more than --late-limit ${settings.lateLimitHours} h, ` +
+              `and it was never sent; not starting an old edition from cron. To send it anyway: briefwire send ${date}`,
+          ),
+        ]);
       }
     }
   } else {

@@ -34,7 +34,7 @@ function barReporter(label: string, stream: NodeJS.WriteStream): ProgressReporte
   const multi = new cliProgress.MultiBar(
     {
       stream,
-      format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate} msg/s | ETA {eta}`,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate} msg/s | ETA {left}`,
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,
@@ -46,11 +46,13 @@ function barReporter(label: string, stream: NodeJS.WriteStream): ProgressReporte
   return {
     start(total) {
       started = Date.now();
-      bar = multi.create(total, 0, { rate: '0.0', eta: '?' });
+      bar = multi.create(total, 0, { rate: '0.0', left: '?' });
     },
     progress(done, total, sent) {
       bar?.setTotal(total);
-      bar?.update(done, rateAndEta(started, done, total, sent));
+      const { rate, eta } = rateAndEta(started, done, total, sent);
+      // "left", not "eta": cli-progress fills {eta} itself and would ignore ours.
+      bar?.update(done, { rate, left: eta });
     },
     log(line) {
       multi.log(`${line}\n`);

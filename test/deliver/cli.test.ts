@@ -60,6 +60,12 @@ describe('briefwire send (CLI)', () => {
     expect(early.stdout).toMatch(/Nothing due: edition 2025-03-31 waits for its slot Mon 2025-03-31 08:00/);
     expect(sink.received).toHaveLength(0);
 
+    // Far past the slot with nothing started: cron does not start an old edition.
+    const late = await runCli(due, env({ BRIEFWIRE_NOW: '2025-04-01T13:00:00Z' }), dir);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/passed 30 h ago, more than --late-limit 24 h, and it was never sent/);
+    expect(sink.received).toHaveLength(0);
+
     const onTime = await runCli(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:00:30Z' }), dir);
     expect(onTime.code, onTime.stderr).toBe(0);
     expect(sink.received).toHaveLength(5);
