@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { loadContent } from '../content/load.js';
+import { loadNewsletter } from '../content/load.js';
 import { error } from '../problems.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions } from '../deliver/edition-files.js';
@@ -29,19 +29,19 @@ export function registerSchedule(cli: CAC): void {
       if (!Number.isInteger(count) || count < 1 || count > 520) throw new UsageError(`--count must be a whole number from 1 to 520 (got ${String(opts.count)})`);
       const clock = nowFromEnv(process.env);
       if (!clock.ok) throw new UsageError(clock.message);
-      const content = await loadContent(String(opts.content));
-      if (!content.ok) {
-        printProblems(content.problems);
+      const loaded = await loadNewsletter(String(opts.content));
+      if (!loaded.ok) {
+        printProblems(loaded.problems);
         return 1;
       }
-      const schedule = content.value.newsletter.schedule;
+      const schedule = loaded.value.schedule;
       if (!schedule) {
         printProblems([error(path.join(String(opts.content), 'newsletter.yml'), 'has no "schedule" (weekday, time, timezone); sends happen only when run by hand')]);
         return 1;
       }
       const built = new Set(await listBuiltEditions(String(opts.out)));
       const out = process.stdout;
-      out.write(`${content.value.newsletter.name} sends every ${WEEKDAYS[schedule.weekday]} at ${schedule.time} ${schedule.timezone}.\n`);
+      out.write(`${loaded.value.name} sends every ${WEEKDAYS[schedule.weekday]} at ${schedule.time} ${schedule.timezone}.\n`);
       out.write('Each slot sends the built edition dated the slot\'s local day.\n');
 
       const last = mostRecentSlot(schedule, clock.now);

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { loadContent } from '../content/load.js';
+import { loadNewsletter } from '../content/load.js';
 import { error, formatProblem, type Problem } from '../problems.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
@@ -117,13 +117,13 @@ export async function runSend(which: string, opts: SendCliOptions, env: NodeJS.P
   const stateDir = String(opts.state);
   const subscribersFile = String(opts.subscribers);
 
-  const content = await loadContent(String(opts.content));
-  if (!content.ok) {
-    printProblems(content.problems);
-    process.stderr.write('Cannot send: the content directory has errors (newsletter.yml gives From, List-Id and the unsubscribe URL).\n');
+  const loaded = await loadNewsletter(String(opts.content));
+  if (!loaded.ok) {
+    printProblems(loaded.problems);
+    process.stderr.write('Cannot send: newsletter.yml has errors (it gives From, List-Id and the unsubscribe URL).\n');
     return 1;
   }
-  const newsletter = content.value.newsletter;
+  const newsletter = loaded.value;
   const sender = senderIdentity(newsletter, path.join(String(opts.content), 'newsletter.yml'));
   if (!sender.ok) return fail(sender.problems);
 

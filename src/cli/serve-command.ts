@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { loadContent } from '../content/load.js';
+import { loadNewsletter } from '../content/load.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { UsageError } from './usage-error.js';
@@ -35,9 +35,9 @@ export function registerServe(cli: CAC): void {
         return 1;
       }
       // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
-      const content = await loadContent(String(opts.content));
-      const listName = content.ok ? content.value.newsletter.name : 'this newsletter';
-      if (!content.ok) process.stderr.write(`warning: could not load ${opts.content}/ (${content.problems.length} problems); pages will say "this newsletter"\n`);
+      const loaded = await loadNewsletter(String(opts.content));
+      const listName = loaded.ok ? loaded.value.name : 'this newsletter';
+      if (!loaded.ok) process.stderr.write(`warning: could not load ${opts.content}/newsletter.yml (${loaded.problems.length} problems); pages will say "this newsletter"\n`);
       const siteDir = path.join(String(opts.out), 'site');
       let running;
       try {

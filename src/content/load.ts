@@ -54,6 +54,20 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   return resultFrom({ dir, newsletter: newsletter as Newsletter, metrics, briefs }, sortProblems(problems));
 }
 
+/**
+ * Only newsletter.yml. The sender, scheduler and server need the settings,
+ * not the briefs: a half-written brief for next week must not stop this
+ * week's unattended send.
+ */
+export async function loadNewsletter(dir: string): Promise<Result<Newsletter>> {
+  const problems: Problem[] = [];
+  const file = path.join(dir, NEWSLETTER_FILE);
+  const text = await readText(file, problems);
+  const parsed = text === undefined ? undefined : parseNewsletter(file, text);
+  problems.push(...(parsed?.problems ?? []));
+  return resultFrom(parsed?.newsletter as Newsletter, problems);
+}
+
 /** Parses brief texts (already read) and checks what spans files: one brief per date. Sorted oldest first. */
 export function parseBriefs(files: readonly string[], texts: readonly (string | undefined)[], registry: readonly MetricDef[], problems: Problem[]): Brief[] {
   const briefs: Brief[] = [];

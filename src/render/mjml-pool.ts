@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import mjml2html from 'mjml';
 
 export interface MjmlOptions {
   validationLevel: 'strict' | 'soft' | 'skip';
@@ -82,6 +81,8 @@ export async function compileMjmlDocument(mjml: string, options: MjmlOptions): P
   const workers = pool();
   if (!workers) {
     try {
+      // Imported on first use: mjml takes ~0.3 s to load, which every CLI command would pay otherwise.
+      const { default: mjml2html } = await import('mjml');
       return (await mjml2html(mjml, options)).html;
     } catch (e) {
       const err = e as Error & { errors?: MjmlReply['errors'] };

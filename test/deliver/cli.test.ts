@@ -5,7 +5,7 @@
  * (Crash tests are in cli-crash.test.ts.)
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,17 @@ describe('briefwire send (CLI)', () => {
     expect(nextWeek.stderr).toContain(`${path.join(p.out, 'editions', '2025-04-07')}: error: no built edition for the slot Mon 2025-04-07 08:00`);
     expect(nextWeek.stderr).toContain('newest built edition is 2025-03-31');
     expect(sink.received).toHaveLength(5);
+  });
+
+  it('a half-written brief elsewhere in content/ does not stop a send: only newsletter.yml is read', async () => {
+    const p = paths();
+    await writeContent(p.content);
+    await writeFile(path.join(p.content, 'editions', '2025-03-17-next-week.md'), '---\ntitle: [unfinished\n---\n');
+    await writeEdition(p.out, '2025-03-10', 'This week');
+    await writeSubscribers(p.subscribers, 3);
+    const r = await runCli(sendArgs('2025-03-10'), env(), dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(sink.received).toHaveLength(3);
   });
 
   it('--dry-run shows count, first recipients, subject and size, and sends and records nothing', async () => {
