@@ -3,44 +3,12 @@
  * step) against a loopback smtp-server: SIGKILL mid-send, SIGTERM mid-send.
  * A separate file from cli.test.ts so the two run in parallel.
  */
-import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/deliver/ledger.js';
-import { cliAvailable, runCli, SECRET, startCli, startSink, tempDir, writeContent, writeEdition, writeSubscribers, type Sink } from './helpers.js';
+import { runCli, startCli, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let sink: Sink;
-
-beforeAll(() => {
-  if (!cliAvailable()) throw new Error('dist/cli.js is missing: run "npx tsc -p tsconfig.json" (npm test does) before these tests');
-});
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('bw-cli-'));
-  sink = await startSink();
-});
-
-afterEach(async () => {
-  await sink.close();
-  await cleanup();
-});
-
-const paths = () => ({
-  content: path.join(dir, 'content'),
-  out: path.join(dir, 'out'),
-  state: path.join(dir, 'state'),
-  subscribers: path.join(dir, 'subscribers.csv'),
-});
-
-function sendArgs(which: string, extra: string[] = []): string[] {
-  const p = paths();
-  return ['send', which, '--content', p.content, '--out', p.out, '--state', p.state, '--subscribers', p.subscribers, '--rate', '0', '--retry-delay', '20', ...extra];
-}
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, UNSUBSCRIBE_SECRET: SECRET, ...extra };
-}
+const box = useCliSandbox();
+const { paths, sendArgs, env } = box;
 
 describe('briefwire send (CLI) when killed', () => {
   it('survives SIGKILL mid-send: every reader gets the edition once or is listed unknown; --resend-unknown finishes', async () => {
@@ -50,12 +18,12 @@ describe('briefwire send (CLI) when killed', () => {
     const addresses = await writeSubscribers(p.subscribers, 2000);
     const connections = 4;
 
-    const first = startCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), dir);
-    sink.behaviour = { accepted: (n) => (n === 500 ? first.child.kill('SIGKILL') : undefined) };
+    const first = startCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), box.dir);
+    box.sink.behaviour = { accepted: (n) => (n === 500 ? first.child.kill('SIGKILL') : undefined) };
     const killed = await first.done;
     expect(killed.signal).toBe('SIGKILL');
-    sink.behaviour = {};
-    const afterKill = new Map(sink.countsByRecipient());
+    box.sink.behaviour = {};
+    const afterKill = new Map(box.sink.countsByRecipient());
     expect(afterKill.size).toBeGreaterThanOrEqual(500);
     expect(afterKill.size).toBeLessThan(2000);
 
@@ -69,12 +37,12 @@ describe('briefwire send (CLI) when killed', () => {
     expect(unknown.length).toBeLessThanOrEqual(connections);
 
     // Rerun: resumes, skips the sent, lists the unknown, sends no one twice.
-    const second = await runCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), dir);
+    const second = await runCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), box.dir);
     expect(second.stderr).toMatch(/Took over a stale lock/);
     expect(second.code).toBe(unknown.length > 0 ? 1 : 0);
     for (const address of unknown) expect(second.stderr).toContain(address);
     expect(second.stdout).toMatch(new RegExp(`${unknown.length} unknown`));
-    const counts = sink.countsByRecipient();
+    const counts = box.sink.countsByRecipient();
     for (const address of addresses) {
       const n = counts.get(address) ?? 0;
       if (unknown.includes(address)) expect(n).toBeLessThanOrEqual(1);
@@ -82,15 +50,15 @@ describe('briefwire send (CLI) when killed', () => {
     }
 
     // The operator decides to resend the unknown ones.
-    const third = await runCli(sendArgs('2025-03-10', ['--resend-unknown']), env(), dir);
+    const third = await runCli(sendArgs('2025-03-10', ['--resend-unknown']), env(), box.dir);
     expect(third.code, third.stderr).toBe(0);
-    const final = sink.countsByRecipient();
+    const final = box.sink.countsByRecipient();
     for (const address of addresses) {
       expect(final.get(address) ?? 0).toBeGreaterThanOrEqual(1);
       if (!unknown.includes(address)) expect(final.get(address)).toBe(1);
     }
     // And a fourth run has nothing left to do.
-    const fourth = await runCli(sendArgs('2025-03-10'), env(), dir);
+    const fourth = await runCli(sendArgs('2025-03-10'), env(), box.dir);
     expect(fourth.code).toBe(0);
     expect(fourth.stdout).toMatch(/: 0 sent, 2000 skipped/);
   });
@@ -100,8 +68,8 @@ describe('briefwire send (CLI) when killed', () => {
     await writeContent(p.content);
     await writeEdition(p.out, '2025-03-10');
     await writeSubscribers(p.subscribers, 300);
-    const run = startCli(sendArgs('2025-03-10', ['--connections', '3']), env(), dir);
-    sink.behaviour = { accepted: (n) => (n === 50 ? void run.child.kill('SIGTERM') : undefined) };
+    const run = startCli(sendArgs('2025-03-10', ['--connections', '3']), env(), box.dir);
+    box.sink.behaviour = { accepted: (n) => (n === 50 ? void run.child.kill('SIGTERM') : undefined) };
     const stopped = await run.done;
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(/SIGTERM: stopping/);
@@ -109,11 +77,11 @@ describe('briefwire send (CLI) when killed', () => {
     const ledger = await readLedger(p.state, '2025-03-10');
     if (!ledger.ok) throw new Error('ledger');
     expect([...ledger.value.states.values()].filter((s) => s === 'unknown')).toEqual([]);
-    expect([...ledger.value.states.values()].filter((s) => s === 'sent')).toHaveLength(sink.received.length);
-    sink.behaviour = {};
-    const rest = await runCli(sendArgs('2025-03-10'), env(), dir);
+    expect([...ledger.value.states.values()].filter((s) => s === 'sent')).toHaveLength(box.sink.received.length);
+    box.sink.behaviour = {};
+    const rest = await runCli(sendArgs('2025-03-10'), env(), box.dir);
     expect(rest.code, rest.stderr).toBe(0);
-    const counts = sink.countsByRecipient();
+    const counts = box.sink.countsByRecipient();
     expect(counts.size).toBe(300);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -204,4 +205,48 @@ export function startCli(args: string[], env: Record<string, string>, cwd: strin
 
 export function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
   return startCli(args, env, cwd).done;
+}
+
+export interface CliSandbox {
+  /** A fresh temporary folder per test. */
+  dir: string;
+  /** A fresh loopback SMTP sink per test (a test may replace it). */
+  sink: Sink;
+  paths(): { content: string; out: string; state: string; subscribers: string };
+  /** `briefwire send` arguments pointing at this sandbox, with no rate limit and short retry delays. */
+  sendArgs(which: string, extra?: string[]): string[];
+  /** Environment for a real send to the sink. */
+  env(extra?: Record<string, string>): Record<string, string>;
+}
+
+/** Registers the per-test folder and SMTP sink that the CLI tests share. */
+export function useCliSandbox(): CliSandbox {
+  let cleanup: () => Promise<void> = async () => {};
+  const box: CliSandbox = {
+    dir: '',
+    sink: undefined as unknown as Sink,
+    paths: () => ({
+      content: path.join(box.dir, 'content'),
+      out: path.join(box.dir, 'out'),
+      state: path.join(box.dir, 'state'),
+      subscribers: path.join(box.dir, 'subscribers.csv'),
+    }),
+    sendArgs(which, extra = []) {
+      const p = box.paths();
+      return ['send', which, '--content', p.content, '--out', p.out, '--state', p.state, '--subscribers', p.subscribers, '--rate', '0', '--retry-delay', '20', ...extra];
+    },
+    env: (extra = {}) => ({ SMTP_URL: `smtp://127.0.0.1:${box.sink.port}`, UNSUBSCRIBE_SECRET: SECRET, ...extra }),
+  };
+  beforeAll(() => {
+    if (!cliAvailable()) throw new Error('dist/cli.js is missing: run "npx tsc -p tsconfig.json" (npm test does) before these tests');
+  });
+  beforeEach(async () => {
+    ({ dir: box.dir, cleanup } = await tempDir('bw-cli-'));
+    box.sink = await startSink();
+  });
+  afterEach(async () => {
+    await box.sink.close();
+    await cleanup();
+  });
+  return box;
 }
