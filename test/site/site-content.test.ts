@@ -29,7 +29,7 @@ describe('edition pages show what the email shows', () => {
         expect(text(cells[0])).toBe(m.value);
         expect(text(cells[1]).startsWith(m.change)).toBe(true);
         // Colour is never the only signal: the sentiment is also in words, as in the email.
-        expect(text(cells[1].querySelector('.sentiment')) || null).toBe(m.sentimentLabel);
+        expect(text(cells[1]!.querySelector('.sentiment')) || null).toBe(m.sentimentLabel);
         expect(text(cells[2])).toBe(m.previous ?? '—');
         expect(text(cells[3])).toBe(m.source ?? '—');
         expect(text(tr!.querySelector('th'))).toContain(m.label);
