@@ -31,6 +31,8 @@ export function registerHelpers(hb: typeof Handlebars, newsletter: Newsletter): 
   });
   hb.registerHelper('metricValue', (key: unknown, options: HelperOptions) => rowFor(key, options).value);
   hb.registerHelper('metricChange', (key: unknown, options: HelperOptions) => rowFor(key, options).change);
+  /** `{{metricRel "key"}}`: the relative change ("+9.5%"), empty for shares and rates (they move in pp). */
+  hb.registerHelper('metricRel', (key: unknown, options: HelperOptions) => rowFor(key, options).relText);
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value).replace(/</g, '\\u003c')));
 }
