@@ -106,15 +106,8 @@ export interface MetricDelta {
   sentiment: Sentiment;
 }
 
-/** A metric of one edition with its comparison, as written to edition.json. */
-export interface EditionMetric {
-  key: string;
-  label: string;
-  kind: MetricKind;
-  unit: string;
-  decimals: number;
-  better: Better;
-  group?: string;
+/** A metric of one edition with its comparison, as written to edition.json. Carries its registry definition. */
+export interface EditionMetric extends Omit<MetricDef, 'source'> {
   /** null only when status is "not-reported". */
   value: number | null;
   /** The value's decimal text as written in the brief (null when not reported). */
