@@ -144,6 +144,8 @@ export interface Edition {
   /** Position in date order, 1 = oldest. */
   number: number;
   slug: string | null;
+  /** Only the preview computes drafts; build and send never see them. */
+  draft: boolean;
   file: string;
   title: string;
   subject: string;

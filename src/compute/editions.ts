@@ -16,6 +16,7 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): E
       date: brief.date,
       number: i + 1,
       slug: brief.slug ?? null,
+      draft: brief.draft ?? false,
       file: brief.file,
       title: brief.title,
       // The subject may be a Handlebars template; the render stage fills it in.

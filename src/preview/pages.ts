@@ -27,6 +27,7 @@ export interface IndexRow {
   date: string;
   number: number;
   title: string;
+  draft?: boolean;
   /** Headline moves from the rendered view; undefined until the edition has rendered. */
   movers?: readonly MetricRowView[] | undefined;
 }
@@ -40,7 +41,7 @@ export interface EditionPageModel extends PageBase {
   date: string;
   editionCount: number;
   /** Undefined when no brief has this date (any more). */
-  edition?: { number: number; title: string; file: string; previousDate: string | null; nextDate: string | null } | undefined;
+  edition?: { number: number; title: string; file: string; previousDate: string | null; nextDate: string | null; draft?: boolean } | undefined;
   /** The last good render; undefined until the edition has rendered once. */
   rendered?: RenderedEdition | undefined;
   /** True when the edition's last render attempt failed (as opposed to not having been tried yet). */
@@ -94,7 +95,7 @@ function editionsTable(rows: readonly IndexRow[]): string {
       (r) => `<tr data-date="${r.date}">
       <td class="num">#${r.number}</td>
       <td class="date"><time datetime="${r.date}">${r.date}</time></td>
-      <td class="title"><a class="edition-link" href="${editionPath(r.date)}">${escapeHtml(r.title)}</a></td>
+      <td class="title"><a class="edition-link" href="${editionPath(r.date)}">${escapeHtml(r.title)}</a>${r.draft ? ' <span class="draft" title="draft: true — previewed, not built or sent">draft</span>' : ''}</td>
       <td class="movers">${r.movers === undefined ? '<span class="muted">rendering…</span>' : moversHtml(r.movers)}</td>
     </tr>`,
     )
@@ -176,7 +177,7 @@ function editionHead(m: EditionPageModel, title: string): string {
   ].join(' ');
   const subject = v ? `<dl class="envelope"><dt>Subject</dt><dd id="email-subject">${escapeHtml(v.subject)}</dd><dt>Preheader</dt><dd>${escapeHtml(v.preheader)}</dd></dl>` : '';
   return `<section id="edition-head" data-live class="head">
-    <div class="meta"><span>#${e.number} · <time datetime="${m.date}">${escapeHtml(v?.dateLong ?? m.date)}</time></span> <span class="file" title="Source brief">${escapeHtml(e.file)}</span> <nav class="pager">${pager}</nav></div>
+    <div class="meta"><span>#${e.number} · <time datetime="${m.date}">${escapeHtml(v?.dateLong ?? m.date)}</time></span> <span class="file" title="Source brief">${escapeHtml(e.file)}</span>${e.draft ? ' <span class="draft" title="Remove draft: true from the brief to build and send it">draft: not built or sent</span>' : ''} <nav class="pager">${pager}</nav></div>
     <h1 id="edition-title">${escapeHtml(title)}</h1>
     ${subject}
   </section>`;
@@ -271,6 +272,7 @@ const STYLES = `
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); }
 .muted { color: var(--muted); }
+.draft { display: inline-block; margin-left: .4em; padding: 0 .4em; border-radius: 3px; background: #fff3cd; color: #664d03; font-size: .8em; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; }
 .bar { display: flex; gap: 16px; align-items: center; padding: 8px 20px; background: #1f2328; color: #fff; }
 .bar a { color: #cfe3ff; text-decoration: none; }
 .bar .brand { font-weight: 600; }

@@ -166,7 +166,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   }
 
   function indexHtml(): string {
-    const rows = [...liveState.editions].reverse().map((e) => ({ date: e.date, number: e.number, title: e.title, movers: liveState.rendered(e.date)?.view.movers }));
+    const rows = [...liveState.editions].reverse().map((e) => ({ date: e.date, number: e.number, title: e.title, draft: e.draft, movers: liveState.rendered(e.date)?.view.movers }));
     return indexPage({ ...base(), rows });
   }
 

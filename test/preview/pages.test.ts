@@ -17,6 +17,16 @@ describe('preview pages', () => {
     expect(parse(html).querySelector('.brand')!.innerHTML).toContain('AI &#60;Cloud&#62; Weekly');
   });
 
+  it('marks drafts, which build and send leave out, on the index and the edition page', () => {
+    const index = parse(indexPage({ ...base, rows: [{ date: '2025-01-13', number: 2, title: 'Next', draft: true }, { date: '2025-01-06', number: 1, title: 'Live' }] }));
+    expect(index.querySelector('tr[data-date="2025-01-13"] .draft')?.text).toBe('draft');
+    expect(index.querySelector('tr[data-date="2025-01-06"] .draft')).toBeNull();
+    const page = parse(
+      editionPage({ ...base, date: '2025-01-13', editionCount: 2, edition: { number: 2, title: 'Next', file: 'e/2025-01-13.md', previousDate: '2025-01-06', nextDate: null, draft: true }, editionProblems: [] }),
+    );
+    expect(page.querySelector('.draft')?.text).toBe('draft: not built or sent');
+  });
+
   it('hides the overlay while there are only warnings, and lists every problem once there is an error', () => {
     const w = warning('content/editions/2025-01-06.md', 'edition 2025-01-06: email HTML is 95.0 KB, close to the limit');
     expect(parse(overlayHtml([w])).querySelector('#overlay')!.hasAttribute('hidden')).toBe(true);
