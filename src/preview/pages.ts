@@ -12,6 +12,7 @@ import { GMAIL_CLIP_BYTES, SIZE_WARNING_BYTES } from '../render/email.js';
 import type { MetricRowView } from '../render/view-model.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { CLIENT_SCRIPT } from './client.js';
+import { escapeHtml } from '../util/escape.js';
 
 export interface PageBase {
   /** Identifies the state the page shows; the client compares it after reconnecting. */
@@ -58,10 +59,6 @@ export const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data'] as const;
 export type PreviewView = (typeof VIEWS)[number];
 /** Iframe widths: the email's own 600 px body, and a common phone width. */
 export const VIEW_WIDTHS = { desktop: 600, mobile: 375 } as const;
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export function editionPath(date: string): string {
   return `/editions/${date}/`;

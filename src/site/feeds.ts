@@ -10,7 +10,7 @@
  */
 import { Feed } from 'feed';
 import { editionTimestamp } from '../render/dates.js';
-import { escapeHtmlText } from './escape.js';
+import { escapeHtmlText } from '../util/escape.js';
 import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED } from './paths.js';
 import type { SiteInfo } from './site-model.js';
 

@@ -3,7 +3,7 @@
  * here, so every <loc> is built from baseUrl; a site deployed under a
  * sub-path must have that sub-path in baseUrl.
  */
-import { escapeXml } from './escape.js';
+import { escapeXml } from '../util/escape.js';
 
 export interface SitemapEntry {
   loc: string;

@@ -8,7 +8,7 @@
  * The x axis is time (the edition date), not the edition index: a metric
  * reported in January and again in June should not look like a weekly move.
  */
-import { escapeXml } from './escape.js';
+import { escapeXml } from '../util/escape.js';
 
 export interface ChartPoint {
   /** ISO date, YYYY-MM-DD. */

@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'node-html-parser';
 import { error, formatProblem, warning } from '../../src/problems.js';
-import { editionPage, escapeHtml, indexPage, overlayHtml } from '../../src/preview/pages.js';
+import { editionPage, indexPage, overlayHtml } from '../../src/preview/pages.js';
+import { escapeHtml } from '../../src/util/escape.js';
 import { classifyPath } from '../../src/preview/sources.js';
 
 const base = { build: 'b.1', newsletterName: 'AI <Cloud> Weekly', problems: [] };
 
 describe('preview pages', () => {
   it('escapes text from briefs and file names', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     const html = indexPage({ ...base, rows: [{ date: '2025-01-06', number: 1, title: '<script>alert(1)</script>' }] });
     expect(html).not.toContain('<script>alert(1)');
     // Parsed back (entities decoded), it is the title as text, not an element.
     expect(parse(html).querySelector('a.edition-link')!.text).toBe('<script>alert(1)</script>');
     expect(parse(html).querySelector('a.edition-link script')).toBeNull();
-    expect(parse(html).querySelector('.brand')!.innerHTML).toContain('AI &#60;Cloud&#62; Weekly');
+    expect(parse(html).querySelector('.brand')!.innerHTML).toContain('AI &lt;Cloud&gt; Weekly');
   });
 
   it('marks drafts, which build and send leave out, on the index and the edition page', () => {

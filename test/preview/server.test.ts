@@ -170,14 +170,14 @@ describe('preview server', () => {
       // writeFile truncates before it writes, so the watcher may first see a half-written
       // file (and report that); the update that matters is the one for the whole file.
       const failed = await events.next((e) => e.event === 'update' && e.data.ok === false && String(e.data.overlay).includes('no_such_metric'));
-      expect(failed.data.overlay).toContain('unknown metric &#34;no_such_metric&#34;');
+      expect(failed.data.overlay).toContain('unknown metric &quot;no_such_metric&quot;');
       // The terminal got the same problems, formatted the same way.
       const problems = printed.at(-1)!;
       expect(printed.length).toBeGreaterThan(before);
       const error = problems.find((p) => p.severity === 'error')!;
       expect(error.file).toBe(briefPath);
       expect(error.line).toBeGreaterThan(1);
-      expect(failed.data.overlay).toContain(formatProblem(error).replace(/"/g, '&#34;'));
+      expect(failed.data.overlay).toContain(formatProblem(error).replace(/"/g, '&quot;'));
       expect(lines.at(-1)).toMatch(/build failed; the preview shows the last good version/);
       const linesBeforeFix = lines.length;
       // Still serving the last good email.
