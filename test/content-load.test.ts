@@ -155,3 +155,31 @@ describe('drafts', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('drafts in the compute stage (the preview passes them)', () => {
+  test('a draft between published editions changes neither their deltas nor their numbers and links', async () => {
+    const { computeEditions } = await import('../src/compute/editions.js');
+    const dir = await makeContent({
+      '2025-01-06.md': brief('One', '  share_a: 30.0'),
+      '2025-01-13.md': `---\ntitle: Draft\ndraft: true\nmetrics:\n  share_a: 99.0\n---\nBody\n`,
+      '2025-01-20.md': brief('Two', '  share_a: 31.0'),
+    });
+    const withDrafts = await loadContent(dir, { includeDrafts: true });
+    const built = await loadContent(dir);
+    if (!withDrafts.ok || !built.ok) throw new Error('fixture should load');
+    const preview = computeEditions(withDrafts.value);
+    const build = computeEditions(built.value);
+    const previewTwo = preview.find((e) => e.date === '2025-01-20')!;
+    const buildTwo = build.find((e) => e.date === '2025-01-20')!;
+    expect(previewTwo).toEqual({ ...buildTwo, draft: false });
+    expect(buildTwo.number).toBe(2);
+    expect(buildTwo.previousDate).toBe('2025-01-06');
+    expect(buildTwo.metrics[0]!.delta).toMatchObject({ abs: 1, unit: 'pp' });
+    expect(buildTwo.history['share_a']!.map((p) => p.value)).toEqual([30, 31]);
+    // The draft itself is compared with the edition before it and numbered as the next one.
+    const draft = preview.find((e) => e.draft)!;
+    expect([draft.number, draft.previousDate, draft.nextDate]).toEqual([2, '2025-01-06', '2025-01-20']);
+    expect(draft.metrics[0]!.delta).toMatchObject({ abs: 69, direction: 'up' });
+    expect(preview.find((e) => e.date === '2025-01-06')!.nextDate).toBe('2025-01-20');
+  });
+});

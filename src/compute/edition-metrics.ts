@@ -7,7 +7,7 @@
 import type { Brief, BriefMetric, EditionMetric, HistoryPoint, MetricDef } from '../model.js';
 import { metricDelta } from './delta.js';
 
-export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics'>;
+export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics' | 'draft'>;
 
 export interface EditionMetrics {
   /** Registry order. */
@@ -19,13 +19,17 @@ export interface EditionMetrics {
 /**
  * One result per brief, in the order given. Briefs must be sorted oldest
  * first (the loader does this): "previous" means earlier in that order, and
- * edition numbers are positions in it.
+ * edition numbers are positions in it. A draft (only the preview passes
+ * drafts) is compared with the editions before it but is invisible to the
+ * editions after it, so the preview shows the same deltas as the build.
  */
 export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetrics[]): EditionMetrics[] {
   const points = new Map<string, HistoryPoint[]>();
   let keysInPreviousEdition = new Set<string>();
+  let published = 0;
 
-  return briefs.map((brief, index) => {
+  return briefs.map((brief) => {
+    const number = brief.draft ? published + 1 : ++published;
     const written = firstByKey(brief.metrics);
     const metrics: EditionMetric[] = [];
     for (const def of registry) {
@@ -42,21 +46,18 @@ export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetric
     for (const def of registry) {
       const value = written.get(def.key);
       let list = points.get(def.key);
-      if (value) {
+      const point = value ? { date: brief.date, number, value: Number(value.value), valueText: value.value, period: value.period ?? null } : undefined;
+      if (point) reportedNow.add(def.key);
+      // A draft's point is shown with the draft only: later editions never compare against it.
+      if (point && !brief.draft) {
         if (!list) points.set(def.key, (list = []));
-        list.push({
-          date: brief.date,
-          number: index + 1,
-          value: Number(value.value),
-          valueText: value.value,
-          period: value.period ?? null,
-        });
-        reportedNow.add(def.key);
+        list.push(point);
       }
       // Copied because later editions keep appending to the running list.
-      if (list) history[def.key] = list.slice();
+      const shown = point && brief.draft ? [...(list ?? []), point] : list?.slice();
+      if (shown) history[def.key] = shown;
     }
-    keysInPreviousEdition = reportedNow;
+    if (!brief.draft) keysInPreviousEdition = reportedNow;
 
     return { metrics, history };
   });

@@ -10,11 +10,17 @@ import { renderBody } from '../render/markdown.js';
 export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): Edition[] {
   const briefs = content.briefs;
   const metrics = computeEditionMetrics(content.metrics, briefs);
+  // Drafts (only the preview passes them) are numbered and linked as the next
+  // edition would be, but published editions neither count nor link them.
+  const published = briefs.filter((b) => !b.draft).map((b) => b.date);
+  let before = 0; // published editions dated before the current brief
   return briefs.map((brief, i) => {
+    while (before < published.length && published[before]! < brief.date) before++;
+    const after = brief.draft ? before : before + 1;
     const body = renderBody(brief.body);
     return {
       date: brief.date,
-      number: i + 1,
+      number: before + 1,
       slug: brief.slug ?? null,
       draft: brief.draft ?? false,
       file: brief.file,
@@ -23,8 +29,8 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): E
       subject: brief.subject ?? brief.title,
       preheader: brief.preheader ?? null,
       summary: brief.summary ?? null,
-      previousDate: briefs[i - 1]?.date ?? null,
-      nextDate: briefs[i + 1]?.date ?? null,
+      previousDate: published[before - 1] ?? null,
+      nextDate: published[after] ?? null,
       metrics: metrics[i]!.metrics,
       history: metrics[i]!.history,
       introHtml: body.introHtml,
