@@ -8,12 +8,13 @@ import type { Content, Edition, Newsletter } from './model.js';
 import { hasErrors, sortProblems, type Problem } from './problems.js';
 import { loadContent } from './content/load.js';
 import { computeEditions } from './compute/editions.js';
-import { readTemplateSources, compileTemplates, type TemplateSet, type TemplateSource } from './render/templates.js';
+import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-files.js';
 import { addSiteFiles } from './site/site-files.js';
 import { writeOutDir } from './publish/write-out.js';
 import { mapLimit } from './util/map-limit.js';
+import { mergeTemplateProblems } from './render/merge-problems.js';
 import { MJML_PARALLELISM } from './render/mjml-pool.js';
 
 export interface BuildOptions {
@@ -68,8 +69,8 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   const files: OutputFiles = new Map();
   // Two compiles per worker keep every MJML worker busy while the main thread runs Handlebars.
   const outcomes = await mapLimit(editions, MJML_PARALLELISM * 2, (edition) => renderEdition(edition, content.newsletter, templates));
+  problems.push(...mergeTemplateProblems(editions, outcomes.map((r) => r.problems)));
   for (const r of outcomes) {
-    problems.push(...r.problems);
     if (r.rendered) {
       rendered.push(r.rendered);
       addEditionFiles(files, r.rendered);
@@ -87,4 +88,3 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   return { ok: true, problems: result.problems, editions: result.rendered.length, files: result.files.size, outDir: opts.outDir };
 }
 
-export type { TemplateSource };

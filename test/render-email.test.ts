@@ -109,9 +109,13 @@ describe('template errors name the template', () => {
     const dir = await templatesWith('email.mjml.hbs', original.replace('<mj-column>', '<mj-column colour="red">'));
     const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: dir });
     expect(r.problems.length).toBeGreaterThan(0);
-    const p = r.problems.find((x) => x.severity === 'error')!;
+    const errors = r.problems.filter((x) => x.severity === 'error');
+    const p = errors[0]!;
     expect(p.file).toBe(path.join(dir, 'email.mjml.hbs'));
-    expect(p.message).toMatch(/MJML validation \(edition \d{4}-\d{2}-\d{2}\): <mj-column> Attribute colour is illegal/);
+    expect(p.message).toMatch(/^MJML validation: <mj-column> Attribute colour is illegal; rendered MJML line \d+: <mj-column colour="red">/);
+    // One template mistake, one problem per distinct error, saying which editions it broke.
+    expect(p.message).toMatch(/\(6 editions: 2025-09-01, 2025-09-15, 2025-10-13, …\)$/);
+    expect(new Set(errors.map((x) => x.message)).size).toBe(errors.length);
   });
 
   test('an unknown metric in a subject names the brief', async () => {

@@ -26,6 +26,7 @@ import { parseNewsletter } from '../content/newsletter-config.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { parseBrief } from '../content/brief.js';
 import { duplicateDateProblems } from '../content/load.js';
+import { mergeTemplateProblems } from '../render/merge-problems.js';
 import { computeEditions } from '../compute/editions.js';
 import { renderBody, type RenderedBody } from '../render/markdown.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
@@ -226,8 +227,9 @@ export class PreviewState {
     this.sourceProblems = this.collectSourceProblems();
     const finish = (rendered: string[], refreshed: string[], removed: string[]): UpdateReport => {
       this.currentVersion++;
-      const all = [...this.sourceProblems, ...[...this.renderProblems.values()].flat()];
-      this.currentProblems = sortProblems(all);
+      const withProblems = this.editionList.filter((e) => this.renderProblems.has(e.date));
+      const renderProblems = mergeTemplateProblems(withProblems, withProblems.map((e) => this.renderProblems.get(e.date)!));
+      this.currentProblems = sortProblems([...this.sourceProblems, ...renderProblems]);
       return {
         version: this.currentVersion,
         rendered,

@@ -6,6 +6,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mapLimit } from '../util/map-limit.js';
 
 export async function writeOutDir(outDir: string, files: ReadonlyMap<string, string | Uint8Array>): Promise<void> {
   const parent = path.dirname(path.resolve(outDir));
@@ -17,7 +18,8 @@ export async function writeOutDir(outDir: string, files: ReadonlyMap<string, str
   try {
     const dirs = new Set([...files.keys()].map((f) => path.dirname(path.join(tmp, f))));
     await Promise.all([...dirs].map((d) => mkdir(d, { recursive: true })));
-    await Promise.all([...files].map(([rel, data]) => writeFile(path.join(tmp, rel), data)));
+    // Bounded, so a 520-edition build does not open thousands of files at once.
+    await mapLimit([...files], 64, ([rel, data]) => writeFile(path.join(tmp, rel), data));
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
@@ -32,6 +34,13 @@ export async function writeOutDir(outDir: string, files: ReadonlyMap<string, str
     }
     hadOld = false;
   }
-  await rename(tmp, outDir);
+  try {
+    await rename(tmp, outDir);
+  } catch (e) {
+    // Put the previous build back rather than leave no out/ at all.
+    if (hadOld) await rename(old, outDir);
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
   if (hadOld) await rm(old, { recursive: true, force: true });
 }

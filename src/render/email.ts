@@ -29,7 +29,7 @@ export async function renderEmail(view: EditionView, templates: TemplateSet, edi
   if (mjml === undefined) return { problems: [problem!] };
 
   const templateFile = templates.files.get(EMAIL_TEMPLATE)!;
-  const compiled = await compileMjml(mjml, templateFile, edition.date);
+  const compiled = await compileMjml(mjml, templateFile);
   if (!compiled.html) return { problems: compiled.problems };
 
   const html = compiled.html;
@@ -46,18 +46,21 @@ export async function renderEmail(view: EditionView, templates: TemplateSet, edi
   return { email: { mjml, html, text: renderText(view), htmlBytes }, problems };
 }
 
-/** Strict MJML compile. Validation errors name the template and the line of the rendered MJML. */
-export async function compileMjml(mjml: string, templateFile: string, label: string): Promise<{ html?: string; problems: Problem[] }> {
+/**
+ * Strict MJML compile. Validation errors name the template and the line of the
+ * rendered MJML; the build adds which editions they hit.
+ */
+export async function compileMjml(mjml: string, templateFile: string): Promise<{ html?: string; problems: Problem[] }> {
   const lines = mjml.split('\n');
   try {
     const html = await compileMjmlDocument(mjml, { validationLevel: 'strict', keepComments: false, fonts: {}, filePath: templateFile });
     return { html, problems: [] };
   } catch (e) {
     const errors = e instanceof MjmlError ? e.errors : undefined;
-    if (!errors?.length) return { problems: [error(templateFile, `MJML failed for edition ${label}: ${(e as Error).message}`)] };
+    if (!errors?.length) return { problems: [error(templateFile, `MJML failed: ${(e as Error).message}`)] };
     return {
       problems: errors.map((v) =>
-        error(templateFile, `MJML validation (edition ${label}): <${v.tagName}> ${v.message}; rendered MJML line ${v.line}: ${(lines[v.line - 1] ?? '').trim().slice(0, 120)}`),
+        error(templateFile, `MJML validation: <${v.tagName}> ${v.message}; rendered MJML line ${v.line}: ${(lines[v.line - 1] ?? '').trim().slice(0, 120)}`),
       ),
     };
   }

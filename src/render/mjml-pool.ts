@@ -69,9 +69,14 @@ function pool(): Slot[] | undefined {
       if (reply.html !== undefined) job.resolve(reply.html);
       else job.reject(new MjmlError(reply.message ?? 'MJML failed', reply.errors));
     });
-    slot.worker.on('error', (e) => {
+    // A dead worker must not swallow later jobs: fail its own jobs and drop it (a new pool starts when none is left).
+    const retire = (e: Error) => {
       for (const [id, job] of pending) if (job.slot === slot) (pending.delete(id), job.reject(e));
-    });
+      const alive = slots?.filter((s) => s !== slot);
+      slots = alive && alive.length > 0 ? alive : undefined;
+    };
+    slot.worker.on('error', retire);
+    slot.worker.on('exit', (code) => retire(new Error(`MJML worker exited with code ${code}`)));
     return slot;
   });
   return slots;
