@@ -72,6 +72,8 @@ export interface Brief {
   draft?: boolean;
   /** Optional subject line template (Handlebars); defaults to the title. */
   subject?: string;
+  /** 1-based line of `subject` in the file, for errors found when it is rendered. */
+  subjectLine?: number;
   preheader?: string;
   summary?: string;
   metrics: BriefMetric[];
@@ -149,6 +151,7 @@ export interface Edition {
   file: string;
   title: string;
   subject: string;
+  subjectLine: number | null;
   preheader: string | null;
   summary: string | null;
   previousDate: string | null;

@@ -123,7 +123,19 @@ describe('template errors name the template', () => {
     const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
     const p = r.problems.find((x) => x.severity === 'error')!;
     expect(p.file).toMatch(/2025-01-06\.md$/);
-    expect(p.message).toContain('metric "share_b" is not in this edition');
+    expect(p.message).toContain('metric "share_b" is not reported in this edition');
+    expect(p.line).toBe(3);
+  });
+
+  test('a subject using a metric the edition no longer reports is an error, not a dash in every inbox', async () => {
+    const dir = await makeContent({
+      '2025-01-06.md': brief('One', '  share_a: 30\n  market: 5'),
+      '2025-01-13.md': `---\ntitle: Two\nsubject: "Market {{delta \\"market\\"}}"\nmetrics:\n  share_a: 31\n---\nBody\n`,
+    });
+    const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+    const p = r.problems.find((x) => x.severity === 'error')!;
+    expect(p.file).toMatch(/2025-01-13\.md$/);
+    expect(p.message).toContain('metric "market" is not reported in this edition');
   });
 });
 

@@ -27,6 +27,7 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): E
       title: brief.title,
       // The subject may be a Handlebars template; the render stage fills it in.
       subject: brief.subject ?? brief.title,
+      subjectLine: brief.subjectLine ?? null,
       preheader: brief.preheader ?? null,
       summary: brief.summary ?? null,
       previousDate: published[before - 1] ?? null,

@@ -75,6 +75,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
     title: fm.data.title,
     draft: fm.data.draft === true ? true : undefined,
     subject: fm.data.subject,
+    subjectLine: fm.data.subject !== undefined ? source.at(['subject']).line : undefined,
     preheader: fm.data.preheader,
     summary: fm.data.summary,
     metrics,

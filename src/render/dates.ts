@@ -5,7 +5,8 @@
  */
 import { DateTime } from 'luxon';
 
-export type DateStyle = 'long' | 'medium' | 'short' | 'iso' | 'year' | 'month';
+export const DATE_STYLES = ['long', 'medium', 'short', 'iso', 'year', 'month'] as const;
+export type DateStyle = (typeof DATE_STYLES)[number];
 
 export function editionDateTime(date: string, timezone: string): DateTime {
   return DateTime.fromISO(date, { zone: timezone });

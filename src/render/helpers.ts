@@ -6,7 +6,7 @@
  */
 import type Handlebars from 'handlebars';
 import type { Newsletter } from '../model.js';
-import { formatDate, type DateStyle } from './dates.js';
+import { DATE_STYLES, formatDate, type DateStyle } from './dates.js';
 import type { MetricRowView } from './view-model.js';
 
 type HelperOptions = Handlebars.HelperOptions;
@@ -14,16 +14,19 @@ type HelperOptions = Handlebars.HelperOptions;
 function rowFor(key: unknown, options: HelperOptions): MetricRowView {
   const rows = (options.data?.root as { metrics?: MetricRowView[] } | undefined)?.metrics ?? [];
   const row = rows.find((r) => r.key === key);
-  if (!row) {
-    throw new Error(`metric "${String(key)}" is not in this edition (helpers take a metric key from metrics.yml that the brief reports)`);
+  if (!row || row.status === 'not-reported') {
+    // A "—" in a subject line would go to every inbox; a missing figure is the analyst's to fix.
+    throw new Error(`metric "${String(key)}" is not reported in this edition (helpers take a metric key from metrics.yml that the brief reports)`);
   }
   return row;
 }
 
 export function registerHelpers(hb: typeof Handlebars, newsletter: Newsletter): void {
-  hb.registerHelper('formatDate', (value: unknown, style: unknown) =>
-    formatDate(String(value), (typeof style === 'string' ? style : 'long') as DateStyle, newsletter.language, newsletter.timezone),
-  );
+  hb.registerHelper('formatDate', (value: unknown, style: unknown) => {
+    const s = typeof style === 'string' ? style : 'long';
+    if (!DATE_STYLES.includes(s as DateStyle)) throw new Error(`formatDate: unknown style "${s}" (use ${DATE_STYLES.join(', ')})`);
+    return formatDate(String(value), s as DateStyle, newsletter.language, newsletter.timezone);
+  });
   /** `{{delta "key"}}`: the signed change ("+2.3 pp"), or the value when the metric is new this edition. */
   hb.registerHelper('delta', (key: unknown, options: HelperOptions) => {
     const row = rowFor(key, options);

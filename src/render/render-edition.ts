@@ -32,7 +32,8 @@ function renderSubject(edition: Edition, view: EditionView, templates: TemplateS
     const text = templates.hb.compile(edition.subject, { strict: true, noEscape: true })(view);
     return { text: text.replace(/\s+/g, ' ').trim() };
   } catch (e) {
-    // The line Handlebars reports is within the subject string, not the file.
-    return { problem: error(edition.file, `in "subject": ${handlebarsProblem(edition.file, e).message}`) };
+    // The line Handlebars reports is within the subject string; the file line is where `subject:` is.
+    const at = edition.subjectLine !== null ? { line: edition.subjectLine } : undefined;
+    return { problem: error(edition.file, `in "subject": ${handlebarsProblem(edition.file, e).message}`, at) };
   }
 }
