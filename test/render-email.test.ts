@@ -145,3 +145,16 @@ function htmlEscape(s: string): string {
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('template files', () => {
+  test('two partials with one name are an error naming both files, not a silent replacement', async () => {
+    const dir = await tempDir();
+    await cp(SAMPLE_TEMPLATES, dir, { recursive: true });
+    await writeFile(path.join(dir, 'site', 'partials', 'section.html.hbs'), '<p>site section</p>');
+    const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: dir });
+    expect('files' in r).toBe(false);
+    const p = r.problems.find((x) => x.message.includes('partial name "section"'))!;
+    expect(p.file).toBe(path.join(dir, 'site', 'partials', 'section.html.hbs'));
+    expect(p.message).toContain(path.join(dir, 'partials', 'section.mjml.hbs'));
+  });
+});

@@ -43,13 +43,8 @@ export async function readContentSources(dir: string): Promise<ContentSources> {
 }
 
 export async function readTemplates(dir: string): Promise<TemplateSources> {
-  try {
-    const { sources, problems } = await readTemplateSources(dir);
-    return { dir, sources, problems };
-  } catch (e) {
-    // A template deleted between listing and reading; the next event re-reads.
-    return { dir, sources: [], problems: [error(dir, describeIoError(e))] };
-  }
+  const { sources, problems } = await readTemplateSources(dir);
+  return { dir, sources, problems };
 }
 
 export type PathKind = 'newsletter' | 'metrics' | 'brief' | 'template' | 'content-dir' | 'ignored';

@@ -44,10 +44,19 @@ export async function readTemplateSources(dir: string): Promise<{ sources: Templ
   } catch (e) {
     problems.push(error(dir, describeIoError(e)));
   }
-  const sources = await Promise.all(
-    rels.map(async (rel) => ({ file: path.join(dir, rel), rel, text: await readFile(path.join(dir, rel), 'utf8') })),
+  const read = await Promise.all(
+    rels.map(async (rel): Promise<TemplateSource | undefined> => {
+      const file = path.join(dir, rel);
+      try {
+        return { file, rel, text: await readFile(file, 'utf8') };
+      } catch (e) {
+        // Unreadable, or deleted between listing and reading (the preview re-reads on the next event).
+        problems.push(error(file, describeIoError(e)));
+        return undefined;
+      }
+    }),
   );
-  return { sources, problems };
+  return { sources: read.filter((s): s is TemplateSource => s !== undefined), problems };
 }
 
 /** Compiles template sources (pure apart from Handlebars itself). */
@@ -65,6 +74,12 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
     }
     const isPartial = s.rel.split('/').includes('partials');
     const name = isPartial ? path.posix.basename(s.rel).split('.')[0]! : s.rel.replace(/\.hbs$/, '');
+    const taken = files.get(name);
+    if (isPartial && taken) {
+      // Partial names are global across the email and the site: a second one would silently replace the first.
+      problems.push(error(s.file, `partial name "${name}" is already used by ${taken}; partial names are shared by every template, so rename one`));
+      continue;
+    }
     files.set(name, s.file);
     if (isPartial) hb.registerPartial(name, s.text);
     // strict: a misspelt variable is an error with a name, not a silent blank in 10,000 inboxes.
