@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/deliver/ledger.js';
-import { runCli, startCli, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
+import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
 
 const box = useCliSandbox();
-const { paths, sendArgs, env } = box;
+const { paths, sendArgs, env, run, start } = box;
 
 describe('briefwire send (CLI) when killed', () => {
   it('survives SIGKILL mid-send: every reader gets the edition once or is listed unknown; --resend-unknown finishes', async () => {
@@ -18,7 +18,7 @@ describe('briefwire send (CLI) when killed', () => {
     const addresses = await writeSubscribers(p.subscribers, 2000);
     const connections = 4;
 
-    const first = startCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), box.dir);
+    const first = start(sendArgs('2025-03-10', ['--connections', String(connections)]), env());
     box.sink.behaviour = { accepted: (n) => (n === 500 ? first.child.kill('SIGKILL') : undefined) };
     const killed = await first.done;
     expect(killed.signal).toBe('SIGKILL');
@@ -37,7 +37,7 @@ describe('briefwire send (CLI) when killed', () => {
     expect(unknown.length).toBeLessThanOrEqual(connections);
 
     // Rerun: resumes, skips the sent, lists the unknown, sends no one twice.
-    const second = await runCli(sendArgs('2025-03-10', ['--connections', String(connections)]), env(), box.dir);
+    const second = await run(sendArgs('2025-03-10', ['--connections', String(connections)]), env());
     expect(second.stderr).toMatch(/Took over a stale lock/);
     expect(second.code).toBe(unknown.length > 0 ? 1 : 0);
     for (const address of unknown) expect(second.stderr).toContain(address);
@@ -50,7 +50,7 @@ describe('briefwire send (CLI) when killed', () => {
     }
 
     // The operator decides to resend the unknown ones.
-    const third = await runCli(sendArgs('2025-03-10', ['--resend-unknown']), env(), box.dir);
+    const third = await run(sendArgs('2025-03-10', ['--resend-unknown']), env());
     expect(third.code, third.stderr).toBe(0);
     const final = box.sink.countsByRecipient();
     for (const address of addresses) {
@@ -58,7 +58,7 @@ describe('briefwire send (CLI) when killed', () => {
       if (!unknown.includes(address)) expect(final.get(address)).toBe(1);
     }
     // And a fourth run has nothing left to do.
-    const fourth = await runCli(sendArgs('2025-03-10'), env(), box.dir);
+    const fourth = await run(sendArgs('2025-03-10'), env());
     expect(fourth.code).toBe(0);
     expect(fourth.stdout).toMatch(/: 0 sent, 2000 skipped/);
   });
@@ -68,9 +68,9 @@ describe('briefwire send (CLI) when killed', () => {
     await writeContent(p.content);
     await writeEdition(p.out, '2025-03-10');
     await writeSubscribers(p.subscribers, 300);
-    const run = startCli(sendArgs('2025-03-10', ['--connections', '3']), env(), box.dir);
-    box.sink.behaviour = { accepted: (n) => (n === 50 ? void run.child.kill('SIGTERM') : undefined) };
-    const stopped = await run.done;
+    const sending = start(sendArgs('2025-03-10', ['--connections', '3']), env());
+    box.sink.behaviour = { accepted: (n) => (n === 50 ? void sending.child.kill('SIGTERM') : undefined) };
+    const stopped = await sending.done;
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(/SIGTERM: stopping/);
     expect(stopped.stdout).toMatch(/Edition 2025-03-10: \d+ sent, .* 0 unknown, \d+ not reached/);
@@ -79,7 +79,7 @@ describe('briefwire send (CLI) when killed', () => {
     expect([...ledger.value.states.values()].filter((s) => s === 'unknown')).toEqual([]);
     expect([...ledger.value.states.values()].filter((s) => s === 'sent')).toHaveLength(box.sink.received.length);
     box.sink.behaviour = {};
-    const rest = await runCli(sendArgs('2025-03-10'), env(), box.dir);
+    const rest = await run(sendArgs('2025-03-10'), env());
     expect(rest.code, rest.stderr).toBe(0);
     const counts = box.sink.countsByRecipient();
     expect(counts.size).toBe(300);

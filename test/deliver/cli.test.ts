@@ -9,10 +9,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, runCli, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
+import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
 
 const box = useCliSandbox();
-const { paths, sendArgs, env } = box;
+const { paths, sendArgs, env, run, start } = box;
 
 describe('briefwire send (CLI)', () => {
   it('--due from cron: nothing before the slot, one send after it, then a no-op; a missing edition is an error', async () => {
@@ -23,29 +23,29 @@ describe('briefwire send (CLI)', () => {
     await writeSubscribers(p.subscribers, 5);
     const due = sendArgs('latest', ['--due']);
 
-    const early = await runCli(due, env({ BRIEFWIRE_NOW: '2025-03-31T06:59:00Z' }), box.dir);
+    const early = await run(due, env({ BRIEFWIRE_NOW: '2025-03-31T06:59:00Z' }));
     expect(early.code, early.stderr).toBe(0);
     expect(early.stdout.trim().split('\n')).toHaveLength(1);
     expect(early.stdout).toMatch(/Nothing due: edition 2025-03-31 waits for its slot Mon 2025-03-31 08:00/);
     expect(box.sink.received).toHaveLength(0);
 
     // Far past the slot with nothing started: cron does not start an old edition.
-    const late = await runCli(due, env({ BRIEFWIRE_NOW: '2025-04-01T13:00:00Z' }), box.dir);
+    const late = await run(due, env({ BRIEFWIRE_NOW: '2025-04-01T13:00:00Z' }));
     expect(late.code).toBe(1);
     expect(late.stderr).toMatch(/passed 30 h ago, more than --late-limit 24 h, and it was never sent/);
     expect(box.sink.received).toHaveLength(0);
 
-    const onTime = await runCli(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:00:30Z' }), box.dir);
+    const onTime = await run(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:00:30Z' }));
     expect(onTime.code, onTime.stderr).toBe(0);
     expect(box.sink.received).toHaveLength(5);
 
-    const again = await runCli(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:05:00Z' }), box.dir);
+    const again = await run(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:05:00Z' }));
     expect(again.code).toBe(0);
     expect(again.stdout.trim().split('\n')).toHaveLength(1);
     expect(again.stdout).toMatch(/^Already sent: edition 2025-03-31/);
     expect(box.sink.received).toHaveLength(5);
 
-    const nextWeek = await runCli(due, env({ BRIEFWIRE_NOW: '2025-04-07T07:10:00Z' }), box.dir);
+    const nextWeek = await run(due, env({ BRIEFWIRE_NOW: '2025-04-07T07:10:00Z' }));
     expect(nextWeek.code).toBe(1);
     expect(nextWeek.stderr).toContain(`${path.join(p.out, 'editions', '2025-04-07')}: error: no built edition for the slot Mon 2025-04-07 08:00`);
     expect(nextWeek.stderr).toContain('newest built edition is 2025-03-31');
@@ -58,7 +58,7 @@ describe('briefwire send (CLI)', () => {
     await writeFile(path.join(p.content, 'editions', '2025-03-17-next-week.md'), '---\ntitle: [unfinished\n---\n');
     await writeEdition(p.out, '2025-03-10', 'This week');
     await writeSubscribers(p.subscribers, 3);
-    const r = await runCli(sendArgs('2025-03-10'), env(), box.dir);
+    const r = await run(sendArgs('2025-03-10'), env());
     expect(r.code, r.stderr).toBe(0);
     expect(box.sink.received).toHaveLength(3);
   });
@@ -68,7 +68,7 @@ describe('briefwire send (CLI)', () => {
     await writeContent(p.content);
     await writeEdition(p.out, '2025-03-10', 'Dry subject');
     await writeSubscribers(p.subscribers, 12);
-    const r = await runCli(sendArgs('latest', ['--dry-run']), { UNSUBSCRIBE_SECRET: SECRET }, box.dir);
+    const r = await run(sendArgs('latest', ['--dry-run']), { UNSUBSCRIBE_SECRET: SECRET });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Subject   Dry subject');
     expect(r.stdout).toMatch(/Recipients 12 in .*: 12 to send/);
@@ -82,7 +82,7 @@ describe('briefwire send (CLI)', () => {
     const p = paths();
     await writeContent(p.content);
     await writeEdition(p.out, '2025-03-10', 'Real subject');
-    const r = await runCli(sendArgs('2025-03-10', ['--to', 'editor@example.com']), env(), box.dir);
+    const r = await run(sendArgs('2025-03-10', ['--to', 'editor@example.com']), env());
     expect(r.code, r.stderr).toBe(0);
     expect(box.sink.received).toHaveLength(1);
     const mail = await parse(box.sink.received[0]!.raw);
@@ -102,28 +102,28 @@ describe('briefwire send (CLI)', () => {
         s.close(() => resolve(port));
       });
     });
-    const refused = await runCli(sendArgs('2025-03-10'), env({ SMTP_URL: `smtp://mailer:Sup3r-S3cret-Pa55@127.0.0.1:${closedPort}` }), box.dir);
+    const refused = await run(sendArgs('2025-03-10'), env({ SMTP_URL: `smtp://mailer:Sup3r-S3cret-Pa55@127.0.0.1:${closedPort}` }));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`cannot connect to smtp://127.0.0.1:${closedPort}`);
     expect(refused.stdout + refused.stderr).not.toContain('Sup3r-S3cret-Pa55');
 
     await box.sink.close();
     box.sink = await startSink({ auth: { user: 'mailer', pass: 'the-right-one' } });
-    const badLogin = await runCli(sendArgs('2025-03-10'), env({ SMTP_URL: `smtp://mailer:Wr0ng-Pa55w0rd@127.0.0.1:${box.sink.port}` }), box.dir);
+    const badLogin = await run(sendArgs('2025-03-10'), env({ SMTP_URL: `smtp://mailer:Wr0ng-Pa55w0rd@127.0.0.1:${box.sink.port}` }));
     expect(badLogin.code).toBe(1);
     expect(badLogin.stderr).toMatch(/535|Invalid/);
     expect(badLogin.stdout + badLogin.stderr).not.toContain('Wr0ng-Pa55w0rd');
     expect(badLogin.stdout + badLogin.stderr).not.toContain(Buffer.from('\0mailer\0Wr0ng-Pa55w0rd').toString('base64'));
     // The right password works and is not printed either.
-    const good = await runCli(sendArgs('2025-03-10'), env({ SMTP_URL: `smtp://mailer:the-right-one@127.0.0.1:${box.sink.port}` }), box.dir);
+    const good = await run(sendArgs('2025-03-10'), env({ SMTP_URL: `smtp://mailer:the-right-one@127.0.0.1:${box.sink.port}` }));
     expect(good.code, good.stderr).toBe(0);
     expect(good.stdout + good.stderr).not.toContain('the-right-one');
     expect(box.sink.received).toHaveLength(3);
 
-    const noUrl = await runCli(sendArgs('2025-03-10'), { UNSUBSCRIBE_SECRET: SECRET }, box.dir);
+    const noUrl = await run(sendArgs('2025-03-10'), { UNSUBSCRIBE_SECRET: SECRET });
     expect(noUrl.code).toBe(1);
     expect(noUrl.stderr).toMatch(/^SMTP_URL: error: is not set/m);
-    const noSecret = await runCli(sendArgs('2025-03-10'), { SMTP_URL: `smtp://u:Sup3r-S3cret-Pa55@127.0.0.1:${box.sink.port}` }, box.dir);
+    const noSecret = await run(sendArgs('2025-03-10'), { SMTP_URL: `smtp://u:Sup3r-S3cret-Pa55@127.0.0.1:${box.sink.port}` });
     expect(noSecret.code).toBe(1);
     expect(noSecret.stderr).toMatch(/^UNSUBSCRIBE_SECRET: error: is not set/m);
     expect(noSecret.stderr).not.toContain('Sup3r-S3cret-Pa55');
@@ -134,7 +134,7 @@ describe('briefwire send (CLI)', () => {
     const p = paths();
     await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
     await writeEdition(p.out, '2025-03-31');
-    const r = await runCli(['schedule', '--count', '3', '--content', p.content, '--out', p.out, '--state', p.state], { BRIEFWIRE_NOW: '2025-03-20T12:00:00Z' }, box.dir);
+    const r = await run(['schedule', '--count', '3', '--content', p.content, '--out', p.out, '--state', p.state], { BRIEFWIRE_NOW: '2025-03-20T12:00:00Z' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Mon 2025-03-24 08:00 (UTC+00:00)  = 2025-03-24 08:00 UTC  edition 2025-03-24');
     expect(r.stdout).toContain('Mon 2025-03-31 08:00 (UTC+01:00)  = 2025-03-31 07:00 UTC  edition 2025-03-31 (built)  (UTC offset changes: +00:00 → +01:00)');

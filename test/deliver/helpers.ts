@@ -1,21 +1,19 @@
 /**
  * Fixtures for the deliver tests: a real smtp-server on loopback that records
  * what arrives and can misbehave on cue, built-edition and content fixtures,
- * and a runner for the compiled CLI (dist/cli.js).
+ * and a per-test sandbox for running the compiled CLI (dist/cli.js, through
+ * test/support/cli.ts) against that server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+import { CLI, runCli, startCli, type CliResult } from '../support/cli.js';
+import { tempDir } from '../support/fixtures.js';
 
 export const SECRET = 'test-secret-0123456789abcdef';
 
@@ -126,11 +124,6 @@ export async function parse(raw: Buffer): Promise<ParsedMail> {
   return simpleParser(raw);
 }
 
-export async function tempDir(prefix = 'bw-deliver-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
 /** A built edition as `briefwire build` leaves it (tiny, with the placeholder in href and text). */
 export async function writeEdition(outDir: string, date: string, subject = `Edition of ${date}: cloud & AI <weekly>`): Promise<void> {
   const dir = path.join(outDir, 'editions', date);
@@ -175,36 +168,8 @@ export async function writeSubscribers(file: string, count: number, domain = 're
   return addresses;
 }
 
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 export function cliAvailable(): boolean {
   return existsSync(CLI);
-}
-
-/** Starts the compiled CLI. `npm test` runs tsc first, so dist/ matches src/. */
-export function startCli(args: string[], env: Record<string, string>, cwd: string): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
-export function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
-  return startCli(args, env, cwd).done;
 }
 
 export interface CliSandbox {
@@ -217,11 +182,14 @@ export interface CliSandbox {
   sendArgs(which: string, extra?: string[]): string[];
   /** Environment for a real send to the sink. */
   env(extra?: Record<string, string>): Record<string, string>;
+  /** Runs the CLI in the sandbox folder with only `env` (plus PATH and HOME) in its environment. */
+  run(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  /** Like run, with the child process at hand (to signal it). */
+  start(args: string[], env?: Record<string, string>): { child: ChildProcess; done: Promise<CliResult> };
 }
 
 /** Registers the per-test folder and SMTP sink that the CLI tests share. */
 export function useCliSandbox(): CliSandbox {
-  let cleanup: () => Promise<void> = async () => {};
   const box: CliSandbox = {
     dir: '',
     sink: undefined as unknown as Sink,
@@ -236,17 +204,19 @@ export function useCliSandbox(): CliSandbox {
       return ['send', which, '--content', p.content, '--out', p.out, '--state', p.state, '--subscribers', p.subscribers, '--rate', '0', '--retry-delay', '20', ...extra];
     },
     env: (extra = {}) => ({ SMTP_URL: `smtp://127.0.0.1:${box.sink.port}`, UNSUBSCRIBE_SECRET: SECRET, ...extra }),
+    run: (args, env = {}) => runCli(args, { cwd: box.dir, env, cleanEnv: true }),
+    start: (args, env = {}) => startCli(args, { cwd: box.dir, env, cleanEnv: true }),
   };
   beforeAll(() => {
     if (!cliAvailable()) throw new Error('dist/cli.js is missing: run "npx tsc -p tsconfig.json" (npm test does) before these tests');
   });
   beforeEach(async () => {
-    ({ dir: box.dir, cleanup } = await tempDir('bw-cli-'));
+    box.dir = await tempDir('bw-cli-');
     box.sink = await startSink();
   });
   afterEach(async () => {
     await box.sink.close();
-    await cleanup();
+    await rm(box.dir, { recursive: true, force: true });
   });
   return box;
 }

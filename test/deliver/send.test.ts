@@ -3,7 +3,7 @@
  * a real smtp-server, arrivals parsed with mailparser.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Newsletter } from '../../src/model.js';
@@ -14,20 +14,20 @@ import { sendEdition, type SendEditionOptions } from '../../src/deliver/send-edi
 import { appendSuppression } from '../../src/deliver/suppression.js';
 import { createMailSender, dkimFromEnv, parseSmtpUrl, type MailSender } from '../../src/deliver/transport.js';
 import { messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
-import { NEWSLETTER, parse, SECRET, startSink, tempDir, writeEdition, writeSubscribers, type Sink } from './helpers.js';
+import { tempDir } from '../support/fixtures.js';
+import { NEWSLETTER, parse, SECRET, startSink, writeEdition, writeSubscribers, type Sink } from './helpers.js';
 
 const DATE = '2025-03-10';
 const newsletter: Newsletter = { ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' };
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let sink: Sink;
 let edition: EditionFiles;
 let sender: SenderIdentity;
 const mailers: MailSender[] = [];
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  dir = await tempDir('bw-deliver-');
   await writeEdition(path.join(dir, 'out'), DATE);
   const e = await loadEdition(path.join(dir, 'out'), DATE);
   if (!e.ok) throw new Error(JSON.stringify(e.problems));
@@ -41,7 +41,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const m of mailers.splice(0)) m.close();
   await sink.close();
-  await cleanup();
+  await rm(dir, { recursive: true, force: true });
 });
 
 function mailer(extra: { dkim?: Parameters<typeof createMailSender>[1]['dkim']; connections?: number } = {}): MailSender {

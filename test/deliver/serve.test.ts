@@ -2,20 +2,21 @@
  * The unsubscribe endpoint and static archive, over real HTTP on loopback.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { suppressionFile } from '../../src/deliver/suppression.js';
 import { startUnsubscribeServer, type RunningServer } from '../../src/deliver/unsubscribe-server.js';
 import { createUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
-import { cliAvailable, SECRET, startCli, tempDir } from './helpers.js';
+import { startCli } from '../support/cli.js';
+import { tempDir } from '../support/fixtures.js';
+import { cliAvailable, SECRET } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let server: RunningServer;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('bw-serve-'));
+  dir = await tempDir('bw-serve-');
   await mkdir(path.join(dir, 'site', 'editions'), { recursive: true });
   await writeFile(path.join(dir, 'site', 'index.html'), '<h1>Archive</h1>');
   await writeFile(path.join(dir, 'site', '.env'), 'NOT=public');
@@ -24,7 +25,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await server.close();
-  await cleanup();
+  await rm(dir, { recursive: true, force: true });
 });
 
 const suppressed = async (): Promise<string[]> => {
@@ -119,11 +120,11 @@ describe('unsubscribe endpoint', () => {
   it('briefwire serve needs UNSUBSCRIBE_SECRET, then serves until SIGTERM', async () => {
     if (!cliAvailable()) throw new Error('dist/cli.js is missing: run tsc first');
     const args = ['serve', '--port', '0', '--out', dir, '--state', path.join(dir, 'state'), '--content', path.join(dir, 'no-content')];
-    const refused = await startCli(args, {}, dir).done;
+    const refused = await startCli(args, { cwd: dir, cleanEnv: true }).done;
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/UNSUBSCRIBE_SECRET: error: is not set/);
 
-    const running = startCli(args, { UNSUBSCRIBE_SECRET: SECRET }, dir);
+    const running = startCli(args, { cwd: dir, env: { UNSUBSCRIBE_SECRET: SECRET }, cleanEnv: true });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       running.child.stdout!.on('data', (d: string) => {

@@ -1,4 +1,4 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addressProblem } from '../../src/deliver/address.js';
@@ -11,12 +11,14 @@ import { appendSuppression, SuppressionList, suppressionFile } from '../../src/d
 import { classifySmtpError, parseSmtpUrl, rateToPool } from '../../src/deliver/transport.js';
 import { createUnsubscribeToken, messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { formatProblem } from '../../src/problems.js';
-import { SECRET, tempDir } from './helpers.js';
+import { tempDir } from '../support/fixtures.js';
+import { SECRET } from './helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => ({ dir, cleanup } = await tempDir()));
-afterEach(async () => cleanup());
+beforeEach(async () => {
+  dir = await tempDir('bw-deliver-');
+});
+afterEach(async () => rm(dir, { recursive: true, force: true }));
 
 describe('unsubscribe tokens', () => {
   it('round-trips the lowercased address', () => {
