@@ -124,7 +124,10 @@ export interface EditionMetric extends Omit<MetricDef, 'source'> {
 
 /** A `## ` section of the brief, rendered. */
 export interface Section {
+  /** Inline HTML of the heading (may contain links or emphasis). */
   heading: string;
+  /** The heading as plain text, for tables of contents and the text part. */
+  headingText: string;
   /** Anchor id, unique within the edition. */
   id: string;
   /** HTML of the section body (without the heading). */

@@ -16,14 +16,18 @@ export interface RenderedBody {
 }
 
 export function renderBody(markdown: string): RenderedBody {
-  const tokens = md.parse(markdown, {});
+  const env = {};
+  const tokens = md.parse(markdown, env);
   const introTokens: Token[] = [];
-  const sections: { heading: string; tokens: Token[] }[] = [];
+  const sections: { heading: string; headingText: string; tokens: Token[] }[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.type === 'heading_open' && t.tag === 'h2') {
-      const inline = tokens[i + 1];
-      sections.push({ heading: inline?.content.trim() ?? '', tokens: [] });
+      // Rendered from the parsed inline tokens, so reference links in headings resolve like the rest of the body.
+      const children = tokens[i + 1]?.children ?? [];
+      const heading = md.renderer.renderInline(children, md.options, env).trim();
+      const headingText = children.map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' ? ' ' : '')).join('').trim();
+      sections.push({ heading, headingText, tokens: [] });
       i += 2; // skip inline + heading_close
       continue;
     }
@@ -31,18 +35,14 @@ export function renderBody(markdown: string): RenderedBody {
   }
   const ids = new Set<string>();
   return {
-    introHtml: md.renderer.render(introTokens, md.options, {}).trim(),
+    introHtml: md.renderer.render(introTokens, md.options, env).trim(),
     sections: sections.map((s) => ({
-      heading: renderInline(s.heading),
-      id: uniqueId(slugify(s.heading), ids),
-      html: md.renderer.render(s.tokens, md.options, {}).trim(),
+      heading: s.heading,
+      headingText: s.headingText,
+      id: uniqueId(slugify(s.headingText), ids),
+      html: md.renderer.render(s.tokens, md.options, env).trim(),
     })),
   };
-}
-
-/** Inline Markdown (a heading, a title) to HTML without a wrapping <p>. */
-export function renderInline(text: string): string {
-  return md.renderInline(text);
 }
 
 export function slugify(text: string): string {

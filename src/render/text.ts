@@ -95,7 +95,7 @@ export function renderText(view: EditionView): string {
     parts.push(view.movers.map((m) => ` - ${m.label}: ${m.change} to ${m.value}${m.sentimentLabel ? ` (${m.sentimentLabel})` : ''}`).join('\n'));
   }
   for (const s of view.sections) {
-    parts.push(heading(htmlToText(s.heading), '-'));
+    parts.push(heading(s.headingText, '-'));
     parts.push(htmlToText(s.html));
   }
   if (view.trends.length > 0) {
