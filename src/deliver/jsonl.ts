@@ -5,7 +5,7 @@
  * half-trusted; a line that does not parse elsewhere is reported and skipped.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { warning, type Problem } from '../problems.js';
 
 /**
@@ -59,5 +59,21 @@ export async function syncDir(dir: string): Promise<void> {
     // Some platforms/filesystems cannot fsync a directory; the file data itself is still synced.
   } finally {
     await fh?.close();
+  }
+}
+
+/**
+ * Writes all of `data` at the handle's position (the end, for a file opened to append).
+ * A write may take fewer bytes than offered without an error (a nearly full disk, a
+ * signal): the rest is written by further calls. A call that takes nothing fails, since
+ * a caller that went on would trust a record that is not on disk.
+ */
+export async function writeAll(fh: FileHandle, data: string): Promise<void> {
+  const buffer = Buffer.from(data, 'utf8');
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesWritten } = await fh.write(buffer, offset, buffer.length - offset);
+    if (bytesWritten <= 0) throw new Error(`wrote ${offset} of ${buffer.length} bytes; the disk may be full`);
+    offset += bytesWritten;
   }
 }

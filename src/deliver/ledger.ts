@@ -22,7 +22,7 @@
 import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
-import { readJsonLines, syncDir } from './jsonl.js';
+import { readJsonLines, syncDir, writeAll } from './jsonl.js';
 
 export type LedgerRecord =
   | { type: 'run'; at: string; pid: number; resendUnknown: boolean }
@@ -181,7 +181,7 @@ export class LedgerWriter {
       this.waiters = [];
       try {
         const started = performance.now();
-        await this.fh.write(data);
+        await writeAll(this.fh, data);
         // datasync is fsync minus timestamps: it still persists the new size, which an append needs.
         await this.fh.datasync();
         const ms = performance.now() - started;
@@ -192,8 +192,9 @@ export class LedgerWriter {
         for (const w of waiters) w.resolve();
       } catch (e) {
         // After a failed write we cannot know what is on disk; refuse everything from now on so
-        // the sender stops instead of sending messages it cannot record.
-        this.failure = new Error(`${this.file}: could not write the send ledger: ${(e as Error).message}`);
+        // the sender stops instead of sending messages it cannot record. The message leaves out
+        // the file name: callers report it as a problem of `file`.
+        this.failure = new Error(`could not write the send ledger: ${(e as Error).message}`);
         for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
         this.waiters = [];
         this.queue = [];

@@ -268,10 +268,10 @@ async function runLoop(
       }
     } catch (e) {
       // A ledger write failed: stop everyone; we must not send what we cannot record.
-      fatal ??= error(ledger.file, (e as Error).message.replace(`${ledger.file}: `, ''));
+      fatal ??= error(ledger.file, (e as Error).message);
     } finally {
       await pendingOutcome.catch((e: Error) => {
-        fatal ??= error(ledger.file, e.message.replace(`${ledger.file}: `, ''));
+        fatal ??= error(ledger.file, e.message);
       });
     }
   };

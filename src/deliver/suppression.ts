@@ -9,7 +9,7 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
 import { addressKey } from './address.js';
-import { readJsonLines, syncDir } from './jsonl.js';
+import { readJsonLines, syncDir, writeAll } from './jsonl.js';
 
 export interface SuppressionRecord {
   address: string;
@@ -123,7 +123,7 @@ async function appendNow(stateDir: string, address: string, via: string, now: Da
       if (last[0] !== 0x0a) prefix = '\n';
     }
     const record: SuppressionRecord = { address: addressKey(address), at: now.toISOString(), via };
-    await fh.write(prefix + JSON.stringify(record) + '\n');
+    await writeAll(fh, prefix + JSON.stringify(record) + '\n');
     await fh.sync();
   } finally {
     await fh.close();

@@ -1,4 +1,4 @@
-import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addressProblem } from '../../src/deliver/address.js';
@@ -90,6 +90,30 @@ describe('addresses and the subscriber CSV', () => {
   });
 });
 
+type Write = (this: FileHandle, data: unknown, ...rest: unknown[]) => Promise<{ bytesWritten: number }>;
+
+/**
+ * Runs `fn` while every FileHandle write takes only `take(offered)` bytes and reports no error,
+ * as a write to a nearly full disk can. Covers both the string and the buffer forms of write.
+ */
+async function withShortWrites<T>(take: (offered: number) => number, fn: () => Promise<T>): Promise<T> {
+  const probe = await open(path.join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { write: Write };
+  await probe.close();
+  const original = proto.write;
+  proto.write = function (data, ...rest) {
+    const buffer = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
+    const offset = typeof data === 'string' ? 0 : ((rest[0] as number | undefined) ?? 0);
+    const length = typeof data === 'string' ? buffer.length : ((rest[1] as number | undefined) ?? buffer.length - offset);
+    return original.call(this, buffer, offset, Math.min(length, take(length)));
+  };
+  try {
+    return await fn();
+  } finally {
+    proto.write = original;
+  }
+}
+
 describe('ledger', () => {
   it('derives each recipient state from its last record; sent is final', async () => {
     const w = await LedgerWriter.open(dir, '2025-03-10');
@@ -138,6 +162,26 @@ describe('ledger', () => {
     expect(lines.map((l) => JSON.parse(l).type)).toEqual(['attempt', 'sent']);
   });
 
+  it('writes the rest of a record after a short write, so a resolved append is whole on disk', async () => {
+    const w = await LedgerWriter.open(dir, '2025-03-10');
+    if (!w.ok) throw new Error('open');
+    const records = Array.from({ length: 20 }, (_, i) => ({ type: 'attempt' as const, to: `r${i}@x.com`, at: 't', try: 1 }));
+    await withShortWrites((n) => Math.ceil(n / 3), () => Promise.all(records.map((r) => w.value.append(r))));
+    await w.value.close();
+    const lines = (await readFile(ledgerFile(dir, '2025-03-10'), 'utf8')).split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(records);
+  });
+
+  it('fails the append (and every later one) when a write takes nothing, with a message naming no file', async () => {
+    const w = await LedgerWriter.open(dir, '2025-03-10');
+    if (!w.ok) throw new Error('open');
+    const first = withShortWrites(() => 0, () => w.value.append({ type: 'attempt', to: 'a@x.com', at: 't', try: 1 }));
+    await expect(first).rejects.toThrow(/^could not write the send ledger: wrote 0 of \d+ bytes/);
+    await expect(w.value.append({ type: 'attempt', to: 'b@x.com', at: 't', try: 1 })).rejects.toThrow(/could not write/);
+    await w.value.close();
+  });
+
   it('a done record without retries left marks the edition complete', async () => {
     const w = await LedgerWriter.open(dir, '2025-03-10');
     if (!w.ok) throw new Error('open');
@@ -164,6 +208,13 @@ describe('suppression list', () => {
     expect(list.has('a@x.com')).toBe(true);
     expect(list.has('B@X.COM')).toBe(true);
     expect(problems.map((p) => p.message)).toEqual(['skipped a line that is not valid JSON']);
+  });
+
+  it('writes a whole line even when the disk takes it a few bytes at a time', async () => {
+    await withShortWrites((n) => Math.min(n, 5), () => appendSuppression(dir, 'slow@x.com', 'form'));
+    const text = await readFile(suppressionFile(dir), 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(JSON.parse(text)).toMatchObject({ address: 'slow@x.com', via: 'form' });
   });
 });
 
