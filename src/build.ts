@@ -32,14 +32,6 @@ export interface BuildReport {
   outDir: string;
 }
 
-/** Used to register helpers when newsletter.yml itself is broken, so template errors are still reported. */
-const FALLBACK_NEWSLETTER: Newsletter = {
-  name: 'Newsletter',
-  from: 'newsletter@example.com',
-  baseUrl: 'https://example.com',
-  timezone: 'UTC',
-  language: 'en',
-};
 
 export interface RenderedSite {
   content: Content;
@@ -52,8 +44,7 @@ export interface RenderedSite {
 /** Loads and renders everything in memory; writes nothing. */
 export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<RenderedSite | { problems: Problem[] }> {
   const [loaded, templateRead] = await Promise.all([loadContent(opts.contentDir), readTemplateSources(opts.templatesDir)]);
-  const newsletter = loaded.ok ? loaded.value.newsletter : FALLBACK_NEWSLETTER;
-  const compiled = compileTemplates(opts.templatesDir, templateRead.sources, newsletter);
+  const compiled = compileTemplates(opts.templatesDir, templateRead.sources, loaded.ok ? loaded.value.newsletter : undefined);
   const problems = [
     ...(loaded.ok ? loaded.warnings : loaded.problems),
     ...templateRead.problems,

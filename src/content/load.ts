@@ -96,11 +96,16 @@ export function duplicateDateProblems(sorted: readonly Brief[]): Problem[] {
   return problems;
 }
 
+/** Editor backups and parked files (.name, _name) are not briefs. */
+export function isBriefName(name: string): boolean {
+  return name.endsWith('.md') && !name.startsWith('.') && !name.startsWith('_');
+}
+
 export async function listBriefs(editionsDir: string, problems: Problem[]): Promise<string[]> {
   try {
     const names = await readdir(editionsDir);
     return names
-      .filter((n) => n.endsWith('.md') && !n.startsWith('.') && !n.startsWith('_'))
+      .filter(isBriefName)
       .sort()
       .map((n) => path.join(editionsDir, n));
   } catch (e) {

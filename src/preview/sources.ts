@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { error, type Problem } from '../problems.js';
-import { describeIoError, EDITIONS_DIR, listBriefs, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+import { describeIoError, EDITIONS_DIR, isBriefName, listBriefs, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
 import { readTemplateSources } from '../render/templates.js';
 import type { ContentSources, SourceChange, TemplateSources, TextSource } from './state.js';
 
@@ -67,11 +67,6 @@ export function classifyPath(dirs: SourceDirs, changed: string): PathKind {
   const parts = rel.split(path.sep);
   if (parts.length === 2 && parts[0] === EDITIONS_DIR && isBriefName(parts[1]!)) return 'brief';
   return 'ignored';
-}
-
-/** listBriefs' rule: editor backups and drafts (.name, _name) are not briefs. */
-export function isBriefName(name: string): boolean {
-  return name.endsWith('.md') && !name.startsWith('.') && !name.startsWith('_');
 }
 
 function relativeInside(dir: string, abs: string): string | undefined {

@@ -93,14 +93,6 @@ export interface UpdateReport {
   ms: number;
 }
 
-/** Used only to compile templates (so their syntax errors are still reported) before any newsletter.yml has parsed. */
-const PLACEHOLDER_NEWSLETTER: Newsletter = {
-  name: 'Newsletter',
-  from: 'newsletter@example.com',
-  baseUrl: 'https://example.com',
-  timezone: 'UTC',
-  language: 'en',
-};
 
 interface BriefEntry {
   text: string;
@@ -375,7 +367,7 @@ export class PreviewState {
       this.briefCache.set(file, { text: src.text, registryGeneration: this.registryGeneration, problems: r.problems, ...(r.brief ? { brief: r.brief } : {}) });
     }
     if (this.dirtyTemplates) {
-      const compiled = compileTemplates(this.templateSources.dir, this.templateSources.sources, this.newsletter ?? PLACEHOLDER_NEWSLETTER);
+      const compiled = compileTemplates(this.templateSources.dir, this.templateSources.sources, this.newsletter);
       this.templateProblems = [...this.templateSources.problems, ...(compiled.ok ? compiled.warnings : compiled.problems)];
       if (compiled.ok && !hasErrors(this.templateSources.problems)) {
         this.templates = compiled.value;

@@ -59,11 +59,20 @@ export async function readTemplateSources(dir: string): Promise<{ sources: Templ
   return { sources: read.filter((s): s is TemplateSource => s !== undefined), problems };
 }
 
+/** Stands in when newsletter.yml itself is broken, so template errors are still reported alongside. */
+const FALLBACK_NEWSLETTER: Newsletter = {
+  name: 'Newsletter',
+  from: 'newsletter@example.com',
+  baseUrl: 'https://example.com',
+  timezone: 'UTC',
+  language: 'en',
+};
+
 /** Compiles template sources (pure apart from Handlebars itself). */
-export function compileTemplates(dir: string, sources: readonly TemplateSource[], newsletter: Newsletter): Result<TemplateSet> {
+export function compileTemplates(dir: string, sources: readonly TemplateSource[], newsletter: Newsletter | undefined): Result<TemplateSet> {
   const problems: Problem[] = [];
   const hb = Handlebars.create();
-  registerHelpers(hb, newsletter);
+  registerHelpers(hb, newsletter ?? FALLBACK_NEWSLETTER);
   const files = new Map<string, string>();
   const templates = new Map<string, Handlebars.TemplateDelegate>();
   for (const s of sources) {
