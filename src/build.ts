@@ -4,7 +4,7 @@
  * writing out/); the middle is pure and is what the preview server and the
  * benchmark reuse.
  */
-import type { Content, Edition, Newsletter } from './model.js';
+import type { Content, Edition } from './model.js';
 import { hasErrors, sortProblems, type Problem } from './problems.js';
 import { loadContent } from './content/load.js';
 import { computeEditions } from './compute/editions.js';

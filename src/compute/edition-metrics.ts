@@ -70,10 +70,10 @@ function firstByKey(metrics: readonly BriefMetric[]): Map<string, BriefMetric> {
   return byKey;
 }
 
-function describe(def: MetricDef): Pick<EditionMetric, 'key' | 'label' | 'kind' | 'unit' | 'decimals' | 'better' | 'group'> {
-  const base = { key: def.key, label: def.label, kind: def.kind, unit: def.unit, decimals: def.decimals, better: def.better };
-  // Omitted rather than undefined so edition.json has no holes to diff.
-  return def.group === undefined ? base : { ...base, group: def.group };
+/** The registry definition a row carries; its `source` is replaced by the value's own. */
+function describe(def: MetricDef): Omit<MetricDef, 'source'> {
+  const { source: _registrySource, ...rest } = def;
+  return rest;
 }
 
 function previousOf(point: HistoryPoint): NonNullable<EditionMetric['previous']> {
