@@ -5,7 +5,8 @@
  * half-trusted; a line that does not parse elsewhere is reported and skipped.
  */
 import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { warning, type Problem } from '../problems.js';
 
 /**
@@ -59,6 +60,22 @@ export async function syncDir(dir: string): Promise<void> {
     // Some platforms/filesystems cannot fsync a directory; the file data itself is still synced.
   } finally {
     await fh?.close();
+  }
+}
+
+/**
+ * mkdir -p that also makes the new directories' entries durable: a file synced
+ * into a directory that was created just before is lost with it on power loss
+ * unless the directory's parent is synced too. Syncs the parent of every
+ * directory it created, nothing when they all existed.
+ */
+export async function mkdirDurable(dir: string, sync: (dir: string) => Promise<void> = syncDir): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  const top = path.resolve(first);
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    await sync(path.dirname(d));
+    if (d === top || path.dirname(d) === d) break;
   }
 }
 

@@ -19,10 +19,10 @@
  * on disk, and because the file is written in order, a synced record implies
  * every earlier record is synced too.
  */
-import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
-import { readJsonLines, syncDir, writeAll } from './jsonl.js';
+import { mkdirDurable, readJsonLines, syncDir, writeAll } from './jsonl.js';
 
 export type LedgerRecord =
   | { type: 'run'; at: string; pid: number; resendUnknown: boolean }
@@ -138,7 +138,8 @@ export class LedgerWriter {
     const file = ledgerFile(stateDir, date);
     const snapshot: LedgerSnapshot = { file, states: new Map(), problems: [] };
     try {
-      await mkdir(path.dirname(file), { recursive: true });
+      // A new sends/ (first send from a fresh state dir) must survive a power cut with the ledger in it.
+      await mkdirDurable(path.dirname(file));
       let existed = true;
       try {
         await stat(file);

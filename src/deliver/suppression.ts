@@ -5,11 +5,11 @@
  * runs, so a reader who clicks "unsubscribe" on an earlier issue mid-send is not
  * mailed a minute later. Suppression is checked per recipient, at send time.
  */
-import { mkdir, open, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
 import { addressKey } from './address.js';
-import { readJsonLines, syncDir, writeAll } from './jsonl.js';
+import { mkdirDurable, readJsonLines, syncDir, writeAll } from './jsonl.js';
 
 export interface SuppressionRecord {
   address: string;
@@ -109,7 +109,7 @@ export function appendSuppression(stateDir: string, address: string, via: string
 
 async function appendNow(stateDir: string, address: string, via: string, now: Date): Promise<void> {
   const file = suppressionFile(stateDir);
-  await mkdir(stateDir, { recursive: true });
+  await mkdirDurable(stateDir);
   const fh = await open(file, 'a+');
   let created = false;
   try {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addressProblem } from '../../src/deliver/address.js';
 import { buildMessage, prepareEdition, senderIdentity } from '../../src/deliver/message.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
+import { mkdirDurable } from '../../src/deliver/jsonl.js';
 import { isComplete, ledgerFile, LedgerWriter, readLedger } from '../../src/deliver/ledger.js';
 import { acquireSendLock, lockFile } from '../../src/deliver/lock.js';
 import { scanSubscribers } from '../../src/deliver/subscribers.js';
@@ -180,6 +181,18 @@ describe('ledger', () => {
     await expect(first).rejects.toThrow(/^could not write the send ledger: wrote 0 of \d+ bytes/);
     await expect(w.value.append({ type: 'attempt', to: 'b@x.com', at: 't', try: 1 })).rejects.toThrow(/could not write/);
     await w.value.close();
+  });
+
+  it('syncs the parent of every directory it creates for the ledger, and nothing when they exist', async () => {
+    const synced: string[] = [];
+    const sync = async (d: string): Promise<void> => void synced.push(path.relative(dir, d) || '.');
+    await mkdirDurable(path.join(dir, 'state', 'sends'), sync);
+    expect(synced).toEqual(['state', '.']);
+    synced.length = 0;
+    await mkdirDurable(path.join(dir, 'state', 'sends'), sync);
+    expect(synced).toEqual([]);
+    await mkdirDurable(path.join(dir, 'state', 'sends', 'x'), sync);
+    expect(synced).toEqual(['state/sends']);
   });
 
   it('a done record without retries left marks the edition complete', async () => {
