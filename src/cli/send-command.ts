@@ -13,7 +13,7 @@ import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions, loadEdition, resolveEditionDate, type EditionFiles } from '../deliver/edition-files.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
-import { liveLockHolder } from '../deliver/lock.js';
+import { inspectSendLock, lockProblem } from '../deliver/lock.js';
 import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../deliver/message.js';
 import { planSend } from '../deliver/plan.js';
 import { createProgressReporter, formatDuration } from '../deliver/progress.js';
@@ -162,11 +162,16 @@ export async function runSend(which: string, opts: SendCliOptions, env: NodeJS.P
         );
         return 0;
       }
-      const holder = await liveLockHolder(stateDir, date);
-      if (holder) {
-        process.stdout.write(`Edition ${date} is being sent right now (pid ${holder.pid}, started ${holder.startedAt}); nothing to do.\n`);
+      // A send in progress on this host is the normal overlap of cron ticks: nothing to do. A lock from
+      // another host is not: this host cannot tell whether that send still runs, so it says so (exit 1)
+      // every tick until someone decides. Stale locks are taken over when the send starts.
+      const lock = await inspectSendLock(stateDir, date);
+      if (lock.state.kind === 'running' || lock.state.kind === 'starting') {
+        const who = lock.state.kind === 'running' ? ` (pid ${lock.state.holder.pid}, started ${lock.state.holder.startedAt})` : '';
+        process.stdout.write(`Edition ${date} is being sent right now${who}; nothing to do.\n`);
         return 0;
       }
+      if (lock.state.kind === 'foreign') return fail([lockProblem(lock.file, date, lock.state)]);
       // A send that was started is always finished, however late. But cron must not start an old
       // edition nobody sent (first install on a box with a built archive, a week-long outage).
       const hoursLate = (now.getTime() - decision.slot.toMillis()) / 3_600_000;
@@ -351,7 +356,10 @@ async function sendAll(a: {
 
 function printSummary(s: SendSummary, seconds: number): void {
   const err = process.stderr;
-  if (s.takenOverLock) err.write(`Took over a stale lock from pid ${s.takenOverLock.pid} (started ${s.takenOverLock.startedAt}); that run was killed.\n`);
+  if (s.takenOverLock) {
+    const { holder, reason } = s.takenOverLock;
+    err.write(`Took over a stale lock${holder ? ` from pid ${holder.pid} (started ${holder.startedAt})` : ''}: ${reason}.\n`);
+  }
   const list = (title: string, items: string[]): void => {
     if (items.length === 0) return;
     err.write(`${title}\n`);

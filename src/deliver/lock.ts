@@ -1,48 +1,144 @@
 /**
  * One sender per edition: `<state>/sends/<date>.lock`, created with O_EXCL and
- * holding the owner's pid and host. Two overlapping cron runs, or a manual
- * send started while cron is sending, would otherwise both see "not sent yet"
- * in the ledger and mail everyone twice.
+ * holding the owner's pid, host and the host's boot time. Two overlapping cron
+ * runs, or a manual send started while cron is sending, would otherwise both
+ * see "not sent yet" in the ledger and mail everyone twice.
  *
- * A lock whose pid is gone on this host is stale (the sender was killed) and
- * is taken over. A lock from another host is never assumed stale: we cannot
- * see its processes, and sharing a state dir across hosts is the operator's
- * call to make explicitly by deleting the file.
+ * `judgeLock` is the one place that decides what an existing lock means:
+ *  - from another host: never assumed stale (we cannot see its processes);
+ *    sharing a state dir across hosts is the operator's call, made by deleting
+ *    the file, so it is reported as an error;
+ *  - from an earlier boot of this host: stale, whatever its pid (after a
+ *    reboot the pid may belong to some unrelated process now);
+ *  - its pid is alive: a send is running;
+ *  - otherwise stale (the sender was killed), and taken over.
+ *
+ * A takeover must not remove a lock that someone else just took over, and a
+ * read-compare-unlink by several takers at once cannot promise that. So
+ * takeovers are serialised by a guard file, `<date>.lock.takeover` (O_EXCL,
+ * held for milliseconds): only its holder removes a stale lock, after reading
+ * it once more. Nobody else removes a lock (its holder removes only its own,
+ * and only the guard holder removes a stale one), so the re-read lock is still
+ * the one that is removed. Creation is always O_EXCL, so exactly one sender
+ * holds the lock.
+ *
+ * A guard left by a taker that crashed in those milliseconds is judged like a
+ * lock and removed by renaming it aside (only one rename can win), checking it
+ * is still what was judged, and linking it back otherwise.
  */
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname, uptime } from 'node:os';
 import path from 'node:path';
 import { error, type Problem } from '../problems.js';
+import { mkdirDurable } from './jsonl.js';
 import { sendsDir } from './ledger.js';
 
 export interface LockInfo {
   pid: number;
   host: string;
+  /**
+   * When the host booted, ms since the epoch to the second. Absent in locks
+   * written by earlier versions (those are judged by pid alone).
+   */
+  bootTime?: number;
   startedAt: string;
+  /** Random per acquisition, so two locks never have the same content. */
+  id?: string;
+}
+
+/** What an existing lock file means for someone who wants to send. */
+export type LockState =
+  | { kind: 'free' }
+  | { kind: 'running'; holder: LockInfo }
+  /** The file exists but has no readable content yet: its creator is writing it. */
+  | { kind: 'starting' }
+  | { kind: 'foreign'; holder: LockInfo }
+  | { kind: 'stale'; holder?: LockInfo; reason: string };
+
+export interface TakenOverLock {
+  holder?: LockInfo;
+  /** Why it was stale, e.g. "its process is gone". */
+  reason: string;
 }
 
 export type LockOutcome =
-  | { ok: true; file: string; takenOver?: LockInfo; release: () => Promise<void> }
-  | { ok: false; file: string; holder?: LockInfo; problem: Problem };
+  | { ok: true; file: string; takenOver?: TakenOverLock; release: () => Promise<void> }
+  | { ok: false; file: string; state?: LockState; problem: Problem };
 
 /** A lock file that exists but has no readable content is only considered abandoned after this long. */
 const EMPTY_LOCK_GRACE_MS = 10_000;
+
+/**
+ * Boot times computed as now - uptime wobble by a second or so, and more when
+ * the clock is stepped (NTP); a lock counts as from an earlier boot only when
+ * its boot time is earlier than this one's by more than this.
+ */
+const BOOT_TIME_SLACK_MS = 60_000;
 
 export function lockFile(stateDir: string, date: string): string {
   return path.join(sendsDir(stateDir), `${date}.lock`);
 }
 
+/** When this host booted, ms since the epoch, rounded to the second. */
+export function bootTime(): number {
+  return Math.round((Date.now() - uptime() * 1000) / 1000) * 1000;
+}
+
+/** Decides what a lock's content means. `ageMs` is the file's age, for unreadable content. */
+export function judgeLock(text: string, ageMs: number, here = { host: hostname(), bootTime: bootTime() }): LockState {
+  const holder = parseLock(text);
+  if (!holder) {
+    return ageMs < EMPTY_LOCK_GRACE_MS ? { kind: 'starting' } : { kind: 'stale', reason: 'it was left empty or unreadable' };
+  }
+  if (holder.host !== here.host) return { kind: 'foreign', holder };
+  if (holder.bootTime !== undefined && holder.bootTime < here.bootTime - BOOT_TIME_SLACK_MS) {
+    return { kind: 'stale', holder, reason: 'it is from before this host last booted' };
+  }
+  if (isAlive(holder.pid)) return { kind: 'running', holder };
+  return { kind: 'stale', holder, reason: 'its process is gone' };
+}
+
+/** The state of an edition's lock right now, without changing anything (for `send --due`). */
+export async function inspectSendLock(stateDir: string, date: string): Promise<{ file: string; state: LockState }> {
+  const file = lockFile(stateDir, date);
+  const seen = await readLock(file);
+  return { file, state: seen ? judgeLock(seen.text, seen.ageMs) : { kind: 'free' } };
+}
+
+/** Why a lock in `state` keeps us from sending; for the states that do. */
+export function lockProblem(file: string, date: string, state: LockState): Problem {
+  switch (state.kind) {
+    case 'running':
+      return error(file, `a send of ${date} is already running (pid ${state.holder.pid}, started ${state.holder.startedAt})`);
+    case 'starting':
+      return error(file, `another send of ${date} is starting right now`);
+    case 'foreign':
+      return error(
+        file,
+        `a send of ${date} was started on host ${state.holder.host} (pid ${state.holder.pid}) at ${state.holder.startedAt}; ` +
+          'this host cannot tell whether it is still running. If it is not, delete this file',
+      );
+    default:
+      return error(file, `the send lock of ${date} is ${state.kind}`);
+  }
+}
+
 export async function acquireSendLock(stateDir: string, date: string, now = new Date()): Promise<LockOutcome> {
   const file = lockFile(stateDir, date);
-  const mine: LockInfo = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
+  const mine: LockInfo = { pid: process.pid, host: hostname(), bootTime: bootTime(), startedAt: now.toISOString(), id: randomBytes(6).toString('hex') };
   const text = JSON.stringify(mine) + '\n';
-  let takenOver: LockInfo | undefined;
-  await mkdir(path.dirname(file), { recursive: true });
+  let takenOver: TakenOverLock | undefined;
+  try {
+    await mkdirDurable(path.dirname(file));
+  } catch (e) {
+    return { ok: false, file, problem: error(path.dirname(file), `cannot create the directory for the send lock: ${(e as Error).message}`) };
+  }
   for (let tries = 0; tries < 5; tries++) {
     try {
       const fh = await open(file, 'wx');
       try {
-        await fh.write(text);
+        await fh.writeFile(text);
         await fh.sync();
       } finally {
         await fh.close();
@@ -55,50 +151,86 @@ export async function acquireSendLock(stateDir: string, date: string, now = new 
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { ok: false, file, problem: error(file, `cannot create the send lock: ${(e as Error).message}`) };
     }
-    const seen = await readFile(file, 'utf8').catch(() => null);
-    if (seen === null) continue; // removed meanwhile: try again
-    const holder = parseLock(seen);
-    if (!holder) {
-      const age = Date.now() - (await stat(file).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if (age < EMPTY_LOCK_GRACE_MS) {
-        return { ok: false, file, problem: error(file, 'another send of this edition is starting right now') };
+    const seen = await readLock(file);
+    if (!seen) continue; // removed meanwhile: try again
+    const state = judgeLock(seen.text, seen.ageMs);
+    if (state.kind !== 'stale') return { ok: false, file, state, problem: lockProblem(file, date, state) };
+    const guard = await takeGuard(file, date);
+    if (!guard.ok) return { ok: false, file, problem: guard.problem };
+    try {
+      // Under the guard nobody else removes the lock, so if it still reads the same it is the stale one.
+      if ((await readFile(file, 'utf8').catch(() => null)) === seen.text) {
+        await unlink(file);
+        takenOver = state.holder ? { holder: state.holder, reason: state.reason } : { reason: state.reason };
       }
-    } else if (holder.host !== mine.host) {
-      return {
-        ok: false,
-        file,
-        holder,
-        problem: error(file, `a send of ${date} was started on host ${holder.host} (pid ${holder.pid}) at ${holder.startedAt}; if it is not running, delete this file`),
-      };
-    } else if (isAlive(holder.pid)) {
-      return {
-        ok: false,
-        file,
-        holder,
-        problem: error(file, `a send of ${date} is already running (pid ${holder.pid}, started ${holder.startedAt})`),
-      };
-    }
-    // Stale. Re-read right before removing so we never delete a lock someone else just took over.
-    if ((await readFile(file, 'utf8').catch(() => null)) === seen) {
-      await unlink(file).catch(() => undefined);
-      if (holder) takenOver = holder;
+    } finally {
+      await guard.release();
     }
   }
   return { ok: false, file, problem: error(file, 'could not take the send lock (it keeps changing); is another send starting?') };
 }
 
-/** The live holder of an edition's lock, or null when it is free or stale. */
-export async function liveLockHolder(stateDir: string, date: string): Promise<LockInfo | null> {
-  const seen = await readFile(lockFile(stateDir, date), 'utf8').catch(() => null);
-  const holder = seen === null ? null : parseLock(seen);
-  if (!holder) return null;
-  return holder.host !== hostname() || isAlive(holder.pid) ? holder : null;
+/** The takeover guard: like the lock, but held only while one stale lock is removed. */
+async function takeGuard(lock: string, date: string): Promise<{ ok: true; release: () => Promise<void> } | { ok: false; problem: Problem }> {
+  const guard = `${lock}.takeover`;
+  const text = JSON.stringify({ pid: process.pid, host: hostname(), bootTime: bootTime(), startedAt: new Date().toISOString(), id: randomBytes(6).toString('hex') });
+  for (let tries = 0; tries < 3; tries++) {
+    try {
+      await writeFile(guard, text, { flag: 'wx' });
+      return { ok: true, release: () => unlink(guard).catch(() => undefined) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { ok: false, problem: error(guard, `cannot create the takeover guard: ${(e as Error).message}`) };
+    }
+    const seen = await readLock(guard);
+    if (!seen) continue;
+    const state = judgeLock(seen.text, seen.ageMs);
+    if (state.kind === 'foreign') return { ok: false, problem: lockProblem(guard, date, state) };
+    if (state.kind !== 'stale') return { ok: false, problem: error(lock, `another send of ${date} is taking over this stale lock right now`) };
+    await removeIfUnchanged(guard, seen.text);
+  }
+  return { ok: false, problem: error(guard, 'could not take the takeover guard (it keeps changing); is another send starting?') };
+}
+
+/**
+ * Removes `file` only if it still holds `expected`, even with other processes doing the same:
+ * it is renamed to a name of our own first (only one rename of it can succeed). Returns true
+ * when this call removed it; false when someone else got there first (the caller looks again).
+ */
+async function removeIfUnchanged(file: string, expected: string): Promise<boolean> {
+  const aside = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.taking-over`;
+  try {
+    await rename(file, aside);
+  } catch {
+    return false; // gone: another taker moved it first
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => null);
+  if (moved === expected) {
+    await unlink(aside).catch(() => undefined);
+    return true;
+  }
+  // Between our read and the rename another taker replaced the stale lock with its own: give it back.
+  // link fails if a lock appeared meanwhile; that one then stands, and we look again either way.
+  await link(aside, file).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
+  return false;
+}
+
+async function readLock(file: string): Promise<{ text: string; ageMs: number } | null> {
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    return { text, ageMs: Date.now() - info.mtimeMs };
+  } catch {
+    return null;
+  }
 }
 
 function parseLock(text: string): LockInfo | null {
   try {
     const v = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.startedAt === 'string') return v as LockInfo;
+    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.startedAt === 'string') {
+      if (v.bootTime !== undefined && typeof v.bootTime !== 'number') return null;
+      return v as LockInfo;
+    }
   } catch {
     // torn or empty: the caller decides by age
   }

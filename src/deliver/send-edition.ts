@@ -13,7 +13,7 @@
  * in order, the attempt being on disk implies the outcome before it is too.
  */
 import { error, type Problem, type Result } from '../problems.js';
-import { acquireSendLock, type LockInfo } from './lock.js';
+import { acquireSendLock, type TakenOverLock } from './lock.js';
 import { LedgerWriter, unknownRecipients, type DoneRecord } from './ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './edition-files.js';
@@ -75,7 +75,7 @@ export interface SendSummary {
   /** Stopped by a signal or by the failure breaker before the end of the list. */
   interrupted: boolean;
   stopReason?: string;
-  takenOverLock?: LockInfo;
+  takenOverLock?: TakenOverLock;
   ledgerFile: string;
   /** Set when the run had to stop because of an I/O error (ledger not writable, list unreadable). */
   fatal?: Problem;

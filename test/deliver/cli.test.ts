@@ -5,8 +5,9 @@
  * (Crash tests are in cli-crash.test.ts.)
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { hostname, uptime } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
@@ -50,6 +51,30 @@ describe('briefwire send (CLI)', () => {
     expect(nextWeek.stderr).toContain(`${path.join(p.out, 'editions', '2025-04-07')}: error: no built edition for the slot Mon 2025-04-07 08:00`);
     expect(nextWeek.stderr).toContain('newest built edition is 2025-03-31');
     expect(box.sink.received).toHaveLength(5);
+  });
+
+  it('--due: a lock from another host is an error every tick; one from before a reboot is taken over though its pid lives', async () => {
+    const p = paths();
+    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
+    await writeEdition(p.out, '2025-03-31');
+    await writeSubscribers(p.subscribers, 3);
+    const due = sendArgs('latest', ['--due']);
+    const lock = path.join(p.state, 'sends', '2025-03-31.lock');
+    await mkdir(path.dirname(lock), { recursive: true });
+
+    await writeFile(lock, JSON.stringify({ pid: 4242, host: 'other-box', bootTime: 0, startedAt: '2025-03-31T07:00:00.000Z' }));
+    const foreign = await run(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:05:00Z' }));
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toContain(`${lock}: error: a send of 2025-03-31 was started on host other-box (pid 4242)`);
+    expect(box.sink.received).toHaveLength(0);
+
+    // The test process plays the unrelated process that got the old sender's pid after the reboot.
+    const beforeReboot = { pid: process.pid, host: hostname(), bootTime: Date.now() - uptime() * 1000 - 86_400_000, startedAt: '2025-03-31T07:00:00.000Z' };
+    await writeFile(lock, JSON.stringify(beforeReboot));
+    const after = await run(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:10:00Z' }));
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stderr).toContain(`Took over a stale lock from pid ${process.pid} (started 2025-03-31T07:00:00.000Z): it is from before this host last booted.`);
+    expect(box.sink.received).toHaveLength(3);
   });
 
   it('a half-written brief elsewhere in content/ does not stop a send: only newsletter.yml is read', async () => {
