@@ -265,7 +265,9 @@ async function dryRun(
   out.write(`List-Id   <${sender.listId}>${dkim ? `, DKIM d=${dkim.domainName} s=${dkim.keySelector}` : ''}\n`);
   out.write(
     `Recipients ${plan.total} in ${subscribersFile}: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${plan.suppressed} suppressed, ` +
-      `${plan.failedEarlier} failed earlier, ${plan.unknown} unknown${plan.completed ? ' (this edition\'s send has completed)' : ''}\n`,
+      `${plan.failedEarlier} failed earlier, ${plan.unknown} unknown` +
+      `${plan.unknownOffList ? ` (and ${plan.unknownOffList} unknown no longer on the list)` : ''}` +
+      `${plan.completed ? ' (this edition\'s send has completed)' : ''}\n`,
   );
   if (plan.first.length > 0) {
     out.write('First recipients:\n');

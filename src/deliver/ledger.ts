@@ -67,6 +67,23 @@ export function isComplete(snapshot: LedgerSnapshot): boolean {
   return snapshot.lastDone !== undefined && snapshot.lastDone.retryLater === 0;
 }
 
+/** What a send does with one listed recipient. */
+export type RecipientAction = 'already-sent' | 'failed-earlier' | 'suppressed' | 'unknown' | 'send';
+
+/**
+ * The one rule for a listed recipient, shared by the send loop and --dry-run so
+ * the preview counts what the send will do: the ledger's final words first
+ * (sent, permanently failed), then the suppression list, then an unknown
+ * outcome (held back unless resendUnknown); everyone else is sent.
+ */
+export function classify(state: RecipientState | undefined, suppressed: boolean, resendUnknown: boolean): RecipientAction {
+  if (state === 'sent') return 'already-sent';
+  if (state === 'failed-permanent') return 'failed-earlier';
+  if (suppressed) return 'suppressed';
+  if (state === 'unknown' && !resendUnknown) return 'unknown';
+  return 'send';
+}
+
 export function unknownRecipients(snapshot: LedgerSnapshot): string[] {
   return [...snapshot.states].filter(([, s]) => s === 'unknown').map(([k]) => k);
 }

@@ -5,7 +5,7 @@
 import type { DKIMOptions } from 'nodemailer';
 import nodemailer from 'nodemailer';
 import type { Problem } from '../problems.js';
-import { readLedger } from './ledger.js';
+import { classify, isComplete, readLedger, unknownRecipients, type RecipientState } from './ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './edition-files.js';
 import { readSubscribers, type Recipient } from './subscribers.js';
@@ -18,7 +18,10 @@ export interface SendPlan {
   alreadySent: number;
   suppressed: number;
   failedEarlier: number;
+  /** Listed recipients with an unknown outcome that would be held back. */
   unknown: number;
+  /** Held-back unknown outcomes of addresses no longer on the list (the send lists them too). */
+  unknownOffList: number;
   first: Recipient[];
   /** Size of the first recipient's message as it would go on the wire. */
   messageBytes: number | null;
@@ -35,13 +38,27 @@ export async function planSend(opts: {
   dkim?: DKIMOptions;
   now: Date;
 }): Promise<SendPlan> {
-  const plan: SendPlan = { total: 0, toSend: 0, alreadySent: 0, suppressed: 0, failedEarlier: 0, unknown: 0, first: [], messageBytes: null, completed: false, problems: [] };
+  const plan: SendPlan = {
+    total: 0,
+    toSend: 0,
+    alreadySent: 0,
+    suppressed: 0,
+    failedEarlier: 0,
+    unknown: 0,
+    unknownOffList: 0,
+    first: [],
+    messageBytes: null,
+    completed: false,
+    problems: [],
+  };
   const ledger = await readLedger(opts.stateDir, opts.edition.date);
-  const states = ledger.ok ? ledger.value.states : new Map<string, string>();
-  if (ledger.ok) plan.completed = ledger.value.lastDone !== undefined && ledger.value.lastDone.retryLater === 0;
+  const states = ledger.ok ? ledger.value.states : new Map<string, RecipientState>();
+  if (ledger.ok) plan.completed = isComplete(ledger.value);
   else plan.problems.push(...ledger.problems);
+  const offList = new Set(ledger.ok ? unknownRecipients(ledger.value) : []);
   const suppression = await SuppressionList.load(opts.stateDir);
   if (!suppression.ok) plan.problems.push(...suppression.problems);
+  const suppressed = (key: string): boolean => suppression.ok && suppression.value.has(key);
 
   for await (const item of readSubscribers(opts.subscribersFile)) {
     if (item.kind === 'problem') {
@@ -50,16 +67,18 @@ export async function planSend(opts: {
     }
     const r = item.recipient;
     plan.total++;
-    const state = states.get(r.key);
-    if (state === 'sent') plan.alreadySent++;
-    else if (state === 'failed-permanent') plan.failedEarlier++;
-    else if (state === 'unknown' && !opts.resendUnknown) plan.unknown++;
-    else if (suppression.ok && suppression.value.has(r.key)) plan.suppressed++;
+    offList.delete(r.key);
+    const action = classify(states.get(r.key), suppressed(r.key), opts.resendUnknown);
+    if (action === 'already-sent') plan.alreadySent++;
+    else if (action === 'failed-earlier') plan.failedEarlier++;
+    else if (action === 'suppressed') plan.suppressed++;
+    else if (action === 'unknown') plan.unknown++;
     else {
       plan.toSend++;
       if (plan.first.length < 5) plan.first.push(r);
     }
   }
+  for (const key of offList) if (classify('unknown', suppressed(key), opts.resendUnknown) === 'unknown') plan.unknownOffList++;
 
   const sample = plan.first[0];
   if (sample) {

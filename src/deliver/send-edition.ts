@@ -14,7 +14,7 @@
  */
 import { error, type Problem, type Result } from '../problems.js';
 import { acquireSendLock, type TakenOverLock } from './lock.js';
-import { LedgerWriter, unknownRecipients, type DoneRecord } from './ledger.js';
+import { classify, LedgerWriter, unknownRecipients, type DoneRecord } from './ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './edition-files.js';
 import { readSubscribers, type Recipient } from './subscribers.js';
@@ -124,7 +124,8 @@ async function runLoop(
 ): Promise<SendSummary> {
   const edition = prepareEdition(opts.edition);
   const states = ledger.snapshot.states;
-  const earlierUnknown = new Set(unknownRecipients(ledger.snapshot));
+  // Unknown from earlier runs; whoever is still here at the end is no longer on the list.
+  const earlierUnknownOffList = new Set(unknownRecipients(ledger.snapshot));
   const summary: SendSummary = {
     date: opts.edition.date,
     total: opts.total ?? 0,
@@ -185,26 +186,16 @@ async function runLoop(
           break;
         }
         const state = states.get(r.key);
-        if (state === 'sent') {
-          summary.alreadySent++;
-          settle();
-          continue;
-        }
-        if (state === 'failed-permanent') {
-          summary.failedEarlier++;
-          settle();
-          continue;
-        }
+        earlierUnknownOffList.delete(r.key);
         // Re-read unsubscribes that arrived during a long send (at most once a second).
         const refreshed = await suppression.refreshIfOlderThan(1000);
         refreshed.forEach((p) => reporter.warn?.(p));
-        if (suppression.has(r.key)) {
-          summary.suppressed++;
-          settle();
-          continue;
-        }
-        if (state === 'unknown' && !opts.resendUnknown) {
-          summary.unknown.push(r.address);
+        const action = classify(state, suppression.has(r.key), opts.resendUnknown);
+        if (action !== 'send') {
+          if (action === 'already-sent') summary.alreadySent++;
+          else if (action === 'failed-earlier') summary.failedEarlier++;
+          else if (action === 'suppressed') summary.suppressed++;
+          else summary.unknown.push(r.address);
           settle();
           continue;
         }
@@ -293,10 +284,9 @@ async function runLoop(
   else if (opts.signal?.aborted) summary.stopReason = 'interrupted by a signal';
 
   // Unknown recipients from earlier runs that are no longer on the list still count: someone must decide.
-  const listed = new Set(summary.unknown.map((a) => a.toLowerCase()));
   if (!summary.interrupted) {
-    for (const key of earlierUnknown) {
-      if (!listed.has(key) && states.get(key) === 'unknown' && !opts.resendUnknown && !suppression.has(key)) summary.unknown.push(key);
+    for (const key of earlierUnknownOffList) {
+      if (classify('unknown', suppression.has(key), opts.resendUnknown) === 'unknown') summary.unknown.push(key);
     }
   }
 

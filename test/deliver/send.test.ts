@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Newsletter } from '../../src/model.js';
 import { loadEdition, type EditionFiles } from '../../src/deliver/edition-files.js';
-import { ledgerFile, readLedger, type LedgerRecord } from '../../src/deliver/ledger.js';
+import { ledgerFile, LedgerWriter, readLedger, type LedgerRecord } from '../../src/deliver/ledger.js';
+import { planSend } from '../../src/deliver/plan.js';
 import { senderIdentity, type SenderIdentity } from '../../src/deliver/message.js';
 import { sendEdition, type SendEditionOptions } from '../../src/deliver/send-edition.js';
 import { appendSuppression } from '../../src/deliver/suppression.js';
@@ -244,5 +245,32 @@ describe('send over SMTP', () => {
     expect(rest.ok && rest.value.sent).toBe(100 - result.value.sent);
     expect(sink.countsByRecipient().size).toBe(100);
     expect([...sink.countsByRecipient().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('--dry-run counts every recipient as the send then does: suppressed beats an unknown outcome', async () => {
+    const state = path.join(dir, 'state');
+    await writeFile(path.join(dir, 'subscribers.csv'), 'email\nann@example.com\nbob@example.com\ncarl@example.com\ndee@example.com\n');
+    const w = await LedgerWriter.open(state, DATE);
+    if (!w.ok) throw new Error('ledger');
+    // ann and bob were handed to SMTP without an answer; so were two readers who have left the list since.
+    for (const to of ['ann@example.com', 'bob@example.com', 'left@example.com', 'gone@example.com']) await w.value.append({ type: 'attempt', to, at: 't', try: 1 });
+    await w.value.append({ type: 'sent', to: 'carl@example.com', at: 't' });
+    await w.value.close();
+    await appendSuppression(state, 'ann@example.com', 'form');
+    await appendSuppression(state, 'gone@example.com', 'form');
+
+    const plan = await planSend({ edition, sender, subscribersFile: path.join(dir, 'subscribers.csv'), stateDir: state, resendUnknown: false, now: new Date() });
+    expect(plan).toMatchObject({ total: 4, toSend: 1, alreadySent: 1, suppressed: 1, unknown: 1, unknownOffList: 1, problems: [] });
+    const result = await send();
+    if (!result.ok) throw new Error('send');
+    const s = result.value;
+    expect({ sent: s.sent, alreadySent: s.alreadySent, suppressed: s.suppressed, unknown: [...s.unknown].sort() }).toEqual({
+      sent: plan.toSend,
+      alreadySent: plan.alreadySent,
+      suppressed: plan.suppressed,
+      unknown: ['bob@example.com', 'left@example.com'],
+    });
+    expect(s.unknown).toHaveLength(plan.unknown + plan.unknownOffList);
+    expect([...sink.countsByRecipient().keys()]).toEqual(['dee@example.com']);
   });
 });
