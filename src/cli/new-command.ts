@@ -1,7 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { DateTime } from 'luxon';
 import type { Content, MetricDef, Newsletter } from '../model.js';
 import { loadContent, describeIoError, EDITIONS_DIR, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
 import { parseNewsletter } from '../content/newsletter-config.js';
@@ -10,7 +9,7 @@ import { BRIEF_FILE_NAME } from '../content/brief.js';
 import { nextEditionDate, scaffoldBrief } from '../content/scaffold.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { printProblems } from './report.js';
-import { UsageError } from './usage-error.js';
+import { parseDateOption } from './options.js';
 
 interface NewOptions {
   content: string;
@@ -55,14 +54,6 @@ export function registerNew(cli: CAC): void {
       process.stdout.write(`${file}\n`);
       return 0;
     });
-}
-
-function parseDateOption(raw: unknown): string {
-  const text = typeof raw === 'string' ? raw.trim() : '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !DateTime.fromISO(text, { zone: 'utc' }).isValid) {
-    throw new UsageError(`--date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(typeof raw === 'string' ? raw : String(raw))}`);
-  }
-  return text;
 }
 
 /**

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
 import type { CAC } from 'cac';
 import { DIR_DEFAULTS } from './build-command.js';
-import { UsageError } from './usage-error.js';
+import { parsePort, requireDir } from './options.js';
 import { startPreview } from '../preview/server.js';
 
 export interface PreviewCommandOptions {
@@ -49,17 +48,6 @@ export function registerPreview(cli: CAC): void {
       await preview.close();
       return 0;
     });
-}
-
-function parsePort(raw: number | string): number {
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got "${raw}"`);
-  return port;
-}
-
-async function requireDir(dir: string, flag: string): Promise<void> {
-  const s = await stat(dir).catch(() => undefined);
-  if (!s?.isDirectory()) throw new UsageError(`${flag} ${dir}: no such directory`);
 }
 
 /** Best effort: a machine without a desktop has no opener, and the URL is printed anyway. */

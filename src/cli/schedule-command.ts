@@ -11,6 +11,8 @@ import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions } from '../deliver/edition-files.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { formatLocal, formatUtc, mostRecentSlot, nextSlots, slotDate } from '../deliver/schedule.js';
+import { DIR_DEFAULTS } from './build-command.js';
+import { parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from './report.js';
 import { UsageError } from './usage-error.js';
 
@@ -20,13 +22,12 @@ export function registerSchedule(cli: CAC): void {
   cli
     .command('schedule', 'Show the next send slots (local and UTC) and the edition each would send')
     .option('--count <n>', 'How many slots', { default: 5 })
-    .option('--content <dir>', 'Content directory (newsletter.yml)', { default: 'content' })
-    .option('--out <dir>', 'Build output directory (to show which editions are built)', { default: 'out' })
-    .option('--state <dir>', 'State directory (to show whether the last slot was sent)', { default: '.briefwire' })
+    .option('--content <dir>', 'Content directory (newsletter.yml)', { default: DIR_DEFAULTS.content })
+    .option('--out <dir>', 'Build output directory (to show which editions are built)', { default: DIR_DEFAULTS.out })
+    .option('--state <dir>', 'State directory (to show whether the last slot was sent)', { default: STATE_DIR_DEFAULT })
     .example('briefwire schedule --count 10')
     .action(async (opts: { count: number | string; content: string; out: string; state: string }) => {
-      const count = Number(opts.count);
-      if (!Number.isInteger(count) || count < 1 || count > 520) throw new UsageError(`--count must be a whole number from 1 to 520 (got ${String(opts.count)})`);
+      const count = parseIntOption('count', opts.count, 1, 520);
       const clock = nowFromEnv(process.env);
       if (!clock.ok) throw new UsageError(clock.message);
       const loaded = await loadNewsletter(String(opts.content));

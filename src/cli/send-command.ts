@@ -11,7 +11,7 @@ import { loadNewsletter } from '../content/load.js';
 import { error, formatProblem, type Problem } from '../problems.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
-import { listBuiltEditions, loadEdition, resolveEditionDate, type EditionFiles } from '../deliver/edition-files.js';
+import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/edition-files.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { inspectSendLock, lockProblem } from '../deliver/lock.js';
 import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../deliver/message.js';
@@ -22,6 +22,8 @@ import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
 import { createMailSender, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
 import { createUnsubscribeToken, secretFromEnv } from '../deliver/unsubscribe-token.js';
+import { DIR_DEFAULTS } from './build-command.js';
+import { parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from './report.js';
 import { UsageError } from './usage-error.js';
 
@@ -43,7 +45,7 @@ export interface SendCliOptions {
 
 export const SEND_DEFAULTS = {
   subscribers: 'subscribers.csv',
-  state: '.briefwire',
+  state: STATE_DIR_DEFAULT,
   rate: 10,
   connections: 5,
   retries: 4,
@@ -63,8 +65,8 @@ export function registerSend(cli: CAC): void {
     .option('--subscribers <file>', 'Subscriber CSV (columns: email, name)', { default: SEND_DEFAULTS.subscribers })
     .option('--state <dir>', 'State directory: send ledgers, locks, suppression list', { default: SEND_DEFAULTS.state })
     .option('--due', 'Send only if a schedule slot has come and its edition is not sent yet (for cron; use with "latest")')
-    .option('--out <dir>', 'Build output directory', { default: 'out' })
-    .option('--content <dir>', 'Content directory (newsletter.yml)', { default: 'content' })
+    .option('--out <dir>', 'Build output directory', { default: DIR_DEFAULTS.out })
+    .option('--content <dir>', 'Content directory (newsletter.yml)', { default: DIR_DEFAULTS.content })
     .option('--rate <n>', 'Messages per second across all connections (0 = no limit)', { default: SEND_DEFAULTS.rate })
     .option('--connections <n>', 'Parallel SMTP connections', { default: SEND_DEFAULTS.connections })
     .option('--retries <n>', 'Retries after a temporary failure (4xx, dropped connection)', { default: SEND_DEFAULTS.retries })
@@ -74,7 +76,7 @@ export function registerSend(cli: CAC): void {
     .example('SMTP_URL=smtps://user:pass@smtp.example.com UNSUBSCRIBE_SECRET=... briefwire send latest')
     .example('briefwire send 2025-03-10 --dry-run')
     .example('*/5 * * * *  cd /srv/briefwire && briefwire send latest --due   # cron')
-    .action((which: string, opts: SendCliOptions) => runSend(String(which), opts, process.env));
+    .action((which: unknown, opts: SendCliOptions) => runSend(which, opts, process.env));
 }
 
 interface Settings {
@@ -86,23 +88,19 @@ interface Settings {
 }
 
 function parseSettings(opts: SendCliOptions): Settings {
-  const int = (name: string, v: unknown, min: number, max: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${String(v)})`);
-    return n;
-  };
   const rate = Number(opts.rate);
   if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`--rate must be a number of messages per second, 0 for no limit (got ${String(opts.rate)})`);
   return {
-    connections: int('connections', opts.connections, 1, 100),
+    connections: parseIntOption('connections', opts.connections, 1, 100),
     rate,
-    retries: int('retries', opts.retries, 0, 20),
-    retryDelayMs: int('retry-delay', opts.retryDelay, 0, 600_000),
-    lateLimitHours: int('late-limit', opts.lateLimit, 1, 24 * 366),
+    retries: parseIntOption('retries', opts.retries, 0, 20),
+    retryDelayMs: parseIntOption('retry-delay', opts.retryDelay, 0, 600_000),
+    lateLimitHours: parseIntOption('late-limit', opts.lateLimit, 1, 24 * 366),
   };
 }
 
-export async function runSend(which: string, opts: SendCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+export async function runSend(editionArgument: unknown, opts: SendCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const which = parseEditionArgument(editionArgument);
   const settings = parseSettings(opts);
   if (opts.due && which !== 'latest') throw new UsageError('--due picks the edition from the schedule; use "briefwire send latest --due"');
   if (opts.to && (opts.due || opts.dryRun)) throw new UsageError('--to sends one test copy; it cannot be combined with --due or --dry-run');
@@ -187,9 +185,13 @@ export async function runSend(which: string, opts: SendCliOptions, env: NodeJS.P
       }
     }
   } else {
-    const resolved = await resolveEditionDate(outDir, which);
-    if (!resolved.ok) return fail(resolved.problems);
-    date = resolved.value;
+    if (which === 'latest') {
+      const latest = await latestBuiltEdition(outDir);
+      if (!latest.ok) return fail(latest.problems);
+      date = latest.value;
+    } else {
+      date = which;
+    }
   }
 
   const edition = await loadEdition(outDir, date);

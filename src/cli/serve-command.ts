@@ -7,7 +7,8 @@ import type { CAC } from 'cac';
 import { loadNewsletter } from '../content/load.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
-import { UsageError } from './usage-error.js';
+import { DIR_DEFAULTS } from './build-command.js';
+import { parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
 
 interface ServeOptions {
   port: number | string;
@@ -22,13 +23,15 @@ export function registerServe(cli: CAC): void {
     .command('serve', 'Serve the archive (out/site) and the unsubscribe endpoint (/unsubscribe)')
     .option('--port <n>', 'Port', { default: 8080 })
     .option('--host <host>', 'Interface to listen on (put a TLS proxy in front for the public URL)', { default: '127.0.0.1' })
-    .option('--out <dir>', 'Build output directory; the site is <out>/site', { default: 'out' })
-    .option('--state <dir>', 'State directory (suppression list)', { default: '.briefwire' })
-    .option('--content <dir>', 'Content directory (newsletter name for the pages)', { default: 'content' })
+    .option('--out <dir>', 'Build output directory; the site is <out>/site', { default: DIR_DEFAULTS.out })
+    .option('--state <dir>', 'State directory (suppression list)', { default: STATE_DIR_DEFAULT })
+    .option('--content <dir>', 'Content directory (newsletter name for the pages)', { default: DIR_DEFAULTS.content })
     .example('UNSUBSCRIBE_SECRET=... briefwire serve --port 8080')
     .action(async (opts: ServeOptions) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got ${String(opts.port)})`);
+      const port = parsePort(opts.port);
+      // Without the site every archive page would 404 behind a server that looks healthy.
+      const siteDir = path.join(String(opts.out), 'site');
+      await requireDir(siteDir, 'site', `serve needs the archive that "briefwire build" writes to <out>/site (--out ${String(opts.out)})`);
       const secret = secretFromEnv(process.env);
       if (!secret.ok) {
         process.stderr.write(`UNSUBSCRIBE_SECRET: error: ${secret.message}\n`);
@@ -38,7 +41,6 @@ export function registerServe(cli: CAC): void {
       const loaded = await loadNewsletter(String(opts.content));
       const listName = loaded.ok ? loaded.value.name : 'this newsletter';
       if (!loaded.ok) process.stderr.write(`warning: could not load ${opts.content}/newsletter.yml (${loaded.problems.length} problems); pages will say "this newsletter"\n`);
-      const siteDir = path.join(String(opts.out), 'site');
       let running;
       try {
         running = await startUnsubscribeServer({

@@ -46,17 +46,11 @@ export async function listBuiltEditions(outDir: string): Promise<string[]> {
   return dates;
 }
 
-/** `latest` → newest built edition; a date is checked for shape only (loading reports a missing one). */
-export async function resolveEditionDate(outDir: string, which: string): Promise<Result<string>> {
-  if (which === 'latest') {
-    const dates = await listBuiltEditions(outDir);
-    const last = dates[dates.length - 1];
-    return last ? ok(last) : fail([error(editionsDir(outDir), 'no built editions (run "briefwire build" first)')]);
-  }
-  if (!DATE_PATTERN.test(which) || Number.isNaN(Date.parse(which))) {
-    return fail([error(editionsDir(outDir), `"${which}" is not an edition date (YYYY-MM-DD) or "latest"`)]);
-  }
-  return ok(which);
+/** The newest built edition's date (for `send latest`). */
+export async function latestBuiltEdition(outDir: string): Promise<Result<string>> {
+  const dates = await listBuiltEditions(outDir);
+  const last = dates[dates.length - 1];
+  return last ? ok(last) : fail([error(editionsDir(outDir), 'no built editions (run "briefwire build" first)')]);
 }
 
 export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {

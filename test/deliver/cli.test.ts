@@ -77,6 +77,28 @@ describe('briefwire send (CLI)', () => {
     expect(box.sink.received).toHaveLength(3);
   });
 
+  it('refuses bad arguments to send, schedule and serve with exit 2, before reading or sending anything', async () => {
+    const p = paths();
+    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
+    await writeEdition(p.out, '2025-03-10');
+    await writeSubscribers(p.subscribers, 2);
+    const cases: [string[], RegExp][] = [
+      [sendArgs('notadate'), /^briefwire: the edition must be "latest" or a calendar date YYYY-MM-DD, got "notadate"$/m],
+      [sendArgs('2025-02-30'), /^briefwire: the edition must be "latest" or a calendar date YYYY-MM-DD, got "2025-02-30"$/m],
+      [sendArgs('latest', ['--connections', '0']), /^briefwire: --connections must be a whole number from 1 to 100, got "0"$/m],
+      [sendArgs('latest', ['--late-limit', 'soon']), /^briefwire: --late-limit must be a whole number from 1 to 8784, got "soon"$/m],
+      [['schedule', '--count', '0', '--content', p.content], /^briefwire: --count must be a whole number from 1 to 520, got "0"$/m],
+      [['serve', '--port', '70000', '--out', p.out], /^briefwire: --port must be a whole number from 0 to 65535, got "70000"$/m],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args, env());
+      expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(box.sink.received).toHaveLength(0);
+    expect(existsSync(p.state)).toBe(false);
+  });
+
   it('a half-written brief elsewhere in content/ does not stop a send: only newsletter.yml is read', async () => {
     const p = paths();
     await writeContent(p.content);

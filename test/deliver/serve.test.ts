@@ -117,6 +117,19 @@ describe('unsubscribe endpoint', () => {
     expect(await (await fetch(`${server.url}/editions/new`)).text()).toBe('fresh');
   });
 
+  it('briefwire serve refuses to start without the built site (exit 2), instead of serving 404s', async () => {
+    if (!cliAvailable()) throw new Error('dist/cli.js is missing: run tsc first');
+    const out = path.join(dir, 'never-built');
+    const serving = startCli(['serve', '--port', '0', '--out', out, '--state', path.join(dir, 'state')], { cwd: dir, env: { UNSUBSCRIBE_SECRET: SECRET }, cleanEnv: true });
+    // Without the check the server would start and run until killed.
+    const timer = setTimeout(() => serving.child.kill('SIGKILL'), 10_000);
+    const r = await serving.done;
+    clearTimeout(timer);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`briefwire: site ${path.join(out, 'site')}: no such directory; serve needs the archive that "briefwire build" writes`);
+    expect(r.stdout).not.toContain('Serving');
+  });
+
   it('briefwire serve needs UNSUBSCRIBE_SECRET, then serves until SIGTERM', async () => {
     if (!cliAvailable()) throw new Error('dist/cli.js is missing: run tsc first');
     const args = ['serve', '--port', '0', '--out', dir, '--state', path.join(dir, 'state'), '--content', path.join(dir, 'no-content')];

@@ -1,0 +1,53 @@
+/**
+ * Option and argument parsing shared by the commands. Every bad value is a
+ * UsageError, which the CLI turns into exit code 2, and is caught before the
+ * command does anything.
+ */
+import { stat } from 'node:fs/promises';
+import { DateTime } from 'luxon';
+import { UsageError } from './usage-error.js';
+
+/** Where send ledgers, locks and the suppression list live unless --state says otherwise. */
+export const STATE_DIR_DEFAULT = '.briefwire';
+
+/** A whole number from `min` to `max` for `--<name>`. */
+export function parseIntOption(name: string, raw: unknown, min: number, max: number): number {
+  const text = String(raw).trim();
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(String(raw))}`);
+  }
+  return n;
+}
+
+/** A TCP port; 0 lets the system pick a free one. */
+export function parsePort(raw: unknown): number {
+  return parseIntOption('port', raw, 0, 65535);
+}
+
+/** `raw` as YYYY-MM-DD if it is a real calendar date written so (2025-02-30 is not), else null. */
+function calendarDate(raw: unknown): string | null {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'utc' }).isValid ? text : null;
+}
+
+/** A calendar date option such as --date. */
+export function parseDateOption(raw: unknown, label = '--date'): string {
+  const date = calendarDate(raw);
+  if (date === null) throw new UsageError(`${label} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(String(raw))}`);
+  return date;
+}
+
+/** An edition argument: "latest" or a calendar date. */
+export function parseEditionArgument(raw: unknown): string {
+  if (raw === 'latest') return raw;
+  const date = calendarDate(raw);
+  if (date === null) throw new UsageError(`the edition must be "latest" or a calendar date YYYY-MM-DD, got ${JSON.stringify(String(raw))}`);
+  return date;
+}
+
+/** Refuses a directory that does not exist: `<label> <dir>: no such directory[; hint]`. */
+export async function requireDir(dir: string, label: string, hint?: string): Promise<void> {
+  const s = await stat(dir).catch(() => undefined);
+  if (!s?.isDirectory()) throw new UsageError(`${label} ${dir}: no such directory${hint ? `; ${hint}` : ''}`);
+}
