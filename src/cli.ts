@@ -13,6 +13,7 @@ import { registerSend } from './cli/send-command.js';
 import { registerSchedule } from './cli/schedule-command.js';
 import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
+import { redactSecrets } from './deliver/transport.js';
 
 const cli = cac('briefwire');
 
@@ -46,8 +47,10 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`briefwire: ${err.message}\n`);
       return 2;
     }
-    // An unexpected failure is a bug in briefwire, not in the content: show the stack.
-    process.stderr.write(`briefwire: internal error\n${err instanceof Error ? err.stack : String(err)}\n`);
+    // An unexpected failure is a bug in briefwire, not in the content: show the stack, minus
+    // any secret from the environment it might quote (a URL with a password, the signing key).
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`briefwire: internal error\n${redactSecrets(detail)}\n`);
     return 1;
   }
 }

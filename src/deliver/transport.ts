@@ -68,6 +68,19 @@ function redactor(raw: string): (text: string) => string {
   };
 }
 
+/**
+ * Scrubs the secrets the environment holds from text bound for a terminal or a
+ * log (a stack trace, say): SMTP_URL's credentials in every form `redact`
+ * covers, the password of any other smtp(s):// URL, and the value of
+ * UNSUBSCRIBE_SECRET.
+ */
+export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let out = String(text);
+  const secret = env['UNSUBSCRIBE_SECRET'];
+  for (const s of new Set([secret, secret?.trim()])) if (s && s.length >= 3) out = out.split(s).join('***');
+  return redactor(env['SMTP_URL'] ?? '')(out);
+}
+
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);

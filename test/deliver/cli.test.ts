@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { hostname, uptime } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
 
 const box = useCliSandbox();
@@ -175,6 +177,28 @@ describe('briefwire send (CLI)', () => {
     expect(noSecret.stderr).toMatch(/^UNSUBSCRIBE_SECRET: error: is not set/m);
     expect(noSecret.stderr).not.toContain('Sup3r-S3cret-Pa55');
     expect((await readFile(p.subscribers, 'utf8')).length).toBeGreaterThan(0);
+  });
+
+  it('an internal error shows its stack without the SMTP password or the unsubscribe secret', async () => {
+    const p = paths();
+    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
+    // A bug stand-in: the first line `schedule` prints throws an error that quotes both secrets.
+    const preload = path.join(box.dir, 'break-stdout.mjs');
+    await writeFile(
+      preload,
+      'process.stdout.write = () => { throw new Error(`boom at ${process.env.SMTP_URL} with ${process.env.UNSUBSCRIBE_SECRET}`); };\n',
+    );
+    const r = await runCli(['schedule', '--content', p.content, '--out', p.out, '--state', p.state], {
+      cwd: box.dir,
+      env: { SMTP_URL: 'smtps://mailer:Sup3r-S3cret-Pa55@smtp.example.com:465', UNSUBSCRIBE_SECRET: SECRET },
+      cleanEnv: true,
+      nodeArgs: ['--import', pathToFileURL(preload).href],
+    });
+    expect(r.code).toBe(1);
+    // The whole SMTP_URL counts as secret (see parseSmtpUrl's redact).
+    expect(r.stderr).toMatch(/^briefwire: internal error\nError: boom at \*\*\* with \*\*\*\n\s+at /);
+    expect(r.stderr).not.toContain('Sup3r-S3cret-Pa55');
+    expect(r.stderr).not.toContain(SECRET);
   });
 
   it('prints the schedule with local and UTC times across a DST change', async () => {
