@@ -10,6 +10,7 @@ import type { SendMailOptions } from 'nodemailer';
 import type { Newsletter } from '../model.js';
 import { error, fail, ok, type Result } from '../problems.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
+import { escapeHtml } from '../util/escape.js';
 import { addressProblem, domainOf } from './address.js';
 import type { EditionFiles } from './edition-files.js';
 
@@ -115,8 +116,4 @@ export function buildMessage(input: MessageInput): SendMailOptions {
   };
   if (sender.replyTo) options.replyTo = sender.replyTo;
   return options;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
-import { escapeHtml } from './message.js';
+import { escapeHtml } from '../util/escape.js';
 import { appendSuppression, SuppressionList } from './suppression.js';
 import { verifyUnsubscribeToken } from './unsubscribe-token.js';
 
