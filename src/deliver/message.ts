@@ -21,7 +21,7 @@ export interface SenderIdentity {
   fromName: string;
   fromAddress: string;
   replyTo?: string;
-  /** Public base URL without trailing slash; the unsubscribe endpoint hangs off it. */
+  /** Public base URL (the newsletter.yml schema drops a trailing slash); the unsubscribe endpoint hangs off it. */
   baseUrl: string;
   listName: string;
   /** RFC 2919 list identifier, `<slug>.<domain>`, stable across editions. */
@@ -46,7 +46,7 @@ export function senderIdentity(newsletter: Newsletter, file: string): Result<Sen
     from: newsletter.from,
     fromName,
     fromAddress,
-    baseUrl: newsletter.baseUrl.replace(/\/+$/, ''),
+    baseUrl: newsletter.baseUrl,
     listName: newsletter.name,
     listId: `${slug}.${domain}`,
     messageIdDomain: domain,
