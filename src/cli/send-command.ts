@@ -20,7 +20,7 @@ import { createProgressReporter, formatDuration } from '../deliver/progress.js';
 import { decideDue, formatLocal, formatUtc } from '../deliver/schedule.js';
 import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
-import { createMailSender, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
+import { createMailSender, dkimAlignmentProblem, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
 import { createUnsubscribeToken, secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
@@ -199,14 +199,8 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
 
   const dkim = await dkimFromEnv(env);
   if (!dkim.ok) return fail(dkim.problems);
-  if (dkim.value) {
-    // DMARC only counts a DKIM pass whose d= aligns with the From domain.
-    const d = String(dkim.value.domainName ?? '').toLowerCase();
-    const fromDomain = sender.value.messageIdDomain;
-    if (fromDomain !== d && !fromDomain.endsWith(`.${d}`)) {
-      process.stderr.write(`DKIM_DOMAIN: warning: ${d} does not match the From domain ${fromDomain}; DMARC will not count this signature\n`);
-    }
-  }
+  const misaligned = dkim.value ? dkimAlignmentProblem(dkim.value, sender.value.messageIdDomain) : null;
+  if (misaligned) printProblems([misaligned]);
 
   if (opts.dryRun) return dryRun(edition.value, sender.value, subscribersFile, stateDir, Boolean(opts.resendUnknown), dkim.value, now, slotNote);
 

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type { DKIMOptions, SendMailOptions } from 'nodemailer';
-import { error, fail, ok, type Result } from '../problems.js';
+import { error, fail, ok, warning, type Problem, type Result } from '../problems.js';
 
 export interface SmtpTarget {
   url: string;
@@ -124,6 +124,18 @@ export async function dkimFromEnv(env: NodeJS.ProcessEnv): Promise<Result<DKIMOp
     privateKey,
     headerFieldNames: DKIM_SIGNED_HEADERS,
   });
+}
+
+/**
+ * DMARC only counts a DKIM pass whose d= aligns with the From domain (relaxed
+ * alignment: the same domain, or one a subdomain of the other). A misaligned
+ * key still signs, so this is a warning for the operator, not an error.
+ */
+export function dkimAlignmentProblem(dkim: DKIMOptions, fromDomain: string): Problem | null {
+  const d = String(dkim.domainName ?? '').toLowerCase();
+  const from = fromDomain.toLowerCase();
+  if (from === d || from.endsWith(`.${d}`) || d.endsWith(`.${from}`)) return null;
+  return warning('DKIM_DOMAIN', `${d} does not match the From domain ${from}; DMARC will not count this signature`);
 }
 
 export type SendOutcome =

@@ -11,7 +11,7 @@ import { isComplete, ledgerFile, LedgerWriter, readLedger } from '../../src/deli
 import { acquireSendLock, bootTime, judgeLock, lockFile } from '../../src/deliver/lock.js';
 import { scanSubscribers } from '../../src/deliver/subscribers.js';
 import { appendSuppression, SuppressionList, suppressionFile } from '../../src/deliver/suppression.js';
-import { classifySmtpError, parseSmtpUrl, rateToPool, redactSecrets } from '../../src/deliver/transport.js';
+import { classifySmtpError, dkimAlignmentProblem, parseSmtpUrl, rateToPool, redactSecrets } from '../../src/deliver/transport.js';
 import { createUnsubscribeToken, messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { formatProblem } from '../../src/problems.js';
 import { tempDir } from '../support/fixtures.js';
@@ -335,6 +335,16 @@ describe('SMTP configuration and error classification', () => {
     expect(redactSecrets(text, env)).toBe('at *** pass=*** key=*** other=smtps://u:***@h');
     expect(redactSecrets('smtp://mailer:p%40ss-W0rd!@other.example', env)).toBe('smtp://mailer:***@other.example');
     expect(redactSecrets('nothing secret here', {})).toBe('nothing secret here');
+  });
+
+  it('warns when the DKIM domain does not align with the From domain', () => {
+    const key = (domainName: string) => ({ domainName, keySelector: 's', privateKey: 'k' });
+    expect(dkimAlignmentProblem(key('Example.com'), 'example.com')).toBeNull();
+    expect(dkimAlignmentProblem(key('example.com'), 'news.example.com')).toBeNull();
+    expect(dkimAlignmentProblem(key('mail.example.com'), 'example.com')).toBeNull();
+    const p = dkimAlignmentProblem(key('esp.example'), 'example.com');
+    expect(p && formatProblem(p)).toBe('DKIM_DOMAIN: warning: esp.example does not match the From domain example.com; DMARC will not count this signature');
+    expect(dkimAlignmentProblem(key('ample.com'), 'example.com')).not.toBeNull();
   });
 
   it('classifies answers, drops before and after the body', () => {
