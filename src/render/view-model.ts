@@ -128,27 +128,25 @@ export function metricRowView(m: EditionMetric, newsletter: Newsletter): MetricR
 export function trendView(m: EditionMetric, points: readonly HistoryPoint[], newsletter: Newsletter): TrendView {
   const locale = newsletter.language;
   const recent = points.slice(-TREND_POINTS);
-  const values = recent.map((p) => p.value);
-  const max = Math.max(...values.map(Math.abs), 0) || 1;
-  const fmt = (p: HistoryPoint) => formatValue(m, p.value, locale, p.valueText);
-  const date = (p: HistoryPoint) => formatDate(p.date, 'short', locale, newsletter.timezone);
-  const bars = recent.map((p, i) => ({
-    // At least 2 px so a small value is still a visible bar, not a gap.
-    heightPx: Math.max(2, Math.round((Math.abs(p.value) / max) * TREND_HEIGHT)),
-    color: i === recent.length - 1 ? '#0b5cad' : '#9db7d5',
-    title: `${date(p)}: ${fmt(p)}${p.period ? ` (${p.period})` : ''}`,
-  }));
-  const first = recent[0]!;
-  const last = recent.at(-1)!;
+  const max = Math.max(...recent.map((p) => Math.abs(p.value)), 0) || 1;
+  // Each point is formatted once and reused by bar titles, first/last and the summary.
+  const values = recent.map((p) => formatValue(m, p.value, locale, p.valueText));
+  const dates = recent.map((p) => formatDate(p.date, 'short', locale, newsletter.timezone));
+  const last = recent.length - 1;
   return {
     key: m.key,
     label: m.label,
-    bars,
-    first: fmt(first),
-    last: fmt(last),
-    firstDate: date(first),
-    lastDate: date(last),
-    summary: `${m.label}: ${recent.map((p) => `${fmt(p)} (${date(p)})`).join(', ')}`,
+    bars: recent.map((p, i) => ({
+      // At least 2 px so a small value is still a visible bar, not a gap.
+      heightPx: Math.max(2, Math.round((Math.abs(p.value) / max) * TREND_HEIGHT)),
+      color: i === last ? '#0b5cad' : '#9db7d5',
+      title: `${dates[i]}: ${values[i]}${p.period ? ` (${p.period})` : ''}`,
+    })),
+    first: values[0]!,
+    last: values[last]!,
+    firstDate: dates[0]!,
+    lastDate: dates[last]!,
+    summary: `${m.label}: ${recent.map((_, i) => `${values[i]} (${dates[i]})`).join(', ')}`,
   };
 }
 
