@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { loadNewsletter } from '../content/load.js';
-import { error, formatProblem, type Problem } from '../problems.js';
+import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
+import { error, type Problem } from '../problems.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/edition-files.js';
@@ -118,18 +118,19 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   const loaded = await loadNewsletter(String(opts.content));
   if (!loaded.ok) {
     printProblems(loaded.problems);
-    process.stderr.write('Cannot send: newsletter.yml has errors (it gives From, List-Id and the unsubscribe URL).\n');
+    process.stderr.write(`Cannot send: ${NEWSLETTER_FILE} has errors (it gives From, List-Id and the unsubscribe URL).\n`);
     return 1;
   }
   const newsletter = loaded.value;
-  const sender = senderIdentity(newsletter, path.join(String(opts.content), 'newsletter.yml'));
+  const newsletterFile = path.join(String(opts.content), NEWSLETTER_FILE);
+  const sender = senderIdentity(newsletter, newsletterFile);
   if (!sender.ok) return fail(sender.problems);
 
   // Which edition.
   let date: string;
   let slotNote = '';
   if (opts.due) {
-    if (!newsletter.schedule) return fail([error(path.join(String(opts.content), 'newsletter.yml'), '--due needs a "schedule" (weekday, time, timezone)')]);
+    if (!newsletter.schedule) return fail([error(newsletterFile, '--due needs a "schedule" (weekday, time, timezone)')]);
     const decision = decideDue(newsletter.schedule, now, await listBuiltEditions(outDir));
     if (decision.kind === 'not-due') {
       process.stdout.write(
@@ -213,7 +214,7 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   let scanTotal = 0;
   if (!opts.to) {
     const scan = await scanSubscribers(subscribersFile);
-    printLimited(scan.problems);
+    printProblems(scan.problems, { limit: MAX_LISTED_PROBLEMS });
     if (scan.problems.some((p) => p.severity === 'error')) return 1;
     scanTotal = scan.count;
   }
@@ -234,12 +235,6 @@ function fail(problems: readonly Problem[]): number {
   return 1;
 }
 
-function printLimited(problems: readonly Problem[]): void {
-  const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
-  for (const p of shown) process.stderr.write(`${formatProblem(p)}\n`);
-  if (problems.length > shown.length) process.stderr.write(`... and ${problems.length - shown.length} more\n`);
-}
-
 async function dryRun(
   edition: EditionFiles,
   sender: SenderIdentity,
@@ -251,7 +246,7 @@ async function dryRun(
   slotNote: string,
 ): Promise<number> {
   const plan = await planSend({ edition, sender, subscribersFile, stateDir, resendUnknown, now, ...(dkim ? { dkim } : {}) });
-  printLimited(plan.problems);
+  printProblems(plan.problems, { limit: MAX_LISTED_PROBLEMS });
   if (plan.problems.some((p) => p.severity === 'error')) return 1;
   const out = process.stdout;
   out.write('Dry run: nothing sent, nothing recorded.\n');

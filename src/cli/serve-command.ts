@@ -4,11 +4,13 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { loadNewsletter } from '../content/load.js';
+import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
+import { error, warning } from '../problems.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
+import { printProblems } from './report.js';
 
 interface ServeOptions {
   port: number | string;
@@ -34,13 +36,16 @@ export function registerServe(cli: CAC): void {
       await requireDir(siteDir, 'site', `serve needs the archive that "briefwire build" writes to <out>/site (--out ${String(opts.out)})`);
       const secret = secretFromEnv(process.env);
       if (!secret.ok) {
-        process.stderr.write(`UNSUBSCRIBE_SECRET: error: ${secret.message}\n`);
+        printProblems([error('UNSUBSCRIBE_SECRET', secret.message)]);
         return 1;
       }
       // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
       const loaded = await loadNewsletter(String(opts.content));
       const listName = loaded.ok ? loaded.value.name : 'this newsletter';
-      if (!loaded.ok) process.stderr.write(`warning: could not load ${opts.content}/newsletter.yml (${loaded.problems.length} problems); pages will say "this newsletter"\n`);
+      if (!loaded.ok) {
+        const file = path.join(String(opts.content), NEWSLETTER_FILE);
+        printProblems([...loaded.problems, warning(file, 'serving anyway; the pages say "this newsletter" instead of its name until serve is restarted')]);
+      }
       let running;
       try {
         running = await startUnsubscribeServer({

@@ -157,5 +157,9 @@ describe('unsubscribe endpoint', () => {
     const done = await running.done;
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(/unsubscribed d\*\*\*@example\.com \(one-click\)/);
+    // What is wrong with newsletter.yml is shown, not just counted; serving goes on regardless.
+    const newsletterFile = path.join(dir, 'no-content', 'newsletter.yml');
+    expect(done.stderr).toContain(`${newsletterFile}: error: not found\n`);
+    expect(done.stderr).toContain(`${newsletterFile}: warning: serving anyway; the pages say "this newsletter"`);
   });
 });

@@ -13,7 +13,8 @@ import { scanSubscribers } from '../../src/deliver/subscribers.js';
 import { appendSuppression, SuppressionList, suppressionFile } from '../../src/deliver/suppression.js';
 import { classifySmtpError, dkimAlignmentProblem, parseSmtpUrl, rateToPool, redactSecrets } from '../../src/deliver/transport.js';
 import { createUnsubscribeToken, messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
-import { formatProblem } from '../../src/problems.js';
+import { error, formatProblem, warning } from '../../src/problems.js';
+import { printProblems } from '../../src/cli/report.js';
 import { tempDir } from '../support/fixtures.js';
 import { SECRET } from './helpers.js';
 
@@ -359,6 +360,19 @@ describe('SMTP configuration and error classification', () => {
     expect(rateToPool(0)).toEqual({});
     expect(rateToPool(14)).toEqual({ rateLimit: 14, rateDelta: 1000 });
     expect(rateToPool(0.5)).toEqual({ rateLimit: 1, rateDelta: 2000 });
+  });
+});
+
+describe('problem printing', () => {
+  it('lists at most `limit` problems, then how many more, then the count of all', () => {
+    let out = '';
+    const stream = { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream;
+    const problems = [error('a.csv', 'bad', { line: 2 }), warning('a.csv', 'odd', { line: 3 }), error('a.csv', 'bad', { line: 4 }), warning('a.csv', 'odd', { line: 5 })];
+    printProblems(problems, { stream, limit: 2 });
+    expect(out).toBe('a.csv:2: error: bad\na.csv:3: warning: odd\n... and 2 more\n2 errors, 2 warnings\n');
+    out = '';
+    printProblems(problems.slice(0, 1), { stream });
+    expect(out).toBe('a.csv:2: error: bad\n1 error\n');
   });
 });
 
