@@ -16,8 +16,6 @@ import { parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from './report.js';
 import { UsageError } from './usage-error.js';
 
-const WEEKDAYS = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
 export function registerSchedule(cli: CAC): void {
   cli
     .command('schedule', 'Show the next send slots (local and UTC) and the edition each would send')
@@ -42,28 +40,22 @@ export function registerSchedule(cli: CAC): void {
       }
       const built = new Set(await listBuiltEditions(String(opts.out)));
       const out = process.stdout;
-      out.write(`${loaded.value.name} sends every ${WEEKDAYS[schedule.weekday]} at ${schedule.time} ${schedule.timezone}.\n`);
+      const last = mostRecentSlot(schedule, clock.now);
+      out.write(`${loaded.value.name} sends every ${last.toFormat('cccc', { locale: 'en-GB' })} at ${schedule.time} ${schedule.timezone}.\n`);
       out.write('Each slot sends the built edition dated the slot\'s local day.\n');
 
-      const last = mostRecentSlot(schedule, clock.now);
       const lastDate = slotDate(last);
       const ledger = await readLedger(String(opts.state), lastDate);
       const lastState = ledger.ok && isComplete(ledger.value) ? 'sent' : built.has(lastDate) ? 'built, not sent yet' : 'no edition';
       out.write(`Last slot: ${formatLocal(last)}  = ${formatUtc(last)}  edition ${lastDate}: ${lastState}\n`);
       out.write(`Next ${count} slot${count === 1 ? '' : 's'}:\n`);
-      let previousOffset = last.offset;
+      let previous = last;
       for (const slot of nextSlots(schedule, clock.now, count)) {
         const date = slotDate(slot);
-        const dst = slot.offset !== previousOffset ? `  (UTC offset changes: ${formatOffset(previousOffset)} → ${formatOffset(slot.offset)})` : '';
-        previousOffset = slot.offset;
+        const dst = slot.offset !== previous.offset ? `  (UTC offset changes: ${previous.toFormat('ZZ')} → ${slot.toFormat('ZZ')})` : '';
+        previous = slot;
         out.write(`  ${formatLocal(slot)}  = ${formatUtc(slot)}  edition ${date}${built.has(date) ? ' (built)' : ''}${dst}\n`);
       }
       return 0;
     });
-}
-
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

@@ -207,7 +207,14 @@ describe('briefwire send (CLI)', () => {
     await writeEdition(p.out, '2025-03-31');
     const r = await run(['schedule', '--count', '3', '--content', p.content, '--out', p.out, '--state', p.state], { BRIEFWIRE_NOW: '2025-03-20T12:00:00Z' });
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('AI Cloud Weekly sends every Monday at 08:00 Europe/London.');
     expect(r.stdout).toContain('Mon 2025-03-24 08:00 (UTC+00:00)  = 2025-03-24 08:00 UTC  edition 2025-03-24');
     expect(r.stdout).toContain('Mon 2025-03-31 08:00 (UTC+01:00)  = 2025-03-31 07:00 UTC  edition 2025-03-31 (built)  (UTC offset changes: +00:00 → +01:00)');
+    // West of UTC the offsets are negative, and the weekday is named in the schedule's own terms.
+    await writeContent(p.content, { weekday: 7, time: '09:30', timezone: 'America/St_Johns' });
+    const west = await run(['schedule', '--count', '2', '--content', p.content, '--out', p.out, '--state', p.state], { BRIEFWIRE_NOW: '2025-10-28T12:00:00Z' });
+    expect(west.code, west.stderr).toBe(0);
+    expect(west.stdout.split('\n')[0]).toBe('AI Cloud Weekly sends every Sunday at 09:30 America/St_Johns.');
+    expect(west.stdout).toContain('(UTC offset changes: -02:30 → -03:30)');
   });
 });
