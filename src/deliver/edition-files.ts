@@ -4,9 +4,10 @@
  * never renders; it only fills the unsubscribe placeholder per recipient, so
  * what was previewed is byte for byte what is sent.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, fail, ok, type Problem, type Result } from '../problems.js';
+import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../publish/edition-files.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 
 export interface EditionFiles {
@@ -26,7 +27,10 @@ export function editionsDir(outDir: string): string {
   return path.join(outDir, 'editions');
 }
 
-/** Dates of built editions (those with an edition.json), oldest first. */
+/**
+ * Dates of built editions (those with an edition.json), oldest first. Runs on
+ * every cron tick over the whole archive, so it only stats; loadEdition reads.
+ */
 export async function listBuiltEditions(outDir: string): Promise<string[]> {
   let names: string[];
   try {
@@ -34,16 +38,12 @@ export async function listBuiltEditions(outDir: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const dates: string[] = [];
-  for (const name of names.filter((n) => DATE_PATTERN.test(n)).sort()) {
-    try {
-      await readFile(path.join(editionsDir(outDir), name, 'edition.json'));
-      dates.push(name);
-    } catch {
-      // a half-built directory is not an edition
-    }
-  }
-  return dates;
+  const candidates = names.filter((n) => DATE_PATTERN.test(n)).sort();
+  const built = await Promise.all(
+    // A half-built directory is not an edition.
+    candidates.map((name) => stat(path.join(editionsDir(outDir), name, EDITION_JSON)).then((s) => s.isFile(), () => false)),
+  );
+  return candidates.filter((_, i) => built[i]);
 }
 
 /** The newest built edition's date (for `send latest`). */
@@ -55,7 +55,7 @@ export async function latestBuiltEdition(outDir: string): Promise<Result<string>
 
 export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
   const dir = path.join(editionsDir(outDir), date);
-  const files = { html: path.join(dir, 'email.html'), text: path.join(dir, 'email.txt'), json: path.join(dir, 'edition.json') };
+  const files = { html: path.join(dir, EMAIL_HTML), text: path.join(dir, EMAIL_TEXT), json: path.join(dir, EDITION_JSON) };
   const problems: Problem[] = [];
   const read = async (file: string): Promise<string | undefined> => {
     try {

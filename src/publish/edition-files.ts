@@ -7,6 +7,11 @@ import type { RenderedEdition } from '../render/render-edition.js';
 
 export type OutputFiles = Map<string, string>;
 
+/** The files of one built edition that `briefwire send` reads (README "edition.json"). */
+export const EMAIL_HTML = 'email.html';
+export const EMAIL_TEXT = 'email.txt';
+export const EDITION_JSON = 'edition.json';
+
 export function editionDir(date: string): string {
   return `editions/${date}`;
 }
@@ -48,8 +53,8 @@ export function editionJson(r: RenderedEdition): unknown {
 
 export function addEditionFiles(files: OutputFiles, r: RenderedEdition): void {
   const dir = editionDir(r.edition.date);
-  files.set(`${dir}/email.html`, r.email.html);
-  files.set(`${dir}/email.txt`, r.email.text);
+  files.set(`${dir}/${EMAIL_HTML}`, r.email.html);
+  files.set(`${dir}/${EMAIL_TEXT}`, r.email.text);
   files.set(`${dir}/email.mjml`, r.email.mjml);
-  files.set(`${dir}/edition.json`, `${JSON.stringify(editionJson(r), null, 2)}\n`);
+  files.set(`${dir}/${EDITION_JSON}`, `${JSON.stringify(editionJson(r), null, 2)}\n`);
 }

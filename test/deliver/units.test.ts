@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addressProblem } from '../../src/deliver/address.js';
 import { buildMessage, prepareEdition, senderIdentity } from '../../src/deliver/message.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
+import { listBuiltEditions } from '../../src/deliver/edition-files.js';
 import { mkdirDurable } from '../../src/deliver/jsonl.js';
 import { isComplete, ledgerFile, LedgerWriter, readLedger } from '../../src/deliver/ledger.js';
 import { acquireSendLock, bootTime, judgeLock, lockFile } from '../../src/deliver/lock.js';
@@ -16,7 +17,7 @@ import { createUnsubscribeToken, messageIdHash, verifyUnsubscribeToken } from '.
 import { error, formatProblem, warning } from '../../src/problems.js';
 import { printProblems } from '../../src/cli/report.js';
 import { tempDir } from '../support/fixtures.js';
-import { SECRET } from './helpers.js';
+import { SECRET, writeEdition } from './helpers.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -360,6 +361,20 @@ describe('SMTP configuration and error classification', () => {
     expect(rateToPool(0)).toEqual({});
     expect(rateToPool(14)).toEqual({ rateLimit: 14, rateDelta: 1000 });
     expect(rateToPool(0.5)).toEqual({ rateLimit: 1, rateDelta: 2000 });
+  });
+});
+
+describe('built editions', () => {
+  it('lists dated directories with an edition.json file, oldest first, and skips half-built ones', async () => {
+    const out = path.join(dir, 'out');
+    await writeEdition(out, '2025-03-17');
+    await writeEdition(out, '2025-03-10');
+    await writeEdition(out, '2025-03-24');
+    await rm(path.join(out, 'editions', '2025-03-24', 'edition.json'));
+    await mkdir(path.join(out, 'editions', '2025-03-31', 'edition.json'), { recursive: true });
+    await writeEdition(out, 'drafts');
+    expect(await listBuiltEditions(out)).toEqual(['2025-03-10', '2025-03-17']);
+    expect(await listBuiltEditions(path.join(dir, 'nothing-built'))).toEqual([]);
   });
 });
 
