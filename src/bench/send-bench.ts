@@ -18,7 +18,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
+import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../publish/edition-files.js';
 import { loadEdition } from '../deliver/edition-files.js';
+import { ledgerFile } from '../deliver/ledger.js';
 import { buildMessage, prepareEdition, senderIdentity } from '../deliver/message.js';
 import { sendEdition } from '../deliver/send-edition.js';
 import { createMailSender, parseSmtpUrl, poolOptions } from '../deliver/transport.js';
@@ -78,9 +80,9 @@ async function writeBenchEdition(outDir: string): Promise<void> {
     'Alibaba Cloud’s share of China’s AI cloud market rose to <strong>38.1%</strong> in Omdia’s full-year count, up 2.3 pp. </td></tr>\n';
   const html = `<!doctype html><html><body><table>${para.repeat(170)}<tr><td><a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">Unsubscribe</a></td></tr></table></body></html>\n`;
   const text = `${'Alibaba Cloud’s share of China’s AI cloud market rose to 38.1% in Omdia’s full-year count.\n'.repeat(65)}\nUnsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}\n`;
-  await writeFile(path.join(dir, 'email.html'), html);
-  await writeFile(path.join(dir, 'email.txt'), text);
-  await writeFile(path.join(dir, 'edition.json'), JSON.stringify({ date: DATE, number: 1, title: 'Bench', subject: 'Alibaba Cloud share +2.3 pp — AI Cloud Weekly' }));
+  await writeFile(path.join(dir, EMAIL_HTML), html);
+  await writeFile(path.join(dir, EMAIL_TEXT), text);
+  await writeFile(path.join(dir, EDITION_JSON), JSON.stringify({ date: DATE, number: 1, title: 'Bench', subject: 'Alibaba Cloud share +2.3 pp — AI Cloud Weekly' }));
 }
 
 function rssSampler(): { peak: () => number; reset: () => void; stop: () => void } {
@@ -163,7 +165,7 @@ export async function runSendBench(): Promise<void> {
       const ms = performance.now() - started;
       mailer.close();
       if (!result.ok || result.value.sent !== RECIPIENTS) throw new Error(`briefwire send did not deliver everything: ${JSON.stringify(result.ok ? result.value : result.problems).slice(0, 500)}`);
-      const ledgerBytes = (await stat(path.join(stateDir, 'sends', `${DATE}.jsonl`))).size;
+      const ledgerBytes = (await stat(ledgerFile(stateDir, DATE))).size;
       const st = result.value.ledgerStats;
       const syncs = st ? `${st.syncs} syncs for ${st.records} records, ${(st.syncMs / st.syncs).toFixed(2)} ms avg, ${st.maxSyncMs.toFixed(1)} ms max` : '';
       return { ms, ledgerBytes, syncs };
