@@ -163,6 +163,8 @@ export async function acquireSendLock(stateDir: string, date: string, now = new 
         await unlink(file);
         takenOver = state.holder ? { holder: state.holder, reason: state.reason } : { reason: state.reason };
       }
+    } catch (e) {
+      return { ok: false, file, problem: error(file, `cannot remove the stale send lock: ${(e as Error).message}`) };
     } finally {
       await guard.release();
     }
