@@ -15,7 +15,7 @@ import { runCli } from '../support/cli.js';
 import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
 
 const box = useCliSandbox();
-const { paths, sendArgs, env, run, start } = box;
+const { paths, sendArgs, env, run } = box;
 
 describe('briefwire send (CLI)', () => {
   it('--due from cron: nothing before the slot, one send after it, then a no-op; a missing edition is an error', async () => {
