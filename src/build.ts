@@ -10,7 +10,7 @@ import { loadContent } from './content/load.js';
 import { computeEditions } from './compute/editions.js';
 import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
-import { addEditionFiles, type OutputFiles } from './publish/edition-files.js';
+import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles } from './site/site-files.js';
 import { writeOutDir } from './publish/write-out.js';
 import { mapLimit } from './util/map-limit.js';

@@ -8,7 +8,7 @@ import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { error } from '../problems.js';
 import { nowFromEnv } from '../deliver/clock.js';
-import { listBuiltEditions } from '../deliver/edition-files.js';
+import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { formatLocal, formatUtc, mostRecentSlot, nextSlots, slotDate } from '../deliver/schedule.js';
 import { DIR_DEFAULTS } from './build-command.js';

@@ -11,7 +11,7 @@ import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { error, type Problem } from '../problems.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
-import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/edition-files.js';
+import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { inspectSendLock, lockProblem } from '../deliver/lock.js';
 import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../deliver/message.js';

@@ -12,7 +12,7 @@ import { error, fail, ok, type Result } from '../problems.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { escapeHtml } from '../util/escape.js';
 import { addressProblem, domainOf } from './address.js';
-import type { EditionFiles } from './edition-files.js';
+import type { EditionFiles } from './built-editions.js';
 
 export interface SenderIdentity {
   /** The From mailbox as configured, e.g. `AI Cloud Weekly <brief@example.com>`. */

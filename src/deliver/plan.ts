@@ -7,7 +7,7 @@ import nodemailer from 'nodemailer';
 import type { Problem } from '../problems.js';
 import { classify, isComplete, readLedger, unknownRecipients, type RecipientState } from './ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
-import type { EditionFiles } from './edition-files.js';
+import type { EditionFiles } from './built-editions.js';
 import { readSubscribers, type Recipient } from './subscribers.js';
 import { SuppressionList } from './suppression.js';
 import { createUnsubscribeToken, messageIdHash } from './unsubscribe-token.js';

@@ -16,7 +16,7 @@ import { error, type Problem, type Result } from '../problems.js';
 import { acquireSendLock, type TakenOverLock } from './lock.js';
 import { classify, LedgerWriter, unknownRecipients, type DoneRecord } from './ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
-import type { EditionFiles } from './edition-files.js';
+import type { EditionFiles } from './built-editions.js';
 import { readSubscribers, type Recipient } from './subscribers.js';
 import { SuppressionList } from './suppression.js';
 import type { MailSender, SendOutcome } from './transport.js';

@@ -20,7 +20,7 @@ import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { PreviewState, type RenderFn, type UpdateReport } from './state.js';
 import { readChanges, readContentSources, readTemplates, type SourceDirs } from './sources.js';
 import { watchPaths, type Watcher } from './watch.js';
-import { editionPage, indexPage, notFoundPage, overlayHtml, type PageBase } from './pages.js';
+import { editionPageHtml, indexPageHtml, notFoundPageHtml, overlayHtml, type PageBase } from './preview-pages.js';
 
 export const PREVIEW_UNSUBSCRIBE_URL = '#preview-unsubscribe';
 
@@ -162,18 +162,18 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       if (rest === 'email.html' && r) return send(res, 200, 'text/html', forPreview(r.email.html));
       if (rest === 'email.txt' && r) return send(res, 200, 'text/plain', forPreview(r.email.text));
     }
-    send(res, 404, 'text/html', notFoundPage(base(), p));
+    send(res, 404, 'text/html', notFoundPageHtml(base(), p));
   }
 
   function indexHtml(): string {
     const rows = [...liveState.editions].reverse().map((e) => ({ date: e.date, number: e.number, title: e.title, draft: e.draft, movers: liveState.rendered(e.date)?.view.movers }));
-    return indexPage({ ...base(), rows });
+    return indexPageHtml({ ...base(), rows });
   }
 
   function editionHtml(res: http.ServerResponse, date: string): void {
     const edition = liveState.editions.find((e) => e.date === date);
     const rendered = liveState.rendered(date);
-    const html = editionPage({
+    const html = editionPageHtml({
       ...base(),
       date,
       editionCount: liveState.editions.length,

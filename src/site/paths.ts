@@ -23,16 +23,16 @@ export const ATOM_FEED = 'feed.xml';
 export const JSON_FEED = 'feed.json';
 export const SITEMAP = 'sitemap.xml';
 
-export function editionPage(date: string): string {
+export function editionPagePath(date: string): string {
   return `editions/${date}/index.html`;
 }
 
-export function archiveYearPage(year: string): string {
+export function archiveYearPagePath(year: string): string {
   return `archive/${year}/index.html`;
 }
 
 /** Metric keys are validated to [a-z0-9_], so they are safe as path segments. */
-export function metricPage(key: string): string {
+export function metricPagePath(key: string): string {
   return `metrics/${key}/index.html`;
 }
 

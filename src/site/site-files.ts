@@ -6,13 +6,13 @@
  */
 import type { Content } from '../model.js';
 import { error, hasErrors, type Problem } from '../problems.js';
-import type { OutputFiles } from '../publish/edition-files.js';
+import type { OutputFiles } from '../publish/edition-output.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { ATOM_FEED, JSON_FEED, SITE_DIR, SITEMAP, STYLESHEET } from './paths.js';
 import { siteModel } from './site-model.js';
-import { feedEntryContext, pageUrl, SITE_TEMPLATES, sitePages } from './pages.js';
+import { feedEntryContext, pageUrl, SITE_TEMPLATES, sitePages } from './site-pages.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';
 import { sitemapXml } from './sitemap.js';
 

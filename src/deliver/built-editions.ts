@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, fail, ok, type Problem, type Result } from '../problems.js';
-import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../publish/edition-files.js';
+import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../publish/edition-output.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 
 export interface EditionFiles {
@@ -23,7 +23,7 @@ export interface EditionFiles {
 
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-export function editionsDir(outDir: string): string {
+export function builtEditionsDir(outDir: string): string {
   return path.join(outDir, 'editions');
 }
 
@@ -34,14 +34,14 @@ export function editionsDir(outDir: string): string {
 export async function listBuiltEditions(outDir: string): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(editionsDir(outDir));
+    names = await readdir(builtEditionsDir(outDir));
   } catch {
     return [];
   }
   const candidates = names.filter((n) => DATE_PATTERN.test(n)).sort();
   const built = await Promise.all(
     // A half-built directory is not an edition.
-    candidates.map((name) => stat(path.join(editionsDir(outDir), name, EDITION_JSON)).then((s) => s.isFile(), () => false)),
+    candidates.map((name) => stat(path.join(builtEditionsDir(outDir), name, EDITION_JSON)).then((s) => s.isFile(), () => false)),
   );
   return candidates.filter((_, i) => built[i]);
 }
@@ -50,11 +50,11 @@ export async function listBuiltEditions(outDir: string): Promise<string[]> {
 export async function latestBuiltEdition(outDir: string): Promise<Result<string>> {
   const dates = await listBuiltEditions(outDir);
   const last = dates[dates.length - 1];
-  return last ? ok(last) : fail([error(editionsDir(outDir), 'no built editions (run "briefwire build" first)')]);
+  return last ? ok(last) : fail([error(builtEditionsDir(outDir), 'no built editions (run "briefwire build" first)')]);
 }
 
 export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
-  const dir = path.join(editionsDir(outDir), date);
+  const dir = path.join(builtEditionsDir(outDir), date);
   const files = { html: path.join(dir, EMAIL_HTML), text: path.join(dir, EMAIL_TEXT), json: path.join(dir, EDITION_JSON) };
   const problems: Problem[] = [];
   const read = async (file: string): Promise<string | undefined> => {

@@ -64,7 +64,7 @@ export function editionPath(date: string): string {
   return `/editions/${date}/`;
 }
 
-export function indexPage(m: IndexPageModel): string {
+export function indexPageHtml(m: IndexPageModel): string {
   const count = `${m.rows.length} edition${m.rows.length === 1 ? '' : 's'}`;
   const body = `
 <header class="bar">
@@ -110,7 +110,7 @@ function moversHtml(movers: readonly MetricRowView[]): string {
     .join('')}</ul>`;
 }
 
-export function editionPage(m: EditionPageModel): string {
+export function editionPageHtml(m: EditionPageModel): string {
   const e = m.edition;
   const r = m.rendered;
   const title = r?.view.title ?? e?.title ?? `No edition on ${m.date}`;
@@ -240,7 +240,7 @@ export function overlayHtml(problems: readonly Problem[]): string {
 </div>`;
 }
 
-export function notFoundPage(m: PageBase, what: string): string {
+export function notFoundPageHtml(m: PageBase, what: string): string {
   const body = `<header class="bar"><a class="home" href="/">← All editions</a></header><main class="index"><p>${escapeHtml(what)} was not found.</p></main>`;
   return htmlDocument({ title: 'Not found · preview', build: m.build, page: 'missing', body, overlay: overlayHtml(m.problems) });
 }

@@ -12,7 +12,7 @@ export const EMAIL_HTML = 'email.html';
 export const EMAIL_TEXT = 'email.txt';
 export const EDITION_JSON = 'edition.json';
 
-export function editionDir(date: string): string {
+export function editionOutputDir(date: string): string {
   return `editions/${date}`;
 }
 
@@ -52,7 +52,7 @@ export function editionJson(r: RenderedEdition): unknown {
 }
 
 export function addEditionFiles(files: OutputFiles, r: RenderedEdition): void {
-  const dir = editionDir(r.edition.date);
+  const dir = editionOutputDir(r.edition.date);
   files.set(`${dir}/${EMAIL_HTML}`, r.email.html);
   files.set(`${dir}/${EMAIL_TEXT}`, r.email.text);
   files.set(`${dir}/email.mjml`, r.email.mjml);

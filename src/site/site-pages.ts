@@ -13,11 +13,11 @@ import type { MetricRowView, TrendView } from '../render/view-model.js';
 import {
   absoluteLinker,
   absoluteUrl,
-  archiveYearPage,
-  editionPage,
+  archiveYearPagePath,
+  editionPagePath,
   HOME_PAGE,
   METRICS_PAGE,
-  metricPage,
+  metricPagePath,
   NOT_FOUND_PAGE,
   relativeLinker,
   type Linker,
@@ -99,8 +99,8 @@ function linkRow(row: MetricRowView, link: Linker, date: string, hasPage: Readon
   return {
     ...row,
     anchor,
-    href: link(editionPage(date), anchor),
-    historyHref: hasPage.has(row.key) ? link(metricPage(row.key)) : null,
+    href: link(editionPagePath(date), anchor),
+    historyHref: hasPage.has(row.key) ? link(metricPagePath(row.key)) : null,
   };
 }
 
@@ -110,7 +110,7 @@ function pagedMetrics(model: SiteModel): Set<string> {
 
 function editionLink(r: RenderedEdition, link: Linker): EditionLink {
   const v = r.view;
-  return { href: link(editionPage(v.date)), title: v.title, date: v.date, dateShort: v.dateShort, number: v.number };
+  return { href: link(editionPagePath(v.date)), title: v.title, date: v.date, dateShort: v.dateShort, number: v.number };
 }
 
 function editionItem(r: RenderedEdition, link: Linker, hasPage: ReadonlySet<string>): EditionItem {
@@ -138,13 +138,13 @@ export function editionBody(r: RenderedEdition, link: Linker, hasPage: ReadonlyS
     sections: v.sections,
     metrics: v.metrics.map((m) => linkRow(m, link, v.date, hasPage)),
     movers: v.movers.map((m) => linkRow(m, link, v.date, hasPage)),
-    trends: v.trends.map((t) => ({ ...t, href: hasPage.has(t.key) ? link(metricPage(t.key)) : null })),
+    trends: v.trends.map((t) => ({ ...t, href: hasPage.has(t.key) ? link(metricPagePath(t.key)) : null })),
     ids: EDITION_IDS,
   };
 }
 
 function yearLinks(model: SiteModel, link: Linker, current: string | null) {
-  return model.years.map((y) => ({ year: y.year, href: link(archiveYearPage(y.year)), count: y.editions.length, current: y.year === current }));
+  return model.years.map((y) => ({ year: y.year, href: link(archiveYearPagePath(y.year)), count: y.editions.length, current: y.year === current }));
 }
 
 function siteDescription(model: SiteModel): string {
@@ -169,7 +169,7 @@ export function homePage(model: SiteModel): SitePage {
 export function archiveYearPages(model: SiteModel): SitePage[] {
   const hasPage = pagedMetrics(model);
   return model.years.map((y) => {
-    const path = archiveYearPage(y.year);
+    const path = archiveYearPagePath(y.year);
     const link = relativeLinker(path);
     const n = y.editions.length;
     const context = {
@@ -190,7 +190,7 @@ export function editionPages(model: SiteModel): SitePage[] {
   const hasPage = pagedMetrics(model);
   return model.editions.map((r) => {
     const v = r.view;
-    const path = editionPage(v.date);
+    const path = editionPagePath(v.date);
     const link = relativeLinker(path);
     const neighbour = (date: string | null) => {
       const other = date ? model.byDate.get(date) : undefined;
@@ -209,7 +209,7 @@ export function editionPages(model: SiteModel): SitePage[] {
       previous: neighbour(v.previousDate),
       next: neighbour(v.nextDate),
       year,
-      yearHref: link(archiveYearPage(year)),
+      yearHref: link(archiveYearPagePath(year)),
     };
     return { path, template: SITE_TEMPLATES.edition, context, lastmod: v.date, inSitemap: true };
   });
@@ -224,7 +224,7 @@ function latestSummary(h: MetricHistory, link: Linker) {
     sentimentLabel: l.row.sentimentLabel,
     period: l.period,
     dateShort: l.dateShort,
-    editionHref: link(editionPage(l.date), metricAnchor(h.def.key)),
+    editionHref: link(editionPagePath(l.date), metricAnchor(h.def.key)),
   };
 }
 
@@ -239,7 +239,7 @@ export function metricsPage(model: SiteModel): SitePage {
     group.metrics.push({
       key: h.def.key,
       label: h.def.label,
-      href: link(metricPage(h.def.key)),
+      href: link(metricPagePath(h.def.key)),
       count: h.points.length,
       latest: latestSummary(h, link),
       sparklineSvg: metricSparklineSvg(h),
@@ -258,7 +258,7 @@ export function metricsPage(model: SiteModel): SitePage {
 
 export function metricPages(model: SiteModel): SitePage[] {
   return model.metrics.map((h) => {
-    const path = metricPage(h.def.key);
+    const path = metricPagePath(h.def.key);
     const link = relativeLinker(path);
     const def = h.def;
     const latest = latestSummary(h, link);
@@ -281,7 +281,7 @@ export function metricPages(model: SiteModel): SitePage[] {
         summary: historySummary(h),
         // Newest first, like every other list on the site; the chart reads left to right in time.
         rows: [...h.points].reverse().map((p) => ({
-          href: link(editionPage(p.date), metricAnchor(def.key)),
+          href: link(editionPagePath(p.date), metricAnchor(def.key)),
           dateShort: p.dateShort,
           number: p.number,
           period: p.period,
@@ -305,7 +305,7 @@ export function metricPages(model: SiteModel): SitePage[] {
  * links would resolve against that path: its links are absolute and its
  * stylesheet is inlined.
  */
-export function notFoundPage(model: SiteModel, css: string): SitePage {
+export function notFoundSitePage(model: SiteModel, css: string): SitePage {
   const path = NOT_FOUND_PAGE;
   const link = absoluteLinker(model.site.baseUrl);
   const latest = model.editions[0];
@@ -328,7 +328,7 @@ export function feedEntryContext(model: SiteModel, r: RenderedEdition, full: boo
 }
 
 export function sitePages(model: SiteModel, css: string): SitePage[] {
-  return [homePage(model), ...archiveYearPages(model), ...editionPages(model), metricsPage(model), ...metricPages(model), notFoundPage(model, css)];
+  return [homePage(model), ...archiveYearPages(model), ...editionPages(model), metricsPage(model), ...metricPages(model), notFoundSitePage(model, css)];
 }
 
 /** Absolute URL of a page, as used in sitemaps and feeds. */
