@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from './support/cli.js';
-import { copySample } from './support/fixtures.js';
+import { runCli } from '../support/cli.js';
+import { copySample } from '../support/fixtures.js';
 
 /** Every file under dir with its bytes and mtime, to prove a failed build touched nothing. */
 async function snapshot(dir: string): Promise<Record<string, string>> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/deliver/ledger.js';
-import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
+import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
 
 const box = useCliSandbox();
 const { paths, sendArgs, env, run, start } = box;

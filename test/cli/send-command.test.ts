@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
+import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
 
 const box = useCliSandbox();
 const { paths, sendArgs, env, run } = box;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { metricDelta } from '../src/compute/delta.js';
-import type { Better, MetricDef, MetricDelta, MetricKind } from '../src/model.js';
+import { metricDelta } from '../../src/compute/delta.js';
+import type { Better, MetricDef, MetricDelta, MetricKind } from '../../src/model.js';
 
 function def(kind: MetricKind, unit: string, decimals: number, better: Better = 'up'): MetricDef {
   return { key: 'm', label: 'M', kind, unit, decimals, better };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeEditionMetrics, type BriefMetrics } from '../src/compute/edition-metrics.js';
-import type { BriefMetric, EditionMetric, MetricDef } from '../src/model.js';
+import { computeEditionMetrics, type BriefMetrics } from '../../src/compute/edition-metrics.js';
+import type { BriefMetric, EditionMetric, MetricDef } from '../../src/model.js';
 
 const registry: MetricDef[] = [
   { key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market', source: 'IDC' },

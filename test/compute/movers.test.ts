@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { metricDelta } from '../src/compute/delta.js';
-import { biggestMovers } from '../src/compute/movers.js';
-import type { EditionMetric, MetricKind } from '../src/model.js';
+import { metricDelta } from '../../src/compute/delta.js';
+import { biggestMovers } from '../../src/compute/movers.js';
+import type { EditionMetric, MetricKind } from '../../src/model.js';
 
 function moved(key: string, kind: MetricKind, previous: string, current: string, unit = kind === 'share' || kind === 'rate' ? '%' : 'USD bn'): EditionMetric {
   const def = { key, label: key, kind, unit, decimals: 1, better: 'up' as const };

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import path from 'node:path';
-import { loadContent } from '../src/content/load.js';
-import type { Problem } from '../src/problems.js';
-import { brief, makeContent, SAMPLE_CONTENT } from './support/fixtures.js';
+import { loadContent } from '../../src/content/load.js';
+import type { Problem } from '../../src/problems.js';
+import { brief, makeContent, SAMPLE_CONTENT } from '../support/fixtures.js';
 
 async function problemsOf(briefs: Record<string, string>, files?: { newsletter?: string; metrics?: string }): Promise<Problem[]> {
   const dir = await makeContent(briefs, files);
@@ -158,7 +158,7 @@ describe('drafts', () => {
 
 describe('drafts in the compute stage (the preview passes them)', () => {
   test('a draft between published editions changes neither their deltas nor their numbers and links', async () => {
-    const { computeEditions } = await import('../src/compute/editions.js');
+    const { computeEditions } = await import('../../src/compute/editions.js');
     const dir = await makeContent({
       '2025-01-06.md': brief('One', '  share_a: 30.0'),
       '2025-01-13.md': `---\ntitle: Draft\ndraft: true\nmetrics:\n  share_a: 99.0\n---\nBody\n`,

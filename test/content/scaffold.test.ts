@@ -2,10 +2,10 @@ import { mkdtemp, rm, cp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContent } from '../src/content/load.js';
-import { parseBrief } from '../src/content/brief.js';
-import { latestValues, nextEditionDate, scaffoldBrief } from '../src/content/scaffold.js';
-import type { Brief, BriefMetric, Content, MetricDef, Newsletter } from '../src/model.js';
+import { loadContent } from '../../src/content/load.js';
+import { parseBrief } from '../../src/content/brief.js';
+import { latestValues, nextEditionDate, scaffoldBrief } from '../../src/content/scaffold.js';
+import type { Brief, BriefMetric, Content, MetricDef, Newsletter } from '../../src/model.js';
 
 const newsletter: Newsletter = {
   name: 'Test Weekly',

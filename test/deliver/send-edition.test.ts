@@ -7,7 +7,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Newsletter } from '../../src/model.js';
-import { loadEdition, type EditionFiles } from '../../src/deliver/edition-files.js';
+import { loadEdition, type EditionFiles } from '../../src/deliver/built-editions.js';
 import { ledgerFile, LedgerWriter, readLedger, type LedgerRecord } from '../../src/deliver/ledger.js';
 import { planSend } from '../../src/deliver/plan.js';
 import { senderIdentity, type SenderIdentity } from '../../src/deliver/message.js';
@@ -16,7 +16,7 @@ import { appendSuppression } from '../../src/deliver/suppression.js';
 import { createMailSender, dkimFromEnv, parseSmtpUrl, type MailSender } from '../../src/deliver/transport.js';
 import { messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { tempDir } from '../support/fixtures.js';
-import { NEWSLETTER, parse, SECRET, startSink, writeEdition, writeSubscribers, type Sink } from './helpers.js';
+import { NEWSLETTER, parse, SECRET, startSink, writeEdition, writeSubscribers, type Sink } from '../support/deliver.js';
 
 const DATE = '2025-03-10';
 const newsletter: Newsletter = { ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' };

@@ -10,7 +10,7 @@ import { startUnsubscribeServer, type RunningServer } from '../../src/deliver/un
 import { createUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { startCli } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
-import { cliAvailable, SECRET } from './helpers.js';
+import { cliAvailable, SECRET } from '../support/deliver.js';
 
 let dir: string;
 let server: RunningServer;

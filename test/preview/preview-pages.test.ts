@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'node-html-parser';
 import { error, formatProblem, warning } from '../../src/problems.js';
-import { editionPage, indexPage, overlayHtml } from '../../src/preview/pages.js';
+import { editionPageHtml, indexPageHtml, overlayHtml } from '../../src/preview/preview-pages.js';
 import { escapeHtml } from '../../src/util/escape.js';
 import { classifyPath } from '../../src/preview/sources.js';
 
@@ -10,7 +10,7 @@ const base = { build: 'b.1', newsletterName: 'AI <Cloud> Weekly', problems: [] }
 describe('preview pages', () => {
   it('escapes text from briefs and file names', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-    const html = indexPage({ ...base, rows: [{ date: '2025-01-06', number: 1, title: '<script>alert(1)</script>' }] });
+    const html = indexPageHtml({ ...base, rows: [{ date: '2025-01-06', number: 1, title: '<script>alert(1)</script>' }] });
     expect(html).not.toContain('<script>alert(1)');
     // Parsed back (entities decoded), it is the title as text, not an element.
     expect(parse(html).querySelector('a.edition-link')!.text).toBe('<script>alert(1)</script>');
@@ -19,11 +19,11 @@ describe('preview pages', () => {
   });
 
   it('marks drafts, which build and send leave out, on the index and the edition page', () => {
-    const index = parse(indexPage({ ...base, rows: [{ date: '2025-01-13', number: 2, title: 'Next', draft: true }, { date: '2025-01-06', number: 1, title: 'Live' }] }));
+    const index = parse(indexPageHtml({ ...base, rows: [{ date: '2025-01-13', number: 2, title: 'Next', draft: true }, { date: '2025-01-06', number: 1, title: 'Live' }] }));
     expect(index.querySelector('tr[data-date="2025-01-13"] .draft')?.text).toBe('draft');
     expect(index.querySelector('tr[data-date="2025-01-06"] .draft')).toBeNull();
     const page = parse(
-      editionPage({ ...base, date: '2025-01-13', editionCount: 2, edition: { number: 2, title: 'Next', file: 'e/2025-01-13.md', previousDate: '2025-01-06', nextDate: null, draft: true }, editionProblems: [] }),
+      editionPageHtml({ ...base, date: '2025-01-13', editionCount: 2, edition: { number: 2, title: 'Next', file: 'e/2025-01-13.md', previousDate: '2025-01-06', nextDate: null, draft: true }, editionProblems: [] }),
     );
     expect(page.querySelector('.draft')?.text).toBe('draft: not built or sent');
   });
@@ -44,7 +44,7 @@ describe('preview pages', () => {
   });
 
   it('renders an edition page that exists before its first render', () => {
-    const html = editionPage({
+    const html = editionPageHtml({
       ...base,
       date: '2025-01-06',
       editionCount: 520,

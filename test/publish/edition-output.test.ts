@@ -7,9 +7,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../src/build.js';
-import { loadContent } from '../src/content/load.js';
-import type { Brief, Content, MetricDef } from '../src/model.js';
+import { build } from '../../src/build.js';
+import { loadContent } from '../../src/content/load.js';
+import type { Brief, Content, MetricDef } from '../../src/model.js';
 
 interface JsonMetric {
   key: string;

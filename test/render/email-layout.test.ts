@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { renderAll } from '../src/build.js';
-import { artifactPath, chromiumAvailable, launchChromium } from './support/browser.js';
-import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from './support/fixtures.js';
+import { renderAll } from '../../src/build.js';
+import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser.js';
+import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
 
 describe.skipIf(!chromiumAvailable)('the email in a real browser', () => {
   let browser: Browser;

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderAll, type RenderedSite } from '../src/build.js';
-import { GMAIL_CLIP_BYTES } from '../src/render/email.js';
-import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
-import { brief, makeContent, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from './support/fixtures.js';
+import { renderAll, type RenderedSite } from '../../src/build.js';
+import { GMAIL_CLIP_BYTES } from '../../src/render/email.js';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
+import { brief, makeContent, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from '../support/fixtures.js';
 
 let site: RenderedSite;
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { metricDelta } from '../src/compute/delta.js';
-import type { EditionMetric, MetricDef, MetricDelta } from '../src/model.js';
-import { arrow, formatChange, formatDelta, formatNumber, formatRel, formatValue } from '../src/render/format.js';
+import { metricDelta } from '../../src/compute/delta.js';
+import type { EditionMetric, MetricDef, MetricDelta } from '../../src/model.js';
+import { arrow, formatChange, formatDelta, formatNumber, formatRel, formatValue } from '../../src/render/format.js';
 
 // de-DE puts a no-break space before "%"; spelled out so the tests say so.
 const NBSP = '\u00a0';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { renderBody } from '../src/render/markdown.js';
+import { renderBody } from '../../src/render/markdown.js';
 
 describe('brief bodies', () => {
   test('the intro is what comes before the first ## heading; each ## starts a section', () => {

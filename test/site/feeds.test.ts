@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Parser from 'rss-parser';
 import { atomFeed, jsonFeed, JSON_FEED_VERSION } from '../../src/site/feeds.js';
-import { buildSample, readSite, type BuiltSite } from './site-support.js';
+import { buildSample, readSite, type BuiltSite } from '../support/site.js';
 
 const BASE = 'https://aicloudweekly.example';
 const NEWEST_FIRST = ['2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01'];

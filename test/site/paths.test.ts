@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absoluteLinker, absoluteUrl, archiveYearPage, editionPage, metricPage, relativeLinker, rootPrefix } from '../../src/site/paths.js';
+import { absoluteLinker, absoluteUrl, archiveYearPagePath, editionPagePath, metricPagePath, relativeLinker, rootPrefix } from '../../src/site/paths.js';
 import { editionUrl } from '../../src/render/view-model.js';
 
 describe('relative links', () => {
@@ -14,27 +14,27 @@ describe('relative links', () => {
   });
 
   it('name files explicitly, from any depth', () => {
-    const fromEdition = relativeLinker(editionPage('2025-09-01'));
-    expect(fromEdition(editionPage('2025-09-15'))).toBe('../../editions/2025-09-15/index.html');
-    expect(fromEdition(metricPage('qwen_downloads'))).toBe('../../metrics/qwen_downloads/index.html');
-    expect(fromEdition(archiveYearPage('2025'))).toBe('../../archive/2025/index.html');
-    expect(relativeLinker('index.html')(editionPage('2025-09-01'))).toBe('editions/2025-09-01/index.html');
+    const fromEdition = relativeLinker(editionPagePath('2025-09-01'));
+    expect(fromEdition(editionPagePath('2025-09-15'))).toBe('../../editions/2025-09-15/index.html');
+    expect(fromEdition(metricPagePath('qwen_downloads'))).toBe('../../metrics/qwen_downloads/index.html');
+    expect(fromEdition(archiveYearPagePath('2025'))).toBe('../../archive/2025/index.html');
+    expect(relativeLinker('index.html')(editionPagePath('2025-09-01'))).toBe('editions/2025-09-01/index.html');
   });
 
   it('a fragment on the same page is just the fragment', () => {
-    const link = relativeLinker(editionPage('2025-09-01'));
-    expect(link(editionPage('2025-09-01'), 'metric_x')).toBe('#metric_x');
-    expect(link(editionPage('2025-09-15'), 'metric_x')).toBe('../../editions/2025-09-15/index.html#metric_x');
+    const link = relativeLinker(editionPagePath('2025-09-01'));
+    expect(link(editionPagePath('2025-09-01'), 'metric_x')).toBe('#metric_x');
+    expect(link(editionPagePath('2025-09-15'), 'metric_x')).toBe('../../editions/2025-09-15/index.html#metric_x');
   });
 });
 
 describe('absolute URLs', () => {
   it("drop index.html, so an edition's URL is the email's View in browser link", () => {
     const base = 'https://example.com/newsletter';
-    expect(absoluteUrl(base, editionPage('2025-09-01'))).toBe(editionUrl({ baseUrl: base }, '2025-09-01'));
+    expect(absoluteUrl(base, editionPagePath('2025-09-01'))).toBe(editionUrl({ baseUrl: base }, '2025-09-01'));
     expect(absoluteUrl(base, 'index.html')).toBe('https://example.com/newsletter/');
     expect(absoluteUrl(`${base}/`, 'feed.xml')).toBe('https://example.com/newsletter/feed.xml');
     expect(absoluteUrl(base, '404.html')).toBe('https://example.com/newsletter/404.html');
-    expect(absoluteLinker(base)(metricPage('k'), 'top')).toBe('https://example.com/newsletter/metrics/k/#top');
+    expect(absoluteLinker(base)(metricPagePath('k'), 'top')).toBe('https://example.com/newsletter/metrics/k/#top');
   });
 });

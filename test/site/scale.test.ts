@@ -7,7 +7,7 @@ import { editionView } from '../../src/render/view-model.js';
 import type { RenderedEdition } from '../../src/render/render-edition.js';
 import type { Brief, Content } from '../../src/model.js';
 import { addSiteFiles } from '../../src/site/site-files.js';
-import { LATEST_ON_HOME } from '../../src/site/pages.js';
+import { LATEST_ON_HOME } from '../../src/site/site-pages.js';
 
 /**
  * Ten years of weekly editions, built in memory without MJML (the site reads

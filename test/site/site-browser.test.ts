@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser.js';
-import { buildSample, listFiles, serveSite, type BuiltSite, type Served } from './site-support.js';
+import { buildSample, listFiles, serveSite, type BuiltSite, type Served } from '../support/site.js';
 
 describe.skipIf(!chromiumAvailable)('archive in a browser', () => {
   let site: BuiltSite;

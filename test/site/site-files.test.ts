@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'node-html-parser';
-import { buildSample, checkLinks, listFiles, readSite, type BuiltSite, type LinkReport } from './site-support.js';
+import { buildSample, checkLinks, listFiles, readSite, type BuiltSite, type LinkReport } from '../support/site.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 
 const BASE = 'https://aicloudweekly.example';

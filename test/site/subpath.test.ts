@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'node-html-parser';
-import { buildSample, serveSite, type BuiltSite, type Served } from './site-support.js';
+import { buildSample, serveSite, type BuiltSite, type Served } from '../support/site.js';
 
 // The archive must work unchanged when a host serves it below the domain root.
 let site: BuiltSite;

@@ -12,8 +12,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
-import { CLI, runCli, startCli, type CliResult } from '../support/cli.js';
-import { tempDir } from '../support/fixtures.js';
+import { CLI, runCli, startCli, type CliResult } from './cli.js';
+import { tempDir } from './fixtures.js';
 
 export const SECRET = 'test-secret-0123456789abcdef';
 

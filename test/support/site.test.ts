@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkLinks } from './site-support.js';
+import { checkLinks } from './site.js';
 
 // The archive tests trust this checker, so it must be able to fail.
 describe('checkLinks', () => {

@@ -1,0 +1,35 @@
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendSuppression, SuppressionList, suppressionFile } from '../../src/deliver/suppression.js';
+import { tempDir } from '../support/fixtures.js';
+import { withShortWrites } from '../support/short-writes.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir('bw-deliver-');
+});
+afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+describe('suppression list', () => {
+  it('appends durably, survives a torn line from another writer and picks up appends on refresh', async () => {
+    const loaded = await SuppressionList.load(dir);
+    if (!loaded.ok) throw new Error('load');
+    const list = loaded.value;
+    expect(list.has('a@x.com')).toBe(false);
+    await appendSuppression(dir, 'A@x.com', 'form');
+    await appendFile(suppressionFile(dir), '{"address":"torn@x.co');
+    await appendSuppression(dir, 'b@x.com', 'one-click');
+    const problems = await list.refresh();
+    expect(list.has('a@x.com')).toBe(true);
+    expect(list.has('B@X.COM')).toBe(true);
+    expect(problems.map((p) => p.message)).toEqual(['skipped a line that is not valid JSON']);
+  });
+
+  it('writes a whole line even when the disk takes it a few bytes at a time', async () => {
+    await withShortWrites(dir, (n) => Math.min(n, 5), () => appendSuppression(dir, 'slow@x.com', 'form'));
+    const text = await readFile(suppressionFile(dir), 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(JSON.parse(text)).toMatchObject({ address: 'slow@x.com', via: 'form' });
+  });
+});
+
