@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { generateArchive } from './generate-archive.js';
-import { startPreview, type PreviewLogger } from '../preview/server.js';
+import { startPreview, type PreviewLogger } from '../src/preview/server.js';
 
 const EDITIONS = 520;
 const EDITS = 7;

@@ -17,14 +17,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
-import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
-import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../publish/edition-files.js';
-import { loadEdition } from '../deliver/edition-files.js';
-import { ledgerFile } from '../deliver/ledger.js';
-import { buildMessage, prepareEdition, senderIdentity } from '../deliver/message.js';
-import { sendEdition } from '../deliver/send-edition.js';
-import { createMailSender, parseSmtpUrl, poolOptions } from '../deliver/transport.js';
-import { createUnsubscribeToken, messageIdHash } from '../deliver/unsubscribe-token.js';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
+import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../src/publish/edition-output.js';
+import { loadEdition } from '../src/deliver/built-editions.js';
+import { ledgerFile } from '../src/deliver/ledger.js';
+import { buildMessage, prepareEdition, senderIdentity } from '../src/deliver/message.js';
+import { sendEdition } from '../src/deliver/send-edition.js';
+import { createMailSender, parseSmtpUrl, poolOptions } from '../src/deliver/transport.js';
+import { createUnsubscribeToken, messageIdHash } from '../src/deliver/unsubscribe-token.js';
 
 const RECIPIENTS = Number(process.env['BENCH_SEND_RECIPIENTS'] ?? 10_000);
 const CONNECTIONS = 5;
@@ -225,5 +225,5 @@ export async function runSendBench(): Promise<void> {
   }
 }
 
-// `node dist/bench/send-bench.js` runs it on its own.
+// `node dist-bench/bench/send-bench.js` runs it on its own.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runSendBench();
