@@ -132,6 +132,8 @@ export interface Section {
   id: string;
   /** HTML of the section body (without the heading). */
   html: string;
+  /** The same body with inline styles, for the email (clients that strip <style> still lay it out). */
+  emailHtml: string;
 }
 
 /** One point of a metric's history, for sparklines and charts. */
@@ -164,5 +166,7 @@ export interface Edition {
   history: Record<string, HistoryPoint[]>;
   /** Markdown body rendered to HTML, split into sections. Content before the first `## ` is the intro. */
   introHtml: string;
+  /** The intro with inline styles, for the email. */
+  introEmailHtml: string;
   sections: Section[];
 }

@@ -35,6 +35,7 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): E
       metrics: metrics[i]!.metrics,
       history: metrics[i]!.history,
       introHtml: body.introHtml,
+      introEmailHtml: body.introEmailHtml,
       sections: body.sections,
     };
   });

@@ -410,7 +410,7 @@ export class PreviewState {
       const body = briefs[i]!.body;
       const rendered = next.get(body) ?? this.bodyCache.get(body) ?? renderBody(body);
       next.set(body, rendered);
-      return { ...e, introHtml: rendered.introHtml, sections: rendered.sections };
+      return { ...e, introHtml: rendered.introHtml, introEmailHtml: rendered.introEmailHtml, sections: rendered.sections };
     });
     // Only bodies still in use stay cached, so the cache does not grow with every keystroke saved.
     this.bodyCache = next;

@@ -8,6 +8,7 @@ import type Handlebars from 'handlebars';
 import type { Newsletter } from '../model.js';
 import { DATE_STYLES, formatDate, type DateStyle } from './dates.js';
 import type { MetricRowView } from './view-model.js';
+import { inlineCss } from './email-css.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 
@@ -36,6 +37,18 @@ export function registerHelpers(hb: typeof Handlebars, newsletter: Newsletter): 
   hb.registerHelper('metricChange', (key: unknown, options: HelperOptions) => rowFor(key, options).change);
   /** `{{metricRel "key"}}`: the relative change ("+9.5%"), empty for shares and rates (they move in pp). */
   hb.registerHelper('metricRel', (key: unknown, options: HelperOptions) => rowFor(key, options).relText);
+  /** `{{css "h2"}}`: the email's inline style for an element kind (email-css.ts), shared with the Markdown renderer. */
+  hb.registerHelper('css', (key: unknown) => inlineCss(String(key)));
+  /**
+   * `{{keep change}}`: an arrow stays with its figure and a short unit with its number
+   * ("▲ +CNY", "31.0 bn"), so a narrow column wraps between whole parts. Replaces
+   * white-space:nowrap, which Outlook for Windows and Samsung Email ignore.
+   */
+  hb.registerHelper('keep', (value: unknown) => keepTogether(String(value ?? '')));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value).replace(/</g, '\\u003c')));
+}
+
+export function keepTogether(text: string): string {
+  return text.replace(/([▲▼▬]) /gu, '$1\u00a0').replace(/ (?=[\p{L}%]{1,2}(?![\p{L}]))/gu, '\u00a0');
 }

@@ -13,6 +13,7 @@ import type { Newsletter } from '../model.js';
 import { error, resultFrom, type Problem, type Result } from '../problems.js';
 import { describeIoError } from '../content/load.js';
 import { registerHelpers } from './helpers.js';
+import { darkModeCss } from './email-css.js';
 
 export type HandlebarsEnv = typeof Handlebars;
 
@@ -32,6 +33,7 @@ export interface TemplateSource {
 }
 
 export const EMAIL_TEMPLATE = 'email.mjml';
+export const DARK_CSS_PARTIAL = 'email-dark-css';
 
 export async function readTemplateSources(dir: string): Promise<{ sources: TemplateSource[]; problems: Problem[] }> {
   const problems: Problem[] = [];
@@ -75,6 +77,9 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
   registerHelpers(hb, newsletter ?? FALLBACK_NEWSLETTER);
   const files = new Map<string, string>();
   const templates = new Map<string, Handlebars.TemplateDelegate>();
+  // Built in: the dark palette lives in code beside the light one (email-css.ts).
+  hb.registerPartial(DARK_CSS_PARTIAL, darkModeCss());
+  files.set(DARK_CSS_PARTIAL, 'the built-in dark-mode styles');
   for (const s of sources) {
     const syntax = checkSyntax(hb, s);
     if (syntax) {

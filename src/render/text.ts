@@ -109,7 +109,7 @@ export function renderText(view: EditionView): string {
       `Unsubscribe: ${view.unsubscribeUrl}`,
       `Archive: ${view.archiveUrl}`,
       `Sent by ${view.newsletter.name}${view.newsletter.address ? ` · ${view.newsletter.address}` : ''}`,
-      'Figures are as reported by the sources named beside them; this newsletter is not investment advice.',
+      'Figures are as reported by the sources named beside them. This newsletter is for information only and recommends no security or trade.',
     ].join('\n'),
   );
   return `${parts.join('\n\n')}\n`;

@@ -65,6 +65,7 @@ export interface EditionView {
   preheader: string;
   summary: string | null;
   introHtml: string;
+  introEmailHtml: string;
   sections: Edition['sections'];
   viewUrl: string;
   archiveUrl: string;
@@ -169,6 +170,7 @@ export function editionView(edition: Edition, newsletter: Newsletter): EditionVi
     preheader: edition.preheader ?? edition.summary ?? edition.title,
     summary: edition.summary,
     introHtml: edition.introHtml,
+    introEmailHtml: edition.introEmailHtml,
     sections: edition.sections,
     viewUrl: editionUrl(newsletter, edition.date),
     archiveUrl: `${newsletter.baseUrl}/`,

@@ -62,7 +62,8 @@ function change(row: HTMLElement): { text: string; color: string | undefined; ce
   const span = cell.querySelector('span[style*="color"]');
   if (!span) throw new Error(`no coloured change in row: ${row.text}`);
   const color = /(?:^|;)\s*color\s*:\s*(#[0-9a-f]{3,6})/i.exec(span.getAttribute('style') ?? '')?.[1]?.toLowerCase();
-  return { text: span.text.trim(), color, cellText: cell.text.replace(/\s+/g, ' ').trim() };
+  // Figures keep their parts together with no-break spaces; the reader sees spaces.
+  return { text: span.text.replace(/\u00a0/g, ' ').trim(), color, cellText: cell.text.replace(/\s+/g, ' ').trim() };
 }
 
 /** The block of the text part under `heading` (underlined with - or =), up to the next heading. */
@@ -129,7 +130,7 @@ describe('sample content, 2026-01-26: the deltas in the email', () => {
     expect(c.color).toBe(GREEN);
     expect(c.cellText).toContain('from CNY 51.8 bn on 19 Jan 2026 (FY2025 forecast)');
     expect(c.cellText).toContain('period changed: FY2025 forecast → FY2025');
-    expect(row.querySelectorAll('td')[1]!.text.trim()).toBe('CNY 56.7 bn');
+    expect(row.querySelectorAll('td')[1]!.text.replace(/\u00a0/g, ' ').trim()).toBe('CNY 56.7 bn');
   });
 
   it('every row of every edition carries the arrow of its direction and the colour of its sentiment', async () => {
@@ -180,8 +181,8 @@ describe('sample content, 2026-01-26: the deltas in the email', () => {
   it('has a History block with each reported metric from its first report to this edition', () => {
     const html = htmlBlock(e.html, 'History').text.replace(/\s+/g, ' ');
     expect(html).toContain('Alibaba Cloud share of China AI cloud market');
-    expect(html).toContain('35.8% → 38.1%');
-    expect(html).toContain('CNY 20.83 bn → CNY 56.7 bn');
+    expect(html).toContain('35.8% (15 Sept 2025) → 38.1% (26 Jan 2026)');
+    expect(html).toContain('CNY 20.83 bn (1 Sept 2025) → CNY 56.7 bn (26 Jan 2026)');
     // The text part wraps long history lines at 78 columns.
     const text = textBlock(e.text, 'History').replace(/\s+/g, ' ');
     expect(text).toContain('Alibaba Cloud share of China AI cloud market: 35.8% (15 Sept 2025)');
@@ -267,7 +268,7 @@ describe('a better: down metric that falls is good news', () => {
     const movers = htmlBlock(e.html, 'Biggest movers').querySelectorAll('li');
     const priceMover = movers.find((li) => li.text.includes('GPU rental price index'));
     expect(priceMover?.querySelector('span[style*="color"]')?.getAttribute('style')).toContain(GREEN);
-    expect(priceMover?.text).toContain('▼ -2.5 pts (-2.4%) to 101.7 pts');
+    expect(priceMover?.text.replace(/\u00a0/g, ' ')).toContain('▼ -2.5 pts (-2.4%) to 101.7 pts');
   });
 
   it('text part: the fall is shown with ▼ and the same numbers', () => {

@@ -25,3 +25,24 @@ describe('brief bodies', () => {
     expect(body.sections[0]!.html).toContain('&lt;b&gt;');
   });
 });
+
+describe('the email rendering of a body', () => {
+  test('carries inline styles for paragraphs, lists, links, tables, quotes and code; the site rendering stays plain', () => {
+    const body = renderBody(
+      'Intro with `code`.\n\n## Table\n\n| Provider | Share |\n| --- | ---: |\n| Alibaba | 38.1% |\n\n> A quote.\n\n```\nx = 1\n```\n\n- [link](https://a.example)\n',
+    );
+    expect(body.introHtml).toBe('<p>Intro with <code>code</code>.</p>');
+    expect(body.introEmailHtml).toMatch(/^<p style="margin:0 0 12px;">Intro with <code style="font-family:[^"]+">code<\/code>\.<\/p>$/);
+    const s = body.sections[0]!;
+    expect(s.html).not.toMatch(/style="(?!text-align:right")/);
+    expect(s.emailHtml).toMatch(/<table style="width:100%;border-collapse:collapse;[^"]*" role="presentation" cellpadding="0" cellspacing="0">/);
+    // Header and cells are padded and ruled; the Markdown's right alignment wins over the default left.
+    expect(s.emailHtml).toMatch(/<th style="padding:[^"]*border-bottom:1px solid #d0d7de;text-align:left;[^"]*text-align:right">Share<\/th>/);
+    expect(s.emailHtml).toMatch(/<td style="padding:[^"]*text-align:right">38\.1%<\/td>/);
+    expect(s.emailHtml).toMatch(/<blockquote style="[^"]*border-left:3px solid #d0d7de;[^"]*">/);
+    expect(s.emailHtml).toContain('<pre style="');
+    expect(s.emailHtml).toMatch(/<a href="https:\/\/a\.example" style="color:#0b5cad;text-decoration:underline;">link<\/a>/);
+    // Rendering the styled copy leaves the shared tokens untouched: the plain copy has no styles.
+    expect(renderBody('| a |\n| - |\n| b |\n').introHtml).not.toContain('style=');
+  });
+});
