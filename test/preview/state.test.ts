@@ -216,7 +216,7 @@ describe('PreviewState', () => {
     expect(state.rendered('2025-09-01')?.email.html).toContain('Past issues');
 
     renders.length = 0;
-    const broken = changed.map((s) => (s.rel === 'email.mjml.hbs' ? { ...s, text: s.text.replace('{{title}} ·', '{{#if title}} ·') } : s));
+    const broken = changed.map((s) => (s.rel === 'email.mjml.hbs' ? { ...s, text: s.text.replace('{{title}}</h1>', '{{#if title}}</h1>') } : s));
     const bad = await state.update([{ kind: 'templates', templates: { ...templates, sources: broken } }]);
     expect(bad.ok).toBe(false);
     const problem = bad.problems.find((p) => p.severity === 'error')!;
