@@ -4,22 +4,22 @@
  *   ledger says sent / permanently failed  → skip
  *   on the suppression list                → skip (checked here, at send time)
  *   ledger says unknown (attempt, no answer) → skip and list, unless resendUnknown
- *   otherwise: record `attempt` (synced) → SMTP → record the outcome
+ *   otherwise: the send step (send-step.ts): record `attempt` (synced) → SMTP → record the outcome
  *
  * Concurrency is one worker per SMTP connection, each with at most one message
  * between its `attempt` and its outcome, so a crash leaves at most
- * `concurrency` recipients unknown. A worker's outcome record is written
- * together with its next attempt (group commit); since the ledger is written
- * in order, the attempt being on disk implies the outcome before it is too.
+ * `concurrency` recipients unknown.
  */
 import { error, type Problem, type Result } from '../problems.js';
 import { acquireSendLock, type TakenOverLock } from './lock.js';
-import { classify, LedgerWriter, unknownRecipients, type DoneRecord } from './ledger.js';
-import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
+import { classify, LedgerWriter, unknownRecipients, type RecipientAction } from './ledger.js';
+import { buildMessage, prepareEdition, type PreparedEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './built-editions.js';
-import { readSubscribers, type Recipient } from './subscribers.js';
+import { resultLine } from './send-outcome.js';
+import { SendStep, type StepResult } from './send-step.js';
+import { readSubscribers, type Recipient, type SubscriberItem } from './subscribers.js';
 import { SuppressionList } from './suppression.js';
-import type { MailSender, SendOutcome } from './transport.js';
+import type { MailSender } from './transport.js';
 import { createUnsubscribeToken, messageIdHash } from './unsubscribe-token.js';
 
 export interface SendEditionOptions {
@@ -83,9 +83,6 @@ export interface SendSummary {
   ledgerStats?: LedgerWriter['stats'];
 }
 
-/** Consecutive recipients failing temporarily after all retries before we stop hammering a dead server. */
-const BREAKER_MIN = 10;
-
 export async function sendEdition(opts: SendEditionOptions): Promise<Result<SendSummary>> {
   const now = opts.now ?? (() => new Date());
   const reporter = opts.reporter ?? {};
@@ -122,221 +119,212 @@ async function runLoop(
   now: () => Date,
   reporter: SendReporter,
 ): Promise<SendSummary> {
-  const edition = prepareEdition(opts.edition);
-  const states = ledger.snapshot.states;
+  const run = new SendRun(opts, ledger.file, reporter);
   // Unknown from earlier runs; whoever is still here at the end is no longer on the list.
   const earlierUnknownOffList = new Set(unknownRecipients(ledger.snapshot));
-  const summary: SendSummary = {
-    date: opts.edition.date,
-    total: opts.total ?? 0,
-    sent: 0,
-    alreadySent: 0,
-    suppressed: 0,
-    failed: [],
-    failedEarlier: 0,
-    retryLater: [],
-    unknown: [],
-    notReached: 0,
-    interrupted: false,
-    ledgerFile: ledger.file,
-  };
-  let fatal: Problem | undefined;
-  let stopReason: string | undefined;
-  let settled = 0;
-  let consecutiveTemporary = 0;
-  const breakerLimit = Math.max(BREAKER_MIN, opts.concurrency * 2);
-  const stopping = (): boolean => fatal !== undefined || stopReason !== undefined || opts.signal?.aborted === true;
-
   await ledger.append({ type: 'run', at: now().toISOString(), pid: process.pid, resendUnknown: opts.resendUnknown });
-
-  // The list is streamed: workers share one generator (async generators queue concurrent next() calls).
-  const items = readSubscribers(opts.subscribersFile);
-  let listTotal = 0;
-  const nextRecipient = async (): Promise<Recipient | null> => {
-    for (;;) {
-      const item = await items.next();
-      if (item.done) return null;
-      if (item.value.kind === 'recipient') {
-        listTotal++;
-        return item.value.recipient;
-      }
-      // Row problems were reported by the caller's scan; a read error now is fatal.
-      if (item.value.problem.severity === 'error') {
-        fatal ??= item.value.problem;
-        return null;
-      }
-    }
-  };
-
+  const source = new RecipientSource(opts.subscribersFile, (p) => run.failWith(p));
   if (opts.total !== undefined) reporter.start?.(opts.total);
-  const settle = (): void => {
-    settled++;
-    reporter.progress?.(settled, Math.max(summary.total, settled), summary.sent);
-  };
 
+  const edition = prepareEdition(opts.edition);
+  const handle = async (r: Recipient, step: SendStep): Promise<void> => {
+    earlierUnknownOffList.delete(r.key);
+    // Re-read unsubscribes that arrived during a long send (at most once a second).
+    const refreshed = await suppression.refreshIfOlderThan(1000);
+    refreshed.forEach((p) => reporter.warn?.(p));
+    const action = classify(ledger.snapshot.states.get(r.key), suppression.has(r.key), opts.resendUnknown);
+    if (action !== 'send') return run.skipped(action, r.address);
+    run.finished(r.address, await step.send(r, messageFor(opts, edition, r, now)));
+  };
   const worker = async (): Promise<void> => {
-    // The outcome of this worker's previous message, still being synced.
-    let pendingOutcome: Promise<void> = Promise.resolve();
+    const step = new SendStep({
+      ledger,
+      mailer: opts.mailer,
+      retries: opts.retries,
+      retryDelayMs: opts.retryDelayMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      now,
+      stopping: () => run.stopping(),
+      log: (line) => reporter.log?.(line),
+    });
     try {
-      while (!stopping()) {
-        const r = await nextRecipient();
+      while (!run.stopping()) {
+        const r = await source.next();
         if (!r) break;
-        if (stopping()) {
-          summary.notReached++;
+        if (run.stopping()) {
+          run.summary.notReached++;
           break;
         }
-        const state = states.get(r.key);
-        earlierUnknownOffList.delete(r.key);
-        // Re-read unsubscribes that arrived during a long send (at most once a second).
-        const refreshed = await suppression.refreshIfOlderThan(1000);
-        refreshed.forEach((p) => reporter.warn?.(p));
-        const action = classify(state, suppression.has(r.key), opts.resendUnknown);
-        if (action !== 'send') {
-          if (action === 'already-sent') summary.alreadySent++;
-          else if (action === 'failed-earlier') summary.failedEarlier++;
-          else if (action === 'suppressed') summary.suppressed++;
-          else summary.unknown.push(r.address);
-          settle();
-          continue;
-        }
-        const message = buildMessage({
-          edition,
-          sender: opts.sender,
-          recipient: r.name ? { address: r.address, name: r.name } : { address: r.address },
-          token: createUnsubscribeToken(r.address, opts.secret),
-          messageIdHash: messageIdHash(edition.date, r.address, opts.secret),
-          date: now(),
-        });
-        let outcome: SendOutcome | undefined;
-        for (let attempt = 1; ; attempt++) {
-          const recorded = ledger.append({ type: 'attempt', to: r.key, at: now().toISOString(), try: attempt });
-          // Never hand a message to SMTP before its attempt is on disk.
-          await Promise.all([pendingOutcome, recorded]);
-          outcome = await opts.mailer.send(message);
-          const at = now().toISOString();
-          if (outcome.ok) {
-            pendingOutcome = handled(ledger.append({ type: 'sent', to: r.key, at, response: outcome.response }));
-            summary.sent++;
-            consecutiveTemporary = 0;
-            break;
-          }
-          if (outcome.kind === 'unconfirmed') {
-            pendingOutcome = handled(ledger.append({ type: 'unconfirmed', to: r.key, at, error: outcome.message }));
-            summary.unknown.push(r.address);
-            reporter.log?.(`unknown: ${r.address}: ${outcome.message} (the server may have accepted it; not retried)`);
-            break;
-          }
-          pendingOutcome = handled(ledger.append({
-            type: 'failed',
-            to: r.key,
-            at,
-            permanent: outcome.kind === 'permanent',
-            ...(outcome.code !== undefined ? { code: outcome.code } : {}),
-            error: outcome.message,
-          }));
-          if (outcome.kind === 'permanent') {
-            summary.failed.push({ address: r.address, error: outcome.message });
-            reporter.log?.(`failed: ${r.address}: ${outcome.message}`);
-            consecutiveTemporary = 0;
-            break;
-          }
-          if (attempt > opts.retries || stopping()) {
-            summary.retryLater.push({ address: r.address, error: outcome.message });
-            reporter.log?.(`failed for now: ${r.address}: ${outcome.message} (a later run retries it)`);
-            if (++consecutiveTemporary >= breakerLimit) {
-              stopReason ??= `${consecutiveTemporary} recipients in a row failed temporarily; the SMTP server looks unavailable. Rerun later to continue.`;
-            }
-            break;
-          }
-          const delay = backoff(opts.retryDelayMs, attempt);
-          reporter.log?.(`retrying ${r.address} in ${delay} ms (try ${attempt + 1} of ${opts.retries + 1}): ${outcome.message}`);
-          if (!(await sleep(delay, opts.signal))) {
-            summary.retryLater.push({ address: r.address, error: outcome.message });
-            break;
-          }
-        }
-        settle();
+        await handle(r, step);
+        run.settle();
       }
     } catch (e) {
       // A ledger write failed: stop everyone; we must not send what we cannot record.
-      fatal ??= error(ledger.file, (e as Error).message);
+      run.failWith(e);
     } finally {
-      await pendingOutcome.catch((e: Error) => {
-        fatal ??= error(ledger.file, e.message);
-      });
+      await step.flush().catch((e: unknown) => run.failWith(e));
     }
   };
-
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, () => worker()));
 
   // Count what the early stop left unread, and how long the list was.
-  if (stopping() && !fatal) {
-    for (;;) {
-      const r = await nextRecipient();
-      if (!r) break;
-      summary.notReached++;
-    }
-  }
-  await items.return(undefined);
-  summary.total = Math.max(opts.total ?? 0, listTotal);
-  summary.interrupted = stopping();
-  if (stopReason) summary.stopReason = stopReason;
-  else if (opts.signal?.aborted) summary.stopReason = 'interrupted by a signal';
-
+  if (run.stopping() && !run.fatal) run.summary.notReached += await source.drain();
+  await source.close();
+  run.summary.total = Math.max(opts.total ?? 0, source.count);
+  run.end();
   // Unknown recipients from earlier runs that are no longer on the list still count: someone must decide.
-  if (!summary.interrupted) {
+  if (!run.summary.interrupted) {
     for (const key of earlierUnknownOffList) {
-      if (classify('unknown', suppression.has(key), opts.resendUnknown) === 'unknown') summary.unknown.push(key);
+      if (classify('unknown', suppression.has(key), opts.resendUnknown) === 'unknown') run.summary.unknown.push(key);
+    }
+  }
+  await recordDone(ledger, run, now);
+  return run.summary;
+}
+
+function messageFor(opts: SendEditionOptions, edition: PreparedEdition, r: Recipient, now: () => Date) {
+  return buildMessage({
+    edition,
+    sender: opts.sender,
+    recipient: r.name ? { address: r.address, name: r.name } : { address: r.address },
+    token: createUnsubscribeToken(r.address, opts.secret),
+    messageIdHash: messageIdHash(edition.date, r.address, opts.secret),
+    date: now(),
+  });
+}
+
+/** A run that got through the list records `done` (what --due and the next run read). */
+async function recordDone(ledger: LedgerWriter, run: SendRun, now: () => Date): Promise<void> {
+  const s = run.summary;
+  if (!s.interrupted && !run.fatal) {
+    try {
+      await ledger.append({ type: 'done', at: now().toISOString(), sent: s.sent, failed: s.failed.length, retryLater: s.retryLater.length, unknown: s.unknown.length });
+    } catch (e) {
+      run.fatal = error(ledger.file, (e as Error).message);
+    }
+  }
+  if (run.fatal) s.fatal = run.fatal;
+}
+
+/** Consecutive recipients failing temporarily after all retries before we stop hammering a dead server. */
+const BREAKER_MIN = 10;
+
+/** The state the workers of one run share: the tally, and whether (and why) to stop. */
+class SendRun {
+  readonly summary: SendSummary;
+  fatal: Problem | undefined;
+  private stopReason: string | undefined;
+  private settled = 0;
+  private consecutiveTemporary = 0;
+  private readonly breakerLimit: number;
+
+  constructor(
+    private readonly opts: SendEditionOptions,
+    private readonly ledgerFile: string,
+    private readonly reporter: SendReporter,
+  ) {
+    this.breakerLimit = Math.max(BREAKER_MIN, opts.concurrency * 2);
+    this.summary = {
+      date: opts.edition.date,
+      total: opts.total ?? 0,
+      sent: 0,
+      alreadySent: 0,
+      suppressed: 0,
+      failed: [],
+      failedEarlier: 0,
+      retryLater: [],
+      unknown: [],
+      notReached: 0,
+      interrupted: false,
+      ledgerFile,
+    };
+  }
+
+  stopping(): boolean {
+    return this.fatal !== undefined || this.stopReason !== undefined || this.opts.signal?.aborted === true;
+  }
+
+  /** Stops the run for an I/O error: a Problem as is, anything thrown as a problem of the ledger. */
+  failWith(e: unknown): void {
+    this.fatal ??= isProblem(e) ? e : error(this.ledgerFile, (e as Error).message);
+  }
+
+  skipped(action: Exclude<RecipientAction, 'send'>, address: string): void {
+    const s = this.summary;
+    if (action === 'already-sent') s.alreadySent++;
+    else if (action === 'failed-earlier') s.failedEarlier++;
+    else if (action === 'suppressed') s.suppressed++;
+    else s.unknown.push(address);
+  }
+
+  finished(address: string, { result, error, interrupted }: StepResult): void {
+    const s = this.summary;
+    const line = interrupted ? undefined : resultLine(result, address, error);
+    if (line) this.reporter.log?.(line);
+    if (result === 'sent') s.sent++;
+    else if (result === 'unknown') s.unknown.push(address);
+    else if (result === 'failed') s.failed.push({ address, error: error ?? '' });
+    else s.retryLater.push({ address, error: error ?? '' });
+    if (result === 'sent' || result === 'failed') this.consecutiveTemporary = 0;
+    if (result === 'retry-later' && !interrupted && ++this.consecutiveTemporary >= this.breakerLimit) {
+      this.stopReason ??= `${this.consecutiveTemporary} recipients in a row failed temporarily; the SMTP server looks unavailable. Rerun later to continue.`;
     }
   }
 
-  if (!summary.interrupted && !fatal) {
-    const done: DoneRecord = {
-      type: 'done',
-      at: now().toISOString(),
-      sent: summary.sent,
-      failed: summary.failed.length,
-      retryLater: summary.retryLater.length,
-      unknown: summary.unknown.length,
-    };
-    try {
-      await ledger.append(done);
-    } catch (e) {
-      fatal = error(ledger.file, (e as Error).message);
-    }
+  /** After each recipient is settled (sent, skipped, failed, ...). */
+  settle(): void {
+    this.settled++;
+    this.reporter.progress?.(this.settled, Math.max(this.summary.total, this.settled), this.summary.sent);
   }
-  if (fatal) summary.fatal = fatal;
-  return summary;
+
+  end(): void {
+    this.summary.interrupted = this.stopping();
+    if (this.stopReason) this.summary.stopReason = this.stopReason;
+    else if (this.opts.signal?.aborted) this.summary.stopReason = 'interrupted by a signal';
+  }
+}
+
+function isProblem(e: unknown): e is Problem {
+  return typeof e === 'object' && e !== null && 'severity' in e && 'file' in e && 'message' in e;
 }
 
 /**
- * Marks a promise as handled without consuming it: an outcome record's write can fail while its
- * worker sleeps before a retry, and an unhandled rejection would kill the process mid-send. The
- * worker still awaits it (and sees the error) before its next attempt.
+ * The subscriber list, streamed: workers share one generator (async generators
+ * queue concurrent next() calls). Row problems were reported by the caller's
+ * scan; a read error now is fatal.
  */
-function handled<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
-}
+class RecipientSource {
+  private readonly items: AsyncGenerator<SubscriberItem>;
+  /** Recipients read so far. */
+  count = 0;
 
-/** Exponential backoff with ±20% jitter, so parallel workers do not retry in lockstep. */
-export function backoff(baseMs: number, attempt: number): number {
-  const raw = baseMs * 2 ** (attempt - 1);
-  return Math.round(raw * (0.8 + Math.random() * 0.4));
-}
+  constructor(file: string, private readonly onFatal: (p: Problem) => void) {
+    this.items = readSubscribers(file);
+  }
 
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  async next(): Promise<Recipient | null> {
+    for (;;) {
+      const item = await this.items.next();
+      if (item.done) return null;
+      if (item.value.kind === 'recipient') {
+        this.count++;
+        return item.value.recipient;
+      }
+      if (item.value.problem.severity === 'error') {
+        this.onFatal(item.value.problem);
+        return null;
+      }
+    }
+  }
+
+  /** Reads to the end; returns how many recipients that was. */
+  async drain(): Promise<number> {
+    let n = 0;
+    while (await this.next()) n++;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    await this.items.return(undefined);
+  }
 }
