@@ -7,17 +7,20 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
+import type { DateTime } from 'luxon';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
+import type { Schedule } from '../model.js';
 import { error, type Problem } from '../problems.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/built-editions.js';
-import { isComplete, readLedger } from '../deliver/ledger.js';
+import { readLedger } from '../deliver/ledger.js';
 import { inspectSendLock, lockProblem } from '../deliver/lock.js';
 import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../deliver/message.js';
 import { planSend } from '../deliver/plan.js';
 import { createProgressReporter, formatDuration } from '../deliver/progress.js';
-import { decideDue, formatLocal, formatUtc } from '../deliver/schedule.js';
+import { decideDue, gateDueSend } from '../deliver/due.js';
+import { formatLocal, formatUtc } from '../deliver/schedule.js';
 import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
 import { createMailSender, dkimAlignmentProblem, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
@@ -99,7 +102,18 @@ function parseSettings(opts: SendCliOptions): Settings {
   };
 }
 
-export async function runSend(editionArgument: unknown, opts: SendCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+/** The checked command line: everything runSend needs before it touches a file. */
+interface SendRequest {
+  which: 'latest' | string;
+  settings: Settings;
+  now: Date;
+  outDir: string;
+  stateDir: string;
+  subscribersFile: string;
+  contentDir: string;
+}
+
+function checkRequest(editionArgument: unknown, opts: SendCliOptions, env: NodeJS.ProcessEnv): SendRequest {
   const which = parseEditionArgument(editionArgument);
   const settings = parseSettings(opts);
   if (opts.due && which !== 'latest') throw new UsageError('--due picks the edition from the schedule; use "briefwire send latest --due"');
@@ -110,92 +124,32 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   }
   const clock = nowFromEnv(env);
   if (!clock.ok) throw new UsageError(clock.message);
-  const now = clock.now;
-  const outDir = String(opts.out);
-  const stateDir = String(opts.state);
-  const subscribersFile = String(opts.subscribers);
+  return {
+    which,
+    settings,
+    now: clock.now,
+    outDir: String(opts.out),
+    stateDir: String(opts.state),
+    subscribersFile: String(opts.subscribers),
+    contentDir: String(opts.content),
+  };
+}
 
-  const loaded = await loadNewsletter(String(opts.content));
+export async function runSend(editionArgument: unknown, opts: SendCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const req = checkRequest(editionArgument, opts, env);
+  const loaded = await loadNewsletter(req.contentDir);
   if (!loaded.ok) {
     printProblems(loaded.problems);
     process.stderr.write(`Cannot send: ${NEWSLETTER_FILE} has errors (it gives From, List-Id and the unsubscribe URL).\n`);
     return 1;
   }
-  const newsletter = loaded.value;
-  const newsletterFile = path.join(String(opts.content), NEWSLETTER_FILE);
-  const sender = senderIdentity(newsletter, newsletterFile);
+  const newsletterFile = path.join(req.contentDir, NEWSLETTER_FILE);
+  const sender = senderIdentity(loaded.value, newsletterFile);
   if (!sender.ok) return fail(sender.problems);
 
-  // Which edition.
-  let date: string;
-  let slotNote = '';
-  if (opts.due) {
-    if (!newsletter.schedule) return fail([error(newsletterFile, '--due needs a "schedule" (weekday, time, timezone)')]);
-    const decision = decideDue(newsletter.schedule, now, await listBuiltEditions(outDir));
-    if (decision.kind === 'not-due') {
-      process.stdout.write(
-        `Nothing due: edition ${decision.waiting} waits for its slot ${formatLocal(decision.next)}; the last slot (${formatLocal(decision.slot)}) had no edition.\n`,
-      );
-      return 0;
-    }
-    if (decision.kind === 'missing') {
-      return fail([
-        error(
-          path.join(outDir, 'editions', decision.date),
-          `no built edition for the slot ${formatLocal(decision.slot)} = ${formatUtc(decision.slot)} (a slot sends the edition dated its local day, ${decision.date})` +
-            (decision.newestBuilt ? `; newest built edition is ${decision.newestBuilt}` : '') +
-            '. Add the brief and run "briefwire build".',
-        ),
-      ]);
-    }
-    date = decision.date;
-    slotNote = ` (slot ${formatLocal(decision.slot)})`;
-    if (!opts.dryRun) {
-      const ledger = await readLedger(stateDir, date);
-      if (ledger.ok && isComplete(ledger.value)) {
-        const unknown = ledger.value.lastDone?.unknown ?? 0;
-        process.stdout.write(
-          `Already sent: edition ${date}${slotNote} completed at ${ledger.value.lastDone?.at}; nothing to do.` +
-            (unknown ? ` ${unknown} recipient(s) have an unknown outcome: see "briefwire send ${date} --dry-run".` : '') +
-            '\n',
-        );
-        return 0;
-      }
-      // A send in progress on this host is the normal overlap of cron ticks: nothing to do. A lock from
-      // another host is not: this host cannot tell whether that send still runs, so it says so (exit 1)
-      // every tick until someone decides. Stale locks are taken over when the send starts.
-      const lock = await inspectSendLock(stateDir, date);
-      if (lock.state.kind === 'running' || lock.state.kind === 'starting') {
-        const who = lock.state.kind === 'running' ? ` (pid ${lock.state.holder.pid}, started ${lock.state.holder.startedAt})` : '';
-        process.stdout.write(`Edition ${date} is being sent right now${who}; nothing to do.\n`);
-        return 0;
-      }
-      if (lock.state.kind === 'foreign') return fail([lockProblem(lock.file, date, lock.state)]);
-      // A send that was started is always finished, however late. But cron must not start an old
-      // edition nobody sent (first install on a box with a built archive, a week-long outage).
-      const hoursLate = (now.getTime() - decision.slot.toMillis()) / 3_600_000;
-      const started = ledger.ok && (ledger.value.states.size > 0 || ledger.value.lastDone !== undefined);
-      if (!started && hoursLate > settings.lateLimitHours) {
-        return fail([
-          error(
-            path.join(outDir, 'editions', date),
-            `the slot for edition ${date} (${formatLocal(decision.slot)}) passed ${Math.floor(hoursLate)} h ago, more than --late-limit ${settings.lateLimitHours} h, ` +
-              `and it was never sent; not starting an old edition from cron. To send it anyway: briefwire send ${date}`,
-          ),
-        ]);
-      }
-    }
-  } else {
-    if (which === 'latest') {
-      const latest = await latestBuiltEdition(outDir);
-      if (!latest.ok) return fail(latest.problems);
-      date = latest.value;
-    } else {
-      date = which;
-    }
-  }
-
-  const edition = await loadEdition(outDir, date);
+  const picked = opts.due ? await pickDueEdition(req, loaded.value.schedule, newsletterFile, Boolean(opts.dryRun)) : await pickEdition(req);
+  if (typeof picked === 'number') return picked;
+  const edition = await loadEdition(req.outDir, picked.date);
   if (!edition.ok) return fail(edition.problems);
 
   const dkim = await dkimFromEnv(env);
@@ -203,7 +157,7 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   const misaligned = dkim.value ? dkimAlignmentProblem(dkim.value, sender.value.messageIdDomain) : null;
   if (misaligned) printProblems([misaligned]);
 
-  if (opts.dryRun) return dryRun(edition.value, sender.value, subscribersFile, stateDir, Boolean(opts.resendUnknown), dkim.value, now, slotNote);
+  if (opts.dryRun) return dryRun(edition.value, sender.value, req, Boolean(opts.resendUnknown), dkim.value, picked.slotNote);
 
   // Real sends need the SMTP server and the signing secret.
   const target = parseSmtpUrl(env['SMTP_URL']);
@@ -213,20 +167,90 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
 
   let scanTotal = 0;
   if (!opts.to) {
-    const scan = await scanSubscribers(subscribersFile);
+    const scan = await scanSubscribers(req.subscribersFile);
     printProblems(scan.problems, { limit: MAX_LISTED_PROBLEMS });
     if (scan.problems.some((p) => p.severity === 'error')) return 1;
     scanTotal = scan.count;
   }
 
-  const mailer = createMailSender(target.value, { connections: settings.connections, rate: settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
+  const mailer = createMailSender(target.value, { connections: req.settings.connections, rate: req.settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
   try {
     const verified = await mailer.verify();
     if (!verified.ok) return fail(verified.problems);
-    if (opts.to) return await sendTest(mailer, edition.value, sender.value, String(opts.to), secret.secret, now);
-    return await sendAll({ edition: edition.value, sender: sender.value, mailer, secret: secret.secret, subscribersFile, stateDir, settings, total: scanTotal, resendUnknown: Boolean(opts.resendUnknown), slotNote, display: target.value.display });
+    if (opts.to) return await sendTest(mailer, edition.value, sender.value, String(opts.to), secret.secret, req.now);
+    const run = { edition: edition.value, sender: sender.value, mailer, secret: secret.secret, total: scanTotal, slotNote: picked.slotNote };
+    return await sendAll({ ...run, req, resendUnknown: Boolean(opts.resendUnknown), display: target.value.display });
   } finally {
     mailer.close();
+  }
+}
+
+/** The edition to send, or the exit code when there is none. */
+type Picked = { date: string; slotNote: string } | number;
+
+async function pickEdition(req: SendRequest): Promise<Picked> {
+  if (req.which !== 'latest') return { date: req.which, slotNote: '' };
+  const latest = await latestBuiltEdition(req.outDir);
+  return latest.ok ? { date: latest.value, slotNote: '' } : fail(latest.problems);
+}
+
+/** `--due`: the edition of the schedule's most recent slot, if it is built and its send should start (see deliver/due.ts). */
+async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, newsletterFile: string, dryRun: boolean): Promise<Picked> {
+  if (!schedule) return fail([error(newsletterFile, '--due needs a "schedule" (weekday, time, timezone)')]);
+  const decision = decideDue(schedule, req.now, await listBuiltEditions(req.outDir));
+  if (decision.kind === 'not-due') {
+    process.stdout.write(
+      `Nothing due: edition ${decision.waiting} waits for its slot ${formatLocal(decision.next)}; the last slot (${formatLocal(decision.slot)}) had no edition.\n`,
+    );
+    return 0;
+  }
+  if (decision.kind === 'missing') {
+    return fail([
+      error(
+        path.join(req.outDir, 'editions', decision.date),
+        `no built edition for the slot ${formatLocal(decision.slot)} = ${formatUtc(decision.slot)} (a slot sends the edition dated its local day, ${decision.date})` +
+          (decision.newestBuilt ? `; newest built edition is ${decision.newestBuilt}` : '') +
+          '. Add the brief and run "briefwire build".',
+      ),
+    ]);
+  }
+  const picked = { date: decision.date, slotNote: ` (slot ${formatLocal(decision.slot)})` };
+  // A dry run shows what the send would do, even for a send that would not start now.
+  if (dryRun) return picked;
+  const exit = await dueGateExit(req, decision.date, decision.slot, picked.slotNote);
+  return exit ?? picked;
+}
+
+/** Prints why a due edition's send does not start and returns the exit code; undefined when it starts. */
+async function dueGateExit(req: SendRequest, date: string, slot: DateTime, slotNote: string): Promise<number | undefined> {
+  const ledger = await readLedger(req.stateDir, date);
+  const lock = await inspectSendLock(req.stateDir, date);
+  const gate = gateDueSend({ slot, now: req.now, ledger: ledger.ok ? ledger.value : null, lock: lock.state, lateLimitHours: req.settings.lateLimitHours });
+  switch (gate.kind) {
+    case 'go':
+      return undefined;
+    case 'done':
+      process.stdout.write(
+        `Already sent: edition ${date}${slotNote} completed at ${gate.at}; nothing to do.` +
+          (gate.unknown ? ` ${gate.unknown} recipient(s) have an unknown outcome: see "briefwire send ${date} --dry-run".` : '') +
+          '\n',
+      );
+      return 0;
+    case 'running': {
+      const who = gate.holder ? ` (pid ${gate.holder.pid}, started ${gate.holder.startedAt})` : '';
+      process.stdout.write(`Edition ${date} is being sent right now${who}; nothing to do.\n`);
+      return 0;
+    }
+    case 'foreign':
+      return fail([lockProblem(lock.file, date, lock.state)]);
+    case 'too-late':
+      return fail([
+        error(
+          path.join(req.outDir, 'editions', date),
+          `the slot for edition ${date} (${formatLocal(slot)}) passed ${Math.floor(gate.hoursLate)} h ago, more than --late-limit ${req.settings.lateLimitHours} h, ` +
+            `and it was never sent; not starting an old edition from cron. To send it anyway: briefwire send ${date}`,
+        ),
+      ]);
   }
 }
 
@@ -238,13 +262,12 @@ function fail(problems: readonly Problem[]): number {
 async function dryRun(
   edition: EditionFiles,
   sender: SenderIdentity,
-  subscribersFile: string,
-  stateDir: string,
+  req: SendRequest,
   resendUnknown: boolean,
   dkim: Parameters<typeof planSend>[0]['dkim'],
-  now: Date,
   slotNote: string,
 ): Promise<number> {
+  const { subscribersFile, stateDir, now } = req;
   const plan = await planSend({ edition, sender, subscribersFile, stateDir, resendUnknown, now, ...(dkim ? { dkim } : {}) });
   printProblems(plan.problems, { limit: MAX_LISTED_PROBLEMS });
   if (plan.problems.some((p) => p.severity === 'error')) return 1;
@@ -292,9 +315,7 @@ async function sendAll(a: {
   sender: SenderIdentity;
   mailer: MailSender;
   secret: string;
-  subscribersFile: string;
-  stateDir: string;
-  settings: Settings;
+  req: SendRequest;
   total: number;
   resendUnknown: boolean;
   slotNote: string;
@@ -322,13 +343,13 @@ async function sendAll(a: {
     result = await sendEdition({
       edition: a.edition,
       sender: a.sender,
-      subscribersFile: a.subscribersFile,
-      stateDir: a.stateDir,
+      subscribersFile: a.req.subscribersFile,
+      stateDir: a.req.stateDir,
       mailer: a.mailer,
       secret: a.secret,
-      concurrency: a.settings.connections,
-      retries: a.settings.retries,
-      retryDelayMs: a.settings.retryDelayMs,
+      concurrency: a.req.settings.connections,
+      retries: a.req.settings.retries,
+      retryDelayMs: a.req.settings.retryDelayMs,
       resendUnknown: a.resendUnknown,
       signal: controller.signal,
       reporter,

@@ -12,6 +12,7 @@
  *
  * Which edition belongs to a slot: the built edition whose date equals the
  * slot's local date (in the schedule's zone). Date your brief with the send day.
+ * What `send --due` does with a slot is decided in due.ts.
  */
 import { DateTime } from 'luxon';
 import type { Schedule } from '../model.js';
@@ -55,30 +56,6 @@ export function nextSlots(schedule: Schedule, now: Date, count: number): DateTim
   const slots: DateTime[] = [];
   for (let i = 0; i < count; i++) slots.push(slotOnDate(schedule, date.plus({ weeks: i }).toISODate()!));
   return slots;
-}
-
-export type DueDecision =
-  /** The slot has come and its edition is built: send it (unless the ledger says it is done). */
-  | { kind: 'send'; slot: DateTime; date: string }
-  /** The edition built last is for a slot that has not come yet. */
-  | { kind: 'not-due'; slot: DateTime; next: DateTime; waiting: string }
-  /** The slot has come but no edition is built for it (and none newer). */
-  | { kind: 'missing'; slot: DateTime; date: string; newestBuilt?: string };
-
-/**
- * What `send latest --due` should do at `now`, given the built edition dates.
- * If the most recent slot has no edition but a newer one is already built, that
- * slot was skipped on purpose (a week off) and we wait for the next slot; if
- * nothing newer is built either, the edition is late: that is an error.
- */
-export function decideDue(schedule: Schedule, now: Date, builtDates: readonly string[]): DueDecision {
-  const slot = mostRecentSlot(schedule, now);
-  const date = slotDate(slot);
-  if (builtDates.includes(date)) return { kind: 'send', slot, date };
-  const newer = builtDates.filter((d) => d > date).sort();
-  if (newer.length > 0) return { kind: 'not-due', slot, next: nextSlots(schedule, now, 1)[0]!, waiting: newer[0]! };
-  const newestBuilt = [...builtDates].sort().pop();
-  return newestBuilt ? { kind: 'missing', slot, date, newestBuilt } : { kind: 'missing', slot, date };
 }
 
 /** "Mon 2025-03-31 08:00 (UTC+01:00)": the offset, not a zone abbreviation, which depends on the locale. */

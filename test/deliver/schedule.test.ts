@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Schedule } from '../../src/model.js';
-import { decideDue, mostRecentSlot, nextSlots, slotDate, slotOnDate } from '../../src/deliver/schedule.js';
+import { mostRecentSlot, nextSlots, slotDate, slotOnDate } from '../../src/deliver/schedule.js';
 
 const london: Schedule = { weekday: 1, time: '08:00', timezone: 'Europe/London' };
 const utc = (slot: { toUTC: () => { toISO: (o: { suppressMilliseconds: boolean }) => string | null } }) => slot.toUTC().toISO({ suppressMilliseconds: true });
@@ -34,15 +34,5 @@ describe('weekly slots', () => {
     const tokyo: Schedule = { weekday: 1, time: '06:00', timezone: 'Asia/Tokyo' };
     const slot = mostRecentSlot(tokyo, new Date('2025-03-09T22:00:00Z'));
     expect(slotDate(slot)).toBe('2025-03-10');
-  });
-
-  it('decides what --due should do', () => {
-    const built = ['2025-03-24', '2025-03-31'];
-    expect(decideDue(london, new Date('2025-03-31T07:30:00Z'), built)).toMatchObject({ kind: 'send', date: '2025-03-31' });
-    // Before the slot, the most recent one (24th) is the one to send if not yet sent.
-    expect(decideDue(london, new Date('2025-03-31T06:30:00Z'), built)).toMatchObject({ kind: 'send', date: '2025-03-24' });
-    // Only the upcoming edition is built: nothing due yet.
-    expect(decideDue(london, new Date('2025-03-31T06:30:00Z'), ['2025-03-31'])).toMatchObject({ kind: 'not-due', waiting: '2025-03-31' });
-    expect(decideDue(london, new Date('2025-04-07T09:00:00Z'), built)).toMatchObject({ kind: 'missing', date: '2025-04-07', newestBuilt: '2025-03-31' });
   });
 });
