@@ -1,6 +1,8 @@
 /**
  * Crash safety of the real CLI (dist/cli.js, compiled by `npm test`'s tsc
- * step) against a loopback smtp-server: SIGKILL mid-send, SIGTERM mid-send.
+ * step) against a loopback smtp-server: SIGKILL while the server holds the
+ * messages in flight unanswered (so the kill lands mid-message every time),
+ * SIGTERM mid-send.
  * A separate file from cli.test.ts so the two run in parallel.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,56 +13,63 @@ const box = useCliSandbox();
 const { paths, sendArgs, env, run, start } = box;
 
 describe('briefwire send (CLI) when killed', () => {
-  it('survives SIGKILL mid-send: every reader gets the edition once or is listed unknown; --resend-unknown finishes', async () => {
+  it('after SIGKILL with messages in flight, exactly those readers are unknown; a rerun holds them back, --resend-unknown sends them', async () => {
     const p = paths();
     await writeContent(p.content);
     await writeEdition(p.out, '2025-03-10');
-    const addresses = await writeSubscribers(p.subscribers, 2000);
-    const connections = 4;
+    const addresses = await writeSubscribers(p.subscribers, 120);
+    const connections = 3;
+    const before = 30;
 
+    // The server answers the first 30 messages, then holds every one after without an answer:
+    // each connection ends up waiting on one message, and the sender is killed right then.
+    let arrived = 0;
+    box.sink.behaviour = { data: () => (++arrived <= before ? 'accept' : 'hold') };
     const first = start(sendArgs('2025-03-10', ['--connections', String(connections)]), env());
-    box.sink.behaviour = { accepted: (n) => (n === 500 ? first.child.kill('SIGKILL') : undefined) };
+    await box.sink.whenHeld(connections);
+    first.child.kill('SIGKILL');
     const killed = await first.done;
     expect(killed.signal).toBe('SIGKILL');
+    const inFlight = box.sink.held().flat().sort();
+    expect(inFlight).toHaveLength(connections);
+    // The server had queued them; only its answers were lost with the process.
+    box.sink.releaseHeld('accept');
     box.sink.behaviour = {};
-    const afterKill = new Map(box.sink.countsByRecipient());
-    expect(afterKill.size).toBeGreaterThanOrEqual(500);
-    expect(afterKill.size).toBeLessThan(2000);
+    // The workers took the list in order, so the first 33 readers are the ones reached (which 30 were answered depends on timing).
+    const sentFirst = box.sink.received.flatMap((m) => m.to).filter((a) => !inFlight.includes(a)).sort();
+    expect(sentFirst).toHaveLength(before);
+    expect([...sentFirst, ...inFlight].sort()).toEqual(addresses.slice(0, before + connections));
 
-    // Nothing lost: whatever the server accepted is in the ledger as sent, or as unknown.
+    // The ledger knows every answered message as sent and exactly the ones in flight as unknown; no one else was touched.
     const ledger = await readLedger(p.state, '2025-03-10');
     if (!ledger.ok) throw new Error('ledger');
-    const states = ledger.value.states;
-    for (const address of afterKill.keys()) expect(['sent', 'unknown']).toContain(states.get(address));
-    for (const [address, state] of states) if (state === 'sent') expect(afterKill.has(address)).toBe(true);
-    const unknown = [...states].filter(([, s]) => s === 'unknown').map(([a]) => a);
-    expect(unknown.length).toBeLessThanOrEqual(connections);
+    const byState = (want: string) => [...ledger.value.states].filter(([, s]) => s === want).map(([a]) => a).sort();
+    expect(byState('sent')).toEqual(sentFirst);
+    expect(byState('unknown')).toEqual(inFlight);
+    expect(ledger.value.states.size).toBe(before + connections);
+    expect(ledger.value.lastDone).toBeUndefined();
 
-    // Rerun: resumes, skips the sent, lists the unknown, sends no one twice.
+    // Rerun: takes over the dead process's lock, sends everyone else once, holds the unknown back and lists them (exit 1).
     const second = await run(sendArgs('2025-03-10', ['--connections', String(connections)]), env());
-    expect(second.stderr).toMatch(/Took over a stale lock/);
-    expect(second.code).toBe(unknown.length > 0 ? 1 : 0);
-    for (const address of unknown) expect(second.stderr).toContain(address);
-    expect(second.stdout).toMatch(new RegExp(`${unknown.length} unknown`));
-    const counts = box.sink.countsByRecipient();
-    for (const address of addresses) {
-      const n = counts.get(address) ?? 0;
-      if (unknown.includes(address)) expect(n).toBeLessThanOrEqual(1);
-      else expect(n, address).toBe(1);
-    }
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr).toMatch(/Took over a stale lock from pid \d+/);
+    expect(second.stderr).toContain(`Unknown outcome (${connections})`);
+    for (const address of inFlight) expect(second.stderr).toContain(`  ${address}\n`);
+    expect(second.stdout).toContain(`Edition 2025-03-10: ${120 - before - connections} sent, ${before} skipped (sent before), 0 suppressed, 0 failed, 0 to retry, ${connections} unknown — 120 recipients`);
+    expect([...box.sink.countsByRecipient().values()].every((n) => n === 1)).toBe(true);
+    expect(box.sink.countsByRecipient().size).toBe(120);
 
-    // The operator decides to resend the unknown ones.
+    // The operator decides to resend the unknown ones: they alone get a second copy (the duplicate they chose).
     const third = await run(sendArgs('2025-03-10', ['--resend-unknown']), env());
     expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain(`Edition 2025-03-10: ${connections} sent, ${120 - connections} skipped (sent before)`);
     const final = box.sink.countsByRecipient();
-    for (const address of addresses) {
-      expect(final.get(address) ?? 0).toBeGreaterThanOrEqual(1);
-      if (!unknown.includes(address)) expect(final.get(address)).toBe(1);
-    }
+    for (const address of addresses) expect(final.get(address), address).toBe(inFlight.includes(address) ? 2 : 1);
+
     // And a fourth run has nothing left to do.
     const fourth = await run(sendArgs('2025-03-10'), env());
     expect(fourth.code).toBe(0);
-    expect(fourth.stdout).toMatch(/: 0 sent, 2000 skipped/);
+    expect(fourth.stdout).toMatch(/: 0 sent, 120 skipped/);
   });
 
   it('on SIGTERM finishes the messages in flight, records them, prints the summary and exits 130', async () => {

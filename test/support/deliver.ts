@@ -28,8 +28,11 @@ export interface SinkBehaviour {
   rcpt?: (address: string) => { code: number; message: string } | void;
   /** At MAIL FROM: return 'drop' to cut the TCP connection (nothing was sent yet). */
   mail?: (session: SMTPServerSession) => 'drop' | void;
-  /** After the whole message arrived: 'accept' (default), 'drop' (cut before replying), or a refusal. */
-  data?: (to: string[], raw: Buffer) => 'accept' | 'drop' | { code: number; message: string };
+  /**
+   * After the whole message arrived: 'accept' (default), 'drop' (cut before replying), a refusal,
+   * or 'hold': no reply until the test calls `releaseHeld` (the sender waits for the DATA answer).
+   */
+  data?: (to: string[], raw: Buffer) => 'accept' | 'drop' | 'hold' | { code: number; message: string };
   /** Called after a message was accepted and recorded. */
   accepted?: (count: number) => void;
   auth?: { user: string; pass: string };
@@ -38,6 +41,12 @@ export interface SinkBehaviour {
 export interface Sink {
   port: number;
   received: Received[];
+  /** Recipients of the messages held without an answer ('hold'), in arrival order. */
+  held(): string[][];
+  /** Resolves once at least `count` messages are held. */
+  whenHeld(count: number): Promise<void>;
+  /** Answers every held message: 'accept' records it as received (the server queued it), 'drop' does not. */
+  releaseHeld(verdict: 'accept' | 'drop'): void;
   behaviour: SinkBehaviour;
   /** Messages per recipient address (lowercased). */
   countsByRecipient(): Map<string, number>;
@@ -47,6 +56,13 @@ export interface Sink {
 export async function startSink(behaviour: SinkBehaviour = {}): Promise<Sink> {
   const received: Received[] = [];
   const state = { behaviour };
+  const held: { received: Received; callback: (err?: Error | null, message?: string) => void }[] = [];
+  const holdWaiters: { count: number; resolve: () => void }[] = [];
+  const accept = (m: Received, callback: (err?: Error | null, message?: string) => void): void => {
+    received.push(m);
+    state.behaviour.accepted?.(received.length);
+    callback(null, `Queued as ${received.length}`);
+  };
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: behaviour.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
@@ -82,10 +98,13 @@ export async function startSink(behaviour: SinkBehaviour = {}): Promise<Sink> {
           dropConnection(server, session);
           return;
         }
+        if (verdict === 'hold') {
+          held.push({ received: { to, raw, session: session.id }, callback });
+          for (const w of holdWaiters.filter((w) => held.length >= w.count)) w.resolve();
+          return;
+        }
         if (verdict !== 'accept') return callback(Object.assign(new Error(verdict.message), { responseCode: verdict.code }));
-        received.push({ to, raw, session: session.id });
-        state.behaviour.accepted?.(received.length);
-        callback(null, `Queued as ${received.length}`);
+        accept({ to, raw, session: session.id }, callback);
       });
     },
   });
@@ -100,6 +119,19 @@ export async function startSink(behaviour: SinkBehaviour = {}): Promise<Sink> {
     },
     set behaviour(b: SinkBehaviour) {
       state.behaviour = b;
+    },
+    held: () => held.map((h) => h.received.to),
+    whenHeld: (count: number) =>
+      new Promise<void>((resolve) => {
+        if (held.length >= count) resolve();
+        else holdWaiters.push({ count, resolve });
+      }),
+    releaseHeld(verdict: 'accept' | 'drop') {
+      // A reply to a client that is gone goes nowhere; what counts is whether the server kept the message.
+      for (const h of held.splice(0)) {
+        if (verdict === 'accept') accept(h.received, h.callback);
+        else h.callback(Object.assign(new Error('dropped'), { responseCode: 421 }));
+      }
     },
     countsByRecipient() {
       const counts = new Map<string, number>();
