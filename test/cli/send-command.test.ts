@@ -5,7 +5,7 @@
  * (Crash tests are in cli-crash.test.ts.)
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { hostname, uptime } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -144,7 +144,7 @@ describe('briefwire send (CLI)', () => {
     const p = paths();
     await writeContent(p.content);
     await writeEdition(p.out, '2025-03-10');
-    await writeSubscribers(p.subscribers, 3);
+    const addresses = await writeSubscribers(p.subscribers, 3);
     const closedPort = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const port = (s.address() as { port: number }).port;
@@ -176,7 +176,19 @@ describe('briefwire send (CLI)', () => {
     expect(noSecret.code).toBe(1);
     expect(noSecret.stderr).toMatch(/^UNSUBSCRIBE_SECRET: error: is not set/m);
     expect(noSecret.stderr).not.toContain('Sup3r-S3cret-Pa55');
-    expect((await readFile(p.subscribers, 'utf8')).length).toBeGreaterThan(0);
+    // Only the good run recorded anything: the refused and unauthenticated ones stopped before the ledger,
+    // and no secret reached the ledger (or any other file in the state directory).
+    const ledgerText = await readFile(path.join(p.state, 'sends', '2025-03-10.jsonl'), 'utf8');
+    const records = ledgerText.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; to?: string });
+    const count = (type: string): number => records.filter((r) => r.type === type).length;
+    expect([records[0]?.type, count('attempt'), count('sent'), count('failed'), records.length]).toEqual(['run', 3, 3, 0, 8]);
+    expect(records.filter((r) => r.type === 'sent').map((r) => r.to).sort()).toEqual(addresses);
+    expect(records.at(-1)).toMatchObject({ type: 'done', sent: 3, failed: 0, retryLater: 0, unknown: 0 });
+    for (const file of await readdir(p.state, { recursive: true, withFileTypes: true })) {
+      if (!file.isFile()) continue;
+      const text = await readFile(path.join(file.parentPath, file.name), 'utf8');
+      for (const secret of ['Sup3r-S3cret-Pa55', 'Wr0ng-Pa55w0rd', 'the-right-one', SECRET]) expect(text, file.name).not.toContain(secret);
+    }
   });
 
   it('an internal error shows its stack without the SMTP password or the unsubscribe secret', async () => {
