@@ -3,14 +3,24 @@
  * instead of throwing, so a build can report everything wrong at once and the
  * preview server can show the same list in its overlay.
  */
+import type * as catalogue from './problem-catalogue.js';
+
+/** An entry of the catalogue; problems are made only from these, so every code is documented. */
+export type CatalogueEntry = (typeof catalogue)[keyof typeof catalogue];
+export type ProblemCode = CatalogueEntry['code'];
+
 export type Severity = 'error' | 'warning';
 
 export interface Problem {
+  /** Stable code from the catalogue (src/problem-catalogue.ts), e.g. BW_YAML_INVALID; tests and scripts key on it, not on the prose. */
+  code: ProblemCode;
   /** Path of the file at fault, as given to the loader (relative paths stay relative). */
   file: string;
   line?: number;
   column?: number;
   message: string;
+  /** What to do about it, when the catalogue knows. */
+  hint?: string;
   severity: Severity;
 }
 
@@ -18,15 +28,30 @@ export type Result<T> =
   | { ok: true; value: T; warnings: Problem[] }
   | { ok: false; problems: Problem[] };
 
-export function error(file: string, message: string, at?: { line?: number; column?: number }): Problem {
-  return { file, message, severity: 'error', ...definedPosition(at) };
+export interface Position {
+  line?: number | undefined;
+  column?: number | undefined;
 }
 
-export function warning(file: string, message: string, at?: { line?: number; column?: number }): Problem {
-  return { file, message, severity: 'warning', ...definedPosition(at) };
+type MessageArgs<D extends CatalogueEntry> = D['message'] extends (...args: infer A) => string ? A : [];
+/** The message's arguments (left out when it takes none), then where in the file. */
+type ProblemArgs<D extends CatalogueEntry> = MessageArgs<D> extends [] ? [args?: [], at?: Position] : [args: MessageArgs<D>, at?: Position];
+
+export function error<D extends CatalogueEntry>(file: string, def: D, ...rest: ProblemArgs<D>): Problem {
+  return problem('error', file, def, rest[0] ?? [], rest[1]);
 }
 
-function definedPosition(at?: { line?: number; column?: number }): { line?: number; column?: number } {
+export function warning<D extends CatalogueEntry>(file: string, def: D, ...rest: ProblemArgs<D>): Problem {
+  return problem('warning', file, def, rest[0] ?? [], rest[1]);
+}
+
+function problem(severity: Severity, file: string, def: catalogue.ProblemDef & { code: ProblemCode }, args: readonly unknown[], at: Position | undefined): Problem {
+  const message = typeof def.message === 'function' ? def.message(...args) : def.message;
+  const hint = typeof def.hint === 'function' ? def.hint(...args) : def.hint;
+  return { code: def.code, file, message, severity, ...definedPosition(at), ...(hint ? { hint } : {}) };
+}
+
+function definedPosition(at?: Position): { line?: number; column?: number } {
   const out: { line?: number; column?: number } = {};
   if (at?.line !== undefined) out.line = at.line;
   if (at?.column !== undefined) out.column = at.column;
@@ -51,10 +76,14 @@ export function hasErrors(problems: readonly Problem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }
 
-/** `file:line:column: error: message`, the format editors and terminals link. */
+/**
+ * `file:line:column: error[CODE]: message`, the format editors and terminals
+ * link, then the hint (if any) on an indented line of its own.
+ */
 export function formatProblem(p: Problem): string {
   const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(':');
-  return `${where}: ${p.severity}: ${p.message}`;
+  const head = `${where}: ${p.severity}[${p.code}]: ${p.message}`;
+  return p.hint ? `${head}\n  hint: ${p.hint}` : head;
 }
 
 /** Stable order for reports: by file, then line, then column. */

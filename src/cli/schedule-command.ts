@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { error } from '../problems.js';
+import { ScheduleMissing } from '../problem-catalogue.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
@@ -35,7 +36,7 @@ export function registerSchedule(cli: CAC): void {
       }
       const schedule = loaded.value.schedule;
       if (!schedule) {
-        printProblems([error(path.join(String(opts.content), NEWSLETTER_FILE), 'has no "schedule" (weekday, time, timezone); sends happen only when run by hand')]);
+        printProblems([error(path.join(String(opts.content), NEWSLETTER_FILE), ScheduleMissing)]);
         return 1;
       }
       const built = new Set(await listBuiltEditions(String(opts.out)));

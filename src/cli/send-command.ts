@@ -11,6 +11,7 @@ import type { DateTime } from 'luxon';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import type { Schedule } from '../model.js';
 import { error, type Problem } from '../problems.js';
+import { DueEditionMissing, DueTooLate, ScheduleMissing, UnsubscribeSecret } from '../problem-catalogue.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/built-editions.js';
@@ -163,7 +164,7 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   const target = parseSmtpUrl(env['SMTP_URL']);
   if (!target.ok) return fail(target.problems);
   const secret = secretFromEnv(env);
-  if (!secret.ok) return fail([error('UNSUBSCRIBE_SECRET', secret.message)]);
+  if (!secret.ok) return fail([error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])]);
 
   let scanTotal = 0;
   if (!opts.to) {
@@ -196,7 +197,7 @@ async function pickEdition(req: SendRequest): Promise<Picked> {
 
 /** `--due`: the edition of the schedule's most recent slot, if it is built and its send should start (see deliver/due.ts). */
 async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, newsletterFile: string, dryRun: boolean): Promise<Picked> {
-  if (!schedule) return fail([error(newsletterFile, '--due needs a "schedule" (weekday, time, timezone)')]);
+  if (!schedule) return fail([error(newsletterFile, ScheduleMissing)]);
   const decision = decideDue(schedule, req.now, await listBuiltEditions(req.outDir));
   if (decision.kind === 'not-due') {
     process.stdout.write(
@@ -206,12 +207,11 @@ async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, 
   }
   if (decision.kind === 'missing') {
     return fail([
-      error(
-        path.join(req.outDir, 'editions', decision.date),
-        `no built edition for the slot ${formatLocal(decision.slot)} = ${formatUtc(decision.slot)} (a slot sends the edition dated its local day, ${decision.date})` +
-          (decision.newestBuilt ? `; newest built edition is ${decision.newestBuilt}` : '') +
-          '. Add the brief and run "briefwire build".',
-      ),
+      error(path.join(req.outDir, 'editions', decision.date), DueEditionMissing, [
+        `${formatLocal(decision.slot)} = ${formatUtc(decision.slot)}`,
+        decision.date,
+        decision.newestBuilt,
+      ]),
     ]);
   }
   const picked = { date: decision.date, slotNote: ` (slot ${formatLocal(decision.slot)})` };
@@ -245,11 +245,7 @@ async function dueGateExit(req: SendRequest, date: string, slot: DateTime, slotN
       return fail([lockProblem(lock.file, date, lock.state)]);
     case 'too-late':
       return fail([
-        error(
-          path.join(req.outDir, 'editions', date),
-          `the slot for edition ${date} (${formatLocal(slot)}) passed ${Math.floor(gate.hoursLate)} h ago, more than --late-limit ${req.settings.lateLimitHours} h, ` +
-            `and it was never sent; not starting an old edition from cron. To send it anyway: briefwire send ${date}`,
-        ),
+        error(path.join(req.outDir, 'editions', date), DueTooLate, [date, formatLocal(slot), Math.floor(gate.hoursLate), req.settings.lateLimitHours]),
       ]);
   }
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { error, warning } from '../problems.js';
+import { ServeWithoutName, UnsubscribeSecret } from '../problem-catalogue.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { DIR_DEFAULTS } from './build-command.js';
@@ -36,7 +37,7 @@ export function registerServe(cli: CAC): void {
       await requireDir(siteDir, 'site', `serve needs the archive that "briefwire build" writes to <out>/site (--out ${String(opts.out)})`);
       const secret = secretFromEnv(process.env);
       if (!secret.ok) {
-        printProblems([error('UNSUBSCRIBE_SECRET', secret.message)]);
+        printProblems([error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])]);
         return 1;
       }
       // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
@@ -44,7 +45,7 @@ export function registerServe(cli: CAC): void {
       const listName = loaded.ok ? loaded.value.name : 'this newsletter';
       if (!loaded.ok) {
         const file = path.join(String(opts.content), NEWSLETTER_FILE);
-        printProblems([...loaded.problems, warning(file, 'serving anyway; the pages say "this newsletter" instead of its name until serve is restarted')]);
+        printProblems([...loaded.problems, warning(file, ServeWithoutName)]);
       }
       let running;
       try {

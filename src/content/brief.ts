@@ -6,9 +6,10 @@ import matter from 'gray-matter';
 import { DateTime } from 'luxon';
 import type { Brief, BriefMetric, MetricDef } from '../model.js';
 import { error, type Problem } from '../problems.js';
+import { BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown } from '../problem-catalogue.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 import { briefMetricSchema, frontmatterSchema, zodProblems } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { nearest } from './suggest.js';
 import { stripUndefined } from './newsletter-config.js';
 
 export const BRIEF_FILE_NAME = /^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9][a-z0-9-]*))?\.md$/;
@@ -17,9 +18,9 @@ const DECIMAL = /^[+-]?\d+(\.\d+)?$/;
 /** Date and slug from a brief's file name, or a problem explaining the convention. */
 export function briefNameParts(file: string, base: string): { date?: string; slug?: string; problem?: Problem } {
   const m = BRIEF_FILE_NAME.exec(base);
-  if (!m) return { problem: error(file, `file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md (lowercase slug), got "${base}"`) };
+  if (!m) return { problem: error(file, BriefFileName, [base]) };
   const date = m[1]!;
-  if (!DateTime.fromISO(date, { zone: 'utc' }).isValid) return { problem: error(file, `"${date}" in the file name is not a real calendar date`) };
+  if (!DateTime.fromISO(date, { zone: 'utc' }).isValid) return { problem: error(file, BriefFileDate, [date]) };
   return m[2] ? { date, slug: m[2] } : { date };
 }
 
@@ -29,7 +30,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
   if (name.problem) problems.push(name.problem);
 
   if (!/^\uFEFF?---\r?\n/.test(text)) {
-    return { problems: [...problems, error(file, 'missing YAML frontmatter: a brief starts with "---", then at least "title:", then "---"', { line: 1, column: 1 })] };
+    return { problems: [...problems, error(file, FrontmatterMissing, [], { line: 1, column: 1 })] };
   }
   // gray-matter splits frontmatter from body; `yaml` parses it with positions.
   let yamlSource: YamlSource | undefined;
@@ -47,7 +48,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
   const source = yamlSource;
   if (!source || source.data === undefined) return { problems };
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
-    return { problems: [...problems, error(file, 'frontmatter must be a mapping with at least "title"', { line: 2, column: 1 })] };
+    return { problems: [...problems, error(file, FrontmatterNotMapping, [], { line: 2, column: 1 })] };
   }
 
   const fm = frontmatterSchema.safeParse(source.data);
@@ -57,9 +58,9 @@ export function parseBrief(file: string, base: string, text: string, registry: r
   if (name.date && data['date'] !== undefined) {
     const written = data['date'] instanceof Date ? data['date'].toISOString().slice(0, 10) : String(data['date']);
     if (!DateTime.fromISO(written, { zone: 'utc' }).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(written)) {
-      problems.push(error(file, `"date" ${JSON.stringify(written)} is not a valid YYYY-MM-DD date`, source.at(['date'])));
+      problems.push(error(file, BriefDateInvalid, [written], source.at(['date'])));
     } else if (written !== name.date) {
-      problems.push(error(file, `"date" ${written} does not match the file name's date ${name.date}`, source.at(['date'])));
+      problems.push(error(file, BriefDateMismatch, [written, name.date], source.at(['date'])));
     }
   }
 
@@ -94,7 +95,7 @@ function parseMetrics(source: YamlSource, raw: unknown, registry: readonly Metri
     const at = source.at(['metrics', key]);
     const def = byKey.get(key);
     if (!def) {
-      problems.push(error(source.file, `unknown metric "${key}"${didYouMean(key, byKey.keys())}; metrics are defined in metrics.yml`, at));
+      problems.push(error(source.file, MetricUnknown, [key, nearest(key, byKey.keys())], at));
       continue;
     }
     const parsed = briefMetricSchema.safeParse(entry);
@@ -107,23 +108,20 @@ function parseMetrics(source: YamlSource, raw: unknown, registry: readonly Metri
     const value = decimalText(source.rawScalar(valuePath), long ? long.value : parsed.data);
     if (value === undefined) {
       const shown = JSON.stringify(long ? long.value : parsed.data);
-      const hint = /%|[a-z]/i.test(shown) ? ` (write the number alone; the unit "${def.unit}" comes from metrics.yml)` : '';
-      problems.push(error(source.file, `metric "${key}" must be a number, got ${shown}${hint}`, source.at(valuePath)));
+      problems.push(error(source.file, MetricNotNumber, [key, shown, def.unit], source.at(valuePath)));
       continue;
     }
     const n = Number(value);
     if (def.kind === 'share' && (n < 0 || n > 100)) {
-      problems.push(error(source.file, `metric "${key}" is a share, so it must be between 0 and 100 (got ${value})`, source.at(valuePath)));
+      problems.push(error(source.file, MetricShareRange, [key, value], source.at(valuePath)));
       continue;
     }
     if (def.kind === 'count' && n < 0) {
-      problems.push(error(source.file, `metric "${key}" is a count and cannot be negative (got ${value})`, source.at(valuePath)));
+      problems.push(error(source.file, MetricCountNegative, [key, value], source.at(valuePath)));
       continue;
     }
     if (long?.unit !== undefined && long.unit !== def.unit) {
-      problems.push(
-        error(source.file, `metric "${key}" is given in "${long.unit}" but metrics.yml defines it in "${def.unit}"; convert the value or fix the unit`, source.at(['metrics', key, 'unit'])),
-      );
+      problems.push(error(source.file, MetricUnitMismatch, [key, long.unit, def.unit], source.at(['metrics', key, 'unit'])));
       continue;
     }
     out.push(stripUndefined({ key, value, period: long?.period, source: long?.source, note: long?.note, unit: long?.unit, line: at.line }));

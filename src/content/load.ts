@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Brief, Content, MetricDef, Newsletter } from '../model.js';
 import { error, resultFrom, sortProblems, type Problem, type Result } from '../problems.js';
+import { BriefDateDuplicate, EditionsEmpty, IoFailed } from '../problem-catalogue.js';
 import { parseNewsletter } from './newsletter-config.js';
 import { parseMetricRegistry } from './metric-registry.js';
 import { parseBrief } from './brief.js';
@@ -50,7 +51,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   // Drafts still count for the one-brief-per-date check above, so a draft can't shadow an edition.
   const briefs = options.includeDrafts ? parsed : parsed.filter((b) => !b.draft);
 
-  if (newsletter && briefFiles.length === 0 && !problems.length) problems.push(error(editionsDir, 'contains no briefs (YYYY-MM-DD[-slug].md)'));
+  if (newsletter && briefFiles.length === 0 && !problems.length) problems.push(error(editionsDir, EditionsEmpty));
   return resultFrom({ dir, newsletter: newsletter as Newsletter, metrics, briefs }, sortProblems(problems));
 }
 
@@ -90,7 +91,7 @@ export function duplicateDateProblems(sorted: readonly Brief[]): Problem[] {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
     if (prev.date === cur.date) {
-      problems.push(error(cur.file, `two briefs have the date ${cur.date}: ${prev.file} and ${cur.file}; an edition has one brief`));
+      problems.push(error(cur.file, BriefDateDuplicate, [cur.date, prev.file, cur.file]));
     }
   }
   return problems;
@@ -109,7 +110,7 @@ export async function listBriefs(editionsDir: string, problems: Problem[]): Prom
       .sort()
       .map((n) => path.join(editionsDir, n));
   } catch (e) {
-    problems.push(error(editionsDir, describeIoError(e)));
+    problems.push(error(editionsDir, IoFailed, [describeIoError(e)]));
     return [];
   }
 }
@@ -118,7 +119,7 @@ async function readText(file: string, problems: Problem[]): Promise<string | und
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    problems.push(error(file, describeIoError(e)));
+    problems.push(error(file, IoFailed, [describeIoError(e)]));
     return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { MetricDef } from '../model.js';
 import { error, type Problem } from '../problems.js';
+import { MetricKeyInvalid, MetricPercentUnit, MetricsEmpty, MetricsNotMapping } from '../problem-catalogue.js';
 import { parseYaml } from './yaml-source.js';
 import { METRIC_KEY, metricDefSchema, zodProblems } from './schema.js';
 import { stripUndefined } from './newsletter-config.js';
@@ -12,13 +13,13 @@ export function parseMetricRegistry(file: string, text: string): { metrics: Metr
   const { source, problems } = parseYaml(file, text);
   if (problems.length > 0) return { metrics: [], problems };
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
-    return { metrics: [], problems: [error(file, 'must be a mapping of metric key to { label, kind, unit, decimals, better }')] };
+    return { metrics: [], problems: [error(file, MetricsNotMapping)] };
   }
   const metrics: MetricDef[] = [];
   const out: Problem[] = [];
   for (const [key, raw] of Object.entries(source.data as Record<string, unknown>)) {
     if (!METRIC_KEY.test(key)) {
-      out.push(error(file, `metric key "${key}" must use only a-z, 0-9 and _`, source.at([key])));
+      out.push(error(file, MetricKeyInvalid, [key], source.at([key])));
       continue;
     }
     const parsed = metricDefSchema.safeParse(raw);
@@ -28,11 +29,11 @@ export function parseMetricRegistry(file: string, text: string): { metrics: Metr
     }
     const def = stripUndefined({ key, ...parsed.data });
     if ((def.kind === 'share' || def.kind === 'rate') && def.unit !== '%') {
-      out.push(error(file, `metric "${key}" is a ${def.kind}, so its unit must be "%" (got "${def.unit}")`, source.at([key, 'unit'])));
+      out.push(error(file, MetricPercentUnit, [key, def.kind, def.unit], source.at([key, 'unit'])));
       continue;
     }
     metrics.push(def);
   }
-  if (metrics.length === 0 && out.length === 0) out.push(error(file, 'defines no metrics'));
+  if (metrics.length === 0 && out.length === 0) out.push(error(file, MetricsEmpty));
   return { metrics, problems: out };
 }

@@ -1,5 +1,6 @@
 import type { Newsletter } from '../model.js';
 import { error, type Problem } from '../problems.js';
+import { NewsletterNotMapping } from '../problem-catalogue.js';
 import { parseYaml } from './yaml-source.js';
 import { newsletterSchema, zodProblems } from './schema.js';
 
@@ -7,7 +8,7 @@ import { newsletterSchema, zodProblems } from './schema.js';
 export function parseNewsletter(file: string, text: string): { newsletter?: Newsletter; problems: Problem[] } {
   const { source, problems } = parseYaml(file, text);
   if (problems.length > 0) return { problems };
-  if (source.data === null || typeof source.data !== 'object') return { problems: [error(file, 'must be a YAML mapping of settings (name, from, baseUrl, timezone, language)')] };
+  if (source.data === null || typeof source.data !== 'object') return { problems: [error(file, NewsletterNotMapping)] };
   const parsed = newsletterSchema.safeParse(source.data);
   if (!parsed.success) return { problems: zodProblems(source, parsed.error.issues) };
   const { schedule, ...rest } = parsed.data;

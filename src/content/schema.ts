@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import type { YamlSource } from './yaml-source.js';
 import { error, type Problem } from '../problems.js';
-import { didYouMean } from './suggest.js';
+import { FieldInvalid, FieldRequired, FieldUnknown } from '../problem-catalogue.js';
+import { nearest } from './suggest.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const timezone = nonEmpty.refine((tz) => IANAZone.isValidZone(tz), { message: 'is not a valid IANA time zone (e.g. Europe/London)' });
@@ -94,16 +95,11 @@ export function zodProblems(source: YamlSource, issues: readonly z.core.$ZodIssu
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] ?? '';
       const known = knownKeys(source, prefix, issue.path);
-      return error(
-        source.file,
-        `unknown field "${[...path, key].join('.')}"${didYouMean(key, known)}`,
-        source.at([...path, key]),
-      );
+      return error(source.file, FieldUnknown, [[...path, key].join('.'), nearest(key, known)], source.at([...path, key]));
     }
     const name = path.length > 0 ? `"${path.join('.')}"` : 'document';
-    const message =
-      issue.code === 'invalid_type' && issue.input === undefined ? `${name} is required` : `${name} ${lowerFirst(issue.message)}`;
-    return error(source.file, message, source.at(path));
+    if (issue.code === 'invalid_type' && issue.input === undefined) return error(source.file, FieldRequired, [name], source.at(path));
+    return error(source.file, FieldInvalid, [name, lowerFirst(issue.message)], source.at(path));
   });
 }
 

@@ -13,11 +13,6 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   return best !== undefined && bestDistance <= Math.max(2, Math.ceil(word.length / 3)) ? best : undefined;
 }
 
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const n = nearest(word, candidates);
-  return n ? ` (did you mean "${n}"?)` : '';
-}
-
 function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {

@@ -6,6 +6,7 @@
  */
 import { isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { error, type Problem } from '../problems.js';
+import { YamlInvalid } from '../problem-catalogue.js';
 
 export interface YamlSource {
   file: string;
@@ -26,7 +27,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { source:
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
-    return error(file, `invalid YAML: ${firstLine(e.message)}`, { line: pos.line + lineOffset, column: pos.col });
+    return error(file, YamlInvalid, [firstLine(e.message)], { line: pos.line + lineOffset, column: pos.col });
   });
   const data = problems.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 });
 

@@ -7,6 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, fail, ok, type Problem, type Result } from '../problems.js';
+import { EditionFileMissing, EditionJsonInvalid, EditionNoUnsubscribe, IoFailed, NoBuiltEditions } from '../problem-catalogue.js';
 import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../publish/edition-output.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 
@@ -50,7 +51,7 @@ export async function listBuiltEditions(outDir: string): Promise<string[]> {
 export async function latestBuiltEdition(outDir: string): Promise<Result<string>> {
   const dates = await listBuiltEditions(outDir);
   const last = dates[dates.length - 1];
-  return last ? ok(last) : fail([error(builtEditionsDir(outDir), 'no built editions (run "briefwire build" first)')]);
+  return last ? ok(last) : fail([error(builtEditionsDir(outDir), NoBuiltEditions)]);
 }
 
 export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
@@ -62,7 +63,7 @@ export async function loadEdition(outDir: string, date: string): Promise<Result<
       return await readFile(file, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      problems.push(error(file, code === 'ENOENT' ? `not found (is edition ${date} built? run "briefwire build")` : (e as Error).message));
+      problems.push(code === 'ENOENT' ? error(file, EditionFileMissing, [date]) : error(file, IoFailed, [(e as Error).message]));
       return undefined;
     }
   };
@@ -72,21 +73,21 @@ export async function loadEdition(outDir: string, date: string): Promise<Result<
     try {
       const parsed: unknown = JSON.parse(jsonText);
       if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
-      else problems.push(error(files.json, 'must be a JSON object'));
+      else problems.push(error(files.json, EditionJsonInvalid, ['must be a JSON object']));
     } catch (e) {
-      problems.push(error(files.json, `not valid JSON: ${(e as Error).message}`));
+      problems.push(error(files.json, EditionJsonInvalid, [`not valid JSON: ${(e as Error).message}`]));
     }
   }
   if (meta) {
-    if (typeof meta['subject'] !== 'string' || !meta['subject'].trim()) problems.push(error(files.json, '"subject" is missing or empty'));
-    if (meta['date'] !== undefined && meta['date'] !== date) problems.push(error(files.json, `"date" is ${JSON.stringify(meta['date'])} but the directory is ${date}`));
+    if (typeof meta['subject'] !== 'string' || !meta['subject'].trim()) problems.push(error(files.json, EditionJsonInvalid, ['"subject" is missing or empty']));
+    if (meta['date'] !== undefined && meta['date'] !== date) problems.push(error(files.json, EditionJsonInvalid, [`"date" is ${JSON.stringify(meta['date'])} but the directory is ${date}`]));
   }
   // Without the placeholder the email would go out with no working unsubscribe link.
   if (html !== undefined && !html.includes(UNSUBSCRIBE_URL_PLACEHOLDER)) {
-    problems.push(error(files.html, `has no unsubscribe link placeholder (${UNSUBSCRIBE_URL_PLACEHOLDER}); rebuild the edition`));
+    problems.push(error(files.html, EditionNoUnsubscribe, [UNSUBSCRIBE_URL_PLACEHOLDER]));
   }
   if (text !== undefined && !text.includes(UNSUBSCRIBE_URL_PLACEHOLDER)) {
-    problems.push(error(files.text, `has no unsubscribe link placeholder (${UNSUBSCRIBE_URL_PLACEHOLDER}); rebuild the edition`));
+    problems.push(error(files.text, EditionNoUnsubscribe, [UNSUBSCRIBE_URL_PLACEHOLDER]));
   }
   if (problems.length > 0 || html === undefined || text === undefined || !meta) return fail(problems);
   const subject = (meta['subject'] as string).replace(/\s+/g, ' ').trim();

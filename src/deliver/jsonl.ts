@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { warning, type Problem } from '../problems.js';
+import { JsonLineSkipped } from '../problem-catalogue.js';
 
 /**
  * Reads complete lines from byte `from` on. Streams, so a big file is not held
@@ -40,7 +41,7 @@ export async function readJsonLines(
         value = JSON.parse(text);
       } catch {
         // A torn line followed by later appends (a writer that did not repair it) lands here.
-        problems.push(warning(file, 'skipped a line that is not valid JSON', { line }));
+        problems.push(warning(file, JsonLineSkipped, [], { line }));
         continue;
       }
       onRecord(value, line);

@@ -22,6 +22,7 @@
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
+import { IoFailed, LedgerRecordSkipped, LedgerTornTail } from '../problem-catalogue.js';
 import { mkdirDurable, readJsonLines, syncDir, writeAll } from './jsonl.js';
 
 export type LedgerRecord =
@@ -95,7 +96,7 @@ export async function readLedger(stateDir: string, date: string): Promise<Result
   try {
     await readJsonLines(file, (value, line) => applyRecord(snapshot, value, line), snapshot.problems);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, problems: [error(file, (e as Error).message)] };
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, problems: [error(file, IoFailed, [(e as Error).message])] };
   }
   return ok(snapshot, snapshot.problems);
 }
@@ -103,7 +104,7 @@ export async function readLedger(stateDir: string, date: string): Promise<Result
 function applyRecord(snapshot: LedgerSnapshot, value: unknown, line: number): void {
   const rec = value as Partial<LedgerRecord> | null;
   if (!rec || typeof rec !== 'object' || typeof rec.type !== 'string') {
-    snapshot.problems.push(warning(snapshot.file, 'skipped a record without a type', { line }));
+    snapshot.problems.push(warning(snapshot.file, LedgerRecordSkipped, [], { line }));
     return;
   }
   if (rec.type === 'done') {
@@ -167,14 +168,14 @@ export class LedgerWriter {
         const { end, tornTail } = await readJsonLines(file, (value, line) => applyRecord(snapshot, value, line), snapshot.problems);
         if (tornTail) {
           await truncate(file, end);
-          snapshot.problems.push(warning(file, 'dropped an incomplete last line (an earlier run was killed while writing it)'));
+          snapshot.problems.push(warning(file, LedgerTornTail));
         }
       }
       const fh = await open(file, 'a');
       if (!existed) await syncDir(path.dirname(file));
       return ok(new LedgerWriter(snapshot, fh), snapshot.problems);
     } catch (e) {
-      return { ok: false, problems: [error(file, (e as Error).message)] };
+      return { ok: false, problems: [error(file, IoFailed, [(e as Error).message])] };
     }
   }
 

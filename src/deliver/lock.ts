@@ -31,6 +31,7 @@ import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/p
 import { hostname, uptime } from 'node:os';
 import path from 'node:path';
 import { error, type Problem } from '../problems.js';
+import { SendLockFailed, SendLockForeign, SendRunning, SendStarting } from '../problem-catalogue.js';
 import { mkdirDurable } from './jsonl.js';
 import { sendsDir } from './ledger.js';
 
@@ -110,17 +111,13 @@ export async function inspectSendLock(stateDir: string, date: string): Promise<{
 export function lockProblem(file: string, date: string, state: LockState): Problem {
   switch (state.kind) {
     case 'running':
-      return error(file, `a send of ${date} is already running (pid ${state.holder.pid}, started ${state.holder.startedAt})`);
+      return error(file, SendRunning, [date, state.holder.pid, state.holder.startedAt]);
     case 'starting':
-      return error(file, `another send of ${date} is starting right now`);
+      return error(file, SendStarting, [date]);
     case 'foreign':
-      return error(
-        file,
-        `a send of ${date} was started on host ${state.holder.host} (pid ${state.holder.pid}) at ${state.holder.startedAt}; ` +
-          'this host cannot tell whether it is still running. If it is not, delete this file',
-      );
+      return error(file, SendLockForeign, [date, state.holder.host, state.holder.pid, state.holder.startedAt]);
     default:
-      return error(file, `the send lock of ${date} is ${state.kind}`);
+      return error(file, SendLockFailed, [`the send lock of ${date} is ${state.kind}`]);
   }
 }
 
@@ -132,7 +129,7 @@ export async function acquireSendLock(stateDir: string, date: string, now = new 
   try {
     await mkdirDurable(path.dirname(file));
   } catch (e) {
-    return { ok: false, file, problem: error(path.dirname(file), `cannot create the directory for the send lock: ${(e as Error).message}`) };
+    return { ok: false, file, problem: error(path.dirname(file), SendLockFailed, [`cannot create the directory for the send lock: ${(e as Error).message}`]) };
   }
   for (let tries = 0; tries < 5; tries++) {
     try {
@@ -149,7 +146,7 @@ export async function acquireSendLock(stateDir: string, date: string, now = new 
       };
       return takenOver ? { ok: true, file, takenOver, release } : { ok: true, file, release };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { ok: false, file, problem: error(file, `cannot create the send lock: ${(e as Error).message}`) };
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { ok: false, file, problem: error(file, SendLockFailed, [`cannot create the send lock: ${(e as Error).message}`]) };
     }
     const seen = await readLock(file);
     if (!seen) continue; // removed meanwhile: try again
@@ -164,12 +161,12 @@ export async function acquireSendLock(stateDir: string, date: string, now = new 
         takenOver = state.holder ? { holder: state.holder, reason: state.reason } : { reason: state.reason };
       }
     } catch (e) {
-      return { ok: false, file, problem: error(file, `cannot remove the stale send lock: ${(e as Error).message}`) };
+      return { ok: false, file, problem: error(file, SendLockFailed, [`cannot remove the stale send lock: ${(e as Error).message}`]) };
     } finally {
       await guard.release();
     }
   }
-  return { ok: false, file, problem: error(file, 'could not take the send lock (it keeps changing); is another send starting?') };
+  return { ok: false, file, problem: error(file, SendLockFailed, ['could not take the send lock (it keeps changing); is another send starting?']) };
 }
 
 /** The takeover guard: like the lock, but held only while one stale lock is removed. */
@@ -181,16 +178,16 @@ async function takeGuard(lock: string, date: string): Promise<{ ok: true; releas
       await writeFile(guard, text, { flag: 'wx' });
       return { ok: true, release: () => unlink(guard).catch(() => undefined) };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { ok: false, problem: error(guard, `cannot create the takeover guard: ${(e as Error).message}`) };
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { ok: false, problem: error(guard, SendLockFailed, [`cannot create the takeover guard: ${(e as Error).message}`]) };
     }
     const seen = await readLock(guard);
     if (!seen) continue;
     const state = judgeLock(seen.text, seen.ageMs);
     if (state.kind === 'foreign') return { ok: false, problem: lockProblem(guard, date, state) };
-    if (state.kind !== 'stale') return { ok: false, problem: error(lock, `another send of ${date} is taking over this stale lock right now`) };
+    if (state.kind !== 'stale') return { ok: false, problem: error(lock, SendStarting, [date]) };
     await removeIfUnchanged(guard, seen.text);
   }
-  return { ok: false, problem: error(guard, 'could not take the takeover guard (it keeps changing); is another send starting?') };
+  return { ok: false, problem: error(guard, SendLockFailed, ['could not take the takeover guard (it keeps changing); is another send starting?']) };
 }
 
 /**

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import type { Newsletter } from '../model.js';
 import { error, fail, ok, type Result } from '../problems.js';
+import { FromInvalid } from '../problem-catalogue.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { escapeHtml } from '../util/escape.js';
 import { addressProblem, domainOf } from './address.js';
@@ -33,7 +34,7 @@ export function senderIdentity(newsletter: Newsletter, file: string): Result<Sen
   const match = /<([^<>]+)>\s*$/.exec(newsletter.from);
   const fromAddress = (match ? match[1]! : newsletter.from).trim();
   const why = addressProblem(fromAddress);
-  if (why) return fail([error(file, `"from": ${why}`)]);
+  if (why) return fail([error(file, FromInvalid, [why])]);
   const fromName = (match ? newsletter.from.slice(0, match.index) : '').trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
   const domain = domainOf(fromAddress);
   const slug =

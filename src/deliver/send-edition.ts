@@ -11,6 +11,7 @@
  * `concurrency` recipients unknown.
  */
 import { error, type Problem, type Result } from '../problems.js';
+import { LedgerWriteFailed } from '../problem-catalogue.js';
 import { acquireSendLock, type TakenOverLock } from './lock.js';
 import { classify, LedgerWriter, unknownRecipients, type RecipientAction } from './ledger.js';
 import { buildMessage, prepareEdition, type PreparedEdition, type SenderIdentity } from './message.js';
@@ -200,7 +201,7 @@ async function recordDone(ledger: LedgerWriter, run: SendRun, now: () => Date): 
     try {
       await ledger.append({ type: 'done', at: now().toISOString(), sent: s.sent, failed: s.failed.length, retryLater: s.retryLater.length, unknown: s.unknown.length });
     } catch (e) {
-      run.fatal = error(ledger.file, (e as Error).message);
+      run.fatal = error(ledger.file, LedgerWriteFailed, [(e as Error).message]);
     }
   }
   if (run.fatal) s.fatal = run.fatal;
@@ -246,7 +247,7 @@ class SendRun {
 
   /** Stops the run for an I/O error: a Problem as is, anything thrown as a problem of the ledger. */
   failWith(e: unknown): void {
-    this.fatal ??= isProblem(e) ? e : error(this.ledgerFile, (e as Error).message);
+    this.fatal ??= isProblem(e) ? e : error(this.ledgerFile, LedgerWriteFailed, [(e as Error).message]);
   }
 
   skipped(action: Exclude<RecipientAction, 'send'>, address: string): void {

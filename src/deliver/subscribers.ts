@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { error, warning, type Problem } from '../problems.js';
+import { IoFailed, SubscriberDuplicate, SubscriberSkipped, SubscribersCsvInvalid, SubscribersEmpty, SubscribersNoEmailColumn, SubscribersNotFound } from '../problem-catalogue.js';
 import { addressKey, addressProblem } from './address.js';
 
 export interface Recipient {
@@ -50,7 +51,7 @@ export async function* readSubscribers(file: string): AsyncGenerator<SubscriberI
       if (!checkedHeader) {
         checkedHeader = true;
         if (!header?.includes('email')) {
-          yield { kind: 'problem', problem: error(file, `has no "email" column (found: ${(header ?? []).join(', ') || 'nothing'})`, { line: 1 }) };
+          yield { kind: 'problem', problem: error(file, SubscribersNoEmailColumn, [(header ?? []).join(', ') || 'nothing'], { line: 1 }) };
           return;
         }
       }
@@ -58,12 +59,12 @@ export async function* readSubscribers(file: string): AsyncGenerator<SubscriberI
       const address = (item.record['email'] ?? '').trim();
       const why = addressProblem(address);
       if (why) {
-        yield { kind: 'problem', problem: warning(file, `skipped: ${why}${address ? ` ("${address}")` : ''}`, { line }) };
+        yield { kind: 'problem', problem: warning(file, SubscriberSkipped, [why, address], { line }) };
         continue;
       }
       const key = addressKey(address);
       if (seen.has(key)) {
-        yield { kind: 'problem', problem: warning(file, `skipped: duplicate of an earlier row (${address})`, { line }) };
+        yield { kind: 'problem', problem: warning(file, SubscriberDuplicate, [address], { line }) };
         continue;
       }
       seen.add(key);
@@ -71,16 +72,16 @@ export async function* readSubscribers(file: string): AsyncGenerator<SubscriberI
       yield { kind: 'recipient', recipient: name ? { address, key, name, line } : { address, key, line } };
     }
     if (!checkedHeader && header === undefined) {
-      yield { kind: 'problem', problem: error(file, 'is empty (expected a header row with an "email" column)') };
+      yield { kind: 'problem', problem: error(file, SubscribersEmpty) };
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { lines?: number };
     if (err.code === 'ENOENT') {
-      yield { kind: 'problem', problem: error(file, 'not found (copy subscribers.example.csv to start a list)') };
+      yield { kind: 'problem', problem: error(file, SubscribersNotFound) };
     } else if (typeof err.lines === 'number') {
-      yield { kind: 'problem', problem: error(file, `not valid CSV: ${err.message}`, { line: err.lines }) };
+      yield { kind: 'problem', problem: error(file, SubscribersCsvInvalid, [err.message], { line: err.lines }) };
     } else {
-      yield { kind: 'problem', problem: error(file, err.message ?? String(e)) };
+      yield { kind: 'problem', problem: error(file, IoFailed, [err.message ?? String(e)]) };
     }
   } finally {
     parser.destroy();

@@ -8,6 +8,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
+import { IoFailed, SuppressionLineSkipped } from '../problem-catalogue.js';
 import { addressKey } from './address.js';
 import { mkdirDurable, readJsonLines, syncDir, writeAll } from './jsonl.js';
 
@@ -63,7 +64,7 @@ export class SuppressionList {
       size = (await stat(this.file)).size;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return problems;
-      return [error(this.file, (e as Error).message)];
+      return [error(this.file, IoFailed, [(e as Error).message])];
     }
     if (size < this.offset) {
       // Replaced or truncated by hand: start over. Keeping old keys errs on the side of not mailing.
@@ -77,7 +78,7 @@ export class SuppressionList {
         (value, line) => {
           const address = (value as Partial<SuppressionRecord> | null)?.address;
           if (typeof address === 'string' && address.trim()) this.keys.add(addressKey(address));
-          else problems.push(warning(this.file, 'skipped a line without an "address"', { line }));
+          else problems.push(warning(this.file, SuppressionLineSkipped, [], { line }));
         },
         problems,
         this.offset,
@@ -86,7 +87,7 @@ export class SuppressionList {
       this.offset = end;
       this.line = lines;
     } catch (e) {
-      problems.push(error(this.file, (e as Error).message));
+      problems.push(error(this.file, IoFailed, [(e as Error).message]));
     }
     return problems;
   }

@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type { DKIMOptions, SendMailOptions } from 'nodemailer';
 import { error, fail, ok, warning, type Problem, type Result } from '../problems.js';
+import { DkimIncomplete, DkimKeyInvalid, DkimKeyMissing, DkimMisaligned, SmtpConnect, SmtpUrlInvalid, SmtpUrlMissing, SmtpUrlNoHost, SmtpUrlProtocol } from '../problem-catalogue.js';
 
 export interface SmtpTarget {
   url: string;
@@ -24,7 +25,7 @@ export interface SmtpTarget {
 
 export function parseSmtpUrl(raw: string | undefined, source = 'SMTP_URL'): Result<SmtpTarget> {
   if (!raw || !raw.trim()) {
-    return fail([error(source, 'is not set; set it to smtp://user:password@host:587 or smtps://user:password@host:465 (or use --dry-run)')]);
+    return fail([error(source, SmtpUrlMissing)]);
   }
   const redact = redactor(raw);
   let url: URL;
@@ -32,12 +33,12 @@ export function parseSmtpUrl(raw: string | undefined, source = 'SMTP_URL'): Resu
     url = new URL(raw.trim());
   } catch {
     // Never echo the value: it holds the password.
-    return fail([error(source, 'is not a valid URL (expected smtp://user:password@host:port or smtps://...)')]);
+    return fail([error(source, SmtpUrlInvalid)]);
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    return fail([error(source, `must start with smtp:// or smtps:// (got ${url.protocol}//)`)]);
+    return fail([error(source, SmtpUrlProtocol, [url.protocol])]);
   }
-  if (!url.hostname) return fail([error(source, 'has no host')]);
+  if (!url.hostname) return fail([error(source, SmtpUrlNoHost)]);
   const port = url.port || (url.protocol === 'smtps:' ? '465' : '587');
   return ok({ url: raw.trim(), display: `${url.protocol}//${url.hostname}:${port}`, redact });
 }
@@ -107,7 +108,7 @@ export async function dkimFromEnv(env: NodeJS.ProcessEnv): Promise<Result<DKIMOp
   if (set.length === 0) return ok(undefined);
   if (set.length < names.length) {
     const missing = names.filter((n) => !set.includes(n));
-    return fail([error(missing[0]!, `DKIM signing needs ${names.join(', ')}; missing ${missing.join(', ')}`)]);
+    return fail([error(missing[0]!, DkimIncomplete, [names.join(', '), missing.join(', ')])]);
   }
   const keyFile = env['DKIM_PRIVATE_KEY_FILE']!.trim();
   let privateKey: string;
@@ -116,7 +117,7 @@ export async function dkimFromEnv(env: NodeJS.ProcessEnv): Promise<Result<DKIMOp
     createPrivateKey(privateKey); // fail now, not on the first message
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail([error(keyFile, code === 'ENOENT' ? 'DKIM private key file not found' : 'is not a PEM private key')]);
+    return fail([code === 'ENOENT' ? error(keyFile, DkimKeyMissing) : error(keyFile, DkimKeyInvalid)]);
   }
   return ok({
     domainName: env['DKIM_DOMAIN']!.trim(),
@@ -135,7 +136,7 @@ export function dkimAlignmentProblem(dkim: DKIMOptions, fromDomain: string): Pro
   const d = String(dkim.domainName ?? '').toLowerCase();
   const from = fromDomain.toLowerCase();
   if (from === d || from.endsWith(`.${d}`) || d.endsWith(`.${from}`)) return null;
-  return warning('DKIM_DOMAIN', `${d} does not match the From domain ${from}; DMARC will not count this signature`);
+  return warning('DKIM_DOMAIN', DkimMisaligned, [d, from]);
 }
 
 export type SendOutcome =
@@ -242,7 +243,7 @@ export function createMailSender(target: SmtpTarget, settings: TransportSettings
         await transporter.verify();
         return ok(undefined);
       } catch (e) {
-        return fail([error('SMTP_URL', `cannot connect to ${target.display}: ${target.redact(describe(e))}`)]);
+        return fail([error('SMTP_URL', SmtpConnect, [target.display, target.redact(describe(e))])]);
       }
     },
     close() {

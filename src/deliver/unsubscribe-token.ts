@@ -60,8 +60,8 @@ function mac(input: string, secret: string): Buffer {
 export function secretFromEnv(env: NodeJS.ProcessEnv): { ok: true; secret: string } | { ok: false; message: string } {
   const secret = env['UNSUBSCRIBE_SECRET'];
   if (!secret) {
-    return { ok: false, message: 'is not set; it signs the unsubscribe links (generate one with: openssl rand -base64 32) and must stay the same between send and serve' };
+    return { ok: false, message: 'is not set; it signs the unsubscribe links' };
   }
-  if (secret.length < MIN_SECRET_LENGTH) return { ok: false, message: `is too short (${secret.length} characters; use at least ${MIN_SECRET_LENGTH}, e.g. openssl rand -base64 32)` };
+  if (secret.length < MIN_SECRET_LENGTH) return { ok: false, message: `is too short (${secret.length} characters; use at least ${MIN_SECRET_LENGTH})` };
   return { ok: true, secret };
 }

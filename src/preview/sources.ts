@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { error, type Problem } from '../problems.js';
+import { IoFailed } from '../problem-catalogue.js';
 import { describeIoError, EDITIONS_DIR, isBriefName, listBriefs, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
 import { readTemplateSources } from '../render/templates.js';
 import type { ContentSources, SourceChange, TemplateSources, TextSource } from './state.js';
@@ -17,7 +18,7 @@ export interface SourceDirs {
 }
 
 export async function readTextSource(file: string): Promise<TextSource> {
-  return (await readOrMissing(file)) ?? { file, problem: error(file, describeIoError(Object.assign(new Error('not found'), { code: 'ENOENT' }))) };
+  return (await readOrMissing(file)) ?? { file, problem: error(file, IoFailed, [describeIoError(Object.assign(new Error('not found'), { code: 'ENOENT' }))]) };
 }
 
 /** The file's text, a problem when it cannot be read, or null when it does not exist. */
@@ -26,7 +27,7 @@ async function readOrMissing(file: string): Promise<TextSource | null> {
     return { file, text: await readFile(file, 'utf8') };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return { file, problem: error(file, describeIoError(e)) };
+    return { file, problem: error(file, IoFailed, [describeIoError(e)]) };
   }
 }
 

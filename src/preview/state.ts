@@ -22,6 +22,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Brief, Content, Edition, MetricDef, Newsletter } from '../model.js';
 import { error, hasErrors, sortProblems, type Problem } from '../problems.js';
+import { EditionsEmpty } from '../problem-catalogue.js';
 import { parseNewsletter } from '../content/newsletter-config.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { parseBrief } from '../content/brief.js';
@@ -384,7 +385,7 @@ export class PreviewState {
     for (const entry of this.briefCache.values()) problems.push(...entry.problems);
     problems.push(...duplicateDateProblems(this.sortedBriefs()));
     if (this.content.briefs.size === 0 && this.content.listing.length === 0 && problems.length === 0) {
-      problems.push(error(path.join(this.content.dir, 'editions'), 'contains no briefs (YYYY-MM-DD[-slug].md)'));
+      problems.push(error(path.join(this.content.dir, 'editions'), EditionsEmpty));
     }
     return sortProblems(problems);
   }

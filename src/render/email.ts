@@ -3,6 +3,7 @@
  * -> HTML, plus the plain-text part and the Gmail clipping check.
  */
 import { error, warning, type Problem } from '../problems.js';
+import { EmailClipped, EmailNearClip, MjmlFailed, MjmlInvalid } from '../problem-catalogue.js';
 import { EMAIL_TEMPLATE, runTemplate, type TemplateSet } from './templates.js';
 import type { EditionView } from './view-model.js';
 import { renderText } from './text.js';
@@ -37,11 +38,9 @@ export async function renderEmail(view: EditionView, templates: TemplateSet, edi
   const problems = [...compiled.problems];
   const kb = (htmlBytes / 1024).toFixed(1);
   if (htmlBytes > GMAIL_CLIP_BYTES) {
-    problems.push(
-      error(edition.file, `edition ${edition.date}: email HTML is ${kb} KB, over Gmail's 102 KB clipping limit (the footer and unsubscribe link would be hidden); shorten the brief or trim the template`),
-    );
+    problems.push(error(edition.file, EmailClipped, [edition.date, kb]));
   } else if (htmlBytes > SIZE_WARNING_BYTES) {
-    problems.push(warning(edition.file, `edition ${edition.date}: email HTML is ${kb} KB, close to Gmail's 102 KB clipping limit`));
+    problems.push(warning(edition.file, EmailNearClip, [edition.date, kb]));
   }
   return { email: { mjml, html, text: renderText(view), htmlBytes }, problems };
 }
@@ -57,10 +56,10 @@ export async function compileMjml(mjml: string, templateFile: string): Promise<{
     return { html, problems: [] };
   } catch (e) {
     const errors = e instanceof MjmlError ? e.errors : undefined;
-    if (!errors?.length) return { problems: [error(templateFile, `MJML failed: ${(e as Error).message}`)] };
+    if (!errors?.length) return { problems: [error(templateFile, MjmlFailed, [(e as Error).message])] };
     return {
       problems: errors.map((v) =>
-        error(templateFile, `MJML validation: <${v.tagName}> ${v.message}; rendered MJML line ${v.line}: ${(lines[v.line - 1] ?? '').trim().slice(0, 120)}`),
+        error(templateFile, MjmlInvalid, [v.tagName, v.message, v.line, (lines[v.line - 1] ?? '').trim().slice(0, 120)]),
       ),
     };
   }

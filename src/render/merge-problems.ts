@@ -16,7 +16,7 @@ export function mergeTemplateProblems(editions: readonly Edition[], perEdition: 
         out.push(p);
         continue;
       }
-      const key = JSON.stringify([p.file, p.line, p.column, p.severity, p.message]);
+      const key = JSON.stringify([p.code, p.file, p.line, p.column, p.severity, p.message]);
       const seen = merged.get(key);
       if (seen) seen.dates.push(edition.date);
       else merged.set(key, { problem: p, dates: [edition.date] });

@@ -5,7 +5,8 @@
  */
 import type { Edition, Newsletter } from '../model.js';
 import { error, type Problem } from '../problems.js';
-import { handlebarsProblem, type TemplateSet } from './templates.js';
+import { SubjectTemplateError } from '../problem-catalogue.js';
+import { handlebarsDetail, type TemplateSet } from './templates.js';
 import { editionView, type EditionView } from './view-model.js';
 import { renderEmail, type RenderedEmail } from './email.js';
 
@@ -34,6 +35,6 @@ function renderSubject(edition: Edition, view: EditionView, templates: TemplateS
   } catch (e) {
     // The line Handlebars reports is within the subject string; the file line is where `subject:` is.
     const at = edition.subjectLine !== null ? { line: edition.subjectLine } : undefined;
-    return { problem: error(edition.file, `in "subject": ${handlebarsProblem(edition.file, e).message}`, at) };
+    return { problem: error(edition.file, SubjectTemplateError, [handlebarsDetail(e).detail], at) };
   }
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Newsletter } from '../model.js';
 import { error, resultFrom, type Problem, type Result } from '../problems.js';
+import { IoFailed, PartialNameTaken, TemplateError, TemplateMissing } from '../problem-catalogue.js';
 import { describeIoError } from '../content/load.js';
 import { registerHelpers } from './helpers.js';
 import { darkModeCss } from './email-css.js';
@@ -44,7 +45,7 @@ export async function readTemplateSources(dir: string): Promise<{ sources: Templ
       .map((r) => r.split(path.sep).join('/'))
       .sort();
   } catch (e) {
-    problems.push(error(dir, describeIoError(e)));
+    problems.push(error(dir, IoFailed, [describeIoError(e)]));
   }
   const read = await Promise.all(
     rels.map(async (rel): Promise<TemplateSource | undefined> => {
@@ -53,7 +54,7 @@ export async function readTemplateSources(dir: string): Promise<{ sources: Templ
         return { file, rel, text: await readFile(file, 'utf8') };
       } catch (e) {
         // Unreadable, or deleted between listing and reading (the preview re-reads on the next event).
-        problems.push(error(file, describeIoError(e)));
+        problems.push(error(file, IoFailed, [describeIoError(e)]));
         return undefined;
       }
     }),
@@ -91,7 +92,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
     const taken = files.get(name);
     if (isPartial && taken) {
       // Partial names are global across the email and the site: a second one would silently replace the first.
-      problems.push(error(s.file, `partial name "${name}" is already used by ${taken}; partial names are shared by every template, so rename one`));
+      problems.push(error(s.file, PartialNameTaken, [name, taken]));
       continue;
     }
     files.set(name, s.file);
@@ -100,7 +101,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
     else templates.set(name, hb.compile(s.text, { strict: true, noEscape: false }));
   }
   if (!templates.has(EMAIL_TEMPLATE) && !problems.some((p) => p.file.endsWith('email.mjml.hbs'))) {
-    problems.push(error(path.join(dir, `${EMAIL_TEMPLATE}.hbs`), 'the email layout template is missing'));
+    problems.push(error(path.join(dir, `${EMAIL_TEMPLATE}.hbs`), TemplateMissing, [EMAIL_TEMPLATE]));
   }
   return resultFrom({ dir, hb, files, templates }, problems);
 }
@@ -120,23 +121,28 @@ function checkSyntax(hb: HandlebarsEnv, s: TemplateSource): Problem | undefined 
   }
 }
 
-/** Handlebars errors carry the line in the message ("Parse error on line 3") or as lineNumber. */
 export function handlebarsProblem(file: string, e: unknown): Problem {
+  const { detail, line, column } = handlebarsDetail(e);
+  return error(file, TemplateError, [detail], { line, column });
+}
+
+/** Handlebars errors carry the line in the message ("Parse error on line 3") or as lineNumber. */
+export function handlebarsDetail(e: unknown): { detail: string; line?: number | undefined; column?: number | undefined } {
   const err = e as Error & { lineNumber?: number; column?: number };
   const lines = String(err.message ?? e).split('\n');
   const lineMatch = /on line (\d+)/.exec(lines[0] ?? '');
   const line = err.lineNumber ?? (lineMatch ? Number(lineMatch[1]) : undefined);
   const expecting = lines.find((l) => l.startsWith('Expecting'));
   const head = (lines[0] ?? '').replace(/^Parse error on line \d+:?\s*/, '').trim();
-  const message = ['Handlebars error', head || undefined, expecting].filter(Boolean).join(': ');
-  return error(file, message, line !== undefined ? { line, ...(err.column !== undefined ? { column: err.column + 1 } : {}) } : undefined);
+  const detail = [head || undefined, expecting].filter(Boolean).join(': ');
+  return line !== undefined ? { detail, line, column: err.column !== undefined ? err.column + 1 : undefined } : { detail };
 }
 
 /** Runs a named template; a runtime error (unknown variable, missing partial) becomes a problem naming the template. */
 export function runTemplate(set: TemplateSet, name: string, context: unknown): { output?: string; problem?: Problem } {
   const template = set.templates.get(name);
   const file = set.files.get(name) ?? path.join(set.dir, `${name}.hbs`);
-  if (!template) return { problem: error(file, `template "${name}" is missing`) };
+  if (!template) return { problem: error(file, TemplateMissing, [name]) };
   try {
     return { output: template(context) };
   } catch (e) {

@@ -6,6 +6,7 @@
  */
 import type { Content } from '../model.js';
 import { error, hasErrors, type Problem } from '../problems.js';
+import { SiteUnsubscribeLink } from '../problem-catalogue.js';
 import type { OutputFiles } from '../publish/edition-output.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { runTemplate, type TemplateSet } from '../render/templates.js';
@@ -47,7 +48,7 @@ export function addSiteFiles(files: OutputFiles, input: SiteInput): Problem[] {
     }
     if (output!.includes(UNSUBSCRIBE_URL_PLACEHOLDER)) {
       failed.add(name);
-      problems.push(error(templateFile(name), 'site pages are public: the unsubscribe link placeholder must not appear in them'));
+      problems.push(error(templateFile(name), SiteUnsubscribeLink));
       return undefined;
     }
     return output;

@@ -45,7 +45,7 @@ describe('briefwire build', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${firstFile}:`);
-    expect(r.stderr).toMatch(new RegExp(`${escapeRe(secondFile)}:\\d+:\\d+: error: unknown metric "alibaba_ai_cloud_shares" \\(did you mean "alibaba_ai_cloud_share"\\?\\)`));
+    expect(r.stderr).toMatch(new RegExp(`${escapeRe(secondFile)}:\\d+:\\d+: error\\[BW_METRIC_UNKNOWN\\]: unknown metric "alibaba_ai_cloud_shares"\\n  hint: did you mean "alibaba_ai_cloud_share"\\?\\n`));
     expect(r.stderr).toMatch(/2 errors\n/);
     expect(r.stderr).toContain('Build failed');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -35,7 +35,7 @@ describe('briefwire send (CLI)', () => {
     // Far past the slot with nothing started: cron does not start an old edition.
     const late = await run(due, env({ BRIEFWIRE_NOW: '2025-04-01T13:00:00Z' }));
     expect(late.code).toBe(1);
-    expect(late.stderr).toMatch(/passed 30 h ago, more than --late-limit 24 h, and it was never sent/);
+    expect(late.stderr).toMatch(/error\[BW_DUE_TOO_LATE\]: .*passed 30 h ago, more than --late-limit 24 h/);
     expect(box.sink.received).toHaveLength(0);
 
     const onTime = await run(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:00:30Z' }));
@@ -50,7 +50,7 @@ describe('briefwire send (CLI)', () => {
 
     const nextWeek = await run(due, env({ BRIEFWIRE_NOW: '2025-04-07T07:10:00Z' }));
     expect(nextWeek.code).toBe(1);
-    expect(nextWeek.stderr).toContain(`${path.join(p.out, 'editions', '2025-04-07')}: error: no built edition for the slot Mon 2025-04-07 08:00`);
+    expect(nextWeek.stderr).toContain(`${path.join(p.out, 'editions', '2025-04-07')}: error[BW_DUE_EDITION_MISSING]: no built edition for the slot Mon 2025-04-07 08:00`);
     expect(nextWeek.stderr).toContain('newest built edition is 2025-03-31');
     expect(box.sink.received).toHaveLength(5);
   });
@@ -67,7 +67,7 @@ describe('briefwire send (CLI)', () => {
     await writeFile(lock, JSON.stringify({ pid: 4242, host: 'other-box', bootTime: 0, startedAt: '2025-03-31T07:00:00.000Z' }));
     const foreign = await run(due, env({ BRIEFWIRE_NOW: '2025-03-31T07:05:00Z' }));
     expect(foreign.code).toBe(1);
-    expect(foreign.stderr).toContain(`${lock}: error: a send of 2025-03-31 was started on host other-box (pid 4242)`);
+    expect(foreign.stderr).toContain(`${lock}: error[BW_SEND_LOCK_FOREIGN]: a send of 2025-03-31 was started on host other-box (pid 4242)`);
     expect(box.sink.received).toHaveLength(0);
 
     // The test process plays the unrelated process that got the old sender's pid after the reboot.
@@ -171,10 +171,10 @@ describe('briefwire send (CLI)', () => {
 
     const noUrl = await run(sendArgs('2025-03-10'), { UNSUBSCRIBE_SECRET: SECRET });
     expect(noUrl.code).toBe(1);
-    expect(noUrl.stderr).toMatch(/^SMTP_URL: error: is not set/m);
+    expect(noUrl.stderr).toMatch(/^SMTP_URL: error\[BW_SMTP_URL_MISSING\]: is not set\n  hint: /m);
     const noSecret = await run(sendArgs('2025-03-10'), { SMTP_URL: `smtp://u:Sup3r-S3cret-Pa55@127.0.0.1:${box.sink.port}` });
     expect(noSecret.code).toBe(1);
-    expect(noSecret.stderr).toMatch(/^UNSUBSCRIBE_SECRET: error: is not set/m);
+    expect(noSecret.stderr).toMatch(/^UNSUBSCRIBE_SECRET: error\[BW_UNSUBSCRIBE_SECRET\]: is not set/m);
     expect(noSecret.stderr).not.toContain('Sup3r-S3cret-Pa55');
     // Only the good run recorded anything: the refused and unauthenticated ones stopped before the ledger,
     // and no secret reached the ledger (or any other file in the state directory).

@@ -23,7 +23,7 @@ describe('send lock', () => {
       const outcomes = await Promise.all(Array.from({ length: 4 }, () => acquireSendLock(dir, '2025-03-10')));
       const winners = outcomes.filter((o) => o.ok);
       expect(winners, `round ${round}`).toHaveLength(1);
-      for (const o of outcomes) if (!o.ok) expect(o.problem.message, `round ${round}`).toMatch(/already running|starting right now|taking over this stale lock right now/);
+      for (const o of outcomes) if (!o.ok) expect(['BW_SEND_RUNNING', 'BW_SEND_STARTING'], `round ${round}`).toContain(o.problem.code);
       for (const w of winners) await w.release();
       expect(existsSync(file), `round ${round}: released`).toBe(false);
     }
@@ -47,7 +47,7 @@ describe('send lock', () => {
     expect(first.ok).toBe(true);
     const second = await acquireSendLock(dir, '2025-03-10');
     expect(second.ok).toBe(false);
-    if (!second.ok) expect(second.problem.message).toMatch(/already running \(pid \d+/);
+    if (!second.ok) expect(second.problem).toMatchObject({ code: 'BW_SEND_RUNNING', message: expect.stringMatching(/\(pid \d+/) });
     if (first.ok) await first.release();
     // A lock left by a killed process (pid that cannot exist).
     await writeFile(lockFile(dir, '2025-03-10'), JSON.stringify({ pid: DEAD_PID, host: hostname(), startedAt: 'then' }));
@@ -87,7 +87,11 @@ describe('send lock', () => {
     await writeFile(lockFile(dir, '2025-03-10'), JSON.stringify({ pid: DEAD_PID, host: 'elsewhere', bootTime: 0, startedAt: 'then' }));
     const lock = await acquireSendLock(dir, '2025-03-10');
     expect(lock.ok).toBe(false);
-    if (!lock.ok) expect(lock.problem.message).toMatch(/started on host elsewhere .*If it is not, delete this file/);
+    if (!lock.ok) {
+      expect(lock.problem.code).toBe('BW_SEND_LOCK_FOREIGN');
+      expect(lock.problem.message).toContain('started on host elsewhere');
+      expect(lock.problem.hint).toMatch(/delete this file/);
+    }
   });
 });
 

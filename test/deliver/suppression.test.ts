@@ -22,7 +22,7 @@ describe('suppression list', () => {
     const problems = await list.refresh();
     expect(list.has('a@x.com')).toBe(true);
     expect(list.has('B@X.COM')).toBe(true);
-    expect(problems.map((p) => p.message)).toEqual(['skipped a line that is not valid JSON']);
+    expect(problems.map((p) => [p.code, p.line])).toEqual([['BW_JSONL_LINE_SKIPPED', expect.any(Number)]]);
   });
 
   it('writes a whole line even when the disk takes it a few bytes at a time', async () => {

@@ -33,7 +33,7 @@ describe('SMTP configuration and error classification', () => {
     expect(dkimAlignmentProblem(key('example.com'), 'news.example.com')).toBeNull();
     expect(dkimAlignmentProblem(key('mail.example.com'), 'example.com')).toBeNull();
     const p = dkimAlignmentProblem(key('esp.example'), 'example.com');
-    expect(p && formatProblem(p)).toBe('DKIM_DOMAIN: warning: esp.example does not match the From domain example.com; DMARC will not count this signature');
+    expect(p && formatProblem(p)).toBe('DKIM_DOMAIN: warning[BW_DKIM_MISALIGNED]: esp.example does not match the From domain example.com; DMARC will not count this signature');
     expect(dkimAlignmentProblem(key('ample.com'), 'example.com')).not.toBeNull();
   });
 

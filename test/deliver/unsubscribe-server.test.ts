@@ -135,7 +135,7 @@ describe('unsubscribe endpoint', () => {
     const args = ['serve', '--port', '0', '--out', dir, '--state', path.join(dir, 'state'), '--content', path.join(dir, 'no-content')];
     const refused = await startCli(args, { cwd: dir, cleanEnv: true }).done;
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/UNSUBSCRIBE_SECRET: error: is not set/);
+    expect(refused.stderr).toMatch(/UNSUBSCRIBE_SECRET: error\[BW_UNSUBSCRIBE_SECRET\]: is not set/);
 
     const running = startCli(args, { cwd: dir, env: { UNSUBSCRIBE_SECRET: SECRET }, cleanEnv: true });
     const url = await new Promise<string>((resolve, reject) => {
@@ -159,7 +159,7 @@ describe('unsubscribe endpoint', () => {
     expect(done.stdout).toMatch(/unsubscribed d\*\*\*@example\.com \(one-click\)/);
     // What is wrong with newsletter.yml is shown, not just counted; serving goes on regardless.
     const newsletterFile = path.join(dir, 'no-content', 'newsletter.yml');
-    expect(done.stderr).toContain(`${newsletterFile}: error: not found\n`);
-    expect(done.stderr).toContain(`${newsletterFile}: warning: serving anyway; the pages say "this newsletter"`);
+    expect(done.stderr).toContain(`${newsletterFile}: error[BW_IO]: not found\n`);
+    expect(done.stderr).toContain(`${newsletterFile}: warning[BW_SERVE_WITHOUT_NAME]: serving anyway; the pages say "this newsletter"`);
   });
 });

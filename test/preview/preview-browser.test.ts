@@ -174,7 +174,7 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
       expect(problems.length).toBeGreaterThan(0);
       expect(problems[0]!.file).toBe(briefPath);
       expect(problems[0]!.text).toContain(`${BRIEF}`);
-      expect(problems[0]!.text).toMatch(/error: invalid YAML/);
+      expect(problems[0]!.text).toMatch(/error\[BW_YAML_INVALID\]: invalid YAML/);
     }
     // The last good render stays under the overlay.
     expect(await page.$eval('#email-frame', (f) => (f as HTMLIFrameElement).contentDocument!.querySelector('h1')!.textContent)).toContain("Qwen's open-source reach");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'node-html-parser';
 import { error, formatProblem, warning } from '../../src/problems.js';
+import { EmailNearClip, MetricUnknown } from '../../src/problem-catalogue.js';
 import { editionPageHtml, indexPageHtml, overlayHtml } from '../../src/preview/preview-pages.js';
 import { escapeHtml } from '../../src/util/escape.js';
 import { classifyPath } from '../../src/preview/sources.js';
@@ -29,10 +30,10 @@ describe('preview pages', () => {
   });
 
   it('hides the overlay while there are only warnings, and lists every problem once there is an error', () => {
-    const w = warning('content/editions/2025-01-06.md', 'edition 2025-01-06: email HTML is 95.0 KB, close to the limit');
+    const w = warning('content/editions/2025-01-06.md', EmailNearClip, ['2025-01-06', '95.0']);
     expect(parse(overlayHtml([w])).querySelector('#overlay')!.hasAttribute('hidden')).toBe(true);
 
-    const e = error('content/editions/2025-01-13.md', 'unknown metric "x"', { line: 7, column: 3 });
+    const e = error('content/editions/2025-01-13.md', MetricUnknown, ['x', undefined], { line: 7, column: 3 });
     const overlay = parse(overlayHtml([e, w])).querySelector('#overlay')!;
     expect(overlay.hasAttribute('hidden')).toBe(false);
     expect(overlay.getAttribute('data-errors')).toBe('1');

@@ -159,7 +159,7 @@ describe('PreviewState', () => {
     const errors = broken.problems.filter((p) => p.severity === 'error');
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((p) => p.file === file)).toBe(true);
-    expect(errors[0]!.message).toMatch(/invalid YAML/);
+    expect(errors[0]!.code).toBe('BW_YAML_INVALID');
     expect(errors[0]!.line).toBeGreaterThan(1);
     expect(renders).toEqual([]);
     // Last good render still there.
@@ -190,7 +190,7 @@ describe('PreviewState', () => {
     const bad = await state.update([edit('2026-01-19', /^title: .*$/m, '$&\nsubject: "Up {{delta \\"volcano_engine_share\\"}}"')]);
     expect(bad.ok).toBe(false);
     expect(bad.stale).toBe(false);
-    expect(bad.problems.find((p) => p.severity === 'error')!.message).toMatch(/in "subject".*volcano_engine_share/);
+    expect(bad.problems.find((p) => p.severity === 'error')).toMatchObject({ code: 'BW_SUBJECT_TEMPLATE', message: expect.stringContaining('volcano_engine_share') });
     expect(state.renderFailed('2026-01-19')).toBe(true);
     expect(state.rendered('2026-01-19')?.email.html).toContain('Qwen');
     expect(state.problemsFor('2026-01-19').some((p) => p.severity === 'error')).toBe(true);
@@ -266,7 +266,7 @@ describe('PreviewState', () => {
     const dup = path.join(CONTENT, 'editions', '2025-12-01-second-take.md');
     const report = await state.update([{ kind: 'brief', file: dup, source: { file: dup, text } }]);
     expect(report.ok).toBe(false);
-    expect(report.problems.some((p) => p.file === dup && /two briefs have the date 2025-12-01/.test(p.message))).toBe(true);
+    expect(report.problems.some((p) => p.file === dup && p.code === 'BW_BRIEF_DATE_DUPLICATE' && p.message.includes('2025-12-01'))).toBe(true);
   });
 
   it('re-parses every brief against a changed metric registry', async () => {
@@ -274,7 +274,7 @@ describe('PreviewState', () => {
     const src = content.metrics;
     const report = await state.update([{ kind: 'metrics', source: { file: src.file, text: src.text!.replace(/^volcano_engine_share:/m, 'volcano_share:') } }]);
     expect(report.ok).toBe(false);
-    expect(report.problems.some((p) => /unknown metric "volcano_engine_share"/.test(p.message))).toBe(true);
+    expect(report.problems.some((p) => p.code === 'BW_METRIC_UNKNOWN' && p.message.includes('"volcano_engine_share"'))).toBe(true);
   });
 });
 

@@ -79,11 +79,12 @@ describe('Gmail clipping', () => {
   test('warns above 90 KB and fails above 102 KB, naming the edition', async () => {
     const para = (n: number) => Array.from({ length: n }, (_, i) => `Paragraph ${i} with some words to fill the email body.`).join('\n\n');
     const warned = await renderWithBody(`## Long\n\n${para(820)}`);
-    const warn = warned.find((p) => p.message.includes('close to Gmail'));
+    const warn = warned.find((p) => p.code === 'BW_EMAIL_NEAR_CLIP');
     expect(warn?.severity).toBe('warning');
     expect(warn?.message).toContain('edition 2025-01-06');
     const failed = await renderWithBody(`## Longer\n\n${para(1000)}`);
-    const err = failed.find((p) => p.message.includes('clipping limit'));
+    expect(failed.map((p) => p.code)).not.toContain('BW_EMAIL_NEAR_CLIP');
+    const err = failed.find((p) => p.code === 'BW_EMAIL_CLIPPED');
     expect(err?.severity).toBe('error');
     expect(err?.file).toMatch(/2025-01-06\.md$/);
   });
@@ -104,7 +105,7 @@ describe('template errors name the template', () => {
     expect('files' in r).toBe(false);
     const [p] = r.problems;
     expect(p!.file).toBe(path.join(dir, 'partials/movers.mjml.hbs'));
-    expect(p!.message).toMatch(/Handlebars error/);
+    expect(p!.code).toBe('BW_TEMPLATE');
     expect(p!.line).toBeGreaterThan(1);
   });
 
@@ -116,7 +117,8 @@ describe('template errors name the template', () => {
     const errors = r.problems.filter((x) => x.severity === 'error');
     const p = errors[0]!;
     expect(p.file).toBe(path.join(dir, 'email.mjml.hbs'));
-    expect(p.message).toMatch(/^MJML validation: <mj-column> Attribute colour is illegal; rendered MJML line \d+: <mj-column colour="red">/);
+    expect(p.code).toBe('BW_MJML_INVALID');
+    expect(p.message).toMatch(/<mj-column> Attribute colour is illegal; rendered MJML line \d+: <mj-column colour="red">/);
     // One template mistake, one problem per distinct error, saying which editions it broke.
     expect(p.message).toMatch(/\(6 editions: 2025-09-01, 2025-09-15, 2025-10-13, …\)$/);
     expect(new Set(errors.map((x) => x.message)).size).toBe(errors.length);
@@ -127,6 +129,7 @@ describe('template errors name the template', () => {
     const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
     const p = r.problems.find((x) => x.severity === 'error')!;
     expect(p.file).toMatch(/2025-01-06\.md$/);
+    expect(p.code).toBe('BW_SUBJECT_TEMPLATE');
     expect(p.message).toContain('metric "share_b" is not reported in this edition');
     expect(p.line).toBe(3);
   });
@@ -139,6 +142,7 @@ describe('template errors name the template', () => {
     const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
     const p = r.problems.find((x) => x.severity === 'error')!;
     expect(p.file).toMatch(/2025-01-13\.md$/);
+    expect(p.code).toBe('BW_SUBJECT_TEMPLATE');
     expect(p.message).toContain('metric "market" is not reported in this edition');
   });
 });
@@ -157,7 +161,8 @@ describe('template files', () => {
     await writeFile(path.join(dir, 'site', 'partials', 'sections.html.hbs'), '<p>site sections</p>');
     const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: dir });
     expect('files' in r).toBe(false);
-    const p = r.problems.find((x) => x.message.includes('partial name "sections"'))!;
+    const p = r.problems.find((x) => x.code === 'BW_PARTIAL_NAME_TAKEN')!;
+    expect(p.message).toContain('"sections"');
     expect(p.file).toBe(path.join(dir, 'site', 'partials', 'sections.html.hbs'));
     expect(p.message).toContain(path.join(dir, 'partials', 'sections.mjml.hbs'));
   });

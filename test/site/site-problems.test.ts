@@ -39,7 +39,7 @@ describe('site template problems are values', () => {
     const errors = r.problems.filter((p) => p.severity === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]!.file).toBe(path.join('templates', 'site', 'edition.html.hbs'));
-    expect(errors[0]!.message).toMatch(/titel/);
+    expect(errors[0]).toMatchObject({ code: 'BW_TEMPLATE', message: expect.stringMatching(/titel/) });
     const edited = sources.find((s) => s.rel === 'site/edition.html.hbs')!.text;
     expect(errors[0]!.line).toBe(edited.split('\n').findIndex((l) => l.includes('<h1>{{title}}</h1>')) + 1);
     expect(siteFiles(r.files)).toEqual([]);
@@ -50,14 +50,14 @@ describe('site template problems are values', () => {
   it('subscriber fields are not in reach of a site template', async () => {
     const r = await renderWith('site/edition.html.hbs', (t) => t.replace('<h1>{{title}}</h1>', '<h1>{{title}}</h1><a href="{{unsubscribeUrl}}">x</a>'));
     expect(r.problems.map((p) => p.file)).toEqual([path.join('templates', 'site', 'edition.html.hbs')]);
-    expect(r.problems[0]!.message).toMatch(/unsubscribeUrl/);
+    expect(r.problems[0]).toMatchObject({ code: 'BW_TEMPLATE', message: expect.stringMatching(/unsubscribeUrl/) });
   });
 
   it('refuses a site page that would publish the unsubscribe placeholder', async () => {
     const r = await renderWith('site/metrics.html.hbs', (t) => t.replace('<h1>Metrics</h1>', `<h1>Metrics</h1>${UNSUBSCRIBE_URL_PLACEHOLDER}`));
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]!.file).toBe(path.join('templates', 'site', 'metrics.html.hbs'));
-    expect(r.problems[0]!.message).toMatch(/unsubscribe/);
+    expect(r.problems[0]!.code).toBe('BW_SITE_UNSUBSCRIBE_LINK');
     expect(siteFiles(r.files)).toEqual([]);
   });
 
@@ -65,6 +65,7 @@ describe('site template problems are values', () => {
     const compiled = compileTemplates('templates', sources.filter((s) => s.rel !== 'site/404.html.hbs'), content.newsletter);
     if (!compiled.ok) throw new Error('templates do not compile');
     const r = await renderContent(content, compiled.value);
-    expect(r.problems.map((p) => [p.file, p.message])).toEqual([[path.join('templates', 'site', '404.html.hbs'), 'template "site/404.html" is missing']]);
+    expect(r.problems.map((p) => [p.file, p.code])).toEqual([[path.join('templates', 'site', '404.html.hbs'), 'BW_TEMPLATE_MISSING']]);
+    expect(r.problems[0]!.message).toContain('"site/404.html"');
   });
 });

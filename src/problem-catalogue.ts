@@ -1,0 +1,551 @@
+/**
+ * Every problem briefwire can report, with a stable code.
+ *
+ * A code never changes once released: people search for it, scripts grep for
+ * it and tests assert it, while the message may be reworded at any time. Each
+ * entry has a title (what went wrong, in a few words), a message (the line the
+ * CLI prints, built from the details of the case) and, where we know one, a
+ * hint (what to do about it). The doc comment above an entry explains the
+ * problem at length; `npm run docs:errors` turns this file into docs/errors.md.
+ *
+ * Adding a problem: add an entry here (code `BW_` + upper-case words), use it
+ * with `error(file, Entry, [args])` or `warning(...)`, run `npm run docs:errors`.
+ */
+export interface ProblemDef {
+  /** Stable identifier, printed as `error[BW_...]`. */
+  code: `BW_${string}`;
+  title: string;
+  // `any` as in Astro's ErrorData: each entry types its own parameters, and error()/warning() check the arguments against them.
+  message: string | ((...args: any[]) => string);
+  hint?: string | ((...args: any[]) => string | undefined);
+}
+
+// ---------------------------------------------------------------- files and YAML
+
+/**
+ * A file or directory could not be read or written: it is missing, not
+ * readable, or a file where a directory was expected (or the reverse). The
+ * message carries the operating system's reason.
+ */
+export const IoFailed = {
+  code: 'BW_IO',
+  title: 'File could not be read or written',
+  message: (reason: string) => reason,
+} satisfies ProblemDef;
+
+/**
+ * A YAML file (newsletter.yml, metrics.yml or a brief's frontmatter) does not
+ * parse. The position is where the parser gave up, which is often the line
+ * after the real mistake.
+ */
+export const YamlInvalid = {
+  code: 'BW_YAML_INVALID',
+  title: 'Invalid YAML',
+  message: (detail: string) => `invalid YAML: ${detail}`,
+  hint: 'Check indentation and quoting on this line and the one before; a value containing ": " or starting with "%" needs quotes.',
+} satisfies ProblemDef;
+
+/** A setting or field that the schema does not know, usually a typo. */
+export const FieldUnknown = {
+  code: 'BW_FIELD_UNKNOWN',
+  title: 'Unknown field',
+  message: (field: string, _nearest: string | undefined) => `unknown field "${field}"`,
+  hint: (_field: string, nearest: string | undefined) => (nearest ? `did you mean "${nearest}"?` : undefined),
+} satisfies ProblemDef;
+
+/** A field the schema requires is absent. */
+export const FieldRequired = {
+  code: 'BW_FIELD_REQUIRED',
+  title: 'Required field missing',
+  message: (field: string) => `${field} is required`,
+} satisfies ProblemDef;
+
+/** A field is present but its value has the wrong type or form; the message says what the schema expects. */
+export const FieldInvalid = {
+  code: 'BW_FIELD_INVALID',
+  title: 'Invalid field value',
+  message: (field: string, expected: string) => `${field} ${expected}`,
+} satisfies ProblemDef;
+
+// ---------------------------------------------------------------- content
+
+/** newsletter.yml holds a list or a single value instead of a mapping of settings. */
+export const NewsletterNotMapping = {
+  code: 'BW_NEWSLETTER_NOT_MAPPING',
+  title: 'newsletter.yml is not a mapping',
+  message: 'must be a YAML mapping of settings (name, from, baseUrl, timezone, language)',
+} satisfies ProblemDef;
+
+/** metrics.yml holds a list or a single value instead of a mapping of metric keys to definitions. */
+export const MetricsNotMapping = {
+  code: 'BW_METRICS_NOT_MAPPING',
+  title: 'metrics.yml is not a mapping',
+  message: 'must be a mapping of metric key to { label, kind, unit, decimals, better }',
+} satisfies ProblemDef;
+
+/** metrics.yml defines no metric at all; every edition needs at least one. */
+export const MetricsEmpty = {
+  code: 'BW_METRICS_EMPTY',
+  title: 'No metrics defined',
+  message: 'defines no metrics',
+} satisfies ProblemDef;
+
+/** Metric keys appear in briefs, URLs and file names, so they are restricted to lower-case letters, digits and "_". */
+export const MetricKeyInvalid = {
+  code: 'BW_METRIC_KEY_INVALID',
+  title: 'Invalid metric key',
+  message: (key: string) => `metric key "${key}" must use only a-z, 0-9 and _`,
+} satisfies ProblemDef;
+
+/** Shares and rates are percentages; their deltas are shown in percentage points, which needs the unit "%". */
+export const MetricPercentUnit = {
+  code: 'BW_METRIC_PERCENT_UNIT',
+  title: 'Share or rate without "%"',
+  message: (key: string, kind: string, unit: string) => `metric "${key}" is a ${kind}, so its unit must be "%" (got "${unit}")`,
+} satisfies ProblemDef;
+
+/** The content's editions directory has no brief in it, so there is nothing to build. */
+export const EditionsEmpty = {
+  code: 'BW_EDITIONS_EMPTY',
+  title: 'No briefs',
+  message: 'contains no briefs (YYYY-MM-DD[-slug].md)',
+  hint: 'Create one with "briefwire new".',
+} satisfies ProblemDef;
+
+/** A brief's file name carries its date (and an optional slug); anything else is not a brief. */
+export const BriefFileName = {
+  code: 'BW_BRIEF_FILE_NAME',
+  title: 'Brief file name not YYYY-MM-DD[-slug].md',
+  message: (base: string) => `file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md (lowercase slug), got "${base}"`,
+  hint: 'Rename it, e.g. 2025-03-10.md or 2025-03-10-capex.md; files starting with "_" or "." are ignored.',
+} satisfies ProblemDef;
+
+/** The file name has the date form, but the date does not exist (2025-02-30). */
+export const BriefFileDate = {
+  code: 'BW_BRIEF_FILE_DATE',
+  title: 'No such date in the file name',
+  message: (date: string) => `"${date}" in the file name is not a real calendar date`,
+} satisfies ProblemDef;
+
+/** Two briefs (drafts included) share a date; an edition is one brief, so neither can win silently. */
+export const BriefDateDuplicate = {
+  code: 'BW_BRIEF_DATE_DUPLICATE',
+  title: 'Two briefs for one date',
+  message: (date: string, first: string, second: string) => `two briefs have the date ${date}: ${first} and ${second}; an edition has one brief`,
+  hint: 'Rename or remove one of them; park a brief by starting its name with "_".',
+} satisfies ProblemDef;
+
+/** A brief must start with YAML frontmatter between "---" lines. */
+export const FrontmatterMissing = {
+  code: 'BW_FRONTMATTER_MISSING',
+  title: 'Missing frontmatter',
+  message: 'missing YAML frontmatter: a brief starts with "---", then at least "title:", then "---"',
+} satisfies ProblemDef;
+
+/** The frontmatter parses, but to a list or a single value instead of a mapping of fields. */
+export const FrontmatterNotMapping = {
+  code: 'BW_FRONTMATTER_NOT_MAPPING',
+  title: 'Frontmatter is not a mapping',
+  message: 'frontmatter must be a mapping with at least "title"',
+} satisfies ProblemDef;
+
+/** The optional "date" field must be a real date in the form YYYY-MM-DD. */
+export const BriefDateInvalid = {
+  code: 'BW_BRIEF_DATE_INVALID',
+  title: 'Invalid "date"',
+  message: (written: string) => `"date" ${JSON.stringify(written)} is not a valid YYYY-MM-DD date`,
+} satisfies ProblemDef;
+
+/** The file name decides the edition's date; a "date" field that disagrees is a mistake in one of them. */
+export const BriefDateMismatch = {
+  code: 'BW_BRIEF_DATE_MISMATCH',
+  title: '"date" differs from the file name',
+  message: (written: string, fromName: string) => `"date" ${written} does not match the file name's date ${fromName}`,
+  hint: 'Fix one of them, or drop the "date" field: the file name is enough.',
+} satisfies ProblemDef;
+
+/** A brief reports a metric that metrics.yml does not define. */
+export const MetricUnknown = {
+  code: 'BW_METRIC_UNKNOWN',
+  title: 'Unknown metric',
+  message: (key: string, _nearest: string | undefined) => `unknown metric "${key}"`,
+  hint: (_key: string, nearest: string | undefined) => (nearest ? `did you mean "${nearest}"?` : 'metrics are defined in metrics.yml; add it there first'),
+} satisfies ProblemDef;
+
+/**
+ * A metric value must be a plain decimal number as written in YAML (38.1, not
+ * "38.1%" or "USD 12bn"): the unit comes from metrics.yml, and the digits
+ * written are the precision shown.
+ */
+export const MetricNotNumber = {
+  code: 'BW_METRIC_NOT_NUMBER',
+  title: 'Metric value is not a number',
+  message: (key: string, shown: string, _unit: string) => `metric "${key}" must be a number, got ${shown}`,
+  hint: (_key: string, shown: string, unit: string) =>
+    /%|[a-z]/i.test(shown) ? `write the number alone; the unit "${unit}" comes from metrics.yml` : undefined,
+} satisfies ProblemDef;
+
+/** A share is a percentage of a whole, so it lies between 0 and 100. */
+export const MetricShareRange = {
+  code: 'BW_METRIC_SHARE_RANGE',
+  title: 'Share outside 0-100',
+  message: (key: string, value: string) => `metric "${key}" is a share, so it must be between 0 and 100 (got ${value})`,
+} satisfies ProblemDef;
+
+/** A count cannot be negative. */
+export const MetricCountNegative = {
+  code: 'BW_METRIC_COUNT_NEGATIVE',
+  title: 'Negative count',
+  message: (key: string, value: string) => `metric "${key}" is a count and cannot be negative (got ${value})`,
+} satisfies ProblemDef;
+
+/** A brief may state a metric's unit; it must then be the unit metrics.yml defines, since briefwire never converts. */
+export const MetricUnitMismatch = {
+  code: 'BW_METRIC_UNIT_MISMATCH',
+  title: 'Metric in another unit',
+  message: (key: string, given: string, defined: string) => `metric "${key}" is given in "${given}" but metrics.yml defines it in "${defined}"`,
+  hint: 'Convert the value to the unit of metrics.yml, or fix the unit.',
+} satisfies ProblemDef;
+
+// ---------------------------------------------------------------- templates and rendering
+
+/** Handlebars could not parse a template, or running it failed (a misspelt variable, a missing partial, a helper's error). */
+export const TemplateError = {
+  code: 'BW_TEMPLATE',
+  title: 'Template error',
+  message: (detail: string) => `Handlebars error: ${detail}`,
+} satisfies ProblemDef;
+
+/** The brief's "subject" uses template helpers, and running them failed. */
+export const SubjectTemplateError = {
+  code: 'BW_SUBJECT_TEMPLATE',
+  title: 'Error in the subject line',
+  message: (detail: string) => `in "subject": Handlebars error: ${detail}`,
+} satisfies ProblemDef;
+
+/** A page or email template the build needs is absent from the templates directory. */
+export const TemplateMissing = {
+  code: 'BW_TEMPLATE_MISSING',
+  title: 'Template missing',
+  message: (name: string) => `template "${name}" is missing`,
+} satisfies ProblemDef;
+
+/** Partial names are shared by every template; a second partial of the same name would silently replace the first. */
+export const PartialNameTaken = {
+  code: 'BW_PARTIAL_NAME_TAKEN',
+  title: 'Two partials with one name',
+  message: (name: string, taken: string) => `partial name "${name}" is already used by ${taken}`,
+  hint: 'Partial names are shared by every template (email and site): rename one of the files.',
+} satisfies ProblemDef;
+
+/** MJML could not compile the rendered email at all. */
+export const MjmlFailed = {
+  code: 'BW_MJML_FAILED',
+  title: 'MJML failed',
+  message: (detail: string) => `MJML failed: ${detail}`,
+} satisfies ProblemDef;
+
+/**
+ * The rendered email is not valid MJML (strict validation). The line is a line
+ * of the rendered MJML, quoted in the message, since one template line can
+ * become several.
+ */
+export const MjmlInvalid = {
+  code: 'BW_MJML_INVALID',
+  title: 'Invalid MJML',
+  message: (tag: string, detail: string, line: number, text: string) => `MJML validation: <${tag}> ${detail}; rendered MJML line ${line}: ${text}`,
+} satisfies ProblemDef;
+
+/** Gmail cuts emails over 102 KB of HTML behind "[Message clipped]", hiding the footer and the unsubscribe link. */
+export const EmailClipped = {
+  code: 'BW_EMAIL_CLIPPED',
+  title: 'Email over Gmail\'s clipping limit',
+  message: (date: string, kb: string) =>
+    `edition ${date}: email HTML is ${kb} KB, over Gmail's 102 KB clipping limit (the footer and unsubscribe link would be hidden)`,
+  hint: 'Shorten the brief or trim the template.',
+} satisfies ProblemDef;
+
+/** The email is close to Gmail's 102 KB clipping limit; a little more text will cross it. */
+export const EmailNearClip = {
+  code: 'BW_EMAIL_NEAR_CLIP',
+  title: 'Email close to Gmail\'s clipping limit',
+  message: (date: string, kb: string) => `edition ${date}: email HTML is ${kb} KB, close to Gmail's 102 KB clipping limit`,
+} satisfies ProblemDef;
+
+/** Site pages are public; a personal unsubscribe link in them would be a mistake in a template. */
+export const SiteUnsubscribeLink = {
+  code: 'BW_SITE_UNSUBSCRIBE_LINK',
+  title: 'Unsubscribe link in a public page',
+  message: 'site pages are public: the unsubscribe link placeholder must not appear in them',
+  hint: 'Use {{unsubscribeUrl}} only in the email templates.',
+} satisfies ProblemDef;
+
+// ---------------------------------------------------------------- built editions
+
+/** `send latest` (or `--due`) found no built edition in the out directory. */
+export const NoBuiltEditions = {
+  code: 'BW_NO_BUILT_EDITIONS',
+  title: 'No built editions',
+  message: 'no built editions',
+  hint: 'Run "briefwire build" first.',
+} satisfies ProblemDef;
+
+/** A file of a built edition (email.html, email.txt, edition.json) is missing. */
+export const EditionFileMissing = {
+  code: 'BW_EDITION_FILE_MISSING',
+  title: 'Built edition incomplete',
+  message: (date: string) => `not found (is edition ${date} built?)`,
+  hint: 'Run "briefwire build".',
+} satisfies ProblemDef;
+
+/** edition.json of a built edition does not match its contract (hand-edited, or written by another version). */
+export const EditionJsonInvalid = {
+  code: 'BW_EDITION_JSON_INVALID',
+  title: 'Invalid edition.json',
+  message: (detail: string) => detail,
+  hint: 'Rebuild the edition with "briefwire build".',
+} satisfies ProblemDef;
+
+/** A built email without the unsubscribe placeholder would go out without a working unsubscribe link. */
+export const EditionNoUnsubscribe = {
+  code: 'BW_EDITION_NO_UNSUBSCRIBE',
+  title: 'Built email without unsubscribe link',
+  message: (placeholder: string) => `has no unsubscribe link placeholder (${placeholder})`,
+  hint: 'Rebuild the edition; keep {{unsubscribeUrl}} in the email templates.',
+} satisfies ProblemDef;
+
+// ---------------------------------------------------------------- sending
+
+/** The subscriber CSV needs a header row with an "email" column. */
+export const SubscribersNoEmailColumn = {
+  code: 'BW_SUBSCRIBERS_NO_EMAIL_COLUMN',
+  title: 'No "email" column',
+  message: (found: string) => `has no "email" column (found: ${found})`,
+} satisfies ProblemDef;
+
+/** The subscriber file is empty. */
+export const SubscribersEmpty = {
+  code: 'BW_SUBSCRIBERS_EMPTY',
+  title: 'Empty subscriber list',
+  message: 'is empty (expected a header row with an "email" column)',
+} satisfies ProblemDef;
+
+/** The subscriber file does not exist. */
+export const SubscribersNotFound = {
+  code: 'BW_SUBSCRIBERS_NOT_FOUND',
+  title: 'Subscriber list not found',
+  message: 'not found',
+  hint: 'Copy subscribers.example.csv to start a list.',
+} satisfies ProblemDef;
+
+/** The subscriber file is not valid CSV (an unclosed quote, for instance). */
+export const SubscribersCsvInvalid = {
+  code: 'BW_SUBSCRIBERS_CSV',
+  title: 'Invalid CSV',
+  message: (detail: string) => `not valid CSV: ${detail}`,
+} satisfies ProblemDef;
+
+/** A row of the subscriber list is skipped: its address is not one we can send to. The rest of the list is sent. */
+export const SubscriberSkipped = {
+  code: 'BW_SUBSCRIBER_SKIPPED',
+  title: 'Subscriber row skipped',
+  message: (why: string, address: string) => `skipped: ${why}${address ? ` ("${address}")` : ''}`,
+} satisfies ProblemDef;
+
+/** A row repeats an earlier address (compared case-insensitively in the domain); each reader gets one email. */
+export const SubscriberDuplicate = {
+  code: 'BW_SUBSCRIBER_DUPLICATE',
+  title: 'Duplicate subscriber',
+  message: (address: string) => `skipped: duplicate of an earlier row (${address})`,
+} satisfies ProblemDef;
+
+/** A line of a JSON-lines file (ledger, suppression list) is not JSON; it is skipped, the rest is read. */
+export const JsonLineSkipped = {
+  code: 'BW_JSONL_LINE_SKIPPED',
+  title: 'Line is not JSON',
+  message: 'skipped a line that is not valid JSON',
+} satisfies ProblemDef;
+
+/** A suppression-list line has no address; it is skipped. */
+export const SuppressionLineSkipped = {
+  code: 'BW_SUPPRESSION_LINE_SKIPPED',
+  title: 'Suppression line without address',
+  message: 'skipped a line without an "address"',
+} satisfies ProblemDef;
+
+/** A ledger line is JSON but not a record briefwire wrote; it is skipped. */
+export const LedgerRecordSkipped = {
+  code: 'BW_LEDGER_RECORD_SKIPPED',
+  title: 'Ledger record without type',
+  message: 'skipped a record without a type',
+} satisfies ProblemDef;
+
+/**
+ * An earlier send was killed while writing its last ledger line. The torn line
+ * is cut off; the recipient it was about counts as not yet sent only if no
+ * earlier line says otherwise.
+ */
+export const LedgerTornTail = {
+  code: 'BW_LEDGER_TORN_TAIL',
+  title: 'Incomplete last ledger line',
+  message: 'dropped an incomplete last line (an earlier run was killed while writing it)',
+} satisfies ProblemDef;
+
+/** Writing the ledger failed; sending stops, because a message we cannot record could be sent twice. */
+export const LedgerWriteFailed = {
+  code: 'BW_LEDGER_WRITE',
+  title: 'Ledger write failed',
+  message: (reason: string) => reason,
+  hint: 'Free disk space or fix permissions, then rerun the same send: it resumes from the ledger.',
+} satisfies ProblemDef;
+
+/** The "from" address of newsletter.yml cannot be sent from. */
+export const FromInvalid = {
+  code: 'BW_FROM_INVALID',
+  title: 'Invalid "from" address',
+  message: (why: string) => `"from": ${why}`,
+} satisfies ProblemDef;
+
+/** SMTP_URL is needed for a real send. */
+export const SmtpUrlMissing = {
+  code: 'BW_SMTP_URL_MISSING',
+  title: 'SMTP_URL not set',
+  message: 'is not set',
+  hint: 'Set it to smtp://user:password@host:587 or smtps://user:password@host:465, or use --dry-run.',
+} satisfies ProblemDef;
+
+/** SMTP_URL is not a URL. The value is never echoed: it holds the password. */
+export const SmtpUrlInvalid = {
+  code: 'BW_SMTP_URL_INVALID',
+  title: 'SMTP_URL is not a URL',
+  message: 'is not a valid URL (expected smtp://user:password@host:port or smtps://...)',
+} satisfies ProblemDef;
+
+/** SMTP_URL must use smtp:// (STARTTLS) or smtps:// (TLS). */
+export const SmtpUrlProtocol = {
+  code: 'BW_SMTP_URL_PROTOCOL',
+  title: 'SMTP_URL with another protocol',
+  message: (protocol: string) => `must start with smtp:// or smtps:// (got ${protocol}//)`,
+} satisfies ProblemDef;
+
+/** SMTP_URL has no host name. */
+export const SmtpUrlNoHost = {
+  code: 'BW_SMTP_URL_NO_HOST',
+  title: 'SMTP_URL without host',
+  message: 'has no host',
+} satisfies ProblemDef;
+
+/** The SMTP server did not answer or refused the login before anything was sent. */
+export const SmtpConnect = {
+  code: 'BW_SMTP_CONNECT',
+  title: 'Cannot connect to the SMTP server',
+  message: (display: string, detail: string) => `cannot connect to ${display}: ${detail}`,
+} satisfies ProblemDef;
+
+/** DKIM signing takes three variables; some are set and some are not. */
+export const DkimIncomplete = {
+  code: 'BW_DKIM_INCOMPLETE',
+  title: 'DKIM settings incomplete',
+  message: (names: string, missing: string) => `DKIM signing needs ${names}; missing ${missing}`,
+  hint: 'Set all three, or none to send unsigned.',
+} satisfies ProblemDef;
+
+/** DKIM_PRIVATE_KEY_FILE names no file. */
+export const DkimKeyMissing = {
+  code: 'BW_DKIM_KEY_MISSING',
+  title: 'DKIM key file not found',
+  message: 'DKIM private key file not found',
+} satisfies ProblemDef;
+
+/** DKIM_PRIVATE_KEY_FILE is not a PEM private key. */
+export const DkimKeyInvalid = {
+  code: 'BW_DKIM_KEY_INVALID',
+  title: 'DKIM key unreadable',
+  message: 'is not a PEM private key',
+} satisfies ProblemDef;
+
+/**
+ * DMARC counts a DKIM signature only when its domain aligns with the From
+ * domain (the same, or one a subdomain of the other). The mail is still
+ * signed and sent.
+ */
+export const DkimMisaligned = {
+  code: 'BW_DKIM_MISALIGNED',
+  title: 'DKIM domain not aligned with From',
+  message: (domain: string, from: string) => `${domain} does not match the From domain ${from}; DMARC will not count this signature`,
+} satisfies ProblemDef;
+
+/** UNSUBSCRIBE_SECRET is missing or too short. It signs the unsubscribe links and must be the same for send and serve. */
+export const UnsubscribeSecret = {
+  code: 'BW_UNSUBSCRIBE_SECRET',
+  title: 'UNSUBSCRIBE_SECRET unusable',
+  message: (why: string) => why,
+  hint: 'Generate one with: openssl rand -base64 32; keep it the same for send and serve.',
+} satisfies ProblemDef;
+
+/** Another send of the same edition holds the lock on this host. */
+export const SendRunning = {
+  code: 'BW_SEND_RUNNING',
+  title: 'Send already running',
+  message: (date: string, pid: number, startedAt: string) => `a send of ${date} is already running (pid ${pid}, started ${startedAt})`,
+} satisfies ProblemDef;
+
+/** Another send of the same edition is taking the lock at this very moment. */
+export const SendStarting = {
+  code: 'BW_SEND_STARTING',
+  title: 'Send starting elsewhere',
+  message: (date: string) => `another send of ${date} is starting right now`,
+} satisfies ProblemDef;
+
+/**
+ * The lock was taken on another host. This host cannot see that process, so it
+ * cannot tell a running send from a dead one, and will not guess.
+ */
+export const SendLockForeign = {
+  code: 'BW_SEND_LOCK_FOREIGN',
+  title: 'Send lock from another host',
+  message: (date: string, host: string, pid: number, startedAt: string) =>
+    `a send of ${date} was started on host ${host} (pid ${pid}) at ${startedAt}; this host cannot tell whether it is still running`,
+  hint: 'If that send is not running any more, delete this file.',
+} satisfies ProblemDef;
+
+/** The send lock could not be created, read or taken over. */
+export const SendLockFailed = {
+  code: 'BW_SEND_LOCK',
+  title: 'Send lock not taken',
+  message: (detail: string) => detail,
+} satisfies ProblemDef;
+
+/** `send --due` and `schedule` need a schedule in newsletter.yml. */
+export const ScheduleMissing = {
+  code: 'BW_SCHEDULE_MISSING',
+  title: 'No schedule',
+  message: 'has no "schedule" (weekday, time, timezone); sends happen only when run by hand',
+  hint: 'Add e.g. "schedule: { weekday: 1, time: \'07:00\' }" to newsletter.yml.',
+} satisfies ProblemDef;
+
+/** `send --due`: a slot has come, but no edition dated its local day is built. */
+export const DueEditionMissing = {
+  code: 'BW_DUE_EDITION_MISSING',
+  title: 'No edition for the due slot',
+  message: (slot: string, date: string, newest: string | undefined) =>
+    `no built edition for the slot ${slot} (a slot sends the edition dated its local day, ${date})` +
+    (newest ? `; newest built edition is ${newest}` : ''),
+  hint: 'Add the brief and run "briefwire build".',
+} satisfies ProblemDef;
+
+/** `send --due` will not start, from cron, an edition whose slot passed long ago and that was never sent. */
+export const DueTooLate = {
+  code: 'BW_DUE_TOO_LATE',
+  title: 'Slot passed long ago',
+  message: (date: string, slot: string, hours: number, limit: number) =>
+    `the slot for edition ${date} (${slot}) passed ${hours} h ago, more than --late-limit ${limit} h, and it was never sent; not starting an old edition from cron`,
+  hint: (date: string) => `To send it anyway: briefwire send ${date}`,
+} satisfies ProblemDef;
+
+/** `serve` runs with a broken newsletter.yml: unsubscribe must keep working, so it serves without the newsletter's name. */
+export const ServeWithoutName = {
+  code: 'BW_SERVE_WITHOUT_NAME',
+  title: 'Serving without the newsletter\'s name',
+  message: 'serving anyway; the pages say "this newsletter" instead of its name until serve is restarted',
+} satisfies ProblemDef;
