@@ -19,7 +19,6 @@
  * No file I/O here: sources.ts reads files and hands over their text.
  */
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { Brief, Content, Edition, MetricDef, Newsletter } from '../model.js';
 import { error, hasErrors, sortProblems, type Problem } from '../problems.js';
 import { EditionsEmpty } from '../problem-catalogue.js';
@@ -32,7 +31,7 @@ import { computeEditions } from '../compute/editions.js';
 import { renderBody, type RenderedBody } from '../render/markdown.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
-import { editionView } from '../render/view-model.js';
+import { changedViews } from './rerender.js';
 import { MJML_PARALLELISM } from '../render/mjml-pool.js';
 import { mapLimit } from '../util/map-limit.js';
 
@@ -82,8 +81,6 @@ export interface UpdateReport {
   version: number;
   /** Dates (re-)rendered by this update, newest first. */
   rendered: string[];
-  /** Dates whose edition data changed although their email did not (e.g. history outside the trend window). */
-  refreshed: string[];
   /** Dates that no longer have a brief. */
   removed: string[];
   /** Every current problem, errors and warnings, sorted. */
@@ -129,8 +126,6 @@ export class PreviewState {
 
   // Last good computed state.
   private editionList: Edition[] = [];
-  private readonly editionKeys = new Map<string, string>();
-  private readonly viewKeys = new Map<string, string>();
   private readonly renders = new Map<string, RenderedEdition>();
   private readonly renderStamps = new Map<string, number>();
   private readonly renderProblems = new Map<string, Problem[]>();
@@ -214,64 +209,50 @@ export class PreviewState {
   private async apply(changes: readonly SourceChange[]): Promise<UpdateReport> {
     const started = performance.now();
     this.takeChanges(changes);
-    const fullRender = this.reparse();
-    this.pendingFullRender ||= fullRender;
-
+    // Not `||=`: reparse must run even when a full render is already pending.
+    if (this.reparse()) this.pendingFullRender = true;
     this.sourceProblems = this.collectSourceProblems();
-    const finish = (rendered: string[], refreshed: string[], removed: string[]): UpdateReport => {
-      this.currentVersion++;
-      const withProblems = this.editionList.filter((e) => this.renderProblems.has(e.date));
-      const renderProblems = mergeTemplateProblems(withProblems, withProblems.map((e) => this.renderProblems.get(e.date)!));
-      this.currentProblems = sortProblems([...this.sourceProblems, ...renderProblems]);
-      return {
-        version: this.currentVersion,
-        rendered,
-        refreshed,
-        removed,
-        problems: this.currentProblems,
-        ok: !hasErrors(this.currentProblems),
-        stale: this.stale,
-        ms: Math.round(performance.now() - started),
-      };
-    };
-
     if (hasErrors(this.sourceProblems) || !this.newsletter || !this.templates) {
       this.stale = true;
-      return finish([], [], []);
+      return this.finish(started, [], []);
     }
     this.stale = false;
-    const newsletter = this.newsletter;
-    const templates = this.templates;
+    const { toRender, removed } = this.plan(this.compute());
+    await this.renderAll(toRender, this.newsletter, this.templates);
+    this.pendingFullRender = false;
+    return this.finish(
+      started,
+      toRender.map((e) => e.date),
+      removed,
+    );
+  }
 
-    const editions = this.compute();
-    const keys = editionKeys(editions);
-    const removed = [...new Set([...this.renders.keys(), ...this.editionKeys.keys()])].filter((d) => !keys.has(d));
+  /**
+   * Takes the newly computed editions and says what to render: those whose
+   * view changed, plus everything after a template or newsletter change, and
+   * editions without a good render yet. The others keep their email and get
+   * the new edition data (e.g. history older than their trend window).
+   */
+  private plan(editions: Edition[]): { toRender: Edition[]; removed: string[] } {
+    const dates = new Set(editions.map((e) => e.date));
+    const known = new Set([...this.editionList.map((e) => e.date), ...this.renders.keys()]);
+    const removed = [...known].filter((d) => !dates.has(d));
     for (const date of removed) this.forget(date);
 
-    const full = this.pendingFullRender;
+    const changed = changedViews(this.editionList, editions);
     const toRender: Edition[] = [];
-    const refreshed: string[] = [];
     for (const edition of editions) {
-      const date = edition.date;
-      const unchanged = this.editionKeys.get(date) === keys.get(date) && this.renders.has(date) && !this.failed.has(date);
-      if (!full && unchanged) continue;
-      // The edition's data changed, but its email only depends on the view
-      // (a trend shows the last few points of a history that reaches back
-      // to edition 1): render only when the view did change.
-      const old = this.renders.get(date);
-      if (!full && old && !this.failed.has(date) && this.viewKeys.get(date) === viewKey(edition, newsletter)) {
-        this.renders.set(date, { ...old, edition: { ...edition, subject: old.edition.subject } });
-        refreshed.push(date);
-        continue;
-      }
-      toRender.push(edition);
+      const old = this.renders.get(edition.date);
+      if (this.pendingFullRender || changed.has(edition.date) || !old || this.failed.has(edition.date)) toRender.push(edition);
+      else this.renders.set(edition.date, { ...old, edition: { ...edition, subject: old.edition.subject } });
     }
     this.editionList = editions;
-    for (const [date, key] of keys) this.editionKeys.set(date, key);
+    // Newest first: the editions an author is most likely looking at come back first.
+    return { toRender: toRender.reverse(), removed };
+  }
 
-    // Newest first: the editions an author is most likely looking at come back
-    // first. Several in flight, as in `briefwire build`, so the MJML workers stay busy.
-    toRender.reverse();
+  /** Several renders in flight, as in `briefwire build`, so the MJML workers stay busy. */
+  private async renderAll(toRender: readonly Edition[], newsletter: Newsletter, templates: TemplateSet): Promise<void> {
     let done = 0;
     await mapLimit(toRender, MJML_PARALLELISM * 2, async (edition) => {
       const r = await this.render(edition, newsletter, templates);
@@ -280,7 +261,6 @@ export class PreviewState {
       if (r.rendered) {
         this.renders.set(edition.date, r.rendered);
         this.renderStamps.set(edition.date, this.renderCount);
-        this.viewKeys.set(edition.date, viewKeyOf(r.rendered, edition));
         this.failed.delete(edition.date);
       } else {
         // Keep the last good render on screen; try again on the next update.
@@ -288,12 +268,22 @@ export class PreviewState {
       }
       this.onRendered?.(++done, toRender.length);
     });
-    this.pendingFullRender = false;
-    return finish(
-      toRender.map((e) => e.date),
-      refreshed,
+  }
+
+  private finish(started: number, rendered: string[], removed: string[]): UpdateReport {
+    this.currentVersion++;
+    const withProblems = this.editionList.filter((e) => this.renderProblems.has(e.date));
+    const renderProblems = mergeTemplateProblems(withProblems, withProblems.map((e) => this.renderProblems.get(e.date)!));
+    this.currentProblems = sortProblems([...this.sourceProblems, ...renderProblems]);
+    return {
+      version: this.currentVersion,
+      rendered,
       removed,
-    );
+      problems: this.currentProblems,
+      ok: !hasErrors(this.currentProblems),
+      stale: this.stale,
+      ms: Math.round(performance.now() - started),
+    };
   }
 
   private takeChanges(changes: readonly SourceChange[]): void {
@@ -422,48 +412,6 @@ export class PreviewState {
     this.renders.delete(date);
     this.renderStamps.delete(date);
     this.renderProblems.delete(date);
-    this.editionKeys.delete(date);
-    this.viewKeys.delete(date);
     this.failed.delete(date);
   }
-}
-
-/**
- * A key per edition that changes exactly when its computed data does. The
- * edition is compared as JSON, except `history`: edition n carries every
- * earlier point of every metric, so its JSON grows with n and 520 of them
- * would be hundreds of megabytes. Histories are prefixes of one running list
- * per metric, so each is keyed by its length and a hash chained over its
- * points: linear in the number of points, exact up to SHA-1 collisions.
- */
-export function editionKeys(editions: readonly Edition[]): Map<string, string> {
-  const chains = new Map<string, string[]>();
-  const keys = new Map<string, string>();
-  for (const edition of editions) {
-    const history: string[] = [];
-    for (const [metric, points] of Object.entries(edition.history)) {
-      let chain = chains.get(metric);
-      if (!chain) chains.set(metric, (chain = []));
-      for (let i = chain.length; i < points.length; i++) {
-        chain.push(createHash('sha1').update(chain[i - 1] ?? '').update(JSON.stringify(points[i])).digest('hex'));
-      }
-      history.push(`${metric}:${points.length}:${chain[points.length - 1] ?? ''}`);
-    }
-    keys.set(edition.date, `${JSON.stringify({ ...edition, history: undefined })}|${history.join(',')}`);
-  }
-  return keys;
-}
-
-/**
- * Everything renderEdition's output depends on: the view model (what the
- * templates read), the subject as written (it may be a template) and the
- * file (named in problems).
- */
-export function viewKey(edition: Edition, newsletter: Newsletter): string {
-  return JSON.stringify({ view: editionView(edition, newsletter), subject: edition.subject, file: edition.file });
-}
-
-/** viewKey of a fresh render, from the view it already built (renderEdition only fills in the rendered subject). */
-function viewKeyOf(r: RenderedEdition, edition: Edition): string {
-  return JSON.stringify({ view: { ...r.view, subject: edition.subject }, subject: edition.subject, file: edition.file });
 }

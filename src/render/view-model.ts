@@ -126,9 +126,32 @@ export function metricRowView(m: EditionMetric, newsletter: Newsletter): MetricR
   };
 }
 
+/** The points a trend shows: the last few of a history that reaches back to the first edition. */
+function trendWindow(points: readonly HistoryPoint[]): HistoryPoint[] {
+  return points.slice(-TREND_POINTS);
+}
+
+/**
+ * The part of an edition its view reads: all of it but the histories it
+ * draws no trend for and the points older than the trend window. Two
+ * editions with equal inputs have equal views
+ * (for one newsletter), so the preview compares these to know what to
+ * re-render without building every view.
+ */
+export function viewInputs(edition: Edition): Edition {
+  const history: Edition['history'] = {};
+  for (const m of trendedMetrics(edition)) history[m.key] = trendWindow(edition.history[m.key]!);
+  return { ...edition, history };
+}
+
+/** The metrics drawn as a trend: reported in this edition, with at least two points. */
+function trendedMetrics(edition: Edition): EditionMetric[] {
+  return edition.metrics.filter((m) => m.status !== 'not-reported' && (edition.history[m.key]?.length ?? 0) >= 2);
+}
+
 export function trendView(m: EditionMetric, points: readonly HistoryPoint[], newsletter: Newsletter): TrendView {
   const locale = newsletter.language;
-  const recent = points.slice(-TREND_POINTS);
+  const recent = trendWindow(points);
   const max = Math.max(...recent.map((p) => Math.abs(p.value)), 0) || 1;
   // Each point is formatted once and reused by bar titles, first/last and the summary.
   const values = recent.map((p) => formatValue(m, p.value, locale, p.valueText));
@@ -155,9 +178,7 @@ export function editionView(edition: Edition, newsletter: Newsletter): EditionVi
   const locale = newsletter.language;
   const rows = edition.metrics.map((m) => metricRowView(m, newsletter));
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  const trends = edition.metrics
-    .filter((m) => m.status !== 'not-reported' && (edition.history[m.key]?.length ?? 0) >= 2)
-    .map((m) => trendView(m, edition.history[m.key]!, newsletter));
+  const trends = trendedMetrics(edition).map((m) => trendView(m, edition.history[m.key]!, newsletter));
   return {
     newsletter,
     lang: locale,

@@ -145,9 +145,42 @@ describe('PreviewState', () => {
     expect(renders.sort()).toEqual(expected.sort());
     expect(renders.length).toBeGreaterThan(1);
     expect(renders.length).toBeLessThan(12);
+    expect(report.rendered.sort()).toEqual(expected.sort());
     // The rest got the new edition data (history) without a render.
-    expect(report.refreshed.length).toBe(12 - renders.length);
-    expect(state.rendered(report.refreshed[0]!)!.edition.history['alibaba_cloud_revenue']![0]!.valueText).toBe('12');
+    for (const e of state.editions) expect(state.rendered(e.date)!.edition.history['alibaba_cloud_revenue']![0]!.valueText, e.date).toBe('12');
+  });
+
+  it('re-renders every edition whose trend shows an edited value, with a draft among the briefs', async () => {
+    // Five weekly briefs reporting one metric; the second is a draft. Editing the third changes the
+    // trend bars of every later edition, also those whose own rows and deltas stay the same.
+    const dir = 'mem';
+    const briefs = new Map<string, { file: string; text: string }>();
+    for (let i = 0; i < 5; i++) {
+      const date = new Date(Date.UTC(2025, 0, 6 + 7 * i)).toISOString().slice(0, 10);
+      const file = path.join(dir, 'editions', `${date}.md`);
+      const draft = i === 1 ? 'draft: true\n' : '';
+      briefs.set(file, { file, text: `---\ntitle: Week ${i + 1}\n${draft}metrics:\n  alibaba_cloud_revenue: ${30 + i}\n---\n\nBody ${i + 1}.\n` });
+    }
+    const renders: string[] = [];
+    const state = new PreviewState({ ...content, dir, briefs }, templates, {
+      render: async (e, n, t) => {
+        renders.push(e.date);
+        return renderEdition(e, n, t);
+      },
+    });
+    expect((await state.update()).ok).toBe(true);
+    renders.length = 0;
+
+    const third = [...briefs.values()][2]!;
+    const report = await state.update([{ kind: 'brief', file: third.file, source: { file: third.file, text: third.text.replace('revenue: 32', 'revenue: 99') } }]);
+    expect(report.ok).toBe(true);
+    const later = state.editions.slice(2).map((e) => e.date);
+    expect(renders.sort()).toEqual(later);
+    for (const date of later) {
+      const trend = state.rendered(date)!.view.trends.find((t) => t.key === 'alibaba_cloud_revenue')!;
+      expect(trend.summary, date).toContain('99');
+      expect(state.rendered(date)!.email.html, date).toContain('99');
+    }
   });
 
   it('keeps the last good state while a brief is broken, and renders nothing when it is restored', async () => {
