@@ -11,14 +11,22 @@
  * (format-on-save, a script writing twice) would leave the preview on the
  * first version. Each batch is therefore stat-ed when handed over and again
  * shortly after that window; a file that changed in between goes out again.
+ *
+ * The batching (batchChanges) is apart from chokidar, so its timing is
+ * tested with a fake clock.
  */
 import { stat } from 'node:fs/promises';
 import { watch } from 'chokidar';
 
-export interface WatchOptions {
+export interface BatchOptions {
   /** Quiet time before a batch is handed over. Short: a save should show within a second. */
   debounceMs?: number;
   maxWaitMs?: number;
+  /** Identity and version of a path; a file's stat by default. */
+  stamp?: (p: string) => Promise<string>;
+}
+
+export interface WatchOptions extends BatchOptions {
   onError?: (err: unknown) => void;
 }
 
@@ -28,12 +36,18 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
+export interface Batcher {
+  /** A path changed (any event). */
+  add(changed: string): void;
+  close(): void;
+}
+
 const IGNORED = /(^|[/\\])(\.git|node_modules)([/\\]|$)/;
 /** Past chokidar's 50 ms change throttle. */
-const RECHECK_MS = 80;
+export const RECHECK_MS = 80;
 
 /** Identity and version of a path: a different value means it was written, replaced or removed. */
-async function stamp(p: string): Promise<string> {
+async function statStamp(p: string): Promise<string> {
   try {
     const s = await stat(p);
     return `${s.ino}:${s.size}:${s.mtimeMs}`;
@@ -42,9 +56,10 @@ async function stamp(p: string): Promise<string> {
   }
 }
 
-export function watchPaths(paths: readonly string[], onBatch: (changed: string[]) => void, options: WatchOptions = {}): Watcher {
+export function batchChanges(onBatch: (changed: string[]) => void, options: BatchOptions = {}): Batcher {
   const debounceMs = options.debounceMs ?? 40;
   const maxWaitMs = options.maxWaitMs ?? 400;
+  const stamp = options.stamp ?? statStamp;
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let firstAt = 0;
@@ -75,27 +90,37 @@ export function watchPaths(paths: readonly string[], onBatch: (changed: string[]
     recheck.unref();
   };
 
+  return {
+    add(changed) {
+      if (closed) return;
+      const now = Date.now();
+      if (pending.size === 0) firstAt = now;
+      pending.add(changed);
+      schedule(now - firstAt >= maxWaitMs ? 0 : debounceMs);
+    },
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+export function watchPaths(paths: readonly string[], onBatch: (changed: string[]) => void, options: WatchOptions = {}): Watcher {
+  const batcher = batchChanges(onBatch, options);
   const watcher = watch([...paths], {
     ignoreInitial: true,
     ignored: (p: string) => IGNORED.test(p),
     // No awaitWriteFinish: its polling adds its threshold to every save;
     // the debounce already waits for the burst to end.
   });
-  watcher.on('all', (_event, changed) => {
-    if (closed) return;
-    const now = Date.now();
-    if (pending.size === 0) firstAt = now;
-    pending.add(changed);
-    schedule(now - firstAt >= maxWaitMs ? 0 : debounceMs);
-  });
+  watcher.on('all', (_event, changed) => batcher.add(changed));
   watcher.on('error', (err) => options.onError?.(err));
 
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return {
     ready,
     async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
+      batcher.close();
       await watcher.close();
     },
   };
