@@ -28,19 +28,24 @@ describe('briefwire preview (CLI)', () => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${stdout} stderr: ${stderr}`)), 15_000);
-        child.stdout.on('data', () => {
-          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-          if (m) (clearTimeout(timer), resolve(m[1]!));
-        });
+    /** Resolves when stdout matches; fails if the process exits first (the test timeout bounds the wait). */
+    const printed = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const m = pattern.exec(stdout);
+          if (m) (child.stdout.off('data', check), resolve(m));
+        };
+        child.stdout.on('data', check);
+        void exited.then((code) => reject(new Error(`exited with ${code} before printing ${pattern}; stdout: ${stdout} stderr: ${stderr}`)));
+        check();
       });
+    try {
+      const url = (await printed(/at (http:\/\/127\.0\.0\.1:\d+\/)/))[1]!;
       const res = await fetch(url);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('AI Cloud Weekly');
       // The first render is reported on the terminal.
-      await waitFor(() => /Rendered 6 editions in \d+ ms/.test(stdout));
+      await printed(/Rendered 6 editions in \d+ ms/);
     } finally {
       child.kill('SIGINT');
       await exited;
@@ -63,11 +68,3 @@ describe('briefwire preview (CLI)', () => {
     expect(briefwire('--help').stdout).toMatch(/preview\s+Serve a live preview/);
   });
 });
-
-async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

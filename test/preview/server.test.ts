@@ -154,10 +154,15 @@ describe('preview server', () => {
       expect(update.data.overlay).toContain('hidden');
       expect((await get(`${server.url}editions/2025-10-13/`)).body).toContain('Saved from a test');
       expect(lines.at(-1)).toMatch(/2025-10-13-qwen-open-source-and-price-cuts\.md: re-rendered 1 edition \(2025-10-13\) in \d+ ms$/);
+
+      // Restoring the brief is an edit like any other: its update event says the edition is back.
+      await writeFile(briefPath, original);
+      const restored = await events.next((e) => e.event === 'update' && e.data.ok === true && (e.data.rendered ?? []).includes('2025-10-13'));
+      expect(restored.data.build).not.toBe(update.data.build);
+      expect((await get(`${server.url}editions/2025-10-13/`)).body).not.toContain('Saved from a test');
     } finally {
       events.close();
       await writeFile(briefPath, original);
-      await waitFor(async () => !(await get(`${server.url}editions/2025-10-13/`)).body.includes('Saved from a test'));
     }
   });
 
@@ -231,11 +236,3 @@ describe('preview server', () => {
     }
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms = 5000, every = 25): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
