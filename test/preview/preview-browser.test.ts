@@ -193,11 +193,45 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     await done(page, index);
   });
 
-  it('saves a screenshot of the edition page', async () => {
+  it('shows the latest edition whole: header, pager, the email laid out at 600 px with every metric of the data pane (screenshots kept)', async () => {
     const page = await open('/editions/2026-01-26/');
     await frameLoaded(page);
+    const seen = await page.evaluate(() => {
+      const frame = document.getElementById('email-frame') as HTMLIFrameElement;
+      const email = frame.contentDocument!;
+      const text = (sel: string) => document.querySelector(sel)?.textContent?.trim() ?? null;
+      return {
+        title: text('#edition-title'),
+        h1: email.querySelector('h1')?.textContent?.trim() ?? null,
+        status: text('#status'),
+        previous: document.getElementById('prev-edition')?.getAttribute('href') ?? null,
+        next: document.getElementById('next-edition'),
+        frameWidth: frame.clientWidth,
+        emailWidth: email.documentElement.scrollWidth,
+        emailText: email.body.innerText,
+        // Label and value of every metric row in the data pane.
+        metrics: [...document.querySelectorAll('#metrics-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.firstChild?.textContent?.trim() ?? '')),
+        pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      };
+    });
+    expect(seen.title).toContain('Omdia full-year 2025');
+    expect(seen.h1).toBe(seen.title);
+    expect(seen.status).toBe('edition 6 of 6');
+    expect(seen.previous).toBe('/editions/2026-01-19/');
+    expect(seen.next).toBeNull();
+    expect(seen.frameWidth).toBe(600);
+    expect(seen.emailWidth).toBeLessThanOrEqual(600);
+    expect(seen.pageOverflow).toBe(0);
+    expect(seen.metrics.length).toBeGreaterThan(3);
+    for (const [label, value] of seen.metrics) {
+      expect(seen.emailText, label).toContain(label);
+      if (value !== '—') expect(seen.emailText, label).toContain(value);
+    }
     await page.screenshot({ path: artifactPath('preview-edition.png') });
+
     const index = await open('/');
+    // Every edition has rendered, so every row shows its headline moves.
+    expect(await index.$$eval('#editions tbody td.movers', (tds) => tds.filter((td) => td.textContent!.includes('rendering')).length)).toBe(0);
     await index.screenshot({ path: artifactPath('preview-index.png'), fullPage: true });
     await done(index, page);
   });

@@ -47,9 +47,19 @@ describe('archive layout', () => {
     expect(files.filter((f) => /^metrics\/[a-z0-9_]+\/index\.html$/.test(f))).toHaveLength(15);
   });
 
-  it('leaves the email files of each edition where they were', () => {
-    expect(site.report.ok).toBe(true);
-    expect(site.report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  it('leaves the email files of each edition where they were, outside the site', async () => {
+    // out/editions/<date>/ is what `briefwire send` reads; the site is built next to it, not over it.
+    const out = await listFiles(site.outDir);
+    for (const date of DATES) {
+      expect(out).toEqual(expect.arrayContaining([`editions/${date}/email.html`, `editions/${date}/email.txt`, `editions/${date}/edition.json`]));
+      const edition = JSON.parse(await readFile(path.join(site.outDir, 'editions', date, 'edition.json'), 'utf8')) as { date: string; title: string };
+      expect(edition.date).toBe(date);
+      const html = await readFile(path.join(site.outDir, 'editions', date, 'email.html'), 'utf8');
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(parse(html).text).toContain(edition.title);
+      expect(html).toContain(UNSUBSCRIBE_URL_PLACEHOLDER);
+    }
+    expect(files.filter((f) => /(^|\/)(email\.html|email\.txt|edition\.json)$/.test(f))).toEqual([]);
   });
 });
 
