@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { generateArchive } from './generate-archive.js';
-import { startPreview, type PreviewLogger } from '../src/preview/server.js';
+import { startPreview } from '../src/preview/server.js';
+import type { PreviewLogger } from '../src/preview/reporter.js';
 
 const EDITIONS = 520;
 const EDITS = 7;

@@ -58,6 +58,9 @@ export interface EditionPageModel extends PageBase {
 export const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data'] as const;
 export type PreviewView = (typeof VIEWS)[number];
 /** Iframe widths: the email's own 600 px body, and a common phone width. */
+/** Where the server answers with assets/preview.css, the pages' stylesheet. */
+export const PREVIEW_STYLESHEET = '/assets/preview.css';
+
 export const VIEW_WIDTHS = { desktop: 600, mobile: 375 } as const;
 
 export function editionPath(date: string): string {
@@ -252,7 +255,8 @@ function htmlDocument(d: { title: string; build: string; page: string; date?: st
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(d.title)}</title>
-<style>${STYLES}</style>
+<link rel="stylesheet" href="${PREVIEW_STYLESHEET}">
+<style>:root { --frame-desktop: ${VIEW_WIDTHS.desktop}px; --frame-mobile: ${VIEW_WIDTHS.mobile}px; }</style>
 </head>
 <body data-page="${d.page}" data-build="${escapeHtml(d.build)}" data-view="desktop"${d.date ? ` data-date="${d.date}"` : ''}>
 ${d.body}
@@ -262,92 +266,3 @@ ${d.overlay}
 </html>
 `;
 }
-
-const STYLES = `
-:root { --fg:#1f2328; --muted:#57606a; --line:#d0d7de; --bg:#eef1f4; --card:#fff; --accent:#0b5cad; --bad:#c62828; --warn:#9a6700; --ok:#1a7f37; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--fg); background: var(--bg); }
-a { color: var(--accent); }
-.muted { color: var(--muted); }
-.draft { display: inline-block; margin-left: .4em; padding: 0 .4em; border-radius: 3px; background: #fff3cd; color: #664d03; font-size: .8em; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; }
-.bar { display: flex; gap: 16px; align-items: center; padding: 8px 20px; background: #1f2328; color: #fff; }
-.bar a { color: #cfe3ff; text-decoration: none; }
-.bar .brand { font-weight: 600; }
-.bar .tag { font-weight: 400; font-size: 11px; text-transform: uppercase; letter-spacing: .06em; background: #3d444d; border-radius: 3px; padding: 1px 6px; margin-left: 4px; }
-.bar .status { margin-left: auto; color: #d1d9e0; }
-.bar .status .bad { color: #ffb4ab; font-weight: 600; }
-main.index { max-width: 1100px; margin: 20px auto; padding: 0 20px; }
-table.editions { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); }
-table.editions th, table.editions td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--line); vertical-align: top; }
-table.editions th { font-size: 12px; color: var(--muted); font-weight: 600; background: #f6f8fa; }
-table.editions td.num, table.editions td.date { white-space: nowrap; color: var(--muted); font-variant-numeric: tabular-nums; }
-table.editions td.title a { font-weight: 600; text-decoration: none; }
-table.editions td.title a:hover { text-decoration: underline; }
-.mover-list { list-style: none; margin: 0; padding: 0; font-size: 13px; }
-.mover-list .chg { font-weight: 600; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.empty { background: var(--card); border: 1px dashed var(--line); padding: 24px; text-align: center; color: var(--muted); }
-.head { padding: 14px 20px 6px; background: var(--card); border-bottom: 1px solid var(--line); }
-.head .meta { display: flex; gap: 14px; align-items: baseline; color: var(--muted); font-size: 13px; flex-wrap: wrap; }
-.head .file { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
-.head .pager { margin-left: auto; display: flex; gap: 12px; }
-.head h1 { margin: 4px 0 6px; font-size: 20px; line-height: 1.3; }
-.envelope { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0 0 6px; font-size: 13px; }
-.envelope dt { color: var(--muted); }
-.envelope dd { margin: 0; }
-.toolbar { display: flex; flex-wrap: wrap; gap: 12px 20px; align-items: center; padding: 10px 20px; background: var(--card); border-bottom: 1px solid var(--line); }
-.switches { display: inline-flex; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
-.switches button { font: inherit; font-size: 13px; border: 0; border-right: 1px solid var(--line); background: #f6f8fa; color: var(--fg); padding: 5px 12px; cursor: pointer; }
-.switches button:last-child { border-right: 0; }
-.switches button[aria-pressed="true"] { background: var(--accent); color: #fff; }
-.size { display: flex; gap: 8px; align-items: center; font-size: 13px; color: var(--muted); }
-.size .meter { display: inline-block; width: 120px; height: 8px; border-radius: 4px; background: #d8dee4; overflow: hidden; }
-.size .meter span { display: block; height: 100%; background: var(--ok); }
-.size.warn .meter span { background: var(--warn); } .size.warn { color: var(--warn); }
-.size.over .meter span { background: var(--bad); } .size.over { color: var(--bad); font-weight: 600; }
-.warnings { margin: 10px 20px 0; padding: 8px 12px; background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; font-size: 13px; }
-.warnings ul { margin: 4px 0 0; padding-left: 18px; }
-.warnings code { white-space: pre-wrap; overflow-wrap: anywhere; }
-.panes { padding: 16px 20px 24px; }
-.notice { margin: 0 auto 12px; max-width: 600px; padding: 10px 12px; background: var(--card); border: 1px solid var(--line); border-radius: 6px; color: var(--muted); }
-.pane { display: none; }
-body[data-view="desktop"] #pane-email, body[data-view="mobile"] #pane-email,
-body[data-view="text"] #pane-text, body[data-view="source"] #pane-source, body[data-view="data"] #pane-data { display: block; }
-#frame-wrap { position: relative; margin: 0 auto; width: max-content; }
-#frame-wrap iframe { display: block; border: 0; width: ${VIEW_WIDTHS.desktop}px; height: calc(100vh - 190px); min-height: 420px; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.12), 0 8px 24px rgba(0,0,0,.08); transition: width .15s ease; }
-body[data-view="mobile"] #frame-wrap iframe { width: ${VIEW_WIDTHS.mobile}px; border-radius: 12px; }
-#frame-wrap iframe.incoming { position: absolute; inset: 0; visibility: hidden; }
-pre { margin: 0 auto; max-width: 900px; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 16px; font: 13px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
-#email-text { max-width: calc(80ch + 34px); }
-table.data { margin: 0 auto; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); font-size: 13px; }
-table.data th, table.data td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-table.data th { background: #f6f8fa; color: var(--muted); font-size: 12px; }
-table.data td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-table.data .note { color: var(--muted); font-size: 12px; }
-table.data .flag { font-size: 11px; color: var(--warn); }
-.status-new { color: var(--accent); } .status-not-reported { color: var(--muted); font-style: italic; } .status-unchanged { color: var(--muted); }
-.overlay { position: fixed; z-index: 1000; top: 52px; left: 50%; transform: translateX(-50%); width: min(960px, calc(100vw - 32px)); max-height: 60vh; overflow: auto; background: #1f1f24; color: #f0f0f0; border-top: 4px solid #ff5a4f; border-radius: 8px; box-shadow: 0 12px 40px rgba(0,0,0,.45); padding: 14px 18px; }
-.overlay-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: baseline; }
-.overlay-head strong { color: #ff8a80; font-size: 15px; }
-.overlay-sub { color: #b8b8c0; font-size: 13px; }
-.overlay-head button { margin-left: auto; font: inherit; font-size: 12px; background: #3a3a42; color: #fff; border: 1px solid #55555f; border-radius: 4px; padding: 2px 10px; cursor: pointer; }
-#problems { margin: 10px 0 0; padding-left: 22px; }
-#problems li { margin: 4px 0; }
-#problems code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
-#problems .error { color: #ffd0cc; }
-#problems .warning { color: #f2cc60; }
-body.overlay-collapsed .overlay #problems, body.overlay-collapsed .overlay .overlay-sub { display: none; }
-body.overlay-collapsed .overlay { left: auto; right: 16px; transform: none; width: auto; padding: 8px 14px; }
-@media (max-width: 700px) {
-  .bar, .head, .toolbar, .panes { padding-left: 10px; padding-right: 10px; }
-  .bar { gap: 4px 12px; flex-wrap: wrap; }
-  .bar a.home, .bar .status { white-space: nowrap; }
-  #frame-wrap { width: 100%; }
-  #frame-wrap iframe { max-width: 100%; }
-  main.index { margin: 10px auto; padding: 0 10px; }
-  table.editions thead { display: none; }
-  table.editions, table.editions tbody, table.editions tr, table.editions td { display: block; }
-  table.editions tr { padding: 8px 12px; border-bottom: 1px solid var(--line); }
-  table.editions td { border: 0; padding: 2px 0; }
-  table.editions td.num, table.editions td.date { display: inline-block; margin-right: 8px; }
-}
-`;

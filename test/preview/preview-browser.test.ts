@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser.js';
-import { silentLogger, startPreview, type PreviewServer } from '../../src/preview/server.js';
+import { startPreview, type PreviewServer } from '../../src/preview/server.js';
+import { silentLogger } from '../../src/preview/reporter.js';
 
 const DATE = '2025-10-13';
 const BRIEF = '2025-10-13-qwen-open-source-and-price-cuts.md';

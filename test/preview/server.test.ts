@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatProblem, type Problem } from '../../src/problems.js';
-import { allowedHost, startPreview, type PreviewLogger, type PreviewServer } from '../../src/preview/server.js';
+import { startPreview, type PreviewServer } from '../../src/preview/server.js';
+import { allowedHost } from '../../src/preview/router.js';
+import type { PreviewLogger } from '../../src/preview/reporter.js';
 
 const BRIEF = '2025-10-13-qwen-open-source-and-price-cuts.md';
 
@@ -112,6 +114,12 @@ describe('preview server', () => {
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.headers['cache-control']).toBe('no-store');
     expect(index.body.match(/<tr data-date=/g)).toHaveLength(6);
+    // The pages' stylesheet is one file, linked from every page.
+    expect(index.body).toContain('<link rel="stylesheet" href="/assets/preview.css">');
+    const css = await get(`${server.url}assets/preview.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.body).toContain('#frame-wrap iframe');
 
     expect((await get(`${server.url}editions/2025-10-13`)).headers.location).toBe('/editions/2025-10-13/');
     const page = await get(`${server.url}editions/2025-10-13/`);
@@ -126,6 +134,17 @@ describe('preview server', () => {
     const text = await get(`${server.url}editions/2025-10-13/email.txt`);
     expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(text.body).not.toContain('%%BRIEFWIRE_UNSUBSCRIBE_URL%%');
+  });
+
+  it('answers only GET and HEAD on its pages, and refuses a cross-site POST', async () => {
+    const request = (method: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(server.url, { method, headers }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+        req.on('error', reject).end();
+      });
+    expect(await request('HEAD')).toBe(200);
+    expect(await request('POST')).toBe(405);
+    expect(await request('POST', { origin: 'https://evil.example' })).toBe(403);
   });
 
   it('answers unknown paths and dates with 404 pages', async () => {
