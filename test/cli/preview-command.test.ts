@@ -18,6 +18,7 @@ function briefwire(...args: string[]): { code: number | null; stdout: string; st
 }
 
 describe('briefwire preview (CLI)', () => {
+  // A cold CLI process and six real MJML renders: on a busy two-core machine that outlasts the default 60 s.
   it('prints a loopback URL, serves the preview, and exits 0 on Ctrl+C', async () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-preview-cli-'));
     await cp(path.join(ROOT, 'content'), path.join(tmp, 'content'), { recursive: true });
@@ -53,7 +54,7 @@ describe('briefwire preview (CLI)', () => {
     }
     expect(await exited).toBe(0);
     expect(stderr).toBe('');
-  });
+  }, 180_000);
 
   it('rejects a bad port or a missing directory as usage errors (exit 2)', () => {
     const port = briefwire('preview', '--port', 'abc');
