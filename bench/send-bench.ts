@@ -18,7 +18,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
-import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../src/publish/edition-output.js';
+import { builtEditionDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, serializeEditionJson } from '../src/render/out-layout.js';
 import { loadEdition } from '../src/deliver/built-editions.js';
 import { ledgerFile } from '../src/deliver/ledger.js';
 import { buildMessage, prepareEdition, senderIdentity } from '../src/deliver/message.js';
@@ -73,7 +73,7 @@ async function startSinkProcess(): Promise<{ port: number; count: () => Promise<
 
 /** An edition about the size of a real one (~45 KB HTML, ~6 KB text). */
 async function writeBenchEdition(outDir: string): Promise<void> {
-  const dir = path.join(outDir, 'editions', DATE);
+  const dir = builtEditionDir(outDir, DATE);
   await mkdir(dir, { recursive: true });
   const para =
     '<tr><td style="padding:8px 24px;font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.6;color:#24292f;">' +
@@ -82,7 +82,27 @@ async function writeBenchEdition(outDir: string): Promise<void> {
   const text = `${'Alibaba Cloud’s share of China’s AI cloud market rose to 38.1% in Omdia’s full-year count.\n'.repeat(65)}\nUnsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}\n`;
   await writeFile(path.join(dir, EMAIL_HTML), html);
   await writeFile(path.join(dir, EMAIL_TEXT), text);
-  await writeFile(path.join(dir, EDITION_JSON), JSON.stringify({ date: DATE, number: 1, title: 'Bench', subject: 'Alibaba Cloud share +2.3 pp — AI Cloud Weekly' }));
+  await writeFile(
+    path.join(dir, EDITION_JSON),
+    // The sender reads edition.json through its schema, so the bench writes a whole one (without metrics: it only sends).
+    serializeEditionJson({
+      version: 1,
+      date: DATE,
+      number: 1,
+      title: 'Bench',
+      subject: 'Alibaba Cloud share +2.3 pp — AI Cloud Weekly',
+      preheader: 'Bench',
+      summary: null,
+      slug: null,
+      url: `https://bench.example/editions/${DATE}/`,
+      previousDate: null,
+      nextDate: null,
+      source: 'bench',
+      htmlBytes: Buffer.byteLength(html),
+      sections: [],
+      metrics: [],
+    }),
+  );
 }
 
 function rssSampler(): { peak: () => number; reset: () => void; stop: () => void } {

@@ -12,6 +12,7 @@ import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import type { Schedule } from '../model.js';
 import { error, type Problem } from '../problems.js';
 import { DueEditionMissing, DueTooLate, ScheduleMissing, UnsubscribeSecret } from '../problem-catalogue.js';
+import { builtEditionDir } from '../render/out-layout.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/built-editions.js';
@@ -207,7 +208,7 @@ async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, 
   }
   if (decision.kind === 'missing') {
     return fail([
-      error(path.join(req.outDir, 'editions', decision.date), DueEditionMissing, [
+      error(builtEditionDir(req.outDir, decision.date), DueEditionMissing, [
         `${formatLocal(decision.slot)} = ${formatUtc(decision.slot)}`,
         decision.date,
         decision.newestBuilt,
@@ -245,7 +246,7 @@ async function dueGateExit(req: SendRequest, date: string, slot: DateTime, slotN
       return fail([lockProblem(lock.file, date, lock.state)]);
     case 'too-late':
       return fail([
-        error(path.join(req.outDir, 'editions', date), DueTooLate, [date, formatLocal(slot), Math.floor(gate.hoursLate), req.settings.lateLimitHours]),
+        error(builtEditionDir(req.outDir, date), DueTooLate, [date, formatLocal(slot), Math.floor(gate.hoursLate), req.settings.lateLimitHours]),
       ]);
   }
 }

@@ -7,6 +7,7 @@ import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { error, warning } from '../problems.js';
 import { ServeWithoutName, UnsubscribeSecret } from '../problem-catalogue.js';
+import { siteOutputDir } from '../render/out-layout.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { DIR_DEFAULTS } from './build-command.js';
@@ -33,7 +34,7 @@ export function registerServe(cli: CAC): void {
     .action(async (opts: ServeOptions) => {
       const port = parsePort(opts.port);
       // Without the site every archive page would 404 behind a server that looks healthy.
-      const siteDir = path.join(String(opts.out), 'site');
+      const siteDir = siteOutputDir(String(opts.out));
       await requireDir(siteDir, 'site', `serve needs the archive that "briefwire build" writes to <out>/site (--out ${String(opts.out)})`);
       const secret = secretFromEnv(process.env);
       if (!secret.ok) {

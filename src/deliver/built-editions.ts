@@ -1,6 +1,7 @@
 /**
  * The built edition as the sender sees it: `out/editions/<date>/` with
- * email.html, email.txt and edition.json from `briefwire build`. The sender
+ * email.html, email.txt and edition.json from `briefwire build` (layout and
+ * contract in render/out-layout.ts). The sender
  * never renders; it only fills the unsubscribe placeholder per recipient, so
  * what was previewed is byte for byte what is sent.
  */
@@ -8,13 +9,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, fail, ok, type Problem, type Result } from '../problems.js';
 import { EditionFileMissing, EditionJsonInvalid, EditionNoUnsubscribe, IoFailed, NoBuiltEditions } from '../problem-catalogue.js';
-import { EDITION_JSON, EMAIL_HTML, EMAIL_TEXT } from '../publish/edition-output.js';
+import { builtEditionDir, builtEditionsDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, parseEditionJson, type EditionJson } from '../render/out-layout.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 
 export interface EditionFiles {
   date: string;
   dir: string;
-  number: number | null;
+  number: number;
   title: string;
   /** Rendered plain-text subject from edition.json. */
   subject: string;
@@ -23,10 +24,6 @@ export interface EditionFiles {
 }
 
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-export function builtEditionsDir(outDir: string): string {
-  return path.join(outDir, 'editions');
-}
 
 /**
  * Dates of built editions (those with an edition.json), oldest first. Runs on
@@ -55,7 +52,7 @@ export async function latestBuiltEdition(outDir: string): Promise<Result<string>
 }
 
 export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
-  const dir = path.join(builtEditionsDir(outDir), date);
+  const dir = builtEditionDir(outDir, date);
   const files = { html: path.join(dir, EMAIL_HTML), text: path.join(dir, EMAIL_TEXT), json: path.join(dir, EDITION_JSON) };
   const problems: Problem[] = [];
   const read = async (file: string): Promise<string | undefined> => {
@@ -68,19 +65,12 @@ export async function loadEdition(outDir: string, date: string): Promise<Result<
     }
   };
   const [html, text, jsonText] = await Promise.all([read(files.html), read(files.text), read(files.json)]);
-  let meta: Record<string, unknown> | undefined;
+  let meta: EditionJson | undefined;
   if (jsonText !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(jsonText);
-      if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
-      else problems.push(error(files.json, EditionJsonInvalid, ['must be a JSON object']));
-    } catch (e) {
-      problems.push(error(files.json, EditionJsonInvalid, [`not valid JSON: ${(e as Error).message}`]));
-    }
-  }
-  if (meta) {
-    if (typeof meta['subject'] !== 'string' || !meta['subject'].trim()) problems.push(error(files.json, EditionJsonInvalid, ['"subject" is missing or empty']));
-    if (meta['date'] !== undefined && meta['date'] !== date) problems.push(error(files.json, EditionJsonInvalid, [`"date" is ${JSON.stringify(meta['date'])} but the directory is ${date}`]));
+    const parsed = parseEditionJson(jsonText);
+    if (!parsed.ok) for (const issue of parsed.issues) problems.push(error(files.json, EditionJsonInvalid, [issue]));
+    else if (parsed.value.date !== date) problems.push(error(files.json, EditionJsonInvalid, [`"date" is ${parsed.value.date} but the directory is ${date}`]));
+    else meta = parsed.value;
   }
   // Without the placeholder the email would go out with no working unsubscribe link.
   if (html !== undefined && !html.includes(UNSUBSCRIBE_URL_PLACEHOLDER)) {
@@ -90,14 +80,5 @@ export async function loadEdition(outDir: string, date: string): Promise<Result<
     problems.push(error(files.text, EditionNoUnsubscribe, [UNSUBSCRIBE_URL_PLACEHOLDER]));
   }
   if (problems.length > 0 || html === undefined || text === undefined || !meta) return fail(problems);
-  const subject = (meta['subject'] as string).replace(/\s+/g, ' ').trim();
-  return ok({
-    date,
-    dir,
-    number: typeof meta['number'] === 'number' ? meta['number'] : null,
-    title: typeof meta['title'] === 'string' ? meta['title'] : subject,
-    subject,
-    html,
-    text,
-  });
+  return ok({ date, dir, number: meta.number, title: meta.title, subject: meta.subject.replace(/\s+/g, ' ').trim(), html, text });
 }

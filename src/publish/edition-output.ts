@@ -1,24 +1,25 @@
 /**
- * What `out/editions/<date>/` holds for one rendered edition. edition.json is
- * a public contract (README "edition.json"): the sender, the preview and
- * anyone scripting against the archive read it.
+ * What the build writes for one rendered edition, at the paths and in the
+ * edition.json contract of render/out-layout.ts.
  */
 import type { RenderedEdition } from '../render/render-edition.js';
+import {
+  EDITION_JSON,
+  EDITION_JSON_VERSION,
+  editionOutputFile,
+  EMAIL_HTML,
+  EMAIL_MJML,
+  EMAIL_TEXT,
+  serializeEditionJson,
+  type EditionJson,
+} from '../render/out-layout.js';
 
 export type OutputFiles = Map<string, string>;
 
-/** The files of one built edition that `briefwire send` reads (README "edition.json"). */
-export const EMAIL_HTML = 'email.html';
-export const EMAIL_TEXT = 'email.txt';
-export const EDITION_JSON = 'edition.json';
-
-export function editionOutputDir(date: string): string {
-  return `editions/${date}`;
-}
-
-export function editionJson(r: RenderedEdition): unknown {
+export function editionJson(r: RenderedEdition): EditionJson {
   const e = r.edition;
   return {
+    version: EDITION_JSON_VERSION,
     date: e.date,
     number: e.number,
     title: e.title,
@@ -52,9 +53,9 @@ export function editionJson(r: RenderedEdition): unknown {
 }
 
 export function addEditionFiles(files: OutputFiles, r: RenderedEdition): void {
-  const dir = editionOutputDir(r.edition.date);
-  files.set(`${dir}/${EMAIL_HTML}`, r.email.html);
-  files.set(`${dir}/${EMAIL_TEXT}`, r.email.text);
-  files.set(`${dir}/email.mjml`, r.email.mjml);
-  files.set(`${dir}/${EDITION_JSON}`, `${JSON.stringify(editionJson(r), null, 2)}\n`);
+  const date = r.edition.date;
+  files.set(editionOutputFile(date, EMAIL_HTML), r.email.html);
+  files.set(editionOutputFile(date, EMAIL_TEXT), r.email.text);
+  files.set(editionOutputFile(date, EMAIL_MJML), r.email.mjml);
+  files.set(editionOutputFile(date, EDITION_JSON), serializeEditionJson(editionJson(r)));
 }

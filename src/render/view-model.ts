@@ -9,6 +9,7 @@ import { formatChange, formatDelta, formatRel, formatValue, arrow } from './form
 import { formatDate } from './dates.js';
 import { biggestMovers } from '../compute/movers.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from './placeholders.js';
+import { absoluteUrl, editionUrl, HOME_PAGE } from './out-layout.js';
 
 export interface MetricRowView {
   key: string;
@@ -91,10 +92,6 @@ const SENTIMENT_LABELS: Record<Sentiment, string | null> = {
 
 const TREND_POINTS = 8;
 const TREND_HEIGHT = 28;
-
-export function editionUrl(newsletter: Pick<Newsletter, 'baseUrl'>, date: string): string {
-  return `${newsletter.baseUrl}/editions/${date}/`;
-}
 
 export function metricRowView(m: EditionMetric, newsletter: Newsletter): MetricRowView {
   const locale = newsletter.language;
@@ -193,8 +190,8 @@ export function editionView(edition: Edition, newsletter: Newsletter): EditionVi
     introHtml: edition.introHtml,
     introEmailHtml: edition.introEmailHtml,
     sections: edition.sections,
-    viewUrl: editionUrl(newsletter, edition.date),
-    archiveUrl: `${newsletter.baseUrl}/`,
+    viewUrl: editionUrl(newsletter.baseUrl, edition.date),
+    archiveUrl: absoluteUrl(newsletter.baseUrl, HOME_PAGE),
     unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
     metrics: rows,
     movers: biggestMovers(edition.metrics).map((m) => byKey.get(m.key)!),

@@ -11,7 +11,7 @@
 import { Feed } from 'feed';
 import { editionTimestamp } from '../render/dates.js';
 import { escapeHtmlText } from '../util/escape.js';
-import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED } from './paths.js';
+import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED } from '../render/out-layout.js';
 import type { SiteInfo } from './site-model.js';
 
 export interface FeedEntry {

@@ -4,7 +4,8 @@
  * of the site header and footer, all resolved for the page's own depth.
  */
 import { editionTimestamp } from '../render/dates.js';
-import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED, METRICS_PAGE, STYLESHEET, type Linker } from './paths.js';
+import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED, METRICS_PAGE, STYLESHEET } from '../render/out-layout.js';
+import type { Linker } from './paths.js';
 import type { SiteInfo, SiteModel } from './site-model.js';
 
 export type NavSection = 'home' | 'archive' | 'edition' | 'metrics' | 'none';

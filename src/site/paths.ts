@@ -1,5 +1,5 @@
 /**
- * Where each archive page lives and how pages point at each other.
+ * How archive pages point at each other (where each page lives: render/out-layout.ts).
  *
  * Pages are named by their file path relative to the site root
  * (`editions/2025-09-01/index.html`). Links between pages are relative and
@@ -12,29 +12,7 @@
  * email's "View in browser" link (`<baseUrl>/editions/<date>/`).
  */
 
-/** Output folder of the site inside out/. */
-export const SITE_DIR = 'site';
-
-export const HOME_PAGE = 'index.html';
-export const METRICS_PAGE = 'metrics/index.html';
-export const NOT_FOUND_PAGE = '404.html';
-export const STYLESHEET = 'assets/site.css';
-export const ATOM_FEED = 'feed.xml';
-export const JSON_FEED = 'feed.json';
-export const SITEMAP = 'sitemap.xml';
-
-export function editionPagePath(date: string): string {
-  return `editions/${date}/index.html`;
-}
-
-export function archiveYearPagePath(year: string): string {
-  return `archive/${year}/index.html`;
-}
-
-/** Metric keys are validated to [a-z0-9_], so they are safe as path segments. */
-export function metricPagePath(key: string): string {
-  return `metrics/${key}/index.html`;
-}
+import { absoluteUrl } from '../render/out-layout.js';
 
 /** Turns a page path and an optional fragment into an href. */
 export type Linker = (page: string, fragment?: string) => string;
@@ -56,13 +34,6 @@ export function relativeLinker(fromPage: string): Linker {
     const hash = fragment ? `#${fragment}` : '';
     return page === fromPage && hash ? hash : `${prefix}${page}${hash}`;
   };
-}
-
-/** Absolute URL of a page or file; `dir/index.html` becomes `dir/`. */
-export function absoluteUrl(baseUrl: string, page: string): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  const pretty = page === HOME_PAGE ? '' : page.replace(/(^|\/)index\.html$/, '$1');
-  return `${base}/${pretty}`;
 }
 
 /** Links for content read away from the site: feeds and the 404 page, which is served at arbitrary paths. */

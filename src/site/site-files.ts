@@ -11,7 +11,7 @@ import type { OutputFiles } from '../publish/edition-output.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
-import { ATOM_FEED, JSON_FEED, SITE_DIR, SITEMAP, STYLESHEET } from './paths.js';
+import { ATOM_FEED, JSON_FEED, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
 import { siteModel } from './site-model.js';
 import { feedEntryContext, pageUrl, SITE_TEMPLATES, sitePages } from './site-pages.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';

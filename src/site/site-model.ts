@@ -39,7 +39,7 @@ export interface SiteModel {
 }
 
 export function siteInfo(n: Newsletter): SiteInfo {
-  return { name: n.name, description: n.description ?? null, baseUrl: n.baseUrl.replace(/\/+$/, ''), language: n.language };
+  return { name: n.name, description: n.description ?? null, baseUrl: n.baseUrl, language: n.language };
 }
 
 /** `rendered` is in date order, oldest first, as the compute stage numbers editions. */

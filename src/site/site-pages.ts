@@ -10,18 +10,8 @@
  */
 import type { RenderedEdition } from '../render/render-edition.js';
 import type { MetricRowView, TrendView } from '../render/view-model.js';
-import {
-  absoluteLinker,
-  absoluteUrl,
-  archiveYearPagePath,
-  editionPagePath,
-  HOME_PAGE,
-  METRICS_PAGE,
-  metricPagePath,
-  NOT_FOUND_PAGE,
-  relativeLinker,
-  type Linker,
-} from './paths.js';
+import { absoluteUrl, archiveYearPagePath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricPagePath, NOT_FOUND_PAGE } from '../render/out-layout.js';
+import { absoluteLinker, relativeLinker, type Linker } from './paths.js';
 import { pageFrame } from './page-head.js';
 import type { SiteModel } from './site-model.js';
 import type { MetricHistory } from './metric-history.js';

@@ -1,7 +1,8 @@
 /**
- * Issue 3, end to end: build the sample content and hold every
- * out/editions/<date>/edition.json to the contract, checking the numbers
- * against the briefs themselves rather than against the delta engine.
+ * End to end: build the sample content and hold every
+ * out/editions/<date>/edition.json to the contract (read through its schema),
+ * checking the numbers against the briefs themselves rather than against the
+ * delta engine.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,28 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build.js';
 import { loadContent } from '../../src/content/load.js';
 import type { Brief, Content, MetricDef } from '../../src/model.js';
-
-interface JsonMetric {
-  key: string;
-  label: string;
-  kind: string;
-  unit: string;
-  value: number | null;
-  period: string | null;
-  source: string | null;
-  previous: { value: number; date: string; period: string | null } | null;
-  delta: { abs: number; unit: string; rel: number | null; direction: string; sentiment: string } | null;
-  status: string;
-}
-
-interface EditionJson {
-  date: string;
-  number: number;
-  title: string;
-  subject: string;
-  previousDate: string | null;
-  metrics: JsonMetric[];
-}
+import { builtEditionDir, builtEditionsDir, EDITION_JSON, parseEditionJson, type EditionJson, type EditionMetricJson } from '../../src/render/out-layout.js';
 
 let outDir: string;
 let content: Content;
@@ -45,9 +25,11 @@ beforeAll(async () => {
   const loaded = await loadContent('content');
   if (!loaded.ok) throw new Error('sample content does not load');
   content = loaded.value;
-  dates = (await readdir(path.join(outDir, 'editions'))).sort();
+  dates = (await readdir(builtEditionsDir(outDir))).sort();
   for (const date of dates) {
-    editions.set(date, JSON.parse(await readFile(path.join(outDir, 'editions', date, 'edition.json'), 'utf8')) as EditionJson);
+    const parsed = parseEditionJson(await readFile(path.join(builtEditionDir(outDir, date), EDITION_JSON), 'utf8'));
+    if (!parsed.ok) throw new Error(`${date}/edition.json breaks its schema: ${parsed.issues.join('; ')}`);
+    editions.set(date, parsed.value);
   }
 });
 
@@ -61,7 +43,7 @@ function edition(date: string): EditionJson {
   return e;
 }
 
-function metric(date: string, key: string): JsonMetric {
+function metric(date: string, key: string): EditionMetricJson {
   const m = edition(date).metrics.find((x) => x.key === key);
   if (!m) throw new Error(`${date} has no metric ${key}`);
   return m;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build.js';
+import { builtEditionDir, EDITION_JSON, editionJsonSchema, type EditionJson } from '../../src/render/out-layout.js';
 
 const GREEN = '#1a7f37';
 const RED = '#c62828';
@@ -20,10 +21,7 @@ interface Built {
   html: string;
   doc: HTMLElement;
   text: string;
-  json: {
-    subject: string;
-    metrics: { key: string; label: string; status: string; delta: { direction: string; sentiment: string } | null }[];
-  };
+  json: EditionJson;
 }
 
 let tmp: string;
@@ -36,13 +34,13 @@ async function buildInto(contentDir: string, name: string): Promise<string> {
 }
 
 async function readEdition(outDir: string, date: string): Promise<Built> {
-  const dir = path.join(outDir, 'editions', date);
+  const dir = builtEditionDir(outDir, date);
   const html = await readFile(path.join(dir, 'email.html'), 'utf8');
   return {
     html,
     doc: parse(html),
     text: await readFile(path.join(dir, 'email.txt'), 'utf8'),
-    json: JSON.parse(await readFile(path.join(dir, 'edition.json'), 'utf8')) as Built['json'],
+    json: editionJsonSchema.parse(JSON.parse(await readFile(path.join(dir, EDITION_JSON), 'utf8'))),
   };
 }
 

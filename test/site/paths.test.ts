@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { absoluteLinker, absoluteUrl, archiveYearPagePath, editionPagePath, metricPagePath, relativeLinker, rootPrefix } from '../../src/site/paths.js';
-import { editionUrl } from '../../src/render/view-model.js';
+import { absoluteLinker, relativeLinker, rootPrefix } from '../../src/site/paths.js';
+import { absoluteUrl, archiveYearPagePath, editionPagePath, editionUrl, metricPagePath } from '../../src/render/out-layout.js';
 
 describe('relative links', () => {
   it.each([
@@ -31,9 +31,10 @@ describe('relative links', () => {
 describe('absolute URLs', () => {
   it("drop index.html, so an edition's URL is the email's View in browser link", () => {
     const base = 'https://example.com/newsletter';
-    expect(absoluteUrl(base, editionPagePath('2025-09-01'))).toBe(editionUrl({ baseUrl: base }, '2025-09-01'));
+    expect(absoluteUrl(base, editionPagePath('2025-09-01'))).toBe('https://example.com/newsletter/editions/2025-09-01/');
+    expect(editionUrl(base, '2025-09-01')).toBe('https://example.com/newsletter/editions/2025-09-01/');
     expect(absoluteUrl(base, 'index.html')).toBe('https://example.com/newsletter/');
-    expect(absoluteUrl(`${base}/`, 'feed.xml')).toBe('https://example.com/newsletter/feed.xml');
+    expect(absoluteUrl(base, 'feed.xml')).toBe('https://example.com/newsletter/feed.xml');
     expect(absoluteUrl(base, '404.html')).toBe('https://example.com/newsletter/404.html');
     expect(absoluteLinker(base)(metricPagePath('k'), 'top')).toBe('https://example.com/newsletter/metrics/k/#top');
   });

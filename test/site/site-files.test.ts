@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'node-html-parser';
 import { buildSample, checkLinks, listFiles, readSite, type BuiltSite, type LinkReport } from '../support/site.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
+import { builtEditionDir, EDITION_JSON, editionJsonSchema } from '../../src/render/out-layout.js';
 
 const BASE = 'https://aicloudweekly.example';
 const FROM_ADDRESS = 'brief@aicloudweekly.example';
@@ -129,7 +130,7 @@ describe('every page', () => {
 
   it("an edition's canonical URL is the email's View in browser link", async () => {
     for (const date of DATES) {
-      const json = JSON.parse(await readFile(path.join(site.outDir, 'editions', date, 'edition.json'), 'utf8')) as { url: string };
+      const json = editionJsonSchema.parse(JSON.parse(await readFile(path.join(builtEditionDir(site.outDir, date), EDITION_JSON), 'utf8')));
       const root = parse(await readSite(site.siteDir, `editions/${date}/index.html`));
       expect(root.querySelector('link[rel="canonical"]')?.getAttribute('href')).toBe(json.url);
       expect(root.querySelector('meta[property="og:type"]')?.getAttribute('content')).toBe('article');

@@ -12,6 +12,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
+import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, serializeEditionJson, type EditionJson } from '../../src/render/out-layout.js';
 import { CLI, runCli, startCli, type CliResult } from './cli.js';
 import { tempDir } from './fixtures.js';
 
@@ -158,7 +159,7 @@ export async function parse(raw: Buffer): Promise<ParsedMail> {
 
 /** A built edition as `briefwire build` leaves it (tiny, with the placeholder in href and text). */
 export async function writeEdition(outDir: string, date: string, subject = `Edition of ${date}: cloud & AI <weekly>`): Promise<void> {
-  const dir = path.join(outDir, 'editions', date);
+  const dir = builtEditionDir(outDir, date);
   await mkdir(dir, { recursive: true });
   await writeFile(
     path.join(dir, 'email.html'),
@@ -166,7 +167,29 @@ export async function writeEdition(outDir: string, date: string, subject = `Edit
       `<p><a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">Unsubscribe</a> (${UNSUBSCRIBE_URL_PLACEHOLDER})</p></body></html>\n`,
   );
   await writeFile(path.join(dir, 'email.txt'), `${date}\n\nCaf\u00e9 prices & more.\n\nUnsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}\n`);
-  await writeFile(path.join(dir, 'edition.json'), JSON.stringify({ date, number: 1, title: `Title ${date}`, subject, preheader: 'p', summary: 's', metrics: [] }));
+  await writeFile(path.join(dir, EDITION_JSON), serializeEditionJson(minimalEditionJson(date, { subject })));
+}
+
+/** A valid edition.json without sections or metrics (the sender needs only the subject, title and number). */
+export function minimalEditionJson(date: string, over: Partial<EditionJson> = {}): EditionJson {
+  return {
+    version: EDITION_JSON_VERSION,
+    date,
+    number: 1,
+    title: `Title ${date}`,
+    subject: `Edition of ${date}`,
+    preheader: 'p',
+    summary: 's',
+    slug: null,
+    url: `https://aicloudweekly.example/editions/${date}/`,
+    previousDate: null,
+    nextDate: null,
+    source: `content/editions/${date}.md`,
+    htmlBytes: 100,
+    sections: [],
+    metrics: [],
+    ...over,
+  };
 }
 
 export const NEWSLETTER = {

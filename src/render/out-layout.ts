@@ -1,0 +1,170 @@
+/**
+ * The layout of out/ and the edition.json contract, in one place.
+ *
+ *   out/editions/<date>/email.html    the email, with the unsubscribe placeholder
+ *   out/editions/<date>/email.txt     its plain-text part
+ *   out/editions/<date>/email.mjml    the rendered MJML (for debugging templates)
+ *   out/editions/<date>/edition.json  the edition's data (editionJsonSchema below)
+ *   out/site/...                      the public archive (page paths below)
+ *
+ * The build writes these, the sender, the server, the tests and anyone
+ * scripting against the archive read them. It sits in the render layer
+ * because that is the lowest one that needs it: the email's "View in
+ * browser" link is the URL of the edition's site page.
+ *
+ * Paths inside out/ are posix and relative (the build's file map); the
+ * functions taking `outDir` join onto a real directory.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { metricDefSchema } from '../content/schema.js';
+
+export const EDITIONS_DIR = 'editions';
+export const EMAIL_HTML = 'email.html';
+export const EMAIL_TEXT = 'email.txt';
+export const EMAIL_MJML = 'email.mjml';
+export const EDITION_JSON = 'edition.json';
+
+/** `editions/<date>` inside out/. */
+export function editionOutputDir(date: string): string {
+  return `${EDITIONS_DIR}/${date}`;
+}
+
+/** `editions/<date>/<file>` inside out/, for one of the edition file names above. */
+export function editionOutputFile(date: string, file: string): string {
+  return `${editionOutputDir(date)}/${file}`;
+}
+
+export function builtEditionsDir(outDir: string): string {
+  return path.join(outDir, EDITIONS_DIR);
+}
+
+export function builtEditionDir(outDir: string, date: string): string {
+  return path.join(outDir, EDITIONS_DIR, date);
+}
+
+// ---------------------------------------------------------------- the site
+
+/** Output folder of the site inside out/. Page paths below are relative to it. */
+export const SITE_DIR = 'site';
+
+export function siteOutputDir(outDir: string): string {
+  return path.join(outDir, SITE_DIR);
+}
+
+export const HOME_PAGE = 'index.html';
+export const METRICS_PAGE = 'metrics/index.html';
+export const NOT_FOUND_PAGE = '404.html';
+export const STYLESHEET = 'assets/site.css';
+export const ATOM_FEED = 'feed.xml';
+export const JSON_FEED = 'feed.json';
+export const SITEMAP = 'sitemap.xml';
+
+export function editionPagePath(date: string): string {
+  return `${EDITIONS_DIR}/${date}/index.html`;
+}
+
+export function archiveYearPagePath(year: string): string {
+  return `archive/${year}/index.html`;
+}
+
+/** Metric keys are validated to [a-z0-9_], so they are safe as path segments. */
+export function metricPagePath(key: string): string {
+  return `metrics/${key}/index.html`;
+}
+
+/**
+ * Absolute URL of a site page or file; `dir/index.html` becomes `dir/`. Takes
+ * baseUrl as the newsletter schema leaves it (no trailing slash).
+ */
+export function absoluteUrl(baseUrl: string, page: string): string {
+  const pretty = page === HOME_PAGE ? '' : page.replace(/(^|\/)index\.html$/, '$1');
+  return `${baseUrl}/${pretty}`;
+}
+
+/** The edition's canonical URL: the email's "View in browser" link, the feeds' item id. */
+export function editionUrl(baseUrl: string, date: string): string {
+  return absoluteUrl(baseUrl, editionPagePath(date));
+}
+
+// ---------------------------------------------------------------- edition.json
+
+/**
+ * The edition.json contract. `version` says which contract a file follows; a
+ * new contract gets a new schema here (with its own version literal) and the
+ * readers accept the union, so archives built by an older briefwire keep
+ * working. Files written before the version field existed are version 1.
+ */
+export const EDITION_JSON_VERSION = 1;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+const editionMetricJson = z.object({
+  key: z.string(),
+  label: z.string(),
+  kind: metricDefSchema.shape.kind,
+  unit: z.string(),
+  decimals: z.number().int(),
+  better: metricDefSchema.shape.better,
+  /** null only when status is "not-reported". */
+  value: z.number().nullable(),
+  /** The value as written in the brief (keeps its precision). */
+  valueText: z.string().nullable(),
+  period: z.string().nullable(),
+  source: z.string().nullable(),
+  note: z.string().nullable(),
+  previous: z.object({ value: z.number(), valueText: z.string(), date: isoDate, period: z.string().nullable() }).nullable(),
+  delta: z
+    .object({
+      abs: z.number(),
+      unit: z.string(),
+      rel: z.number().nullable(),
+      direction: z.enum(['up', 'down', 'flat']),
+      sentiment: z.enum(['positive', 'negative', 'neutral']),
+    })
+    .nullable(),
+  status: z.enum(['new', 'changed', 'unchanged', 'not-reported']),
+});
+
+export const editionJsonSchema = z.object({
+  version: z.literal(EDITION_JSON_VERSION).default(EDITION_JSON_VERSION),
+  date: isoDate,
+  /** Position in date order, 1 = oldest. */
+  number: z.number().int().positive(),
+  title: z.string(),
+  /** The rendered subject line, plain text. */
+  subject: z.string().trim().min(1, 'must not be empty'),
+  preheader: z.string(),
+  summary: z.string().nullable(),
+  slug: z.string().nullable(),
+  /** The edition's page in the archive (editionUrl). */
+  url: z.string(),
+  previousDate: isoDate.nullable(),
+  nextDate: isoDate.nullable(),
+  /** The brief it was built from, as the build was given it. */
+  source: z.string(),
+  htmlBytes: z.number().int().nonnegative(),
+  sections: z.array(z.object({ id: z.string(), heading: z.string() })),
+  metrics: z.array(editionMetricJson),
+});
+
+/** edition.json as read (after defaults) and as written. */
+export type EditionJson = z.infer<typeof editionJsonSchema>;
+export type EditionMetricJson = EditionJson['metrics'][number];
+
+export function serializeEditionJson(data: EditionJson): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/** Parses and checks an edition.json text; on failure, why (one line per issue, with the field). */
+export function parseEditionJson(text: string): { ok: true; value: EditionJson } | { ok: false; issues: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, issues: [`not valid JSON: ${(e as Error).message}`] };
+  }
+  const parsed = editionJsonSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, issues: parsed.error.issues.map((i) => (i.path.length ? `"${i.path.join('.')}" ${i.message}` : i.message)) };
+}
