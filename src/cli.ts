@@ -14,6 +14,10 @@ import { registerSchedule } from './cli/schedule-command.js';
 import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
 import { redactSecrets } from './deliver/transport.js';
+import { dropOutputWhenClosed } from './cli/closed-output.js';
+
+dropOutputWhenClosed(process.stdout);
+dropOutputWhenClosed(process.stderr);
 
 const cli = cac('briefwire');
 
