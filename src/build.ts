@@ -13,6 +13,7 @@ import { renderEdition, type RenderedEdition } from './render/render-edition.js'
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles } from './site/site-files.js';
 import { writeOutDir } from './publish/write-out.js';
+import { BUILD_INPUTS_FILE, fingerprintInputs, serializeBuildInputs } from './publish/build-inputs.js';
 import { mapLimit } from './util/map-limit.js';
 import { mergeTemplateProblems } from './render/merge-problems.js';
 import { MJML_PARALLELISM } from './render/mjml-pool.js';
@@ -72,9 +73,12 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
 }
 
 export async function build(opts: BuildOptions): Promise<BuildReport> {
+  // Before reading: a file saved mid-build then counts as changed since the build (see build-inputs.ts).
+  const inputs = await fingerprintInputs(opts.contentDir, opts.templatesDir);
   const result = await renderAll(opts);
   const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
   if (!('files' in result) || hasErrors(result.problems)) return fail(result.problems);
+  result.files.set(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   await writeOutDir(opts.outDir, result.files);
   return { ok: true, problems: result.problems, editions: result.rendered.length, files: result.files.size, outDir: opts.outDir };
 }

@@ -1,0 +1,128 @@
+/**
+ * The fingerprint of a build's inputs, `out/build-inputs.json`: a SHA-256 of
+ * every file the build read (newsletter.yml, metrics.yml, each brief, each
+ * template file). `send` compares it with the files as they are now and
+ * refuses an edition whose inputs changed since it was built: what goes out
+ * must be what was previewed and checked, not last Tuesday's wording.
+ *
+ * Which inputs count for an edition dated D: the settings, the registry, every
+ * template, and the briefs dated D or earlier (the edition's own text, and the
+ * earlier values its deltas, history and number come from). Next week's draft
+ * does not hold up this week's send.
+ *
+ * The fingerprint is taken before the build reads anything, so a file saved
+ * during a build reads as changed afterwards rather than silently included.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EDITIONS_DIR, isBriefName, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+
+export const BUILD_INPUTS_FILE = 'build-inputs.json';
+
+export interface BuildInputs {
+  version: 1;
+  /** Directories as the build was given them (relative to where it ran, unless absolute). */
+  contentDir: string;
+  templatesDir: string;
+  /** File path (as the build saw it) -> SHA-256 hex. */
+  files: Record<string, string>;
+}
+
+export interface InputChange {
+  file: string;
+  change: 'changed' | 'added' | 'removed';
+}
+
+async function sha256(file: string): Promise<string | null> {
+  try {
+    return createHash('sha256').update(await readFile(file)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+async function listFiles(dir: string, recursive: boolean): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every input file the build reads, as paths under the given directories. */
+async function inputFiles(contentDir: string, templatesDir: string): Promise<string[]> {
+  const briefs = (await listFiles(path.join(contentDir, EDITIONS_DIR), false)).filter((f) => isBriefName(path.basename(f)));
+  return [path.join(contentDir, NEWSLETTER_FILE), path.join(contentDir, METRICS_FILE), ...briefs, ...(await listFiles(templatesDir, true))];
+}
+
+export async function fingerprintInputs(contentDir: string, templatesDir: string): Promise<BuildInputs> {
+  const files: Record<string, string> = {};
+  for (const file of await inputFiles(contentDir, templatesDir)) {
+    const hash = await sha256(file);
+    if (hash !== null) files[file] = hash;
+  }
+  return { version: 1, contentDir, templatesDir, files };
+}
+
+export function serializeBuildInputs(inputs: BuildInputs): string {
+  return `${JSON.stringify(inputs, null, 2)}\n`;
+}
+
+/** The date an input file belongs to, for briefs (from the file name); null for settings and templates. */
+function briefDate(file: string, contentDir: string): string | null {
+  if (path.dirname(file) !== path.join(contentDir, EDITIONS_DIR)) return null;
+  const m = /^(\d{4}-\d{2}-\d{2})/.exec(path.basename(file));
+  // A brief without a date in its name fails the build; count it for every edition to be safe.
+  return m ? m[1]! : '0000-00-00';
+}
+
+function mattersFor(file: string, contentDir: string, editionDate: string): boolean {
+  const date = briefDate(file, contentDir);
+  return date === null || date <= editionDate;
+}
+
+/** Pure comparison of a recorded fingerprint with the current one, limited to what the edition depends on. */
+export function compareInputs(recorded: BuildInputs, current: BuildInputs, editionDate: string): InputChange[] {
+  const changes: InputChange[] = [];
+  for (const [file, hash] of Object.entries(recorded.files)) {
+    if (!mattersFor(file, recorded.contentDir, editionDate)) continue;
+    const now = current.files[file];
+    if (now === undefined) changes.push({ file, change: 'removed' });
+    else if (now !== hash) changes.push({ file, change: 'changed' });
+  }
+  for (const file of Object.keys(current.files)) {
+    if (!(file in recorded.files) && mattersFor(file, recorded.contentDir, editionDate)) changes.push({ file, change: 'added' });
+  }
+  return changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+export type StaleCheck =
+  | { kind: 'fresh' }
+  | { kind: 'stale'; changes: InputChange[] }
+  /** The build predates fingerprints (or the file is unreadable): nothing to compare with. */
+  | { kind: 'unknown'; file: string; reason: string };
+
+/** Whether the edition dated `editionDate` in `outDir` was built from the inputs as they are now. */
+export async function checkBuildInputs(outDir: string, editionDate: string): Promise<StaleCheck> {
+  const file = path.join(outDir, BUILD_INPUTS_FILE);
+  let recorded: BuildInputs;
+  try {
+    recorded = JSON.parse(await readFile(file, 'utf8')) as BuildInputs;
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    return { kind: 'unknown', file, reason: missing ? 'not found (built before briefwire recorded its inputs)' : `unreadable: ${(e as Error).message}` };
+  }
+  if (recorded?.version !== 1 || typeof recorded.files !== 'object' || typeof recorded.contentDir !== 'string' || typeof recorded.templatesDir !== 'string') {
+    return { kind: 'unknown', file, reason: 'not a build-inputs file this version of briefwire understands' };
+  }
+  const current = await fingerprintInputs(recorded.contentDir, recorded.templatesDir);
+  const changes = compareInputs(recorded, current, editionDate);
+  return changes.length === 0 ? { kind: 'fresh' } : { kind: 'stale', changes };
+}
+
+/** "content/editions/x.md (changed), templates/a.hbs (added)" */
+export function describeChanges(changes: readonly InputChange[]): string {
+  return changes.map((c) => `${c.file} (${c.change})`).join(', ');
+}
