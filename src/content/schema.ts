@@ -1,5 +1,5 @@
 /**
- * Schemas for the content contract (documented in README "Content format").
+ * Schemas for the content contract (documented in docs/content.md).
  * Zod checks shape and types; checks that need more than one file (unknown
  * metric keys, units against the registry, duplicate dates) live in the loader.
  */
