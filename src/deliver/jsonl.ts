@@ -95,3 +95,30 @@ export async function writeAll(fh: FileHandle, data: string): Promise<void> {
     offset += bytesWritten;
   }
 }
+
+/**
+ * Appends one JSON record durably: written in full and fsync'd before it
+ * resolves, on a fresh line if an earlier writer died mid-line, and with the
+ * directory entry synced when the file is new (else a crash could lose it).
+ * Callers serialise their own appends (one chain per file).
+ */
+export async function appendJsonLine(dir: string, file: string, record: unknown): Promise<void> {
+  await mkdirDurable(dir);
+  const fh = await open(file, 'a+');
+  let created = false;
+  try {
+    const { size } = await fh.stat();
+    created = size === 0;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    await writeAll(fh, prefix + JSON.stringify(record) + '\n');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (created) await syncDir(dir);
+}

@@ -5,12 +5,12 @@
  * runs, so a reader who clicks "unsubscribe" on an earlier issue mid-send is not
  * mailed a minute later. Suppression is checked per recipient, at send time.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
 import { IoFailed, SuppressionLineSkipped } from '../problem-catalogue.js';
 import { addressKey } from './address.js';
-import { mkdirDurable, readJsonLines, syncDir, writeAll } from './jsonl.js';
+import { appendJsonLine, readJsonLines } from './jsonl.js';
 
 export interface SuppressionRecord {
   address: string;
@@ -109,26 +109,6 @@ export function appendSuppression(stateDir: string, address: string, via: string
 }
 
 async function appendNow(stateDir: string, address: string, via: string, now: Date): Promise<void> {
-  const file = suppressionFile(stateDir);
-  await mkdirDurable(stateDir);
-  const fh = await open(file, 'a+');
-  let created = false;
-  try {
-    const { size } = await fh.stat();
-    created = size === 0;
-    let prefix = '';
-    if (size > 0) {
-      // If an earlier writer died mid-line, start on a fresh line so this record stays readable.
-      const last = Buffer.alloc(1);
-      await fh.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    const record: SuppressionRecord = { address: addressKey(address), at: now.toISOString(), via };
-    await writeAll(fh, prefix + JSON.stringify(record) + '\n');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  // A new file's directory entry must be durable too, or a crash could lose the whole list.
-  if (created) await syncDir(stateDir);
+  const record: SuppressionRecord = { address: addressKey(address), at: now.toISOString(), via };
+  await appendJsonLine(stateDir, suppressionFile(stateDir), record);
 }
