@@ -13,6 +13,7 @@ import { renderEdition, type RenderedEdition } from './render/render-edition.js'
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles } from './site/site-files.js';
 import { writeOutDir } from './publish/write-out.js';
+import { offSlotWarnings } from './content/slot-day.js';
 import { BUILD_INPUTS_FILE, fingerprintInputs, serializeBuildInputs } from './publish/build-inputs.js';
 import { mapLimit } from './util/map-limit.js';
 import { mergeTemplateProblems } from './render/merge-problems.js';
@@ -80,6 +81,7 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   if (!('files' in result) || hasErrors(result.problems)) return fail(result.problems);
   result.files.set(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   await writeOutDir(opts.outDir, result.files);
-  return { ok: true, problems: result.problems, editions: result.rendered.length, files: result.files.size, outDir: opts.outDir };
+  const problems = sortProblems([...result.problems, ...offSlotWarnings(result.content.newsletter.schedule, result.content.briefs)]);
+  return { ok: true, problems, editions: result.rendered.length, files: result.files.size, outDir: opts.outDir };
 }
 

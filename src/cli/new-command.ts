@@ -7,6 +7,10 @@ import { parseNewsletter } from '../content/newsletter-config.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { BRIEF_FILE_NAME } from '../content/brief.js';
 import { nextEditionDate, scaffoldBrief } from '../content/scaffold.js';
+import { offSlotMessage } from '../content/slot-day.js';
+import { warning } from '../problems.js';
+import { nowFromEnv } from '../deliver/clock.js';
+import { UsageError } from './usage-error.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { printProblems } from './report.js';
 import { parseDateOption } from './options.js';
@@ -19,7 +23,7 @@ interface NewOptions {
 export function registerNew(cli: CAC): void {
   cli
     .command('new', 'Scaffold the next brief with every metric\'s latest value, period and source pre-filled')
-    .option('--date <YYYY-MM-DD>', 'Edition date (default: the next schedule slot after the latest edition)')
+    .option('--date <YYYY-MM-DD>', 'Edition date (default: the next send slot from today, or the slot after the latest brief if that is later)')
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .example('briefwire new')
     .example('briefwire new --date 2026-02-09 --content content')
@@ -29,7 +33,9 @@ export function registerNew(cli: CAC): void {
       const content = await loadForScaffold(contentDir);
       if (!content) return 1;
 
-      const target = date ?? nextEditionDate(content, new Date());
+      const clock = nowFromEnv(process.env);
+      if (!clock.ok) throw new UsageError(clock.message);
+      const target = date ?? nextEditionDate(content, clock.now);
       const editionsDir = path.join(contentDir, EDITIONS_DIR);
       const file = path.join(editionsDir, `${target}.md`);
       const sameDate = await briefsDated(editionsDir, target);
@@ -51,6 +57,8 @@ export function registerNew(cli: CAC): void {
         );
         return 1;
       }
+      const offSlot = offSlotMessage(content.newsletter.schedule, target);
+      if (offSlot) printProblems([warning(file, offSlot)]);
       process.stdout.write(`${file}\n`);
       return 0;
     });

@@ -32,26 +32,29 @@ export function latestValues(content: Pick<Content, 'briefs'>, before: string): 
 }
 
 /**
- * The date of the next edition: the first date strictly after the latest
- * brief that falls on the schedule's ISO weekday, or seven days after the
- * latest brief when newsletter.yml has no schedule. With no briefs yet, the
- * first date on or after `today` (in the schedule's, else the newsletter's,
- * time zone) on the schedule's weekday, or today itself without a schedule.
+ * The date of the next edition: the next send slot from `now` (the first
+ * slot-day date whose slot time has not passed, in the schedule's zone), or,
+ * when briefs are already written for that slot or later, the first slot day
+ * after the latest of them. A brief is never dated in the past by default: a
+ * stale archive's "slot after the latest brief" may be months ago, and no
+ * slot would ever send it. Without a schedule: today, or seven days after the
+ * latest brief if that is later.
  */
-export function nextEditionDate(content: Pick<Content, 'newsletter' | 'briefs'>, today: Date): string {
+export function nextEditionDate(content: Pick<Content, 'newsletter' | 'briefs'>, now: Date): string {
   const schedule = content.newsletter.schedule;
   const latest = content.briefs.reduce<string | undefined>((max, b) => (max === undefined || b.date > max ? b.date : max), undefined);
-  if (latest !== undefined) {
-    const day = DateTime.fromISO(latest, { zone: 'utc' });
-    if (!schedule) return day.plus({ days: 7 }).toISODate()!;
-    const after = day.plus({ days: 1 });
-    return after.plus({ days: (schedule.weekday - after.weekday + 7) % 7 }).toISODate()!;
-  }
   const zone = schedule?.timezone ?? content.newsletter.timezone;
-  const local = DateTime.fromJSDate(today, { zone });
-  const todayDate = DateTime.fromISO(local.toISODate()!, { zone: 'utc' });
-  if (!schedule) return todayDate.toISODate()!;
-  return todayDate.plus({ days: (schedule.weekday - todayDate.weekday + 7) % 7 }).toISODate()!;
+  const today = DateTime.fromISO(DateTime.fromJSDate(now, { zone }).toISODate()!, { zone: 'utc' });
+  if (!schedule) {
+    const weekAfter = latest === undefined ? undefined : DateTime.fromISO(latest, { zone: 'utc' }).plus({ days: 7 });
+    return (weekAfter && weekAfter > today ? weekAfter : today).toISODate()!;
+  }
+  const onOrAfter = (day: DateTime): DateTime => day.plus({ days: (schedule.weekday - day.weekday + 7) % 7 });
+  let next = onOrAfter(today);
+  const slotTime = DateTime.fromISO(`${next.toISODate()!}T${schedule.time}`, { zone: schedule.timezone });
+  if (slotTime.toMillis() <= now.getTime()) next = next.plus({ weeks: 1 });
+  if (latest !== undefined && latest >= next.toISODate()!) next = onOrAfter(DateTime.fromISO(latest, { zone: 'utc' }).plus({ days: 1 }));
+  return next.toISODate()!;
 }
 
 /**

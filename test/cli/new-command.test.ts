@@ -17,8 +17,15 @@ let dir: string;
 let contentDir: string;
 let editionsDir: string;
 
+/** "Now" for the command: the day after the sample's latest edition (a Tuesday in Shanghai). */
+const NOW = '2026-01-27T12:00:00Z';
+
 function briefwire(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return briefwireAt(NOW, ...args);
+}
+
+function briefwireAt(now: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BRIEFWIRE_NOW: now } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,6 +71,24 @@ describe('briefwire new', () => {
     // First reported on 2025-12-01, after this date: listed, commented out.
     expect(text).toContain('  # ai_revenue_run_rate: { value: , period: , source: }\n');
     expect((await loadContent(contentDir)).ok).toBe(true);
+  });
+
+  it('defaults to the next slot from today, not the slot after a months-old brief', async () => {
+    const r = briefwireAt('2026-12-01T09:00:00+08:00', 'new', '--content', contentDir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(path.join(editionsDir, '2026-12-07.md'));
+    expect(r.stderr).toBe('');
+  });
+
+  it('warns when --date is not a slot day (nothing would send it), and still writes the brief', async () => {
+    const r = briefwire('new', '--date', '2026-12-08', '--content', contentDir);
+    expect(r.code).toBe(0);
+    const file = path.join(editionsDir, '2026-12-08.md');
+    expect(r.stdout.trim()).toBe(file);
+    expect(r.stderr).toBe(
+      `${file}: warning: dated 2026-12-08, a Tuesday, but the schedule sends on Mondays: no slot will send this edition ` +
+        '(a slot sends the edition dated its own day). Rename it to 2026-12-14, or send it by hand with "briefwire send 2026-12-08"\n',
+    );
   });
 
   it('refuses to overwrite an existing brief: exit 1, names the file, leaves it unchanged', async () => {

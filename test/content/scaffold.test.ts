@@ -55,30 +55,33 @@ describe('nextEditionDate', () => {
   const now = new Date('2026-11-23T17:04:00Z'); // Monday in UTC, already Tuesday in Shanghai
 
   it.each([
-    ['the next Monday after a Monday edition', ['2026-01-26'], '2026-02-02'],
-    ['the next Monday after a Wednesday edition', ['2026-01-28'], '2026-02-02'],
-    ['strictly after the latest edition, even on a Sunday before the slot', ['2026-02-01'], '2026-02-02'],
-    ['the latest edition, not the last in the list', ['2026-03-02', '2026-01-26'], '2026-03-09'],
-    ['across a year end', ['2025-12-29'], '2026-01-05'],
+    ['the next slot from today when the latest brief is long past', ['2026-01-26'], '2026-11-30'],
+    ['the next slot from today when the latest brief was last week', ['2026-11-16'], '2026-11-30'],
+    ['the slot after the latest brief when one is already written for the next slot', ['2026-11-30'], '2026-12-07'],
+    ['the slot after the latest brief, even one written off the slot day', ['2026-12-02'], '2026-12-07'],
+    ['the latest brief, not the last in the list', ['2026-12-14', '2026-11-30'], '2026-12-21'],
+    ['across a year end', ['2026-12-28'], '2027-01-04'],
   ])('with a Monday schedule: %s', (_name, dates, expected) => {
     expect(nextEditionDate(content(dates.map((d) => brief(d, []))), now)).toBe(expected);
   });
 
   it('uses the ISO weekday of the schedule (7 = Sunday)', () => {
     const sunday = { ...newsletter, schedule: { weekday: 7, time: '18:00', timezone: 'Europe/London' } };
-    expect(nextEditionDate(content([brief('2026-01-26', [])], sunday), now)).toBe('2026-02-01');
-    expect(nextEditionDate(content([brief('2026-02-01', [])], sunday), now)).toBe('2026-02-08');
+    expect(nextEditionDate(content([brief('2026-01-26', [])], sunday), now)).toBe('2026-11-29');
+    expect(nextEditionDate(content([brief('2026-11-29', [])], sunday), now)).toBe('2026-12-06');
   });
 
-  it('without a schedule: seven days after the latest edition', () => {
-    expect(nextEditionDate(content([brief('2026-01-28', [])], unscheduled), now)).toBe('2026-02-04');
+  it('without a schedule: today, or seven days after the latest brief if that is later', () => {
+    expect(nextEditionDate(content([brief('2026-01-28', [])], unscheduled), now)).toBe('2026-11-24');
+    expect(nextEditionDate(content([brief('2026-11-20', [])], unscheduled), now)).toBe('2026-11-27');
   });
 
-  it('with no editions: the next slot from today, in the schedule time zone', () => {
+  it('with no editions: the next slot from now, in the schedule time zone; a slot that has passed today is not next', () => {
     // 17:04 UTC Monday is 01:04 Tuesday in Shanghai: the next Monday there is the 30th.
     expect(nextEditionDate(content([]), now)).toBe('2026-11-30');
     const utc = { ...newsletter, timezone: 'UTC', schedule: { weekday: 1, time: '08:00', timezone: 'UTC' } };
-    expect(nextEditionDate(content([], utc), now)).toBe('2026-11-23');
+    expect(nextEditionDate(content([], utc), now)).toBe('2026-11-30');
+    expect(nextEditionDate(content([], utc), new Date('2026-11-23T07:59:00Z'))).toBe('2026-11-23');
   });
 
   it('with no editions and no schedule: today in the newsletter time zone', () => {
