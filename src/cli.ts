@@ -13,6 +13,7 @@ import { registerSend } from './cli/send-command.js';
 import { registerSchedule } from './cli/schedule-command.js';
 import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
+import { registerSkip } from './cli/skip-command.js';
 import { redactSecrets } from './deliver/transport.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
 
@@ -25,6 +26,7 @@ registerBuild(cli);
 registerPreview(cli);
 registerSend(cli);
 registerSchedule(cli);
+registerSkip(cli);
 registerServe(cli);
 registerNew(cli);
 

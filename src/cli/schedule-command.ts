@@ -1,7 +1,8 @@
 /**
- * `briefwire schedule`: the next send slots, in the schedule's zone and in UTC,
- * with the edition each would send. Mostly for checking DST: the UTC column
- * shifts by an hour across a change while the local time stays put.
+ * `briefwire schedule`: the last few send slots and the next ones, in the
+ * schedule's zone and in UTC, with what each sent or will send (an edition, a
+ * skip, nothing). The UTC column shifts by an hour across a DST change while
+ * the local time stays put.
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
@@ -11,15 +12,21 @@ import { ScheduleMissing } from '../problem-catalogue.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
-import { formatLocal, formatUtc, mostRecentSlot, nextSlots, slotDate } from '../deliver/schedule.js';
+import type { DateTime } from 'luxon';
+import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule.js';
+import { readSlotRecords } from '../deliver/slot-records.js';
+import { previousSlots, slotStatus, type SlotFacts } from '../deliver/slot-status.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from './report.js';
 import { UsageError } from './usage-error.js';
 
+/** How many past slots to show: enough to see last week's and a skipped one. */
+const PAST_SLOTS = 3;
+
 export function registerSchedule(cli: CAC): void {
   cli
-    .command('schedule', 'Show the next send slots (local and UTC) and the edition each would send')
+    .command('schedule', 'Show the last and next send slots (local and UTC) and what each sent or will send')
     .option('--count <n>', 'How many slots', { default: 5 })
     .option('--content <dir>', 'Content directory (newsletter.yml)', { default: DIR_DEFAULTS.content })
     .option('--out <dir>', 'Build output directory (to show which editions are built)', { default: DIR_DEFAULTS.out })
@@ -39,24 +46,41 @@ export function registerSchedule(cli: CAC): void {
         printProblems([error(path.join(String(opts.content), NEWSLETTER_FILE), ScheduleMissing)]);
         return 1;
       }
+      const stateDir = String(opts.state);
       const built = new Set(await listBuiltEditions(String(opts.out)));
-      const out = process.stdout;
-      const last = mostRecentSlot(schedule, clock.now);
-      out.write(`${loaded.value.name} sends every ${last.toFormat('cccc', { locale: 'en-GB' })} at ${schedule.time} ${schedule.timezone}.\n`);
-      out.write('Each slot sends the built edition dated the slot\'s local day.\n');
-
-      const lastDate = slotDate(last);
-      const ledger = await readLedger(String(opts.state), lastDate);
-      const lastState = ledger.ok && isComplete(ledger.value) ? 'sent' : built.has(lastDate) ? 'built, not sent yet' : 'no edition';
-      out.write(`Last slot: ${formatLocal(last)}  = ${formatUtc(last)}  edition ${lastDate}: ${lastState}\n`);
-      out.write(`Next ${count} slot${count === 1 ? '' : 's'}:\n`);
-      let previous = last;
-      for (const slot of nextSlots(schedule, clock.now, count)) {
-        const date = slotDate(slot);
-        const dst = slot.offset !== previous.offset ? `  (UTC offset changes: ${previous.toFormat('ZZ')} → ${slot.toFormat('ZZ')})` : '';
-        previous = slot;
-        out.write(`  ${formatLocal(slot)}  = ${formatUtc(slot)}  edition ${date}${built.has(date) ? ' (built)' : ''}${dst}\n`);
+      const records = await readSlotRecords(stateDir);
+      if (!records.ok) {
+        printProblems(records.problems);
+        return 1;
       }
+      printProblems(records.warnings);
+      const factsFor = async (slot: DateTime): Promise<SlotFacts> => {
+        const date = slotDate(slot);
+        const ledger = await readLedger(stateDir, date);
+        const sent = ledger.ok && isComplete(ledger.value);
+        return {
+          date,
+          past: slot.toMillis() <= clock.now.getTime(),
+          built: built.has(date),
+          sent,
+          started: !sent && ledger.ok && ledger.value.states.size > 0,
+          skipped: records.value.get(date)?.has('skip') ?? false,
+        };
+      };
+      const out = process.stdout;
+      const previous = previousSlots(schedule, clock.now, PAST_SLOTS);
+      out.write(`${loaded.value.name} sends every ${previous[0]!.toFormat('cccc', { locale: 'en-GB' })} at ${schedule.time} ${schedule.timezone}.\n`);
+      out.write('Each slot sends the built edition dated the slot\'s local day.\n');
+      let before: DateTime | undefined;
+      const line = async (slot: DateTime): Promise<void> => {
+        const dst = before && slot.offset !== before.offset ? `  (UTC offset changes: ${before.toFormat('ZZ')} → ${slot.toFormat('ZZ')})` : '';
+        before = slot;
+        out.write(`  ${formatLocal(slot)}  = ${formatUtc(slot)}  ${slotStatus(await factsFor(slot))}${dst}\n`);
+      };
+      out.write(`Last ${PAST_SLOTS} slots:\n`);
+      for (const slot of previous) await line(slot);
+      out.write(`Next ${count} slot${count === 1 ? '' : 's'}:\n`);
+      for (const slot of nextSlots(schedule, clock.now, count)) await line(slot);
       return 0;
     });
 }

@@ -220,8 +220,9 @@ describe('briefwire send (CLI)', () => {
     const r = await run(['schedule', '--count', '3', '--content', p.content, '--out', p.out, '--state', p.state], { BRIEFWIRE_NOW: '2025-03-20T12:00:00Z' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('AI Cloud Weekly sends every Monday at 08:00 Europe/London.');
-    expect(r.stdout).toContain('Mon 2025-03-24 08:00 (UTC+00:00)  = 2025-03-24 08:00 UTC  edition 2025-03-24');
-    expect(r.stdout).toContain('Mon 2025-03-31 08:00 (UTC+01:00)  = 2025-03-31 07:00 UTC  edition 2025-03-31 (built)  (UTC offset changes: +00:00 → +01:00)');
+    expect(r.stdout).toContain('Mon 2025-03-17 08:00 (UTC+00:00)  = 2025-03-17 08:00 UTC  no edition: nothing was sent');
+    expect(r.stdout).toContain('Mon 2025-03-24 08:00 (UTC+00:00)  = 2025-03-24 08:00 UTC  no edition built for 2025-03-24 yet');
+    expect(r.stdout).toContain('Mon 2025-03-31 08:00 (UTC+01:00)  = 2025-03-31 07:00 UTC  will send edition 2025-03-31  (UTC offset changes: +00:00 → +01:00)');
     // West of UTC the offsets are negative, and the weekday is named in the schedule's own terms.
     await writeContent(p.content, { weekday: 7, time: '09:30', timezone: 'America/St_Johns' });
     const west = await run(['schedule', '--count', '2', '--content', p.content, '--out', p.out, '--state', p.state], { BRIEFWIRE_NOW: '2025-10-28T12:00:00Z' });

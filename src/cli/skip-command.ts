@@ -1,0 +1,75 @@
+/**
+ * `briefwire skip <slot-date>`: records that a send slot sends nothing, on
+ * purpose (a holiday week). `send --due` then says so in one line and exits 0
+ * instead of reporting a missing edition, and `schedule` shows the slot as
+ * skipped. The record goes to <state>/slots.jsonl (see deliver/slot-records.ts).
+ */
+import path from 'node:path';
+import type { CAC } from 'cac';
+import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
+import { offSlot } from '../content/slot-day.js';
+import { error, warning } from '../problems.js';
+import { listBuiltEditions } from '../deliver/edition-files.js';
+import { isComplete, readLedger } from '../deliver/ledger.js';
+import { formatLocal, slotOnDate } from '../deliver/schedule.js';
+import { appendSlotRecord, readSlotRecords } from '../deliver/slot-records.js';
+import { DIR_DEFAULTS } from './build-command.js';
+import { parseDateOption, STATE_DIR_DEFAULT } from './options.js';
+import { printProblems } from './report.js';
+
+interface SkipOptions {
+  content: string;
+  out: string;
+  state: string;
+}
+
+export function registerSkip(cli: CAC): void {
+  cli
+    .command('skip <slot-date>', 'Record that the send slot on this date sends nothing, on purpose (send --due then stays quiet)')
+    .option('--content <dir>', 'Content directory (newsletter.yml)', { default: DIR_DEFAULTS.content })
+    .option('--out <dir>', 'Build output directory (to warn about a built edition for that slot)', { default: DIR_DEFAULTS.out })
+    .option('--state <dir>', 'State directory', { default: STATE_DIR_DEFAULT })
+    .example('briefwire skip 2026-12-28')
+    .action(async (raw: unknown, opts: SkipOptions) => {
+      const date = parseDateOption(raw, 'the slot date');
+      const contentDir = String(opts.content);
+      const stateDir = String(opts.state);
+      const newsletterFile = path.join(contentDir, NEWSLETTER_FILE);
+      const loaded = await loadNewsletter(contentDir);
+      if (!loaded.ok) {
+        printProblems(loaded.problems);
+        return 1;
+      }
+      const schedule = loaded.value.schedule;
+      if (!schedule) {
+        printProblems([error(newsletterFile, 'has no "schedule"; there are no slots to skip')]);
+        return 1;
+      }
+      const off = offSlot(schedule, date);
+      if (off) {
+        printProblems([error(newsletterFile, `${date} is a ${off.day}, not a slot day: the schedule sends on ${off.slotDay}s (the next one is ${off.nextSlotDate})`)]);
+        return 1;
+      }
+      const ledger = await readLedger(stateDir, date);
+      if (ledger.ok && (ledger.value.states.size > 0 || isComplete(ledger.value))) {
+        printProblems([error(path.join(stateDir, 'sends'), `edition ${date} has already been ${isComplete(ledger.value) ? 'sent' : 'partly sent'}; a slot that sent cannot be skipped`)]);
+        return 1;
+      }
+      const records = await readSlotRecords(stateDir);
+      if (!records.ok) {
+        printProblems(records.problems);
+        return 1;
+      }
+      const slot = formatLocal(slotOnDate(schedule, date));
+      if (records.value.get(date)?.has('skip')) {
+        process.stdout.write(`The slot ${slot} is already skipped.\n`);
+        return 0;
+      }
+      await appendSlotRecord(stateDir, date, 'skip');
+      if ((await listBuiltEditions(String(opts.out))).includes(date)) {
+        printProblems([warning(path.join(String(opts.out), 'editions', date), `is built, but "send --due" will not send it now; send it by hand with "briefwire send ${date}" if you change your mind`)]);
+      }
+      process.stdout.write(`Skipped the slot ${slot}: "send --due" will send nothing for it.\n`);
+      return 0;
+    });
+}
