@@ -9,7 +9,7 @@ import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { offSlot } from '../content/slot-day.js';
 import { error, warning } from '../problems.js';
-import { listBuiltEditions } from '../deliver/edition-files.js';
+import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { formatLocal, slotOnDate } from '../deliver/schedule.js';
 import { appendSlotRecord, readSlotRecords } from '../deliver/slot-records.js';

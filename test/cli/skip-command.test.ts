@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { slotRecordsFile } from '../../src/deliver/slot-records.js';
-import { useCliSandbox, writeContent, writeEdition } from './helpers.js';
+import { useCliSandbox, writeContent, writeEdition } from '../support/deliver.js';
 
 const box = useCliSandbox();
 const { paths, run } = box;
