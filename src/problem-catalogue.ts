@@ -531,7 +531,8 @@ export const DueEditionMissing = {
   message: (slot: string, date: string, newest: string | undefined) =>
     `no built edition for the slot ${slot} (a slot sends the edition dated its local day, ${date})` +
     (newest ? `; newest built edition is ${newest}` : ''),
-  hint: 'Add the brief and run "briefwire build".',
+  hint: (_slot: string, date: string, _newest: string | undefined) =>
+    `Add the brief and run "briefwire build", or record a week off with "briefwire skip ${date}". Reported once per slot; later ticks stay quiet.`,
 } satisfies ProblemDef;
 
 /** `send --due` will not start, from cron, an edition whose slot passed long ago and that was never sent. */
@@ -548,4 +549,82 @@ export const ServeWithoutName = {
   code: 'BW_SERVE_WITHOUT_NAME',
   title: 'Serving without the newsletter\'s name',
   message: 'serving anyway; the pages say "this newsletter" instead of its name until serve is restarted',
+} satisfies ProblemDef;
+
+// ---------------------------------------------------------------- schedule, skips, build freshness
+
+/**
+ * A published brief is dated on a weekday the schedule never sends on. A slot
+ * sends the edition dated its own local day, so no slot will ever send this
+ * one; it can still be sent by hand.
+ */
+export const BriefOffSlot = {
+  code: 'BW_BRIEF_OFF_SLOT',
+  title: 'Brief dated off the send day',
+  message: (date: string, day: string, slotDay: string, _next: string) => `dated ${date}, a ${day}, but the schedule sends on ${slotDay}s: no slot will send this edition`,
+  hint: (date: string, _day: string, _slotDay: string, next: string) => `Rename it to ${next}, or send it by hand with "briefwire send ${date}".`,
+} satisfies ProblemDef;
+
+/** `briefwire skip` was given a date that is not a send slot. */
+export const SkipNotSlotDay = {
+  code: 'BW_SKIP_NOT_SLOT_DAY',
+  title: 'Not a send slot',
+  message: (date: string, day: string, slotDay: string, _next: string) => `${date} is a ${day}, not a slot day: the schedule sends on ${slotDay}s`,
+  hint: (_date: string, _day: string, _slotDay: string, next: string) => `The next slot day is ${next}.`,
+} satisfies ProblemDef;
+
+/** `briefwire skip` was asked to skip a slot whose edition has already been (partly) sent. */
+export const SkipAlreadySent = {
+  code: 'BW_SKIP_ALREADY_SENT',
+  title: 'Slot already sent',
+  message: (date: string, how: string) => `edition ${date} has already been ${how}; a slot that sent cannot be skipped`,
+} satisfies ProblemDef;
+
+/** A slot was skipped although its edition is built: `send --due` will not send it. */
+export const SkipEditionBuilt = {
+  code: 'BW_SKIP_EDITION_BUILT',
+  title: 'Skipped slot has a built edition',
+  message: (_date: string) => 'is built, but "send --due" will not send it now that its slot is skipped',
+  hint: (date: string) => `Send it by hand with "briefwire send ${date}" if you change your mind.`,
+} satisfies ProblemDef;
+
+/** A line of the slot records (state dir slots.jsonl) is not a record; it is skipped. */
+export const SlotRecordSkipped = {
+  code: 'BW_SLOT_RECORD_SKIPPED',
+  title: 'Slot record skipped',
+  message: 'skipped a line that is not a slot record ({"slot","kind","at"})',
+} satisfies ProblemDef;
+
+/** The slot records (state dir slots.jsonl) could not be read. */
+export const SlotRecordsUnreadable = {
+  code: 'BW_SLOT_RECORDS_UNREADABLE',
+  title: 'Slot records unreadable',
+  message: (reason: string) => reason,
+} satisfies ProblemDef;
+
+/**
+ * A built edition's inputs (its brief, an earlier brief, metrics.yml,
+ * newsletter.yml or a template) changed since it was built, so what would be
+ * sent is not what the sources now say. Nothing is sent until it is rebuilt.
+ */
+export const EditionStale = {
+  code: 'BW_EDITION_STALE',
+  title: 'Edition built from older sources',
+  message: (changes: string) => `was built before its inputs changed: ${changes}`,
+  hint: 'Run "briefwire build", check the result, then send.',
+} satisfies ProblemDef;
+
+/** The build output has no (readable) record of its inputs, so freshness cannot be checked. */
+export const BuildInputsUnknown = {
+  code: 'BW_BUILD_INPUTS_UNKNOWN',
+  title: 'Build inputs not recorded',
+  message: (reason: string, date: string) => `${reason}; cannot tell whether edition ${date} matches its sources`,
+  hint: 'Run "briefwire build" to record them.',
+} satisfies ProblemDef;
+
+/** A test copy (send --to, or the preview's "Send a test") was refused or failed. */
+export const TestCopyFailed = {
+  code: 'BW_TEST_COPY_FAILED',
+  title: 'Test copy not delivered',
+  message: (kind: string, detail: string) => `test copy not delivered (${kind}): ${detail}`,
 } satisfies ProblemDef;

@@ -7,8 +7,7 @@ import { parseNewsletter } from '../content/newsletter-config.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { BRIEF_FILE_NAME } from '../content/brief.js';
 import { nextEditionDate, scaffoldBrief } from '../content/scaffold.js';
-import { offSlotMessage } from '../content/slot-day.js';
-import { warning } from '../problems.js';
+import { offSlotWarnings } from '../content/slot-day.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { UsageError } from './usage-error.js';
 import { DIR_DEFAULTS } from './build-command.js';
@@ -57,8 +56,7 @@ export function registerNew(cli: CAC): void {
         );
         return 1;
       }
-      const offSlot = offSlotMessage(content.newsletter.schedule, target);
-      if (offSlot) printProblems([warning(file, offSlot)]);
+      printProblems(offSlotWarnings(content.newsletter.schedule, [{ file, date: target }]));
       process.stdout.write(`${file}\n`);
       return 0;
     });

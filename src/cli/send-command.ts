@@ -18,7 +18,7 @@ import { nowFromEnv } from '../deliver/clock.js';
 import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/built-editions.js';
 import { readLedger } from '../deliver/ledger.js';
 import { inspectSendLock, lockProblem } from '../deliver/lock.js';
-import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../deliver/message.js';
+import { senderIdentity, type SenderIdentity } from '../deliver/message.js';
 import { planSend } from '../deliver/plan.js';
 import { createProgressReporter, formatDuration } from '../deliver/progress.js';
 import { decideDue, gateDueSend } from '../deliver/due.js';
@@ -26,14 +26,20 @@ import { formatLocal, formatUtc } from '../deliver/schedule.js';
 import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
 import { createMailSender, dkimAlignmentProblem, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
-import { createUnsubscribeToken, secretFromEnv } from '../deliver/unsubscribe-token.js';
+import { secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from './report.js';
 import { UsageError } from './usage-error.js';
+import { askToSend } from './confirm-send.js';
+import { deliverTestCopy } from '../deliver/test-copy.js';
+import { buildFreshnessProblems, settingsProblems } from '../deliver/preflight.js';
+import { appendSlotRecord, missingSlotAction, readSlotRecords } from '../deliver/slot-records.js';
 
 export interface SendCliOptions {
   dryRun?: boolean;
+  verify?: boolean;
+  yes?: boolean;
   to?: string;
   subscribers: string;
   state: string;
@@ -65,7 +71,9 @@ const MAX_LISTED_ADDRESSES = 100;
 export function registerSend(cli: CAC): void {
   cli
     .command('send <edition>', 'Send a built edition ("latest" or YYYY-MM-DD) to the subscriber list')
-    .option('--dry-run', 'Show recipients, subject and size; send nothing, record nothing')
+    .option('--dry-run', 'Check everything a send needs and show recipients, subject and size; send nothing, record nothing')
+    .option('--verify', 'With --dry-run: also connect and log in to the SMTP server')
+    .option('--yes', 'Send without asking (required without a terminal; --due implies it)')
     .option('--to <address>', 'Send one test copy ("[TEST] " subject) to this address; the ledger is not touched')
     .option('--subscribers <file>', 'Subscriber CSV (columns: email, name)', { default: SEND_DEFAULTS.subscribers })
     .option('--state <dir>', 'State directory: send ledgers, locks, suppression list', { default: SEND_DEFAULTS.state })
@@ -80,7 +88,7 @@ export function registerSend(cli: CAC): void {
     .option('--resend-unknown', 'Also send to recipients whose earlier delivery has no recorded outcome (may duplicate)')
     .example('SMTP_URL=smtps://user:pass@smtp.example.com UNSUBSCRIBE_SECRET=... briefwire send latest')
     .example('briefwire send 2025-03-10 --dry-run')
-    .example('*/5 * * * *  cd /srv/briefwire && briefwire send latest --due   # cron')
+    .example('briefwire send latest --due   (from cron: see docs/sending.md)')
     .action((which: unknown, opts: SendCliOptions) => runSend(which, opts, process.env));
 }
 
@@ -153,13 +161,35 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   if (typeof picked === 'number') return picked;
   const edition = await loadEdition(req.outDir, picked.date);
   if (!edition.ok) return fail(edition.problems);
+  // What goes out must be what was built from the sources as they are now (see publish/build-inputs.ts).
+  const freshness = await buildFreshnessProblems(req.outDir, picked.date);
+  const stale = freshness.filter((p) => p.severity === 'error');
+  if (stale.length > 0 && opts.due) {
+    // One line for cron's mail.
+    process.stderr.write(`briefwire: edition ${picked.date} not sent: ${stale[0]!.file} ${stale[0]!.message}\n`);
+    return 1;
+  }
+  if (!opts.dryRun) {
+    printProblems(freshness);
+    if (stale.length > 0) return 1;
+  }
 
   const dkim = await dkimFromEnv(env);
   if (!dkim.ok) return fail(dkim.problems);
   const misaligned = dkim.value ? dkimAlignmentProblem(dkim.value, sender.value.messageIdDomain) : null;
   if (misaligned) printProblems([misaligned]);
 
-  if (opts.dryRun) return dryRun(edition.value, sender.value, req, Boolean(opts.resendUnknown), dkim.value, picked.slotNote);
+  if (opts.to) {
+    const sent = await deliverTestCopy({ env, edition: edition.value, sender: sender.value, to: String(opts.to), now: req.now, ...(dkim.value ? { dkim: dkim.value } : {}) });
+    if (!sent.ok) return fail(sent.problems);
+    process.stdout.write(`Sent test copy of ${edition.value.date} to ${String(opts.to)}: ${sent.value}\n`);
+    return 0;
+  }
+
+  if (opts.dryRun) {
+    const preflight = [...freshness, ...(await settingsProblems({ env, verify: Boolean(opts.verify) }))];
+    return dryRun(edition.value, sender.value, req, Boolean(opts.resendUnknown), dkim.value, picked.slotNote, preflight);
+  }
 
   // Real sends need the SMTP server and the signing secret.
   const target = parseSmtpUrl(env['SMTP_URL']);
@@ -167,20 +197,38 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   const secret = secretFromEnv(env);
   if (!secret.ok) return fail([error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])]);
 
-  let scanTotal = 0;
-  if (!opts.to) {
-    const scan = await scanSubscribers(req.subscribersFile);
-    printProblems(scan.problems, { limit: MAX_LISTED_PROBLEMS });
-    if (scan.problems.some((p) => p.severity === 'error')) return 1;
-    scanTotal = scan.count;
+  const scan = await scanSubscribers(req.subscribersFile);
+  printProblems(scan.problems, { limit: MAX_LISTED_PROBLEMS });
+  if (scan.problems.some((p) => p.severity === 'error')) return 1;
+  // A whole list is mailed only when someone said so: at the terminal, or with --yes / --due.
+  if (!opts.yes && !opts.due) {
+    const plan = await planSend({ edition: edition.value, sender: sender.value, subscribersFile: req.subscribersFile, stateDir: req.stateDir, resendUnknown: Boolean(opts.resendUnknown), now: req.now });
+    const answer = await askToSend({
+      date: edition.value.date,
+      number: edition.value.number,
+      subject: edition.value.subject,
+      toSend: plan.toSend,
+      total: plan.total,
+      suppressed: plan.suppressed,
+      alreadySent: plan.alreadySent,
+      smtp: target.value.display,
+      subscribersFile: req.subscribersFile,
+    });
+    if (answer === 'no-terminal') {
+      process.stderr.write(`briefwire: not sent: sending edition ${edition.value.date} to ${plan.toSend} recipients needs confirmation; there is no terminal to ask at, so pass --yes (or use --due from cron)\n`);
+      return 2;
+    }
+    if (answer === 'no') {
+      process.stderr.write('Not sent; nothing recorded.\n');
+      return 1;
+    }
   }
 
   const mailer = createMailSender(target.value, { connections: req.settings.connections, rate: req.settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
   try {
     const verified = await mailer.verify();
     if (!verified.ok) return fail(verified.problems);
-    if (opts.to) return await sendTest(mailer, edition.value, sender.value, String(opts.to), secret.secret, req.now);
-    const run = { edition: edition.value, sender: sender.value, mailer, secret: secret.secret, total: scanTotal, slotNote: picked.slotNote };
+    const run = { edition: edition.value, sender: sender.value, mailer, secret: secret.secret, total: scan.count, slotNote: picked.slotNote };
     return await sendAll({ ...run, req, resendUnknown: Boolean(opts.resendUnknown), display: target.value.display });
   } finally {
     mailer.close();
@@ -200,6 +248,13 @@ async function pickEdition(req: SendRequest): Promise<Picked> {
 async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, newsletterFile: string, dryRun: boolean): Promise<Picked> {
   if (!schedule) return fail([error(newsletterFile, ScheduleMissing)]);
   const decision = decideDue(schedule, req.now, await listBuiltEditions(req.outDir));
+  const records = await readSlotRecords(req.stateDir);
+  if (!records.ok) return fail(records.problems);
+  printProblems(records.warnings);
+  if (decision.kind !== 'not-due' && records.value.get(decision.date)?.has('skip')) {
+    process.stdout.write(`Nothing to do: the slot ${formatLocal(decision.slot)} was skipped on purpose (briefwire skip).\n`);
+    return 0;
+  }
   if (decision.kind === 'not-due') {
     process.stdout.write(
       `Nothing due: edition ${decision.waiting} waits for its slot ${formatLocal(decision.next)}; the last slot (${formatLocal(decision.slot)}) had no edition.\n`,
@@ -207,6 +262,10 @@ async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, 
     return 0;
   }
   if (decision.kind === 'missing') {
+    // Reported once per slot (cron mails it), then quiet until the next slot: a week of identical failures teaches people to ignore cron's mail.
+    const action = missingSlotAction(records.value, decision.date);
+    if (action.kind === 'quiet' || action.kind === 'skipped') return 0;
+    if (!dryRun) await appendSlotRecord(req.stateDir, decision.date, 'reported', req.now);
     return fail([
       error(builtEditionDir(req.outDir, decision.date), DueEditionMissing, [
         `${formatLocal(decision.slot)} = ${formatUtc(decision.slot)}`,
@@ -263,13 +322,15 @@ async function dryRun(
   resendUnknown: boolean,
   dkim: Parameters<typeof planSend>[0]['dkim'],
   slotNote: string,
+  preflight: Problem[],
 ): Promise<number> {
   const { subscribersFile, stateDir, now } = req;
   const plan = await planSend({ edition, sender, subscribersFile, stateDir, resendUnknown, now, ...(dkim ? { dkim } : {}) });
-  printProblems(plan.problems, { limit: MAX_LISTED_PROBLEMS });
-  if (plan.problems.some((p) => p.severity === 'error')) return 1;
+  // Every reason a real send could not run, at once.
+  const problems = [...preflight, ...plan.problems];
+  printProblems(problems, { limit: MAX_LISTED_PROBLEMS });
   const out = process.stdout;
-  out.write('Dry run: nothing sent, nothing recorded.\n');
+  out.write(`Dry run: nothing sent, nothing recorded.${problems.some((p) => p.severity === 'error') ? ' A real send could not run now (see above).' : ''}\n`);
   out.write(`Edition   ${edition.date}${edition.number !== null ? ` (#${edition.number})` : ''}${slotNote}\n`);
   out.write(`Subject   ${edition.subject}\n`);
   out.write(`From      ${sender.from}\n`);
@@ -285,26 +346,7 @@ async function dryRun(
     for (const r of plan.first) out.write(`  ${r.name ? `"${r.name}" ` : ''}<${r.address}>\n`);
   }
   if (plan.messageBytes !== null) out.write(`Size      ${(plan.messageBytes / 1024).toFixed(1)} KiB per message (MIME, first recipient)\n`);
-  return 0;
-}
-
-async function sendTest(mailer: MailSender, edition: EditionFiles, sender: SenderIdentity, to: string, secret: string, now: Date): Promise<number> {
-  const message = buildMessage({
-    edition: prepareEdition(edition),
-    sender,
-    recipient: { address: to },
-    token: createUnsubscribeToken(to, secret),
-    messageIdHash: '',
-    date: now,
-    test: true,
-  });
-  const outcome = await mailer.send(message);
-  if (outcome.ok) {
-    process.stdout.write(`Sent test copy of ${edition.date} to ${to}: ${outcome.response}\n`);
-    return 0;
-  }
-  process.stderr.write(`Test copy to ${to} failed (${outcome.kind}): ${outcome.message}\n`);
-  return 1;
+  return problems.some((p) => p.severity === 'error') ? 1 : 0;
 }
 
 async function sendAll(a: {

@@ -9,6 +9,7 @@ import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { offSlot } from '../content/slot-day.js';
 import { error, warning } from '../problems.js';
+import { ScheduleMissing, SkipAlreadySent, SkipEditionBuilt, SkipNotSlotDay } from '../problem-catalogue.js';
 import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { formatLocal, slotOnDate } from '../deliver/schedule.js';
@@ -42,17 +43,17 @@ export function registerSkip(cli: CAC): void {
       }
       const schedule = loaded.value.schedule;
       if (!schedule) {
-        printProblems([error(newsletterFile, 'has no "schedule"; there are no slots to skip')]);
+        printProblems([error(newsletterFile, ScheduleMissing)]);
         return 1;
       }
       const off = offSlot(schedule, date);
       if (off) {
-        printProblems([error(newsletterFile, `${date} is a ${off.day}, not a slot day: the schedule sends on ${off.slotDay}s (the next one is ${off.nextSlotDate})`)]);
+        printProblems([error(newsletterFile, SkipNotSlotDay, [date, off.day, off.slotDay, off.nextSlotDate])]);
         return 1;
       }
       const ledger = await readLedger(stateDir, date);
       if (ledger.ok && (ledger.value.states.size > 0 || isComplete(ledger.value))) {
-        printProblems([error(path.join(stateDir, 'sends'), `edition ${date} has already been ${isComplete(ledger.value) ? 'sent' : 'partly sent'}; a slot that sent cannot be skipped`)]);
+        printProblems([error(path.join(stateDir, 'sends'), SkipAlreadySent, [date, isComplete(ledger.value) ? 'sent' : 'partly sent'])]);
         return 1;
       }
       const records = await readSlotRecords(stateDir);
@@ -67,7 +68,7 @@ export function registerSkip(cli: CAC): void {
       }
       await appendSlotRecord(stateDir, date, 'skip');
       if ((await listBuiltEditions(String(opts.out))).includes(date)) {
-        printProblems([warning(path.join(String(opts.out), 'editions', date), `is built, but "send --due" will not send it now; send it by hand with "briefwire send ${date}" if you change your mind`)]);
+        printProblems([warning(path.join(String(opts.out), 'editions', date), SkipEditionBuilt, [date])]);
       }
       process.stdout.write(`Skipped the slot ${slot}: "send --due" will send nothing for it.\n`);
       return 0;

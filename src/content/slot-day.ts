@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import type { Brief, Schedule } from '../model.js';
 import { warning, type Problem } from '../problems.js';
+import { BriefOffSlot } from '../problem-catalogue.js';
 
 function weekdayName(weekday: number): string {
   return DateTime.fromObject({ year: 2024, month: 1, day: weekday }).toFormat('cccc', { locale: 'en-GB' }); // 2024-01-01 was a Monday
@@ -31,23 +32,13 @@ export function offSlot(schedule: Schedule | undefined, date: string): OffSlot |
   return { day: weekdayName(day.weekday), slotDay: weekdayName(schedule.weekday), nextSlotDate };
 }
 
-/** The warning text for a brief dated off the slot day, or null. */
-export function offSlotMessage(schedule: Schedule | undefined, date: string): string | null {
-  const o = offSlot(schedule, date);
-  if (!o) return null;
-  return (
-    `dated ${date}, a ${o.day}, but the schedule sends on ${o.slotDay}s: no slot will send this edition ` +
-    `(a slot sends the edition dated its own day). Rename it to ${o.nextSlotDate}, or send it by hand with "briefwire send ${date}"`
-  );
-}
-
 /** A warning for each published (non-draft) brief dated off the schedule's weekday. */
 export function offSlotWarnings(schedule: Schedule | undefined, briefs: readonly Pick<Brief, 'file' | 'date' | 'draft'>[]): Problem[] {
   const problems: Problem[] = [];
   for (const b of briefs) {
     if (b.draft) continue;
-    const message = offSlotMessage(schedule, b.date);
-    if (message) problems.push(warning(b.file, message));
+    const o = offSlot(schedule, b.date);
+    if (o) problems.push(warning(b.file, BriefOffSlot, [b.date, o.day, o.slotDay, o.nextSlotDate]));
   }
   return problems;
 }

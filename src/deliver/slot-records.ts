@@ -12,6 +12,7 @@
  */
 import path from 'node:path';
 import { error, fail, ok, warning, type Problem, type Result } from '../problems.js';
+import { SlotRecordSkipped, SlotRecordsUnreadable } from '../problem-catalogue.js';
 import { appendJsonLine, readJsonLines } from './jsonl.js';
 
 export type SlotRecordKind = 'skip' | 'reported';
@@ -39,7 +40,7 @@ export async function readSlotRecords(stateDir: string): Promise<Result<SlotReco
       (value, line) => {
         const r = value as Partial<SlotRecord> | null;
         if (!r || typeof r.slot !== 'string' || (r.kind !== 'skip' && r.kind !== 'reported')) {
-          problems.push(warning(file, 'skipped a line that is not a slot record ({"slot","kind","at"})', { line }));
+          problems.push(warning(file, SlotRecordSkipped, [], { line }));
           return;
         }
         const kinds = records.get(r.slot) ?? new Set<SlotRecordKind>();
@@ -49,7 +50,7 @@ export async function readSlotRecords(stateDir: string): Promise<Result<SlotReco
       problems,
     );
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return fail([error(file, (e as Error).message)]);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return fail([error(file, SlotRecordsUnreadable, [(e as Error).message])]);
   }
   return ok(records, problems);
 }

@@ -21,7 +21,8 @@ describe('briefwire skip', () => {
     await writeContent(paths().content, LONDON_MONDAY_8);
     const tuesday = await run(['skip', '2026-12-08', ...dirs()]);
     expect(tuesday.code).toBe(1);
-    expect(tuesday.stderr).toContain('2026-12-08 is a Tuesday, not a slot day: the schedule sends on Mondays (the next one is 2026-12-14)');
+    expect(tuesday.stderr).toContain('error[BW_SKIP_NOT_SLOT_DAY]: 2026-12-08 is a Tuesday, not a slot day: the schedule sends on Mondays');
+    expect(tuesday.stderr).toContain('The next slot day is 2026-12-14.');
 
     const skipped = await run(['skip', '2026-12-14', ...dirs()]);
     expect(skipped.code, skipped.stderr).toBe(0);

@@ -256,7 +256,7 @@ export function useCliSandbox(): CliSandbox {
     }),
     sendArgs(which, extra = []) {
       const p = box.paths();
-      return ['send', which, '--content', p.content, '--out', p.out, '--state', p.state, '--subscribers', p.subscribers, '--rate', '0', '--retry-delay', '20', ...extra];
+      return ['send', which, '--content', p.content, '--out', p.out, '--state', p.state, '--subscribers', p.subscribers, '--rate', '0', '--retry-delay', '20', '--yes', ...extra];
     },
     env: (extra = {}) => ({ SMTP_URL: `smtp://127.0.0.1:${box.sink.port}`, UNSUBSCRIBE_SECRET: SECRET, ...extra }),
     run: (args, env = {}) => runCli(args, { cwd: box.dir, env, cleanEnv: true }),

@@ -1,0 +1,47 @@
+/**
+ * The question before a send reaches a whole list. A person at a terminal sees
+ * what is about to happen (edition, subject, how many readers, how many
+ * suppressed, which SMTP server) and answers; a script or cron has nobody to
+ * answer, so it must say `--yes` (or `--due`, where the schedule is the
+ * confirmation) or the send stops before anything is sent or recorded.
+ */
+import { createInterface } from 'node:readline/promises';
+
+export interface SendPreview {
+  date: string;
+  number: number | null;
+  subject: string;
+  toSend: number;
+  total: number;
+  suppressed: number;
+  alreadySent: number;
+  smtp: string;
+  subscribersFile: string;
+}
+
+export function describeSend(p: SendPreview): string {
+  return (
+    `Edition    ${p.date}${p.number !== null ? ` (#${p.number})` : ''}\n` +
+    `Subject    ${p.subject}\n` +
+    `Recipients ${p.toSend} to send, of ${p.total} in ${p.subscribersFile} (${p.suppressed} suppressed, ${p.alreadySent} already sent)\n` +
+    `SMTP       ${p.smtp}\n`
+  );
+}
+
+export type Confirmation = 'yes' | 'no' | 'no-terminal';
+
+/** Asks on `input`/`output` when `input` is a terminal; otherwise answers "no-terminal" without reading. */
+export async function askToSend(
+  preview: SendPreview,
+  io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: NodeJS.WritableStream } = { input: process.stdin, output: process.stderr },
+): Promise<Confirmation> {
+  if (!io.input.isTTY) return 'no-terminal';
+  io.output.write(describeSend(preview));
+  const rl = createInterface({ input: io.input, output: io.output });
+  try {
+    const answer = await rl.question(`Send edition ${preview.date} to ${preview.toSend} recipient${preview.toSend === 1 ? '' : 's'} now? [y/N] `);
+    return /^(y|yes)$/i.test(answer.trim()) ? 'yes' : 'no';
+  } finally {
+    rl.close();
+  }
+}

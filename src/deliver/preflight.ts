@@ -1,0 +1,51 @@
+/**
+ * Everything a real send needs, checked without sending: for `send --dry-run`
+ * (all of it, every problem at once) and before a real send (the build
+ * fingerprint). A dry run that passes means the send could start; one that
+ * fails lists every reason, not the first.
+ */
+import path from 'node:path';
+import { checkBuildInputs, describeChanges } from '../publish/build-inputs.js';
+import { error, warning, type Problem } from '../problems.js';
+import { BuildInputsUnknown, EditionStale, UnsubscribeSecret } from '../problem-catalogue.js';
+import { parseSmtpUrl, createMailSender } from './transport.js';
+import { secretFromEnv } from './unsubscribe-token.js';
+
+/**
+ * Problems with the built edition's freshness: an error naming the changed
+ * inputs when the brief, registry, settings or templates changed since the
+ * build; a warning when the build has no fingerprint to compare with.
+ */
+export async function buildFreshnessProblems(outDir: string, date: string): Promise<Problem[]> {
+  const check = await checkBuildInputs(outDir, date);
+  if (check.kind === 'fresh') return [];
+  if (check.kind === 'unknown') {
+    return [warning(check.file, BuildInputsUnknown, [check.reason, date])];
+  }
+  return [error(path.join(outDir, 'editions', date), EditionStale, [describeChanges(check.changes)])];
+}
+
+export interface PreflightInput {
+  env: NodeJS.ProcessEnv;
+  /** Also connect to the SMTP server and log in (--verify). */
+  verify: boolean;
+}
+
+/** The settings a real send reads from the environment, each problem reported. */
+export async function settingsProblems({ env, verify }: PreflightInput): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const target = parseSmtpUrl(env['SMTP_URL']);
+  if (!target.ok) problems.push(...target.problems);
+  const secret = secretFromEnv(env);
+  if (!secret.ok) problems.push(error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message]));
+  if (verify && target.ok) {
+    const mailer = createMailSender(target.value, { connections: 1, rate: 0 });
+    try {
+      const verified = await mailer.verify();
+      if (!verified.ok) problems.push(...verified.problems);
+    } finally {
+      mailer.close();
+    }
+  }
+  return problems;
+}
