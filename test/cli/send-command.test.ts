@@ -117,7 +117,8 @@ describe('briefwire send (CLI)', () => {
     await writeContent(p.content);
     await writeEdition(p.out, '2025-03-10', 'Dry subject');
     await writeSubscribers(p.subscribers, 12);
-    const r = await run(sendArgs('latest', ['--dry-run']), { UNSUBSCRIBE_SECRET: SECRET });
+    // A real send could run (SMTP_URL and the secret are set), so the dry run passes its preflight.
+    const r = await run(sendArgs('latest', ['--dry-run']), env());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Subject   Dry subject');
     expect(r.stdout).toMatch(/Recipients 12 in .*: 12 to send/);
