@@ -36,6 +36,8 @@ export interface Newsletter {
   /** RFC 5322 mailbox, e.g. `AI Cloud Weekly <brief@example.com>`. */
   from: string;
   replyTo?: string;
+  /** Pinned RFC 2919 List-Id; derived from name and From's domain when absent. */
+  listId?: string;
   /** Public archive URL without trailing slash, e.g. https://example.com/ai-cloud-weekly */
   baseUrl: string;
   timezone: string;

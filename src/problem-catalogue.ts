@@ -475,6 +475,20 @@ export const DkimMisaligned = {
   message: (domain: string, from: string) => `${domain} does not match the From domain ${from}; DMARC will not count this signature`,
 } satisfies ProblemDef;
 
+/**
+ * The newsletter's name has accents and its earlier sends carried the List-Id
+ * of the old slug rule (each accent a hyphen). The old id is kept so readers'
+ * filters keep working; pinning `listId` in newsletter.yml decides for good.
+ * See docs/sending.md ("List-Id").
+ */
+export const ListIdKept = {
+  code: 'BW_LIST_ID_KEPT',
+  title: 'List-Id kept from earlier sends',
+  message: (kept: string, _corrected: string) => `List-Id stays <${kept}>, the id earlier sends of this list carried, so readers' filters keep working`,
+  hint: (kept: string, corrected: string) =>
+    `Pin it with "listId: ${kept}" in newsletter.yml, or switch deliberately with "listId: ${corrected}" (filters matching the old id stop matching).`,
+} satisfies ProblemDef;
+
 /** UNSUBSCRIBE_SECRET is missing or too short. It signs the unsubscribe links and must be the same for send and serve. */
 export const UnsubscribeSecret = {
   code: 'BW_UNSUBSCRIBE_SECRET',

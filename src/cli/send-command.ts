@@ -16,7 +16,8 @@ import { builtEditionDir } from '../render/out-layout.js';
 import { addressProblem } from '../deliver/address.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/built-editions.js';
-import { readLedger } from '../deliver/ledger.js';
+import { listIdSentWith, readLedger } from '../deliver/ledger.js';
+import { listIdMigrates } from '../deliver/list-id.js';
 import { inspectSendLock, lockProblem } from '../deliver/lock.js';
 import { senderIdentity, type SenderIdentity } from '../deliver/message.js';
 import { planSend } from '../deliver/plan.js';
@@ -154,8 +155,11 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
     return 1;
   }
   const newsletterFile = path.join(req.contentDir, NEWSLETTER_FILE);
-  const sender = senderIdentity(loaded.value, newsletterFile);
+  // Only an accented name's List-Id depends on what earlier sends carried (see deliver/list-id.ts).
+  const history = !loaded.value.listId && listIdMigrates(loaded.value.name) ? { sentWith: await listIdSentWith(req.stateDir) } : {};
+  const sender = senderIdentity(loaded.value, newsletterFile, history);
   if (!sender.ok) return fail(sender.problems);
+  printProblems(sender.warnings);
 
   const picked = opts.due ? await pickDueEdition(req, loaded.value.schedule, newsletterFile, Boolean(opts.dryRun)) : await pickEdition(req);
   if (typeof picked === 'number') return picked;

@@ -36,6 +36,12 @@ export const newsletterSchema = z
     name: nonEmpty,
     from: nonEmpty.regex(/<[^<>@\s]+@[^<>@\s]+>$|^[^<>@\s]+@[^<>@\s]+$/, 'must be an address, e.g. "AI Cloud Weekly <brief@example.com>"'),
     replyTo: nonEmpty.optional(),
+    // RFC 2919 list-id: dot-atom with at least one dot. Pins the List-Id (see src/deliver/list-id.ts).
+    listId: z
+      .string()
+      .regex(/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)+$/i, 'must be a list id such as "ai-cloud-weekly.example.com" (RFC 2919: no spaces or angle brackets, at least one dot)')
+      .max(255)
+      .optional(),
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')),
     timezone,
     language,

@@ -19,14 +19,14 @@
  * on disk, and because the file is written in order, a synced record implies
  * every earlier record is synced too.
  */
-import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { open, readdir, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
 import { IoFailed, LedgerRecordSkipped, LedgerTornTail } from '../problem-catalogue.js';
 import { mkdirDurable, readJsonLines, syncDir, writeAll } from './jsonl.js';
 
 export type LedgerRecord =
-  | { type: 'run'; at: string; pid: number; resendUnknown: boolean }
+  | { type: 'run'; at: string; pid: number; resendUnknown: boolean; listId?: string }
   | { type: 'attempt'; to: string; at: string; try: number }
   | { type: 'sent'; to: string; at: string; response?: string }
   | { type: 'failed'; to: string; at: string; permanent: boolean; code?: number; error: string }
@@ -61,6 +61,29 @@ export function sendsDir(stateDir: string): string {
 
 export function ledgerFile(stateDir: string, date: string): string {
   return path.join(sendsDir(stateDir), `${date}.jsonl`);
+}
+
+/**
+ * The List-Id the newest edition's send from this state directory carried (its
+ * last `run` record that names one): undefined when nothing was ever sent from
+ * here, null when that ledger was written by a version that did not record it.
+ */
+export async function listIdSentWith(stateDir: string): Promise<string | null | undefined> {
+  let names: string[];
+  try {
+    names = (await readdir(sendsDir(stateDir))).filter((name) => name.endsWith('.jsonl')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const newest = names.at(-1);
+  if (newest === undefined) return undefined;
+  let listId: string | null = null;
+  await readJsonLines(path.join(sendsDir(stateDir), newest), (value) => {
+    const rec = value as { type?: unknown; listId?: unknown } | null;
+    if (rec?.type === 'run' && typeof rec.listId === 'string') listId = rec.listId;
+  }, []);
+  return listId;
 }
 
 /** A run counts as complete when one got through the list and left nothing to retry. */

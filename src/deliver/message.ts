@@ -13,6 +13,7 @@ import { FromInvalid } from '../problem-catalogue.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { escapeHtml } from '../util/escape.js';
 import { addressProblem, domainOf } from './address.js';
+import { resolveListId } from './list-id.js';
 import type { EditionFiles } from './built-editions.js';
 
 export interface SenderIdentity {
@@ -30,30 +31,36 @@ export interface SenderIdentity {
   messageIdDomain: string;
 }
 
-export function senderIdentity(newsletter: Newsletter, file: string): Result<SenderIdentity> {
+/**
+ * From, List-Id and the URLs every copy carries. `sentWith` (the List-Id of the
+ * newest send from the state directory) decides whether an accented name keeps
+ * the id its earlier sends carried: see list-id.ts.
+ */
+export function senderIdentity(newsletter: Newsletter, file: string, history: { sentWith?: string | null } = {}): Result<SenderIdentity> {
   const match = /<([^<>]+)>\s*$/.exec(newsletter.from);
   const fromAddress = (match ? match[1]! : newsletter.from).trim();
   const why = addressProblem(fromAddress);
   if (why) return fail([error(file, FromInvalid, [why])]);
   const fromName = (match ? newsletter.from.slice(0, match.index) : '').trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
   const domain = domainOf(fromAddress);
-  const slug =
-    newsletter.name
-      .normalize('NFKD')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'newsletter';
+  const list = resolveListId({
+    name: newsletter.name,
+    domain,
+    ...(newsletter.listId ? { pinned: newsletter.listId } : {}),
+    ...(history.sentWith !== undefined ? { sentWith: history.sentWith } : {}),
+    file,
+  });
   const identity: SenderIdentity = {
     from: newsletter.from,
     fromName,
     fromAddress,
     baseUrl: newsletter.baseUrl,
     listName: newsletter.name,
-    listId: `${slug}.${domain}`,
+    listId: list.listId,
     messageIdDomain: domain,
   };
   if (newsletter.replyTo) identity.replyTo = newsletter.replyTo;
-  return ok(identity);
+  return ok(identity, list.warnings);
 }
 
 /** An edition split at its placeholders once, so each copy is a join. */
@@ -73,8 +80,17 @@ export function prepareEdition(edition: Pick<EditionFiles, 'date' | 'subject' | 
   };
 }
 
+/**
+ * `<baseUrl>/unsubscribe?token=…`, built with the URL API: the path gets the
+ * segment, and a query the base URL already has is kept as written with the
+ * token added to it (pasting strings put "/unsubscribe" inside the query).
+ */
 export function unsubscribeUrl(baseUrl: string, token: string): string {
-  return `${baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname}${url.pathname.endsWith('/') ? '' : '/'}unsubscribe`;
+  const param = `token=${encodeURIComponent(token)}`;
+  url.search = url.search.length > 1 ? `${url.search.slice(1)}&${param}` : param;
+  return url.href;
 }
 
 export interface MessageInput {

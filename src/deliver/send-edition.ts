@@ -123,7 +123,8 @@ async function runLoop(
   const run = new SendRun(opts, ledger.file, reporter);
   // Unknown from earlier runs; whoever is still here at the end is no longer on the list.
   const earlierUnknownOffList = new Set(unknownRecipients(ledger.snapshot));
-  await ledger.append({ type: 'run', at: now().toISOString(), pid: process.pid, resendUnknown: opts.resendUnknown });
+  // The List-Id is recorded so a later version can tell which id readers' filters know (see list-id.ts).
+  await ledger.append({ type: 'run', at: now().toISOString(), pid: process.pid, resendUnknown: opts.resendUnknown, listId: opts.sender.listId });
   const source = new RecipientSource(opts.subscribersFile, (p) => run.failWith(p));
   if (opts.total !== undefined) reporter.start?.(opts.total);
 

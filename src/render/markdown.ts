@@ -13,6 +13,7 @@ import MarkdownIt from 'markdown-it';
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 import type { Section } from '../model.js';
 import { INLINE_CSS } from './email-css.js';
+import { slugify } from './slug.js';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
 const emailMd = new MarkdownIt({ html: false, linkify: true, typographer: true });
@@ -114,21 +115,11 @@ export function renderBody(markdown: string): RenderedBody {
     sections: sections.map((s) => ({
       heading: s.heading,
       headingText: s.headingText,
-      id: uniqueId(slugify(s.headingText), ids),
+      id: uniqueId(slugify(s.headingText, 'section'), ids),
       html: plain(s.tokens),
       emailHtml: styled(s.tokens),
     })),
   };
-}
-
-export function slugify(text: string): string {
-  const s = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return s || 'section';
 }
 
 function uniqueId(base: string, taken: Set<string>): string {

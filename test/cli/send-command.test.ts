@@ -112,6 +112,49 @@ describe('briefwire send (CLI)', () => {
     expect(box.sink.received).toHaveLength(3);
   });
 
+  it('List-Id of an accented name: a list that sent with the old id keeps it (and is told to pin it); a new list gets the folded one', async () => {
+    const p = paths();
+    await writeContent(p.content);
+    const yml = path.join(p.content, 'newsletter.yml');
+    await writeFile(yml, (await readFile(yml, 'utf8')).replace(/^name: .*$/m, 'name: Zürich Markets'));
+    await writeEdition(p.out, '2025-03-10');
+    await writeSubscribers(p.subscribers, 1);
+    const listId = async (n: number): Promise<string | undefined> => (await parse(box.sink.received[n]!.raw)).headerLines.find((h) => h.key === 'list-id')?.line;
+
+    // A ledger as versions before the folded slug wrote it: no List-Id recorded, so it carried the old one.
+    await mkdir(path.join(p.state, 'sends'), { recursive: true });
+    await writeFile(
+      path.join(p.state, 'sends', '2025-03-03.jsonl'),
+      [
+        { type: 'run', at: '2025-03-03T08:00:00.000Z', pid: 1, resendUnknown: false },
+        { type: 'attempt', to: 'reader00000@readers.example', at: '2025-03-03T08:00:01.000Z', try: 1 },
+        { type: 'sent', to: 'reader00000@readers.example', at: '2025-03-03T08:00:02.000Z' },
+        { type: 'done', at: '2025-03-03T08:00:03.000Z', sent: 1, failed: 0, retryLater: 0, unknown: 0 },
+      ].map((r) => JSON.stringify(r) + '\n').join(''),
+    );
+    const kept = await run(sendArgs('2025-03-10'), env());
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(await listId(0)).toContain('<zu-rich-markets.aicloudweekly.example>');
+    expect(kept.stderr).toMatch(/warning\[BW_LIST_ID_KEPT\]: List-Id stays <zu-rich-markets\.aicloudweekly\.example>/);
+    expect(kept.stderr).toContain('"listId: zu-rich-markets.aicloudweekly.example"');
+    // This send recorded the id it used, so the next one keeps it too.
+    const ledger = (await readFile(path.join(p.state, 'sends', '2025-03-10.jsonl'), 'utf8')).split('\n')[0]!;
+    expect(JSON.parse(ledger)).toMatchObject({ type: 'run', listId: 'zu-rich-markets.aicloudweekly.example' });
+
+    // The same newsletter from a fresh state directory is a new list: folded id, no warning.
+    const fresh = await run(sendArgs('2025-03-10', ['--state', path.join(box.dir, 'fresh-state')]), env());
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(await listId(1)).toContain('<zurich-markets.aicloudweekly.example>');
+    expect(fresh.stderr).not.toContain('BW_LIST_ID_KEPT');
+
+    // Pinned in newsletter.yml, the id is used as written and nothing is said.
+    await writeFile(yml, (await readFile(yml, 'utf8')) + 'listId: zurich.aicloudweekly.example\n');
+    const pinned = await run(sendArgs('2025-03-10', ['--state', path.join(box.dir, 'pinned-state')]), env());
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(await listId(2)).toContain('<zurich.aicloudweekly.example>');
+    expect(pinned.stderr).not.toContain('List-Id');
+  });
+
   it('--dry-run shows count, first recipients, subject and size, and sends and records nothing', async () => {
     const p = paths();
     await writeContent(p.content);

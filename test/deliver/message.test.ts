@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, prepareEdition, senderIdentity } from '../../src/deliver/message.js';
+import { buildMessage, prepareEdition, senderIdentity, unsubscribeUrl } from '../../src/deliver/message.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 
 describe('message options', () => {
@@ -13,9 +13,29 @@ describe('message options', () => {
     const edition = prepareEdition({ date: '2025-03-10', subject: 'S', html: `<a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">x</a>`, text: `u: ${UNSUBSCRIBE_URL_PLACEHOLDER}` });
     const m = buildMessage({ edition, sender: sender.value, recipient: { address: 'a@b.example' }, token: 'T.K', messageIdHash: 'ab', date: new Date(0) });
     expect(m.from).toEqual({ name: 'Smith, Jones', address: 'desk@News.Example' });
-    expect(m.html).toBe('<a href="https://news.example/a?b=1&amp;c/unsubscribe?token=T.K">x</a>');
-    expect(m.text).toBe('u: https://news.example/a?b=1&c/unsubscribe?token=T.K');
+    // The base URL's query stays a query (as written), the path gets /unsubscribe, the token joins the query.
+    expect(m.html).toBe('<a href="https://news.example/a/unsubscribe?b=1&amp;c&amp;token=T.K">x</a>');
+    expect(m.text).toBe('u: https://news.example/a/unsubscribe?b=1&c&token=T.K');
     expect(m.messageId).toBe('<2025-03-10.ab@news.example>');
   });
 });
 
+
+describe('unsubscribeUrl', () => {
+  it('adds the path segment and the token with the URL API, whatever the base URL looks like', () => {
+    expect(unsubscribeUrl('https://news.example', 'T.K')).toBe('https://news.example/unsubscribe?token=T.K');
+    expect(unsubscribeUrl('https://news.example/weekly', 'T.K')).toBe('https://news.example/weekly/unsubscribe?token=T.K');
+    expect(unsubscribeUrl('https://news.example/weekly/', 'T.K')).toBe('https://news.example/weekly/unsubscribe?token=T.K');
+    expect(unsubscribeUrl('https://news.example/a?b=1&c', 'a+b/c=')).toBe('https://news.example/a/unsubscribe?b=1&c&token=a%2Bb%2Fc%3D');
+    expect(unsubscribeUrl('https://news.example/a?', 'T')).toBe('https://news.example/a/unsubscribe?token=T');
+    // A fragment stays last, where it belongs.
+    expect(unsubscribeUrl('https://news.example/a?ref=mail#top', 'T')).toBe('https://news.example/a/unsubscribe?ref=mail&token=T#top');
+  });
+
+  it('is read back by a URL parser as the endpoint path with the token and the base query', () => {
+    const url = new URL(unsubscribeUrl('https://news.example/a?b=1&c', 'tok.en'));
+    expect(url.pathname).toBe('/a/unsubscribe');
+    expect(url.searchParams.get('token')).toBe('tok.en');
+    expect(url.searchParams.get('b')).toBe('1');
+  });
+});
