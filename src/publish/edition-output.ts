@@ -12,6 +12,9 @@ export const EMAIL_HTML = 'email.html';
 export const EMAIL_TEXT = 'email.txt';
 export const EDITION_JSON = 'edition.json';
 
+/** The edition.json contract (docs/content.md): 2 added periods, bases, statuses and movers. */
+export const EDITION_JSON_VERSION = 2;
+
 export function editionOutputDir(date: string): string {
   return `editions/${date}`;
 }
@@ -19,6 +22,7 @@ export function editionOutputDir(date: string): string {
 export function editionJson(r: RenderedEdition): unknown {
   const e = r.edition;
   return {
+    version: EDITION_JSON_VERSION,
     date: e.date,
     number: e.number,
     title: e.title,
@@ -42,12 +46,15 @@ export function editionJson(r: RenderedEdition): unknown {
       value: m.value,
       valueText: m.valueText,
       period: m.period,
+      basis: m.basis,
       source: m.source,
       note: m.note,
       previous: m.previous,
       delta: m.delta,
       status: m.status,
     })),
+    // Ranked like the email's "Biggest movers": like-for-like changes only.
+    movers: r.view.movers.map((m) => m.key),
   };
 }
 

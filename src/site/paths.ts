@@ -36,6 +36,11 @@ export function metricPagePath(key: string): string {
   return `metrics/${key}/index.html`;
 }
 
+/** A file beside a metric's page (its data downloads). */
+export function metricFilePath(key: string, name: string): string {
+  return `metrics/${key}/${name}`;
+}
+
 /** Turns a page path and an optional fragment into an href. */
 export type Linker = (page: string, fragment?: string) => string;
 
