@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import { parse as parseYamlValue } from 'yaml';
 import type { BriefMetric, Content } from '../model.js';
+import { parsePeriod } from './period.js';
 
 /** A metric's most recent reported value before some date, with the date of the brief that reported it. */
 export interface LatestValue {
@@ -105,7 +106,8 @@ function observationFields(m: BriefMetric): string[] {
   const fields = [`value: ${m.value}`];
   if (m.periodText !== undefined) fields.push(`period: ${flowScalar(m.periodText)}`);
   if (m.basis === 'forecast' && !m.periodText?.endsWith('E')) fields.push('basis: forecast');
-  if (m.period && m.period.label !== m.periodText) fields.push(`label: ${flowScalar(m.period.label)}`);
+  // A label is written back only when the brief gave one (the default is derived from the period).
+  if (m.period && m.periodText !== undefined && m.period.label !== parsePeriod(m.periodText).parsed?.period.label) fields.push(`label: ${flowScalar(m.period.label)}`);
   if (m.source !== undefined) fields.push(`source: ${flowScalar(m.source)}`);
   return fields;
 }

@@ -144,7 +144,7 @@ describe('history', () => {
     const h = result.at(-1)!.history.market!;
     expect(h.map((p) => [p.period?.label, p.basis, p.valueText, p.date, p.at, p.revised.map((r) => r.date)])).toEqual([
       ['2024', 'actual', '20.83', '2025-09-01', '2024-12-31', []],
-      ['2025E', 'forecast', '53.0', '2025-09-15', '2025-12-31', ['2025-11-03']],
+      ['2025 forecast', 'forecast', '53.0', '2025-09-15', '2025-12-31', ['2025-11-03']],
       ['2025', 'actual', '56.7', '2026-01-26', '2025-12-31', []],
     ]);
     // An earlier edition keeps the history as it stood then.

@@ -32,7 +32,7 @@ describe('observations in a brief', () => {
 
   it('a bare number is an actual at the edition date', async () => {
     const { result } = await load({ '2025-01-06.md': brief('T', '  market: 51.8') });
-    expect(result.ok && result.value.briefs[0]!.metrics[0]).toEqual({ key: 'market', value: '51.8', basis: 'actual', line: 4 });
+    expect(result.ok && result.value.briefs[0]!.metrics[0]).toEqual({ key: 'market', value: '51.8', basis: 'actual', line: 4, column: 11 });
   });
 
   it('fiscal years end at newsletter.yml fiscalYearEnd, or the metric\'s own', async () => {
