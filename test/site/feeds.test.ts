@@ -33,10 +33,12 @@ describe('feed.xml (Atom 1.0)', () => {
     const feed = await new Parser().parseString(await readSite(site.siteDir, 'feed.xml'));
     const newest = feed.items[0]!;
     expect(newest.title).toBe("Alibaba's RMB 380bn build-out, one year in");
-    expect(newest.content).toContain('38.1%');
-    expect(newest.content).toContain('▲ +2.3 pp');
-    expect(newest.content).toContain(`href="${BASE}/metrics/alibaba_ai_cloud_share/"`);
-    const hrefs = [...newest.content!.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+    const fullYear = feed.items[1]!;
+    expect(fullYear.title).toBe("Omdia full-year 2025: Alibaba Cloud's share rises to 38.1% in a RMB 56.7bn market");
+    expect(fullYear.content).toContain('38.1%');
+    expect(fullYear.content).toContain('▲ +2.3 pp');
+    expect(fullYear.content).toContain(`href="${BASE}/metrics/alibaba_ai_cloud_share/"`);
+    const hrefs = [...fullYear.content!.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
     expect(hrefs.length).toBeGreaterThan(5);
     expect(hrefs.filter((h) => !/^https?:\/\//.test(h))).toEqual([]);
   });
@@ -50,7 +52,7 @@ describe('feed.xml (Atom 1.0)', () => {
     expect(entries).toHaveLength(7);
     for (const e of entries) for (const tag of ['<id>', '<title', '<updated>', '<link']) expect(e).toContain(tag);
     // Timestamps come from edition dates, so a rebuild does not change the feed.
-    expect(head).toContain('<updated>2026-01-25T16:00:00.000Z</updated>');
+    expect(head).toContain('<updated>2026-02-01T16:00:00.000Z</updated>');
   });
 });
 

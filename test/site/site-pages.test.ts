@@ -165,7 +165,7 @@ describe('metric pages', () => {
   it('offer the history as CSV and JSON downloads: one row per observation with its latest value', () => {
     const doc = page('metrics/china_ai_cloud_growth/index.html');
     const links = doc.querySelectorAll('a[download]').map((a) => a.getAttribute('href'));
-    expect(links).toEqual(['data.csv', 'data.json']);
+    expect(links).toEqual(['../../metrics/china_ai_cloud_growth/data.csv', '../../metrics/china_ai_cloud_growth/data.json']);
     expect(site.files.get('site/metrics/china_ai_cloud_growth/data.csv')).toBe(
       [
         'period,start,end,length,basis,value,unit,source,first_reported,revised',
