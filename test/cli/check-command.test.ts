@@ -23,9 +23,12 @@ describe('briefwire check', () => {
     const file1 = path.join(dir, 'editions', '2025-01-06.md');
     const file2 = path.join(dir, 'editions', '2025-01-13.md');
     expect(r.stderr.split('\n')).toEqual([
-      `${file1}:4:11: warning: metric "market" has no source; give the observation a "source" (or the metric one in metrics.yml)`,
-      `${file1}:8:4: error: scaffold placeholder "TODO" left in a brief that is not a draft: write the text, or put back "draft: true" to keep it out of the build and send`,
-      `${file2}:4:11: warning: metric "market" is 10x or more of the figure it is compared with (567 against 56.7 reported on 2025-01-06): possible unit or decimal slip`,
+      `${file1}:4:11: warning[BW_AUDIT_NO_SOURCE]: metric "market" has no source`,
+      expect.stringMatching(/^  hint: /),
+      `${file1}:8:4: error[BW_AUDIT_PLACEHOLDER]: scaffold placeholder "TODO" left in a brief that is not a draft`,
+      expect.stringMatching(/^  hint: /),
+      `${file2}:4:11: warning[BW_AUDIT_SLIP]: metric "market" is 10x or more of the figure it is compared with (567 against 56.7 reported on 2025-01-06): possible unit or decimal slip`,
+      expect.stringMatching(/^  hint: /),
       '1 error, 2 warnings',
       '',
     ]);
@@ -37,7 +40,7 @@ describe('briefwire check', () => {
   it('warnings only: exit 0', async () => {
     const dir = await makeContent({ '2025-01-06.md': brief('First', '  market: 51.8') });
     const r = await runCli(['check', '--content', dir]);
-    expect(r.stderr).toContain('warning: metric "market" has no source');
+    expect(r.stderr).toContain('warning[BW_AUDIT_NO_SOURCE]: metric "market" has no source');
     expect(r.stdout).toBe('Checked 1 brief: warnings only.\n');
     expect(r.code).toBe(0);
   });
@@ -45,7 +48,7 @@ describe('briefwire check', () => {
   it('content errors (a period outside the grammar) are reported the same way, exit 1', async () => {
     const dir = await makeContent({ '2025-01-06.md': brief('First', '  market: { value: 51.8, period: FY2025 forecast }') });
     const r = await runCli(['check', '--content', dir]);
-    expect(r.stderr).toMatch(/2025-01-06\.md:4:\d+: error: metric "market": period "FY2025 forecast" is not in the period grammar: .* Did you mean "FY2025E"\?/);
+    expect(r.stderr).toMatch(/2025-01-06\.md:4:\d+: error\[BW_PERIOD_INVALID\]: metric "market": period "FY2025 forecast" is not in the period grammar: .*\n  hint: did you mean "FY2025E"\?/);
     expect(r.code).toBe(1);
   });
 
@@ -53,7 +56,7 @@ describe('briefwire check', () => {
     const dir = await makeContent({ '2025-01-06.md': brief('"TODO: headline"', '  market: { value: 1, source: X }') });
     const out = path.join(dir, 'out');
     const r = await runCli(['build', '--content', dir, '--out', out]);
-    expect(r.stderr).toMatch(/2025-01-06\.md:2:\d+: error: scaffold placeholder "TODO"/);
+    expect(r.stderr).toMatch(/2025-01-06\.md:2:\d+: error\[BW_AUDIT_PLACEHOLDER\]: scaffold placeholder "TODO"/);
     expect(r.code).toBe(1);
     expect(await readdir(dir)).not.toContain('out');
   });

@@ -45,7 +45,7 @@ async function audit(briefs: Record<string, string>): Promise<string[]> {
   const dir = await makeContent(briefs, { metrics: METRICS });
   const loaded = await loadContent(dir, { includeDrafts: true });
   if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  return auditContent(loaded.value).map((p) => formatProblem({ ...p, file: path.relative(dir, p.file) }));
+  return auditContent(loaded.value).map((p) => `${path.relative(dir, p.file)}:${p.line}:${p.column}: ${p.severity}[${p.code}]: ${p.message}`);
 }
 
 describe('numbers audit', () => {
@@ -62,8 +62,8 @@ describe('numbers audit', () => {
       '2025-01-13.md': brief(['market: { value: 1, source: X }'], 'draft: true\n', 'TODO\n'),
     });
     expect(findings).toEqual([
-      'editions/2025-01-06.md:8:4: error: scaffold placeholder "TODO" left in a brief that is not a draft: write the text, or put back "draft: true" to keep it out of the build and send',
-      'editions/2025-01-06.md:10:6: error: scaffold placeholder "TODO" left in a brief that is not a draft: write the text, or put back "draft: true" to keep it out of the build and send',
+      'editions/2025-01-06.md:8:4: error[BW_AUDIT_PLACEHOLDER]: scaffold placeholder "TODO" left in a brief that is not a draft',
+      'editions/2025-01-06.md:10:6: error[BW_AUDIT_PLACEHOLDER]: scaffold placeholder "TODO" left in a brief that is not a draft',
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('numbers audit', () => {
     });
     // 60.2 + 40.0 = 100.2; each may be 0.05 high, so up to 100.1 is rounding.
     expect(findings).toEqual([
-      'editions/2025-01-13.md:4:12: error: shares in group "Market share" for H1 2025 (actual) add up to 100.2%, over 100%: share_a 60.2, share_b 40.0',
+      'editions/2025-01-13.md:4:12: error[BW_AUDIT_SHARES_OVER_100]: shares in group "Market share" for H1 2025 (actual) add up to 100.2%, over 100%: share_a 60.2, share_b 40.0',
     ]);
   });
 
@@ -95,14 +95,14 @@ describe('numbers audit', () => {
       '2025-01-27.md': brief(['market: { value: 5000, period: 2025, source: Omdia }']),
     });
     expect(findings).toEqual([
-      'editions/2025-01-13.md:4:11: warning: metric "market" is 10x or more of the figure it is compared with (567 against 56.7 reported on 2025-01-06): possible unit or decimal slip',
-      'editions/2025-01-20.md:4:11: warning: metric "market" is a 10th or less of the figure it is compared with (5.67 against 567 reported on 2025-01-13): possible unit or decimal slip',
+      'editions/2025-01-13.md:4:11: warning[BW_AUDIT_SLIP]: metric "market" is 10x or more of the figure it is compared with (567 against 56.7 reported on 2025-01-06): possible unit or decimal slip',
+      'editions/2025-01-20.md:4:11: warning[BW_AUDIT_SLIP]: metric "market" is a 10th or less of the figure it is compared with (5.67 against 567 reported on 2025-01-13): possible unit or decimal slip',
     ]);
   });
 
   it('warning: an observation with no source (neither its own nor the metric\'s)', async () => {
     const findings = await audit({ '2025-01-06.md': brief(['market: 3', 'share_a: 20']) });
-    expect(findings).toEqual(['editions/2025-01-06.md:4:11: warning: metric "market" has no source; give the observation a "source" (or the metric one in metrics.yml)']);
+    expect(findings).toEqual(['editions/2025-01-06.md:4:11: warning[BW_AUDIT_NO_SOURCE]: metric "market" has no source']);
   });
 
   it('warning: a period that goes backwards for the same basis without a note', async () => {
@@ -114,7 +114,7 @@ describe('numbers audit', () => {
       '2025-01-27.md': brief(['market: { value: 8, period: Q4 2024E, source: X }']),
     });
     expect(findings).toEqual([
-      'editions/2025-01-13.md:4:11: warning: metric "market": period Q1 2025 ends before Q2 2025, reported on 2025-01-06; add a "note" saying why an older period is reported',
+      'editions/2025-01-13.md:4:11: warning[BW_AUDIT_PERIOD_BACKWARDS]: metric "market": period Q1 2025 ends before Q2 2025, reported on 2025-01-06',
     ]);
   });
 });

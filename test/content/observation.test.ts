@@ -72,13 +72,15 @@ describe('observations in a brief', () => {
     }, { newsletter: `${NEWSLETTER_YML}fiscalYearEnd: "02-30"\n` });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    const lines = result.problems.map((p) => formatProblem({ ...p, file: path.relative(dir, p.file) }));
-    expect(lines).toEqual([
-      expect.stringMatching(/^editions\/2025-01-06\.md:4:\d+: error: metric "share_a": period "Quarter to June 2025" is not in the period grammar: .*Did you mean "Q2 2025"\?/),
-      expect.stringMatching(/^editions\/2025-01-06\.md:5:\d+: error: metric "market": period "FY2025E" ends in E \(an estimate\) but basis is "actual"/),
-      expect.stringMatching(/^editions\/2025-01-06\.md:6:\d+: error: metric "price_index" has a "label" but no "period"/),
-      expect.stringMatching(/^editions\/2025-01-13\.md:4:\d+: error: "metrics\.market\.basis" /),
-      expect.stringMatching(/^newsletter\.yml:\d+:\d+: error: "fiscalYearEnd" must be the last day of the fiscal year as "MM-DD"/),
+    const found = result.problems.map((p) => ({ code: p.code, file: path.relative(dir, p.file), line: p.line, hint: p.hint }));
+    expect(found).toEqual([
+      { code: 'BW_PERIOD_INVALID', file: 'editions/2025-01-06.md', line: 4, hint: 'did you mean "Q2 2025"? Free wording belongs in "label".' },
+      { code: 'BW_PERIOD_BASIS_CONFLICT', file: 'editions/2025-01-06.md', line: 5, hint: expect.any(String) },
+      { code: 'BW_PERIOD_LABEL_ALONE', file: 'editions/2025-01-06.md', line: 6, hint: expect.any(String) },
+      { code: 'BW_FIELD_INVALID', file: 'editions/2025-01-13.md', line: 4, hint: undefined },
+      { code: 'BW_FIELD_INVALID', file: 'newsletter.yml', line: 10, hint: undefined },
     ]);
+    // The message names the grammar, so the analyst sees every form at once.
+    expect(formatProblem(result.problems[0]!)).toContain('period "Quarter to June 2025" is not in the period grammar: 2025, FY2025, H1 2025, H2 FY2025, Q3 2025');
   });
 });
