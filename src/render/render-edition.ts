@@ -57,7 +57,21 @@ function renderBodyTemplate(edition: Edition, view: EditionView, templates: Temp
     return { body: renderBody(markdown) };
   } catch (e) {
     const d = handlebarsDetail(e);
-    const line = d.line !== undefined ? source.line + d.line - 1 : source.line;
-    return { problem: error(edition.file, BodyTemplateError, [d.detail], { line, column: d.column }) };
+    // A helper's own error carries no position: find the helper call that names the metric.
+    const at = d.line !== undefined ? { line: d.line, column: d.column } : helperCallAt(source.text, d.detail);
+    return { problem: error(edition.file, BodyTemplateError, [d.detail], at ? { line: source.line + at.line - 1, column: at.column } : { line: source.line }) };
   }
+}
+
+/** 1-based line and column, within `text`, of the first `{{...}}` naming the metric quoted in `detail`. */
+function helperCallAt(text: string, detail: string): { line: number; column: number | undefined } | undefined {
+  const key = /metric "([^"]+)"/.exec(detail)?.[1];
+  if (key === undefined) return undefined;
+  const call = new RegExp(`\\{\\{[^}]*"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`);
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = call.exec(lines[i]!);
+    if (m) return { line: i + 1, column: m.index + 1 };
+  }
+  return undefined;
 }
