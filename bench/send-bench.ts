@@ -18,7 +18,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
-import { builtEditionDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, serializeEditionJson } from '../src/render/out-layout.js';
+import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, EMAIL_HTML, EMAIL_TEXT, serializeEditionJson } from '../src/render/out-layout.js';
 import { loadEdition } from '../src/deliver/built-editions.js';
 import { ledgerFile } from '../src/deliver/ledger.js';
 import { buildMessage, prepareEdition, senderIdentity } from '../src/deliver/message.js';
@@ -86,7 +86,7 @@ async function writeBenchEdition(outDir: string): Promise<void> {
     path.join(dir, EDITION_JSON),
     // The sender reads edition.json through its schema, so the bench writes a whole one (without metrics: it only sends).
     serializeEditionJson({
-      version: 1,
+      version: EDITION_JSON_VERSION,
       date: DATE,
       number: 1,
       title: 'Bench',
@@ -101,6 +101,7 @@ async function writeBenchEdition(outDir: string): Promise<void> {
       htmlBytes: Buffer.byteLength(html),
       sections: [],
       metrics: [],
+      movers: [],
     }),
   );
 }

@@ -8,6 +8,7 @@ import type { Content, Edition } from './model.js';
 import { hasErrors, sortProblems, type Problem } from './problems.js';
 import { loadContent } from './content/load.js';
 import { computeEditions } from './compute/editions.js';
+import { auditContent } from './compute/audit.js';
 import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
@@ -49,6 +50,8 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
   const compiled = compileTemplates(opts.templatesDir, templateRead.sources, loaded.ok ? loaded.value.newsletter : undefined);
   const problems = [
     ...(loaded.ok ? loaded.warnings : loaded.problems),
+    // The numbers audit's errors fail the build like any content error; its warnings are printed.
+    ...(loaded.ok ? auditContent(loaded.value) : []),
     ...templateRead.problems,
     ...(compiled.ok ? compiled.warnings : compiled.problems),
   ];

@@ -5,8 +5,20 @@
  * can be written to edition.json and reused by the preview server and sender.
  */
 
+import type { Period } from './content/period.js';
+
+export type { Period, PeriodLength } from './content/period.js';
 export type MetricKind = 'share' | 'rate' | 'money' | 'count' | 'number';
 export type Better = 'up' | 'down' | 'neutral';
+/**
+ * What a figure measures, which decides what it can be compared with: a flow
+ * is an amount over a period (revenue, market size), so a quarter is not
+ * comparable with a year; a stock is a level at a point (downloads to date, a
+ * price); a ratio (share, rate, growth) compares across period lengths.
+ */
+export type Measure = 'flow' | 'stock' | 'ratio';
+/** An actual (reported) figure, or a forecast (estimate, projection, guidance). */
+export type Basis = 'actual' | 'forecast';
 
 /** One entry of content/metrics.yml. */
 export interface MetricDef {
@@ -18,6 +30,10 @@ export interface MetricDef {
   better: Better;
   source?: string;
   group?: string;
+  /** From metrics.yml, else from the kind (share and rate: ratio; money, count, number: flow). */
+  measure: Measure;
+  /** `MM-DD` that FY periods of this metric end on, when metrics.yml sets one (else newsletter.yml's). */
+  fiscalYearEnd?: string;
 }
 
 /** The weekly send slot from newsletter.yml. */
@@ -47,19 +63,30 @@ export interface Newsletter {
   /** Postal address or sender identity line shown in the footer (bulk-sender rules). */
   address?: string;
   schedule?: Schedule;
+  /** `MM-DD`: the default last day of an FY period (12-31 when absent). */
+  fiscalYearEnd?: string;
 }
 
-/** A metric as written in one brief. `value` is the decimal text exactly as written (keeps precision). */
+/**
+ * An observation: a metric as written in one brief. `value` is the decimal
+ * text exactly as written (keeps precision). No `period` means a point in
+ * time at the edition's date.
+ */
 export interface BriefMetric {
   key: string;
   value: string;
-  period?: string;
+  /** Parsed from the period grammar; its label is the brief's `label` when given. */
+  period?: Period;
+  /** The period as written in the grammar ("Q3 FY2026"), when there is one; `period.label` may be the brief's own label. */
+  periodText?: string;
+  basis: Basis;
   source?: string;
   note?: string;
   /** Unit as written in long form; the loader rejects one that differs from the registry's. */
   unit?: string;
-  /** 1-based line of the metric in the brief file, for later error messages. */
+  /** 1-based line and column of the metric in the brief file, for later error messages. */
   line?: number;
+  column?: number;
 }
 
 /** One validated Markdown brief. */
@@ -83,6 +110,8 @@ export interface Brief {
   body: string;
   /** 1-based line in the file where the body starts. */
   bodyLine: number;
+  /** Scaffold placeholders ("TODO") left in the file, 1-based: an error once the brief is no draft. */
+  placeholders: { line: number; column: number }[];
 }
 
 /** Everything loaded from the content directory. */
@@ -97,7 +126,16 @@ export interface Content {
 
 export type Direction = 'up' | 'down' | 'flat';
 export type Sentiment = 'positive' | 'negative' | 'neutral';
-export type MetricStatus = 'new' | 'changed' | 'unchanged' | 'not-reported';
+export type MetricStatus = 'new' | 'no-new-data' | 'revised' | 'vs-forecast' | 'not-comparable' | 'changed' | 'unchanged' | 'not-reported';
+
+/** What an earlier observation a comparison refers to was: edition, value, period and basis. */
+export interface PreviousObservation {
+  date: string;
+  value: number;
+  valueText: string;
+  period: Period | null;
+  basis: Basis;
+}
 
 export interface MetricDelta {
   /** Absolute change rounded to the metric's decimals (percentage points for share/rate). */
@@ -116,10 +154,20 @@ export interface EditionMetric extends Omit<MetricDef, 'source'> {
   value: number | null;
   /** The value's decimal text as written in the brief (null when not reported). */
   valueText: string | null;
-  period: string | null;
+  /** null for a point at the edition date, and when not reported. */
+  period: Period | null;
+  /** null only when status is "not-reported". */
+  basis: Basis | null;
   source: string | null;
   note: string | null;
-  previous: { value: number; valueText: string; date: string; period: string | null } | null;
+  /**
+   * What this value is compared with: the reference of a change, the value
+   * revised, the forecast beaten, the edition that first reported a repeated
+   * figure, the unlike figure of a not-comparable pair, the last value of a
+   * metric not reported.
+   */
+  previous: PreviousObservation | null;
+  /** null for new, no-new-data, not-comparable and not-reported. */
   delta: MetricDelta | null;
   status: MetricStatus;
 }
@@ -138,13 +186,23 @@ export interface Section {
   emailHtml: string;
 }
 
-/** One point of a metric's history, for sparklines and charts. */
+/**
+ * One observation (period and basis) of a metric's history with its latest
+ * value, for charts and downloads. `date`/`number` are the edition that
+ * first reported it; `revised` lists the editions that changed its value.
+ */
 export interface HistoryPoint {
   date: string;
   number: number;
   value: number;
   valueText: string;
-  period: string | null;
+  /** null: a point at the reporting edition's date. */
+  period: Period | null;
+  basis: Basis;
+  /** Where the point sits in time: the period's end (the edition date for a point). */
+  at: string;
+  /** Editions that revised the value, oldest first; the last one set `value`. */
+  revised: { date: string; number: number }[];
 }
 
 /** The computed edition: what templates, the site, feeds and the sender consume. */
@@ -164,11 +222,18 @@ export interface Edition {
   previousDate: string | null;
   nextDate: string | null;
   metrics: EditionMetric[];
-  /** Each reported metric's values up to and including this edition, keyed by metric key. */
+  /** Each reported metric's observations up to and including this edition (latest value each, ordered by `at`), keyed by metric key. */
   history: Record<string, HistoryPoint[]>;
   /** Markdown body rendered to HTML, split into sections. Content before the first `## ` is the intro. */
   introHtml: string;
   /** The intro with inline styles, for the email. */
   introEmailHtml: string;
   sections: Section[];
+  /**
+   * The Markdown body, when it uses template helpers ({{value "key"}}): the
+   * render stage fills them in from the view and renders it again, so a
+   * figure in the text is the figure in the table. `line` is where the body
+   * starts in the brief.
+   */
+  bodyTemplate: { text: string; line: number } | null;
 }

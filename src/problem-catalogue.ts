@@ -207,6 +207,101 @@ export const MetricUnitMismatch = {
   hint: 'Convert the value to the unit of metrics.yml, or fix the unit.',
 } satisfies ProblemDef;
 
+/**
+ * An observation's `period` is not in the period grammar (2025, FY2025,
+ * H1 2025, Q3 FY2026, 2025-09, 2025-09-30, 2025-2030, with an E suffix on a
+ * year for a forecast), or names a date that does not exist. Comparisons are
+ * decided on the parsed period, so free wording cannot be compared; it
+ * belongs in `label`. See docs/content.md "Period grammar".
+ */
+export const PeriodInvalid = {
+  code: 'BW_PERIOD_INVALID',
+  title: 'Period outside the grammar',
+  message: (key: string, detail: string, _suggestion: string | undefined) => `metric "${key}": ${detail}`,
+  hint: (_key: string, _detail: string, suggestion: string | undefined) =>
+    suggestion ? `did you mean "${suggestion}"? Free wording belongs in "label".` : 'Free wording belongs in "label"; see docs/content.md "Period grammar".',
+} satisfies ProblemDef;
+
+/** A period written with an E suffix (an estimate) on an observation whose basis says actual. */
+export const PeriodBasisConflict = {
+  code: 'BW_PERIOD_BASIS_CONFLICT',
+  title: 'Estimate period with an actual basis',
+  message: (key: string, period: string) => `metric "${key}": period "${period}" ends in E (an estimate) but basis is "actual"`,
+  hint: 'Drop the E for a reported figure, or drop "basis: actual" for a forecast.',
+} satisfies ProblemDef;
+
+/** An observation gives a `label` (how its period is shown) without the period it labels. */
+export const PeriodLabelWithoutPeriod = {
+  code: 'BW_PERIOD_LABEL_ALONE',
+  title: 'Label without a period',
+  message: (key: string) => `metric "${key}" has a "label" but no "period"`,
+  hint: 'The label says how the period is shown to readers; give the period too, in the period grammar.',
+} satisfies ProblemDef;
+
+// ---------------------------------------------------------------- numbers audit
+
+/**
+ * A brief that is not a draft still holds a placeholder that `briefwire new`
+ * wrote ("TODO"). It would be built, archived and sent as it is.
+ */
+export const AuditPlaceholder = {
+  code: 'BW_AUDIT_PLACEHOLDER',
+  title: 'Placeholder left in a brief',
+  message: 'scaffold placeholder "TODO" left in a brief that is not a draft',
+  hint: 'Write the text, or put back "draft: true" to keep the brief out of the build and send.',
+} satisfies ProblemDef;
+
+/**
+ * Shares of one metrics.yml `group` for the same period and basis (this
+ * brief's values, else the latest earlier ones) add up to more than 100%,
+ * beyond what rounding of the written digits allows (half a unit of each
+ * value's last digit).
+ */
+export const AuditSharesOver100 = {
+  code: 'BW_AUDIT_SHARES_OVER_100',
+  title: 'Shares add up to over 100%',
+  message: (group: string, period: string, basis: string, sum: string, parts: string) =>
+    `shares in group "${group}" for ${period} (${basis}) add up to ${sum}%, over 100%: ${parts}`,
+  hint: 'Check each share against its source; shares of one group and period cannot exceed the whole.',
+} satisfies ProblemDef;
+
+/**
+ * A like-for-like comparison (changed, unchanged, revised, vs-forecast) where
+ * the value is 10x or more of its reference, or a tenth or less: more often a
+ * slip of unit or decimal point than news. A warning: the analyst confirms.
+ */
+export const AuditSlip = {
+  code: 'BW_AUDIT_SLIP',
+  title: 'Possible unit or decimal slip',
+  message: (key: string, how: string, value: string, reference: string, date: string) =>
+    `metric "${key}" is ${how} of the figure it is compared with (${value} against ${reference} reported on ${date}): possible unit or decimal slip`,
+  hint: 'Check the unit and the decimal point against the source; if the move is real, say so in a "note".',
+} satisfies ProblemDef;
+
+/** An observation with no source: neither its own `source` nor the metric's in metrics.yml. */
+export const AuditNoSource = {
+  code: 'BW_AUDIT_NO_SOURCE',
+  title: 'Observation without a source',
+  message: (key: string) => `metric "${key}" has no source`,
+  hint: 'Give the observation a "source" (or the metric a default one in metrics.yml): readers see who reported each figure.',
+} satisfies ProblemDef;
+
+/** An observation for a period that ends before one already reported for the same metric and basis, with no note saying why. */
+export const AuditPeriodBackwards = {
+  code: 'BW_AUDIT_PERIOD_BACKWARDS',
+  title: 'Older period reported without a note',
+  message: (key: string, period: string, later: string, date: string) => `metric "${key}": period ${period} ends before ${later}, reported on ${date}`,
+  hint: 'Add a "note" saying why an older period is reported (a restatement, a late source), or fix the period.',
+} satisfies ProblemDef;
+
+/** A template helper in the brief's Markdown body ({{value "key"}}, {{delta "key"}}, {{period "key"}}) failed. */
+export const BodyTemplateError = {
+  code: 'BW_BODY_TEMPLATE',
+  title: 'Error in a helper in the brief',
+  message: (detail: string) => `in the body: Handlebars error: ${detail}`,
+  hint: 'Helpers take a metric key from metrics.yml that this brief reports, e.g. {{value "alibaba_ai_cloud_share"}}.',
+} satisfies ProblemDef;
+
 // ---------------------------------------------------------------- templates and rendering
 
 /** Handlebars could not parse a template, or running it failed (a misspelt variable, a missing partial, a helper's error). */

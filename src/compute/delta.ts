@@ -18,7 +18,7 @@ export function isPointsKind(kind: MetricKind): boolean {
   return kind === 'share' || kind === 'rate';
 }
 
-export function metricDelta(def: MetricDef, current: string, previous: string): MetricDelta {
+export function metricDelta(def: Pick<MetricDef, 'kind' | 'unit' | 'decimals' | 'better'>, current: string, previous: string): MetricDelta {
   const prev = parseDecimal(previous);
   const change = subtract(parseDecimal(current), prev);
   const rounded = round(change, def.decimals);

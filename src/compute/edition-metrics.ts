@@ -1,66 +1,161 @@
 /**
- * Turns the metrics written in each brief into the rows an edition shows:
- * every reported metric with its comparison, plus a "not reported" row for a
- * metric the reader saw last week that has gone missing, so a dropped figure
- * is visible instead of silently disappearing from the table.
+ * Turns the observations written in each brief into the rows an edition
+ * shows. Each row says what kind of comparison it is (docs/content.md
+ * "Statuses"), decided from every earlier edition's observations in this order:
+ *
+ * 1. The same period and basis was reported before: the same value is
+ *    `no-new-data`, a different one is `revised` (against the latest value).
+ * 2. An actual for a period that had a forecast: `vs-forecast`.
+ * 3. Otherwise the latest earlier observation of the same basis by period
+ *    end (then edition date): none is `new`; a flow over a period of another
+ *    length is `not-comparable`; else `changed` or `unchanged`.
+ * 4. A metric the previous edition reported and this one does not: `not-reported`.
  */
-import type { Brief, BriefMetric, EditionMetric, HistoryPoint, MetricDef } from '../model.js';
+import type { Brief, BriefMetric, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation } from '../model.js';
+import { pointAt, samePeriod, type Period } from '../content/period.js';
 import { metricDelta } from './delta.js';
+import { parseDecimal } from './decimal.js';
 
 export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics' | 'draft'>;
 
 export interface EditionMetrics {
   /** Registry order. */
   metrics: EditionMetric[];
-  /** Registry order of keys; each list oldest first, ending at this edition. */
+  /** Registry order of keys; each list ordered by `at`, as of this edition. */
   history: Record<string, HistoryPoint[]>;
+}
+
+/** One observation as reported by one edition. */
+export interface Observation {
+  date: string;
+  number: number;
+  metric: BriefMetric;
+  /** The written period, or a point at the edition's date. */
+  period: Period;
+}
+
+export interface Comparison {
+  status: EditionMetric['status'];
+  previous: Observation | null;
+  delta: MetricDelta | null;
 }
 
 /**
  * One result per brief, in the order given. Briefs must be sorted oldest
- * first (the loader does this): "previous" means earlier in that order, and
+ * first (the loader does this): "earlier" means earlier in that order, and
  * edition numbers are positions in it. A draft (only the preview passes
  * drafts) is compared with the editions before it but is invisible to the
- * editions after it, so the preview shows the same deltas as the build.
+ * editions after it, so the preview shows the same comparisons as the build.
  */
 export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetrics[]): EditionMetrics[] {
+  const earlier = new Map<string, Observation[]>();
   const points = new Map<string, HistoryPoint[]>();
-  let keysInPreviousEdition = new Set<string>();
+  let previousEdition = new Map<string, Observation>();
   let published = 0;
 
   return briefs.map((brief) => {
     const number = brief.draft ? published + 1 : ++published;
     const written = firstByKey(brief.metrics);
     const metrics: EditionMetric[] = [];
-    for (const def of registry) {
-      const value = written.get(def.key);
-      // Computed before this edition's point is added, so `last` is the most
-      // recent earlier edition that reported the metric, however far back.
-      const last = points.get(def.key)?.at(-1);
-      if (value) metrics.push(reportedRow(def, value, last));
-      else if (last && keysInPreviousEdition.has(def.key)) metrics.push(notReportedRow(def, last));
-    }
-
-    const reportedNow = new Set<string>();
+    const reportedNow = new Map<string, Observation>();
     const history: Record<string, HistoryPoint[]> = {};
     for (const def of registry) {
-      const value = written.get(def.key);
-      let list = points.get(def.key);
-      const point = value ? { date: brief.date, number, value: Number(value.value), valueText: value.value, period: value.period ?? null } : undefined;
-      if (point) reportedNow.add(def.key);
-      // A draft's point is shown with the draft only: later editions never compare against it.
-      if (point && !brief.draft) {
-        if (!list) points.set(def.key, (list = []));
-        list.push(point);
+      const m = written.get(def.key);
+      const before = earlier.get(def.key) ?? [];
+      if (m) {
+        const obs: Observation = { date: brief.date, number, metric: m, period: m.period ?? pointAt(brief.date) };
+        metrics.push(reportedRow(def, obs, compare(def, obs, before)));
+        reportedNow.set(def.key, obs);
+        const list = withObservation(points.get(def.key) ?? [], obs);
+        // A draft's point is shown with the draft only: later editions never see it.
+        if (!brief.draft) {
+          points.set(def.key, list);
+          before.push(obs);
+          earlier.set(def.key, before);
+        }
+        history[def.key] = list;
+      } else {
+        const last = previousEdition.get(def.key);
+        if (last) metrics.push(notReportedRow(def, last));
+        const list = points.get(def.key);
+        if (list) history[def.key] = list;
       }
-      // Copied because later editions keep appending to the running list.
-      const shown = point && brief.draft ? [...(list ?? []), point] : list?.slice();
-      if (shown) history[def.key] = shown;
     }
-    if (!brief.draft) keysInPreviousEdition = reportedNow;
-
+    if (!brief.draft) previousEdition = reportedNow;
     return { metrics, history };
   });
+}
+
+/** The comparison of one observation with the metric's earlier observations (published editions, oldest first). */
+export function compare(def: MetricDef, obs: Observation, earlier: readonly Observation[]): Comparison {
+  const basis = obs.metric.basis;
+  const same = earlier.filter((o) => o.metric.basis === basis && samePeriod(o.period, obs.period));
+  const latestSame = same.at(-1);
+  if (latestSame) {
+    if (equalValues(latestSame, obs)) {
+      // Back to the edition that first reported this value (after any revision to it).
+      let first = same.length - 1;
+      while (first > 0 && equalValues(same[first - 1]!, obs)) first--;
+      return { status: 'no-new-data', previous: same[first]!, delta: null };
+    }
+    // A revision restates a figure; it is not news about the business, so it carries no sentiment.
+    return { status: 'revised', previous: latestSame, delta: { ...metricDelta(def, obs.metric.value, latestSame.metric.value), sentiment: 'neutral' } };
+  }
+  if (basis === 'actual') {
+    const forecast = earlier.filter((o) => o.metric.basis === 'forecast' && samePeriod(o.period, obs.period)).at(-1);
+    if (forecast) return { status: 'vs-forecast', previous: forecast, delta: metricDelta(def, obs.metric.value, forecast.metric.value) };
+  }
+  let reference: Observation | undefined;
+  for (const o of earlier) {
+    if (o.metric.basis !== basis) continue;
+    // Later period end wins; on a tie the later edition (`earlier` is in edition order).
+    if (!reference || o.period.end >= reference.period.end) reference = o;
+  }
+  if (!reference) return { status: 'new', previous: null, delta: null };
+  if (def.measure === 'flow' && lengthOf(reference.period) !== lengthOf(obs.period)) return { status: 'not-comparable', previous: reference, delta: null };
+  const delta = metricDelta(def, obs.metric.value, reference.metric.value);
+  return { status: delta.direction === 'flat' ? 'unchanged' : 'changed', previous: reference, delta };
+}
+
+/** Period lengths that make two flows comparable: spans only when they cover as many years. */
+function lengthOf(p: Period): string {
+  return p.length === 'span' ? `span:${Number(p.end.slice(0, 4)) - Number(p.start.slice(0, 4))}` : p.length;
+}
+
+function equalValues(a: Observation, b: Observation): boolean {
+  return parseDecimal(a.metric.value).eq(parseDecimal(b.metric.value));
+}
+
+/** Identity of an observation in the history: its period and basis (a point: its edition date). */
+function pointKey(o: Pick<HistoryPoint, 'period' | 'basis' | 'date'>): string {
+  return o.period ? `${o.period.start}/${o.period.end}/${o.basis}` : `@${o.date}/${o.basis}`;
+}
+
+/**
+ * The history with this observation in it: a new point, a revised value for
+ * an existing one, or nothing new. Returns a new list and never changes a
+ * point, because earlier editions keep the list they were given.
+ */
+function withObservation(list: readonly HistoryPoint[], obs: Observation): HistoryPoint[] {
+  const m = obs.metric;
+  const candidate: HistoryPoint = {
+    date: obs.date,
+    number: obs.number,
+    value: Number(m.value),
+    valueText: m.value,
+    period: m.period ?? null,
+    basis: m.basis,
+    at: obs.period.end,
+    revised: [],
+  };
+  const key = pointKey(candidate);
+  const i = list.findIndex((p) => pointKey(p) === key);
+  if (i < 0) return [...list, candidate].sort((a, b) => a.at.localeCompare(b.at) || a.date.localeCompare(b.date));
+  const old = list[i]!;
+  if (parseDecimal(old.valueText).eq(parseDecimal(m.value))) return [...list];
+  const next = [...list];
+  next[i] = { ...old, value: candidate.value, valueText: m.value, period: candidate.period, revised: [...old.revised, { date: obs.date, number: obs.number }] };
+  return next;
 }
 
 /** The loader rejects duplicate keys; should one slip through, the first written wins. */
@@ -76,31 +171,33 @@ function describe(def: MetricDef): Omit<MetricDef, 'source'> {
   return rest;
 }
 
-function previousOf(point: HistoryPoint): NonNullable<EditionMetric['previous']> {
-  return { value: point.value, valueText: point.valueText, date: point.date, period: point.period };
+export function previousOf(o: Observation): PreviousObservation {
+  return { date: o.date, value: Number(o.metric.value), valueText: o.metric.value, period: o.metric.period ?? null, basis: o.metric.basis };
 }
 
-function reportedRow(def: MetricDef, m: BriefMetric, last: HistoryPoint | undefined): EditionMetric {
-  const delta = last ? metricDelta(def, m.value, last.valueText) : null;
+function reportedRow(def: MetricDef, obs: Observation, c: Comparison): EditionMetric {
+  const m = obs.metric;
   return {
     ...describe(def),
     value: Number(m.value),
     valueText: m.value,
     period: m.period ?? null,
+    basis: m.basis,
     source: m.source ?? def.source ?? null,
     note: m.note ?? null,
-    previous: last ? previousOf(last) : null,
-    delta,
-    status: delta === null ? 'new' : delta.direction === 'flat' ? 'unchanged' : 'changed',
+    previous: c.previous ? previousOf(c.previous) : null,
+    delta: c.delta,
+    status: c.status,
   };
 }
 
-function notReportedRow(def: MetricDef, last: HistoryPoint): EditionMetric {
+function notReportedRow(def: MetricDef, last: Observation): EditionMetric {
   return {
     ...describe(def),
     value: null,
     valueText: null,
     period: null,
+    basis: null,
     // Nothing was reported, so there is nothing to attribute or annotate.
     source: null,
     note: null,

@@ -3,7 +3,7 @@
  * by date, links each to its neighbours, attaches metric deltas and history,
  * and renders the Markdown body into sections. Pure.
  */
-import type { Content, Edition } from '../model.js';
+import type { Brief, Content, Edition } from '../model.js';
 import { computeEditionMetrics } from './edition-metrics.js';
 import { renderBody } from '../render/markdown.js';
 
@@ -37,6 +37,12 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): E
       introHtml: body.introHtml,
       introEmailHtml: body.introEmailHtml,
       sections: body.sections,
+      bodyTemplate: bodyTemplateOf(brief),
     };
   });
+}
+
+/** A body that uses template helpers is kept as Markdown for the render stage to fill in. */
+export function bodyTemplateOf(brief: Pick<Brief, 'body' | 'bodyLine'>): Edition['bodyTemplate'] {
+  return brief.body.includes('{{') ? { text: brief.body, line: brief.bodyLine } : null;
 }

@@ -4,11 +4,12 @@
  */
 import matter from 'gray-matter';
 import { DateTime } from 'luxon';
-import type { Brief, BriefMetric, MetricDef } from '../model.js';
+import type { Basis, Brief, BriefMetric, MetricDef, Period } from '../model.js';
+import { parsePeriod } from './period.js';
 import { error, type Problem } from '../problems.js';
-import { BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown } from '../problem-catalogue.js';
+import { BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown, PeriodBasisConflict, PeriodInvalid, PeriodLabelWithoutPeriod } from '../problem-catalogue.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
-import { briefMetricSchema, frontmatterSchema, zodProblems } from './schema.js';
+import { briefMetricSchema, frontmatterSchema, observationSchema, zodProblems } from './schema.js';
 import { nearest } from './suggest.js';
 import { stripUndefined } from './newsletter-config.js';
 
@@ -24,7 +25,12 @@ export function briefNameParts(file: string, base: string): { date?: string; slu
   return m[2] ? { date, slug: m[2] } : { date };
 }
 
-export function parseBrief(file: string, base: string, text: string, registry: readonly MetricDef[]): { brief?: Brief; problems: Problem[] } {
+export interface BriefOptions {
+  /** newsletter.yml's `fiscalYearEnd`, for metrics that set none of their own. */
+  fiscalYearEnd?: string | undefined;
+}
+
+export function parseBrief(file: string, base: string, text: string, registry: readonly MetricDef[], options: BriefOptions = {}): { brief?: Brief; problems: Problem[] } {
   const problems: Problem[] = [];
   const name = briefNameParts(file, base);
   if (name.problem) problems.push(name.problem);
@@ -64,7 +70,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
     }
   }
 
-  const metrics = parseMetrics(source, data['metrics'], registry, problems);
+  const metrics = parseMetrics(source, data['metrics'], registry, options, problems);
 
   if (!fm.success || !name.date || problems.some((p) => p.severity === 'error')) return { problems };
   const before = text.length - split.content.length;
@@ -82,11 +88,12 @@ export function parseBrief(file: string, base: string, text: string, registry: r
     metrics,
     body: split.content,
     bodyLine,
+    placeholders: placeholderPositions(text),
   });
   return { brief, problems };
 }
 
-function parseMetrics(source: YamlSource, raw: unknown, registry: readonly MetricDef[], problems: Problem[]): BriefMetric[] {
+function parseMetrics(source: YamlSource, raw: unknown, registry: readonly MetricDef[], options: BriefOptions, problems: Problem[]): BriefMetric[] {
   if (raw === undefined || raw === null) return [];
   if (typeof raw !== 'object' || Array.isArray(raw)) return [];
   const byKey = new Map(registry.map((d) => [d.key, d]));
@@ -98,7 +105,8 @@ function parseMetrics(source: YamlSource, raw: unknown, registry: readonly Metri
       problems.push(error(source.file, MetricUnknown, [key, nearest(key, byKey.keys())], at));
       continue;
     }
-    const parsed = briefMetricSchema.safeParse(entry);
+    // The long form is checked on its own so a bad field is named, not reported as "invalid input" of the union.
+    const parsed = entry !== null && typeof entry === 'object' ? observationSchema.safeParse(entry) : briefMetricSchema.safeParse(entry);
     if (!parsed.success) {
       problems.push(...zodProblems(source, parsed.error.issues, ['metrics', key]));
       continue;
@@ -124,8 +132,49 @@ function parseMetrics(source: YamlSource, raw: unknown, registry: readonly Metri
       problems.push(error(source.file, MetricUnitMismatch, [key, long.unit, def.unit], source.at(['metrics', key, 'unit'])));
       continue;
     }
-    out.push(stripUndefined({ key, value, period: long?.period, source: long?.source, note: long?.note, unit: long?.unit, line: at.line }));
+    const observed = observation(source, key, long, def.fiscalYearEnd ?? options.fiscalYearEnd, problems);
+    if (!observed) continue;
+    out.push(stripUndefined({ key, value, ...observed, source: long?.source, note: long?.note, unit: long?.unit, line: at.line, column: at.column }));
   }
+  return out;
+}
+
+/** Period and basis of one observation; a problem (with the grammar and a suggestion) when they do not parse or disagree. */
+function observation(
+  source: YamlSource,
+  key: string,
+  long: { period?: string | undefined; basis?: Basis | undefined; label?: string | undefined } | undefined,
+  fiscalYearEnd: string | undefined,
+  problems: Problem[],
+): { period?: Period; periodText?: string; basis: Basis } | undefined {
+  if (long?.period === undefined) {
+    if (long?.label !== undefined) {
+      problems.push(error(source.file, PeriodLabelWithoutPeriod, [key], source.at(['metrics', key, 'label'])));
+      return undefined;
+    }
+    return { basis: long?.basis ?? 'actual' };
+  }
+  const at = source.at(['metrics', key, 'period']);
+  const parsed = parsePeriod(long.period, fiscalYearEnd);
+  if (!parsed.parsed) {
+    problems.push(error(source.file, PeriodInvalid, [key, parsed.error!, parsed.suggestion], at));
+    return undefined;
+  }
+  if (parsed.parsed.estimate && long.basis === 'actual') {
+    problems.push(error(source.file, PeriodBasisConflict, [key, long.period], source.at(['metrics', key, 'basis'])));
+    return undefined;
+  }
+  const basis: Basis = long.basis ?? (parsed.parsed.estimate ? 'forecast' : 'actual');
+  const period = long.label !== undefined ? { ...parsed.parsed.period, label: long.label } : parsed.parsed.period;
+  return { period, periodText: long.period.trim().replace(/\s+/g, ' '), basis };
+}
+
+/** Where a scaffold placeholder ("TODO") is left in the file, 1-based. */
+function placeholderPositions(text: string): { line: number; column: number }[] {
+  const out: { line: number; column: number }[] = [];
+  text.split('\n').forEach((line, i) => {
+    for (const m of line.matchAll(/\bTODO\b/g)) out.push({ line: i + 1, column: (m.index ?? 0) + 1 });
+  });
   return out;
 }
 

@@ -10,7 +10,7 @@ import { error, resultFrom, sortProblems, type Problem, type Result } from '../p
 import { BriefDateDuplicate, EditionsEmpty, IoFailed } from '../problem-catalogue.js';
 import { parseNewsletter } from './newsletter-config.js';
 import { parseMetricRegistry } from './metric-registry.js';
-import { parseBrief } from './brief.js';
+import { parseBrief, type BriefOptions } from './brief.js';
 
 export const NEWSLETTER_FILE = 'newsletter.yml';
 export const METRICS_FILE = 'metrics.yml';
@@ -47,7 +47,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   }
 
   const texts = await Promise.all(briefFiles.map((f) => readText(f, problems)));
-  const parsed = parseBriefs(briefFiles, texts, metrics, problems);
+  const parsed = parseBriefs(briefFiles, texts, metrics, problems, { fiscalYearEnd: newsletter?.fiscalYearEnd });
   // Drafts still count for the one-brief-per-date check above, so a draft can't shadow an edition.
   const briefs = options.includeDrafts ? parsed : parsed.filter((b) => !b.draft);
 
@@ -70,12 +70,18 @@ export async function loadNewsletter(dir: string): Promise<Result<Newsletter>> {
 }
 
 /** Parses brief texts (already read) and checks what spans files: one brief per date. Sorted oldest first. */
-export function parseBriefs(files: readonly string[], texts: readonly (string | undefined)[], registry: readonly MetricDef[], problems: Problem[]): Brief[] {
+export function parseBriefs(
+  files: readonly string[],
+  texts: readonly (string | undefined)[],
+  registry: readonly MetricDef[],
+  problems: Problem[],
+  options: BriefOptions = {},
+): Brief[] {
   const briefs: Brief[] = [];
   files.forEach((file, i) => {
     const text = texts[i];
     if (text === undefined) return;
-    const r = parseBrief(file, path.basename(file), text, registry);
+    const r = parseBrief(file, path.basename(file), text, registry, options);
     problems.push(...r.problems);
     if (r.brief) briefs.push(r.brief);
   });

@@ -1,4 +1,4 @@
-import type { MetricDef } from '../model.js';
+import type { Measure, MetricDef, MetricKind } from '../model.js';
 import { error, type Problem } from '../problems.js';
 import { MetricKeyInvalid, MetricPercentUnit, MetricsEmpty, MetricsNotMapping } from '../problem-catalogue.js';
 import { parseYaml } from './yaml-source.js';
@@ -27,7 +27,7 @@ export function parseMetricRegistry(file: string, text: string): { metrics: Metr
       out.push(...zodProblems(source, parsed.error.issues, [key]));
       continue;
     }
-    const def = stripUndefined({ key, ...parsed.data });
+    const def: MetricDef = stripUndefined({ key, ...parsed.data, measure: parsed.data.measure ?? defaultMeasure(parsed.data.kind) });
     if ((def.kind === 'share' || def.kind === 'rate') && def.unit !== '%') {
       out.push(error(file, MetricPercentUnit, [key, def.kind, def.unit], source.at([key, 'unit'])));
       continue;
@@ -36,4 +36,9 @@ export function parseMetricRegistry(file: string, text: string): { metrics: Metr
   }
   if (metrics.length === 0 && out.length === 0) out.push(error(file, MetricsEmpty));
   return { metrics, problems: out };
+}
+
+/** Shares and rates are ratios; money, counts and plain numbers are amounts over a period unless metrics.yml says otherwise. */
+export function defaultMeasure(kind: MetricKind): Measure {
+  return kind === 'share' || kind === 'rate' ? 'ratio' : 'flow';
 }

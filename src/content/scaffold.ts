@@ -1,12 +1,14 @@
 /**
  * `briefwire new`, the pure part: the text of next week's brief, with every
- * metric's latest value, period and source pre-filled so the analyst edits
- * numbers instead of retyping keys, and the date of the next edition slot.
+ * metric's latest observation listed as a commented line to copy (a
+ * pre-filled value would count as reported again), and the date of the next
+ * edition slot.
  * The command (src/cli/new-command.ts) does the reading and writing.
  */
 import { DateTime } from 'luxon';
 import { parse as parseYamlValue } from 'yaml';
 import type { BriefMetric, Content } from '../model.js';
+import { parsePeriod } from './period.js';
 
 /** A metric's most recent reported value before some date, with the date of the brief that reported it. */
 export interface LatestValue {
@@ -58,41 +60,26 @@ export function nextEditionDate(content: Pick<Content, 'newsletter' | 'briefs'>,
 }
 
 /**
- * The brief to write for `date`. It loads cleanly as is: placeholders are
- * plain text marked TODO, and the metrics block holds one line per registry
- * metric reported before `date` (value text exactly as last written) and a
- * commented-out line for each metric never reported, in registry order.
+ * The brief to write for `date`, a draft. It loads cleanly as is:
+ * placeholders are plain text marked TODO (the audit refuses them once the
+ * draft line goes), and the metrics block is all comments: one line per
+ * registry metric with its latest observation before `date` (value text
+ * exactly as last written), or an empty one for a metric never reported.
  */
 export function scaffoldBrief(content: Pick<Content, 'metrics' | 'briefs'>, date: string): string {
   const latest = latestValues(content, date);
-  const metricLines: string[] = [];
-  for (const def of content.metrics) {
+  const metricLines = content.metrics.map((def) => {
     const last = latest.get(def.key);
-    if (!last) {
-      metricLines.push(`  # ${def.key}: { value: , period: , source: }`);
-      continue;
-    }
-    const fields = [`value: ${last.metric.value}`];
-    if (last.metric.period !== undefined) fields.push(`period: ${flowScalar(last.metric.period)}`);
-    if (last.metric.source !== undefined) fields.push(`source: ${flowScalar(last.metric.source)}`);
-    metricLines.push(`  ${def.key}: { ${fields.join(', ')} }  # from ${last.date}`);
-  }
-
-  const anyReported = latest.size > 0;
-  const metricsBlock = anyReported
-    ? [
-        '# Latest value of each metric, dated by the edition that reported it. Edit the',
-        '# numbers; a line left as it is reports the value unchanged, a deleted line',
-        '# marks the metric not reported this week. Uncomment a line to report it.',
-        'metrics:',
-        ...metricLines,
-      ]
-    : [
-        '# No metric has been reported yet: uncomment "metrics:" and the lines you report.',
-        '# metrics:',
-        ...metricLines.map((line) => `#${line.replace(/^ {2}# /, '  ')}`),
-      ];
-
+    return last ? `#   ${def.key}: { ${observationFields(last.metric).join(', ')} }  # latest, from ${last.date}` : `#   ${def.key}: { value: , period: , source: }  # never reported`;
+  });
+  const metricsBlock = [
+    '# Nothing counts as reported this week unless you write it here. Each metric\'s',
+    '# latest observation is listed to copy: uncomment "metrics:" and the lines you',
+    '# report, then give this week\'s value, period and source. An observation',
+    '# repeated with the same period shows as "no new data", not as a change.',
+    '# metrics:',
+    ...metricLines,
+  ];
   return [
     '---',
     'title: "TODO: headline"',
@@ -115,6 +102,17 @@ export function scaffoldBrief(content: Pick<Content, 'metrics' | 'briefs'>, date
     '- TODO',
     '',
   ].join('\n');
+}
+
+/** An observation written back in the brief format: value, period (grammar form), basis and label when needed, source. */
+function observationFields(m: BriefMetric): string[] {
+  const fields = [`value: ${m.value}`];
+  if (m.periodText !== undefined) fields.push(`period: ${flowScalar(m.periodText)}`);
+  if (m.basis === 'forecast' && !m.periodText?.endsWith('E')) fields.push('basis: forecast');
+  // A label is written back only when the brief gave one (the default is derived from the period).
+  if (m.period && m.periodText !== undefined && m.period.label !== parsePeriod(m.periodText).parsed?.period.label) fields.push(`label: ${flowScalar(m.period.label)}`);
+  if (m.source !== undefined) fields.push(`source: ${flowScalar(m.source)}`);
+  return fields;
 }
 
 /** A string as a YAML flow scalar: plain when it reads back as the same string, else double-quoted. */

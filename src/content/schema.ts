@@ -9,6 +9,7 @@ import type { YamlSource } from './yaml-source.js';
 import { error, type Problem } from '../problems.js';
 import { FieldInvalid, FieldRequired, FieldUnknown } from '../problem-catalogue.js';
 import { nearest } from './suggest.js';
+import { isFiscalYearEnd } from './period.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const timezone = nonEmpty.refine((tz) => IANAZone.isValidZone(tz), { message: 'is not a valid IANA time zone (e.g. Europe/London)' });
@@ -22,6 +23,8 @@ const language = nonEmpty.refine(
   },
   { message: 'is not a valid BCP 47 language tag (e.g. en-GB)' },
 );
+
+const fiscalYearEnd = z.string().refine(isFiscalYearEnd, { message: 'must be the last day of the fiscal year as "MM-DD" (e.g. "03-31")' });
 
 export const scheduleSchema = z
   .object({
@@ -48,10 +51,13 @@ export const newsletterSchema = z
     description: z.string().optional(),
     address: z.string().optional(),
     schedule: scheduleSchema.optional(),
+    fiscalYearEnd: fiscalYearEnd.optional(),
   })
   .strict();
 
 export const METRIC_KINDS = ['share', 'rate', 'money', 'count', 'number'] as const;
+export const MEASURES = ['flow', 'stock', 'ratio'] as const;
+export const BASES = ['actual', 'forecast'] as const;
 
 export const metricDefSchema = z
   .object({
@@ -62,25 +68,34 @@ export const metricDefSchema = z
     better: z.enum(['up', 'down', 'neutral']),
     source: z.string().optional(),
     group: z.string().optional(),
+    measure: z.enum(MEASURES).optional(),
+    fiscalYearEnd: fiscalYearEnd.optional(),
   })
   .strict();
 
 export const METRIC_KEY = /^[a-z0-9_]+$/;
 
 const metricValue = z.union([z.number(), z.string()]);
+export const OBSERVATION_FIELDS = ['value', 'period', 'basis', 'label', 'source', 'note', 'unit'] as const;
 
-export const briefMetricSchema = z.union([
-  metricValue,
-  z
-    .object({
-      value: metricValue,
-      period: z.union([z.string(), z.number()]).transform(String).optional(),
-      source: z.string().optional(),
-      note: z.string().optional(),
-      unit: z.string().optional(),
-    })
-    .strict(),
-]);
+/** The long form of an observation (docs/content.md "Observations"). */
+export const observationSchema = z
+  .object({
+    value: metricValue,
+    period: z
+      .union([z.string(), z.number(), z.date()])
+      .transform((p) => (p instanceof Date ? p.toISOString().slice(0, 10) : String(p)))
+      .optional(),
+    basis: z.enum(BASES).optional(),
+    label: nonEmpty.optional(),
+    source: z.string().optional(),
+    note: z.string().optional(),
+    unit: z.string().optional(),
+  })
+  .strict();
+
+/** An observation: a bare number, or the long form. */
+export const briefMetricSchema = z.union([metricValue, observationSchema]);
 
 export const frontmatterSchema = z
   .object({
@@ -114,7 +129,7 @@ function knownKeys(source: YamlSource, prefix: readonly PropertyKey[], path: rea
   const where = [...prefix, ...path];
   if (source.file.endsWith('newsletter.yml')) return where.includes('schedule') ? Object.keys(scheduleSchema.shape) : Object.keys(newsletterSchema.shape);
   if (source.file.endsWith('metrics.yml')) return Object.keys(metricDefSchema.shape);
-  return where.includes('metrics') ? ['value', 'period', 'source', 'note', 'unit'] : Object.keys(frontmatterSchema.shape);
+  return where.includes('metrics') ? [...OBSERVATION_FIELDS] : Object.keys(frontmatterSchema.shape);
 }
 
 function lowerFirst(s: string): string {

@@ -27,7 +27,8 @@ import { parseMetricRegistry } from '../content/metric-registry.js';
 import { parseBrief } from '../content/brief.js';
 import { duplicateDateProblems } from '../content/load.js';
 import { mergeTemplateProblems } from '../render/merge-problems.js';
-import { computeEditions } from '../compute/editions.js';
+import { auditContent } from '../compute/audit.js';
+import { bodyTemplateOf, computeEditions } from '../compute/editions.js';
 import { renderBody, type RenderedBody } from '../render/markdown.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
@@ -212,6 +213,9 @@ export class PreviewState {
     // Not `||=`: reparse must run even when a full render is already pending.
     if (this.reparse()) this.pendingFullRender = true;
     this.sourceProblems = this.collectSourceProblems();
+    // The numbers audit is shown like the build shows it, but an audit error does not stop the
+    // preview rendering: the analyst needs to see the edition to fix the figure.
+    this.auditProblems = hasErrors(this.sourceProblems) ? [] : auditContent({ metrics: this.registry, briefs: this.sortedBriefs() });
     if (hasErrors(this.sourceProblems) || !this.newsletter || !this.templates) {
       this.stale = true;
       return this.finish(started, [], []);
@@ -270,11 +274,13 @@ export class PreviewState {
     });
   }
 
+  private auditProblems: Problem[] = [];
+
   private finish(started: number, rendered: string[], removed: string[]): UpdateReport {
     this.currentVersion++;
     const withProblems = this.editionList.filter((e) => this.renderProblems.has(e.date));
     const renderProblems = mergeTemplateProblems(withProblems, withProblems.map((e) => this.renderProblems.get(e.date)!));
-    this.currentProblems = sortProblems([...this.sourceProblems, ...renderProblems]);
+    this.currentProblems = sortProblems([...this.sourceProblems, ...this.auditProblems, ...renderProblems]);
     return {
       version: this.currentVersion,
       rendered,
@@ -325,7 +331,11 @@ export class PreviewState {
         const r = parseNewsletter(src.file, src.text);
         this.newsletterProblems = r.problems;
         // A broken newsletter.yml keeps the last good one for compiling templates.
-        if (r.newsletter) this.newsletter = r.newsletter;
+        if (r.newsletter) {
+          // Its fiscal year end decides how briefs' FY periods parse.
+          if (r.newsletter.fiscalYearEnd !== this.newsletter?.fiscalYearEnd) this.registryGeneration++;
+          this.newsletter = r.newsletter;
+        }
       }
       if (!hasErrors(this.newsletterProblems)) {
         this.dirtyTemplates = true; // helpers format dates and numbers with the newsletter's locale
@@ -354,7 +364,7 @@ export class PreviewState {
         continue;
       }
       if (cached && cached.text === src.text && cached.registryGeneration === this.registryGeneration) continue;
-      const r = parseBrief(file, path.basename(file), src.text, this.registry);
+      const r = parseBrief(file, path.basename(file), src.text, this.registry, { fiscalYearEnd: this.newsletter?.fiscalYearEnd });
       this.briefCache.set(file, { text: src.text, registryGeneration: this.registryGeneration, problems: r.problems, ...(r.brief ? { brief: r.brief } : {}) });
     }
     if (this.dirtyTemplates) {
@@ -401,7 +411,7 @@ export class PreviewState {
       const body = briefs[i]!.body;
       const rendered = next.get(body) ?? this.bodyCache.get(body) ?? renderBody(body);
       next.set(body, rendered);
-      return { ...e, introHtml: rendered.introHtml, introEmailHtml: rendered.introEmailHtml, sections: rendered.sections };
+      return { ...e, introHtml: rendered.introHtml, introEmailHtml: rendered.introEmailHtml, sections: rendered.sections, bodyTemplate: bodyTemplateOf(briefs[i]!) };
     });
     // Only bodies still in use stay cached, so the cache does not grow with every keystroke saved.
     this.bodyCache = next;

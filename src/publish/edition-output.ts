@@ -43,12 +43,15 @@ export function editionJson(r: RenderedEdition): EditionJson {
       value: m.value,
       valueText: m.valueText,
       period: m.period,
+      basis: m.basis,
       source: m.source,
       note: m.note,
       previous: m.previous,
       delta: m.delta,
       status: m.status,
     })),
+    // Ranked like the email's "Biggest movers": like-for-like changes only.
+    movers: r.view.movers.map((m) => m.key),
   };
 }
 

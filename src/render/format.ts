@@ -53,13 +53,19 @@ function zeroText(locale: string, style: Style, digits: number): string {
 
 const signs = new Map<string, { plus: string; minus: string }>();
 
-/** The locale's own signs: "-" in en-GB and de-DE, U+2212 in sv-SE, with bidi marks where needed. */
+export const MINUS = '\u2212';
+
+/**
+ * The locale's own signs, with bidi marks where needed, except that a
+ * hyphen-minus becomes the true minus sign U+2212: "-1.5" next to "+2.3"
+ * reads as a dash, and a line break may fall after a hyphen.
+ */
 function localeSigns(locale: string): { plus: string; minus: string } {
   let s = signs.get(locale);
   if (!s) {
     const f = new Intl.NumberFormat(locale, { signDisplay: 'always' });
     const signOf = (n: number) => f.formatToParts(n).filter(isSign).map((p) => p.value).join('');
-    s = { plus: signOf(1), minus: signOf(-1) };
+    s = { plus: signOf(1), minus: signOf(-1).replace('-', MINUS) };
     signs.set(locale, s);
   }
   return s;
@@ -179,16 +185,55 @@ export function arrow(direction: Direction): string {
   return direction === 'up' ? '▲' : direction === 'down' ? '▼' : '▬';
 }
 
+/** Formats an edition date for the words of a comparison ("no new data since 15 Sep 2025"). */
+export type DateText = (isoDate: string) => string;
+
+/** A magnitude with its unit and no sign, for words that say the direction ("4.9 above ..."). */
+function magnitude(delta: MetricDelta, decimals: number, locale: string): string {
+  return withUnit(delta.unit, locale, clampDigits(decimals), 'negative', Math.abs(delta.abs));
+}
+
+function periodSuffix(p: { label: string } | null): string {
+  return p ? ` (${p.label})` : '';
+}
+
 /**
- * The change column of a metric row: "▲ +2.3 pp", "▲ +CNY 4.9 bn (+9.5%)",
- * "▬ ±0.0 pp", "new", "not reported". The percentage is left off a flat row,
- * where a residual "+0.1%" below the shown precision would contradict the ▬.
+ * The change column of a metric row, in words that say what kind of
+ * comparison it is. Only a like-for-like change gets an arrow and growth
+ * wording: "▲ +2.3 pp", "▲ +CNY 4.9 bn (+9.5%)", "▬ unch."; a revision reads
+ * "revised up from CNY 51.8 bn", a beat "CNY 4.9 bn above the forecast of
+ * CNY 51.8 bn", a repeat "no new data since 15 Sep 2025 (H1 2025)", an unlike
+ * pair "not comparable with CNY 20.8 bn (FY2024)".
  */
-export function formatChange(m: EditionMetric, locale: string): string {
-  if (m.status === 'not-reported') return 'not reported';
-  // A reported value without a comparison is new whatever the status says.
+export function formatChange(m: EditionMetric, locale: string, when: DateText = (d) => d): string {
   const d = m.delta;
-  if (m.status === 'new' || !d) return 'new';
-  const change = `${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)}`;
-  return d.rel !== null && d.direction !== 'flat' ? `${change} (${formatRel(d.rel, locale)})` : change;
+  const prev = m.previous;
+  const prevValue = prev ? formatValue(m, prev.value, locale, prev.valueText) : '';
+  switch (m.status) {
+    case 'not-reported':
+      return 'not reported';
+    case 'no-new-data':
+      return prev ? `no new data since ${when(prev.date)}${periodSuffix(prev.period)}` : 'no new data';
+    case 'not-comparable':
+      return prev ? `not comparable with ${prevValue}${periodSuffix(prev.period)}` : 'not comparable';
+    case 'revised':
+      if (!d || !prev) break;
+      return d.direction === 'flat' ? `revised from ${prevValue}` : `revised ${d.direction} from ${prevValue}`;
+    case 'vs-forecast':
+      if (!d || !prev) break;
+      return d.direction === 'flat'
+        ? `in line with the forecast of ${prevValue}`
+        : `${magnitude(d, m.decimals, locale)} ${d.direction === 'up' ? 'above' : 'below'} the forecast of ${prevValue}`;
+    case 'unchanged':
+      return `${arrow('flat')} unch.`;
+    case 'changed':
+      if (!d) break;
+      return d.rel !== null && d.direction !== 'flat'
+        ? `${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)} (${formatRel(d.rel, locale)})`
+        : `${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)}`;
+    case 'new':
+      break;
+  }
+  // A reported value without a comparison is new whatever the status says.
+  return 'new';
 }

@@ -28,10 +28,15 @@ export function registerHelpers(hb: typeof Handlebars, newsletter: Newsletter): 
     if (!DATE_STYLES.includes(s as DateStyle)) throw new Error(`formatDate: unknown style "${s}" (use ${DATE_STYLES.join(', ')})`);
     return formatDate(String(value), s as DateStyle, newsletter.language, newsletter.timezone);
   });
-  /** `{{delta "key"}}`: the signed change ("+2.3 pp"), or the value when the metric is new this edition. */
+  /**
+   * `{{delta "key"}}`: the signed change of a like-for-like comparison ("+2.3 pp", "no change"); for
+   * any other comparison the reader's words ("revised up from 51.8", "no new data since ..."); the
+   * value when the metric is new. Never growth wording for what is not growth.
+   */
   hb.registerHelper('delta', (key: unknown, options: HelperOptions) => {
     const row = rowFor(key, options);
-    return row.deltaText || row.value;
+    if (row.status === 'changed' || row.status === 'unchanged') return row.deltaText;
+    return row.status === 'new' ? row.value : row.change;
   });
   hb.registerHelper('metricValue', (key: unknown, options: HelperOptions) => rowFor(key, options).value);
   hb.registerHelper('metricChange', (key: unknown, options: HelperOptions) => rowFor(key, options).change);
@@ -52,3 +57,20 @@ export function registerHelpers(hb: typeof Handlebars, newsletter: Newsletter): 
 export function keepTogether(text: string): string {
   return text.replace(/([▲▼▬]) /gu, '$1\u00a0').replace(/ (?=[\p{L}%]{1,2}(?![\p{L}]))/gu, '\u00a0');
 }
+
+/**
+ * Helpers for text an analyst writes (the brief's body and subject), not for
+ * templates: `value` and `period` are also field names in the metric rows a
+ * template loops over, so they are passed per call instead of registered,
+ * where `{{value}}` inside `{{#each metrics}}` would call them.
+ */
+export const briefHelpers = {
+  /** `{{value "key"}}`: the value as the table shows it ("CNY 56.7 bn"). */
+  value: (key: unknown, options: HelperOptions) => rowFor(key, options).value,
+  /** `{{period "key"}}`: the period as readers see it ("H1 2025", "2026 projection"). */
+  period: (key: unknown, options: HelperOptions) => {
+    const row = rowFor(key, options);
+    if (row.period === null) throw new Error(`metric "${String(key)}" has no period in this edition (it is a figure at the edition date)`);
+    return row.period;
+  },
+};

@@ -73,6 +73,11 @@ export function metricPagePath(key: string): string {
   return `metrics/${key}/index.html`;
 }
 
+/** A file beside a metric's page (its data downloads). */
+export function metricFilePath(key: string, name: string): string {
+  return `metrics/${key}/${name}`;
+}
+
 /**
  * Absolute URL of a site page or file; `dir/index.html` becomes `dir/`. Takes
  * baseUrl as the newsletter schema leaves it (no trailing slash).
@@ -95,39 +100,21 @@ export function editionUrl(baseUrl: string, date: string): string {
  * readers accept the union, so archives built by an older briefwire keep
  * working. Files written before the version field existed are version 1.
  */
-export const EDITION_JSON_VERSION = 1;
+export const EDITION_JSON_VERSION = 2;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
-const editionMetricJson = z.object({
-  key: z.string(),
-  label: z.string(),
-  kind: metricDefSchema.shape.kind,
-  unit: z.string(),
-  decimals: z.number().int(),
-  better: metricDefSchema.shape.better,
-  /** null only when status is "not-reported". */
-  value: z.number().nullable(),
-  /** The value as written in the brief (keeps its precision). */
-  valueText: z.string().nullable(),
-  period: z.string().nullable(),
-  source: z.string().nullable(),
-  note: z.string().nullable(),
-  previous: z.object({ value: z.number(), valueText: z.string(), date: isoDate, period: z.string().nullable() }).nullable(),
-  delta: z
-    .object({
-      abs: z.number(),
-      unit: z.string(),
-      rel: z.number().nullable(),
-      direction: z.enum(['up', 'down', 'flat']),
-      sentiment: z.enum(['positive', 'negative', 'neutral']),
-    })
-    .nullable(),
-  status: z.enum(['new', 'changed', 'unchanged', 'not-reported']),
-});
+const delta = z
+  .object({
+    abs: z.number(),
+    unit: z.string(),
+    rel: z.number().nullable(),
+    direction: z.enum(['up', 'down', 'flat']),
+    sentiment: z.enum(['positive', 'negative', 'neutral']),
+  })
+  .nullable();
 
-export const editionJsonSchema = z.object({
-  version: z.literal(EDITION_JSON_VERSION).default(EDITION_JSON_VERSION),
+const editionHead = {
   date: isoDate,
   /** Position in date order, 1 = oldest. */
   number: z.number().int().positive(),
@@ -145,26 +132,91 @@ export const editionJsonSchema = z.object({
   source: z.string(),
   htmlBytes: z.number().int().nonnegative(),
   sections: z.array(z.object({ id: z.string(), heading: z.string() })),
+};
+
+const metricHead = {
+  key: z.string(),
+  label: z.string(),
+  kind: metricDefSchema.shape.kind,
+  unit: z.string(),
+  decimals: z.number().int(),
+  better: metricDefSchema.shape.better,
+  /** null only when status is "not-reported". */
+  value: z.number().nullable(),
+  /** The value as written in the brief (keeps its precision). */
+  valueText: z.string().nullable(),
+  source: z.string().nullable(),
+  note: z.string().nullable(),
+  delta,
+};
+
+/** A period of the grammar, as ISO dates; null for a point at the edition date. */
+const periodJson = z.object({
+  label: z.string(),
+  start: isoDate,
+  end: isoDate,
+  length: z.enum(['day', 'month', 'quarter', 'half', 'year', 'span']),
+});
+const basis = z.enum(['actual', 'forecast']);
+
+const editionMetricJson = z.object({
+  ...metricHead,
+  period: periodJson.nullable(),
+  /** null only when status is "not-reported". */
+  basis: basis.nullable(),
+  /** What the value is compared with (see docs/content.md for each status). */
+  previous: z
+    .object({ date: isoDate, value: z.number(), valueText: z.string(), period: periodJson.nullable(), basis })
+    .nullable(),
+  status: z.enum(['new', 'no-new-data', 'revised', 'vs-forecast', 'not-comparable', 'changed', 'unchanged', 'not-reported']),
+});
+
+export const editionJsonSchema = z.object({
+  version: z.literal(EDITION_JSON_VERSION),
+  ...editionHead,
   metrics: z.array(editionMetricJson),
+  /** Metric keys of like-for-like changes, biggest first. */
+  movers: z.array(z.string()),
+});
+
+/**
+ * Version 1 (before periods and bases): still read, so an archive built by
+ * an older briefwire can be sent without a rebuild. Files written before the
+ * version field existed are version 1.
+ */
+const editionJsonV1Schema = z.object({
+  version: z.literal(1).default(1),
+  ...editionHead,
+  metrics: z.array(
+    z.object({
+      ...metricHead,
+      period: z.string().nullable(),
+      previous: z.object({ value: z.number(), valueText: z.string(), date: isoDate, period: z.string().nullable() }).nullable(),
+      status: z.enum(['new', 'changed', 'unchanged', 'not-reported']),
+    }),
+  ),
 });
 
 /** edition.json as read (after defaults) and as written. */
 export type EditionJson = z.infer<typeof editionJsonSchema>;
 export type EditionMetricJson = EditionJson['metrics'][number];
+/** edition.json as an older briefwire wrote it. */
+export type EditionJsonV1 = z.infer<typeof editionJsonV1Schema>;
 
 export function serializeEditionJson(data: EditionJson): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
 /** Parses and checks an edition.json text; on failure, why (one line per issue, with the field). */
-export function parseEditionJson(text: string): { ok: true; value: EditionJson } | { ok: false; issues: string[] } {
+export function parseEditionJson(text: string): { ok: true; value: EditionJson | EditionJsonV1 } | { ok: false; issues: string[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
     return { ok: false, issues: [`not valid JSON: ${(e as Error).message}`] };
   }
-  const parsed = editionJsonSchema.safeParse(raw);
+  const isV2 = typeof raw === 'object' && raw !== null && (raw as { version?: unknown }).version === EDITION_JSON_VERSION;
+  const parsed = (isV2 ? editionJsonSchema : editionJsonV1Schema).safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((i) => (i.path.length ? `"${i.path.join('.')}" ${i.message}` : i.message)) };
 }

@@ -5,9 +5,11 @@
  */
 import type { Edition, Newsletter } from '../model.js';
 import { error, type Problem } from '../problems.js';
-import { SubjectTemplateError } from '../problem-catalogue.js';
+import { BodyTemplateError, SubjectTemplateError } from '../problem-catalogue.js';
 import { handlebarsDetail, type TemplateSet } from './templates.js';
 import { editionView, type EditionView } from './view-model.js';
+import { briefHelpers } from './helpers.js';
+import { renderBody, type RenderedBody } from './markdown.js';
 import { renderEmail, type RenderedEmail } from './email.js';
 
 export interface RenderedEdition {
@@ -19,9 +21,12 @@ export interface RenderedEdition {
 export async function renderEdition(edition: Edition, newsletter: Newsletter, templates: TemplateSet): Promise<{ rendered?: RenderedEdition; problems: Problem[] }> {
   const view = editionView(edition, newsletter);
   const subject = renderSubject(edition, view, templates);
-  if (subject.problem) return { problems: [subject.problem] };
-  const withSubject: Edition = { ...edition, subject: subject.text! };
+  const body = renderBodyTemplate(edition, view, templates);
+  const briefProblems = [subject.problem, body.problem].filter((p): p is Problem => p !== undefined);
+  if (briefProblems.length > 0) return { problems: briefProblems };
+  const withSubject: Edition = { ...edition, subject: subject.text!, ...(body.body ?? {}) };
   view.subject = subject.text!;
+  if (body.body) Object.assign(view, body.body);
   const { email, problems } = await renderEmail(view, templates, edition);
   return email ? { rendered: { edition: withSubject, view, email }, problems } : { problems };
 }
@@ -30,11 +35,43 @@ export async function renderEdition(edition: Edition, newsletter: Newsletter, te
 function renderSubject(edition: Edition, view: EditionView, templates: TemplateSet): { text?: string; problem?: Problem } {
   if (!edition.subject.includes('{{')) return { text: edition.subject };
   try {
-    const text = templates.hb.compile(edition.subject, { strict: true, noEscape: true })(view);
+    const text = templates.hb.compile(edition.subject, { strict: true, noEscape: true })(view, { helpers: briefHelpers });
     return { text: text.replace(/\s+/g, ' ').trim() };
   } catch (e) {
     // The line Handlebars reports is within the subject string; the file line is where `subject:` is.
     const at = edition.subjectLine !== null ? { line: edition.subjectLine } : undefined;
     return { problem: error(edition.file, SubjectTemplateError, [handlebarsDetail(e).detail], at) };
   }
+}
+
+/**
+ * A body that uses helpers ({{value "key"}}, {{delta "key"}}, {{period "key"}}):
+ * filled in from the view, then rendered as Markdown. Markdown escapes the
+ * result, so the helpers' text is not HTML-escaped twice.
+ */
+function renderBodyTemplate(edition: Edition, view: EditionView, templates: TemplateSet): { body?: RenderedBody; problem?: Problem } {
+  const source = edition.bodyTemplate;
+  if (!source) return {};
+  try {
+    const markdown = templates.hb.compile(source.text, { strict: true, noEscape: true })(view, { helpers: briefHelpers });
+    return { body: renderBody(markdown) };
+  } catch (e) {
+    const d = handlebarsDetail(e);
+    // A helper's own error carries no position: find the helper call that names the metric.
+    const at = d.line !== undefined ? { line: d.line, column: d.column } : helperCallAt(source.text, d.detail);
+    return { problem: error(edition.file, BodyTemplateError, [d.detail], at ? { line: source.line + at.line - 1, column: at.column } : { line: source.line }) };
+  }
+}
+
+/** 1-based line and column, within `text`, of the first `{{...}}` naming the metric quoted in `detail`. */
+function helperCallAt(text: string, detail: string): { line: number; column: number | undefined } | undefined {
+  const key = /metric "([^"]+)"/.exec(detail)?.[1];
+  if (key === undefined) return undefined;
+  const call = new RegExp(`\\{\\{[^}]*"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`);
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = call.exec(lines[i]!);
+    if (m) return { line: i + 1, column: m.index + 1 };
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * archive page and the preview all read this view, so they cannot disagree
  * about a value or a delta.
  */
-import type { Edition, EditionMetric, HistoryPoint, Newsletter, Sentiment } from '../model.js';
+import type { Basis, Edition, EditionMetric, HistoryPoint, Newsletter, Period, Sentiment } from '../model.js';
 import { formatChange, formatDelta, formatRel, formatValue, arrow } from './format.js';
 import { formatDate } from './dates.js';
 import { biggestMovers } from '../compute/movers.js';
@@ -27,11 +27,14 @@ export interface MetricRowView {
   color: string;
   /** "good news" / "bad news" / null: sentiment in words, because colour alone fails colour-blind readers and text clients. */
   sentimentLabel: string | null;
-  /** "35.8% on 1 Sep 2025 (H1 2025)", or null when there is no earlier value. */
+  /** "35.8% on 1 Sep 2025 (H1 2025)": the reference of a like-for-like change (or the last value of one not reported); null otherwise, where the change words name it. */
   previous: string | null;
+  /** The period as readers see it ("FY2025", "2026 forecast"); null for a point at the edition date. */
   period: string | null;
   previousPeriod: string | null;
+  /** A change between periods of different lengths or dates that still compares (a ratio, a stock). */
   periodChanged: boolean;
+  basis: EditionMetric['basis'];
   source: string | null;
   note: string | null;
 }
@@ -91,33 +94,49 @@ const SENTIMENT_LABELS: Record<Sentiment, string | null> = {
 };
 
 const TREND_POINTS = 8;
+/** Forecast bars are pale grey-blue so they never read as reported figures. */
+const FORECAST_BAR = '#d5dde6';
 const TREND_HEIGHT = 28;
 
-export function metricRowView(m: EditionMetric, newsletter: Newsletter): MetricRowView {
+/** How a period is shown: its label, marked as a forecast when the label does not already say so. */
+export function periodText(period: Period | null, basis: Basis | null): string | null {
+  if (!period) return basis === 'forecast' ? 'forecast' : null;
+  if (basis !== 'forecast' || /forecast|projection|estimate|guidance|outlook|plan/i.test(period.label)) return period.label;
+  return /\s/.test(period.label) ? `${period.label} (forecast)` : `${period.label} forecast`;
+}
+
+/** Statuses whose row states the earlier figure in a "from ..." line; the others name it in their change words. */
+const FROM_LINE = new Set<EditionMetric['status']>(['changed', 'unchanged', 'not-reported']);
+
+export function metricRowView(m: EditionMetric, newsletter: Newsletter, firstEdition = false): MetricRowView {
   const locale = newsletter.language;
-  const previous = m.previous
-    ? `${formatValue(m, m.previous.value, locale, m.previous.valueText)} on ${formatDate(m.previous.date, 'short', locale, newsletter.timezone)}${
-        m.previous.period ? ` (${m.previous.period})` : ''
-      }`
-    : null;
+  const when = (date: string) => formatDate(date, 'short', locale, newsletter.timezone);
+  const prevPeriod = m.previous ? periodText(m.previous.period, m.previous.basis) : null;
+  const period = periodText(m.period, m.basis);
+  const previous =
+    m.previous && FROM_LINE.has(m.status)
+      ? `${formatValue(m, m.previous.value, locale, m.previous.valueText)} on ${when(m.previous.date)}${prevPeriod ? ` (${prevPeriod})` : ''}`
+      : null;
+  const change = firstEdition && m.status === 'new' ? 'first edition' : formatChange(m, locale, when);
   return {
     key: m.key,
     label: m.label,
     group: m.group ?? null,
     status: m.status,
     value: m.value === null ? '—' : formatValue(m, m.value, locale, m.valueText ?? undefined),
-    change: formatChange(m, locale),
-    arrow: m.delta ? arrow(m.delta.direction) : '',
-    deltaText: m.delta ? formatDelta(m.delta, m.decimals, locale) : '',
-    relText: m.delta ? formatRel(m.delta.rel, locale) : '',
+    change,
+    arrow: m.delta && m.status === 'changed' ? arrow(m.delta.direction) : m.status === 'unchanged' ? arrow('flat') : '',
+    deltaText: m.status === 'unchanged' ? 'no change' : m.delta ? formatDelta(m.delta, m.decimals, locale) : '',
+    relText: m.delta && m.status === 'changed' ? formatRel(m.delta.rel, locale) : '',
     direction: m.delta?.direction ?? 'flat',
     sentiment: m.delta?.sentiment ?? 'neutral',
     color: SENTIMENT_COLORS[m.delta?.sentiment ?? 'neutral'],
     sentimentLabel: SENTIMENT_LABELS[m.delta?.sentiment ?? 'neutral'],
     previous,
-    period: m.period,
-    previousPeriod: m.previous?.period ?? null,
-    periodChanged: m.previous !== null && m.period !== null && (m.previous.period ?? null) !== m.period,
+    period,
+    previousPeriod: prevPeriod,
+    periodChanged: (m.status === 'changed' || m.status === 'unchanged') && period !== null && prevPeriod !== period,
+    basis: m.basis,
     source: m.source,
     note: m.note,
   };
@@ -152,7 +171,8 @@ export function trendView(m: EditionMetric, points: readonly HistoryPoint[], new
   const max = Math.max(...recent.map((p) => Math.abs(p.value)), 0) || 1;
   // Each point is formatted once and reused by bar titles, first/last and the summary.
   const values = recent.map((p) => formatValue(m, p.value, locale, p.valueText));
-  const dates = recent.map((p) => formatDate(p.date, 'short', locale, newsletter.timezone));
+  // Each bar is an observation: named by its period, or by its edition's date when it is a point.
+  const dates = recent.map((p) => periodText(p.period, p.basis) ?? formatDate(p.date, 'short', locale, newsletter.timezone));
   const last = recent.length - 1;
   return {
     key: m.key,
@@ -160,8 +180,8 @@ export function trendView(m: EditionMetric, points: readonly HistoryPoint[], new
     bars: recent.map((p, i) => ({
       // At least 2 px so a small value is still a visible bar, not a gap.
       heightPx: Math.max(2, Math.round((Math.abs(p.value) / max) * TREND_HEIGHT)),
-      color: i === last ? '#0b5cad' : '#9db7d5',
-      title: `${dates[i]}: ${values[i]}${p.period ? ` (${p.period})` : ''}`,
+      color: p.basis === 'forecast' ? FORECAST_BAR : i === last ? '#0b5cad' : '#9db7d5',
+      title: `${dates[i]}: ${values[i]}`,
     })),
     first: values[0]!,
     last: values[last]!,
@@ -173,7 +193,7 @@ export function trendView(m: EditionMetric, points: readonly HistoryPoint[], new
 
 export function editionView(edition: Edition, newsletter: Newsletter): EditionView {
   const locale = newsletter.language;
-  const rows = edition.metrics.map((m) => metricRowView(m, newsletter));
+  const rows = edition.metrics.map((m) => metricRowView(m, newsletter, edition.number === 1));
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const trends = trendedMetrics(edition).map((m) => trendView(m, edition.history[m.key]!, newsletter));
   return {

@@ -10,7 +10,8 @@ import { pointLabel, type MetricHistory } from './metric-history.js';
 import { lineChart, sparkline, type ChartPoint, type DateTickUnit } from './svg-chart.js';
 
 function chartPoints(h: MetricHistory): ChartPoint[] {
-  return h.points.map((p) => ({ date: p.date, value: p.value, label: pointLabel(p), valueLabel: p.row.value }));
+  // Placed at the period's end: H1 2025 sits at June 2025 whenever it was reported.
+  return h.points.map((p) => ({ date: p.at, value: p.value, label: pointLabel(p), valueLabel: p.row.value, forecast: p.basis === 'forecast' }));
 }
 
 function dateTick(newsletter: Newsletter): (date: string, unit: DateTickUnit) => string {
@@ -33,16 +34,18 @@ function valueTick(newsletter: Newsletter): (value: number, decimals: number) =>
 export function historySummary(h: MetricHistory): string {
   const first = h.points[0]!;
   const last = h.latest;
-  if (h.points.length === 1) return `One value so far: ${last.row.value} on ${last.dateShort}.`;
+  const name = (p: MetricHistory['points'][number]) => `${p.row.value} (${p.period ?? p.dateShort})`;
+  if (h.points.length === 1) return `One value so far: ${name(last)}, reported ${last.dateShort}.`;
   let low = first;
   let high = first;
   for (const p of h.points) {
     if (p.value < low.value) low = p;
     if (p.value > high.value) high = p;
   }
+  const forecasts = h.points.filter((p) => p.basis === 'forecast').length;
   return (
-    `${h.points.length} values from ${first.row.value} on ${first.dateShort} to ${last.row.value} on ${last.dateShort}; ` +
-    `lowest ${low.row.value} (${low.dateShort}), highest ${high.row.value} (${high.dateShort}).`
+    `${h.points.length} observations from ${name(first)} to ${name(last)}; lowest ${name(low)}, highest ${name(high)}` +
+    (forecasts > 0 ? `; ${forecasts} of them forecast${forecasts === 1 ? '' : 's'}, drawn hollow.` : '.')
   );
 }
 
@@ -64,6 +67,7 @@ export function metricChartSvgs(h: MetricHistory, newsletter: Newsletter): Metri
     unitLabel: `Unit: ${h.def.unit}`,
     formatValueTick: valueTick(newsletter),
     formatDateTick: dateTick(newsletter),
+    fromZero: h.def.kind === 'share',
   };
   const points = chartPoints(h);
   return {

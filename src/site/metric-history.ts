@@ -1,30 +1,42 @@
 /**
- * Each metric's full history, joined to the row the email showed for it in
- * every edition that reported it. The values come from the newest edition's
- * `history` (which already holds every point ever reported), and the text
- * (value, change, colour) from that edition's view-model row, so the archive
- * prints each figure exactly as the email did. Linear in editions × metrics.
+ * Each metric's history, one point per observation (period and basis) with
+ * its latest value, joined to the row the email showed when that value was
+ * set (first reported, or last revised). A figure repeated by later editions
+ * is one point, not a flat run, and the metric's headline is its newest
+ * observation as it was reported, not a later "no new data". Linear in
+ * editions × metrics.
  */
-import type { MetricDef } from '../model.js';
+import type { Basis, MetricDef, Period } from '../model.js';
 import type { RenderedEdition } from '../render/render-edition.js';
-import type { MetricRowView } from '../render/view-model.js';
+import { periodText, type MetricRowView } from '../render/view-model.js';
 
 export interface MetricPoint {
+  /** The edition that first reported the observation. */
   date: string;
   number: number;
+  /** The period as readers see it; null for a point at the edition date. */
   period: string | null;
+  periodRange: Period | null;
+  basis: Basis;
+  /** Where the point sits on the time axis: the period's end, or the edition date for a point. */
+  at: string;
   value: number;
+  valueText: string;
   dateShort: string;
-  /** The metric's row in that edition, as the email showed it. */
+  /** Editions that revised the value, oldest first. */
+  revised: { date: string; number: number; dateShort: string }[];
+  /** The metric's row in the edition that set the current value, as the email showed it. */
   row: MetricRowView;
+  /** Date of that edition. */
+  rowDate: string;
 }
 
 export interface MetricHistory {
   def: MetricDef;
-  /** Oldest first; never empty. */
+  /** Ordered by `at`, then first report; never empty. */
   points: MetricPoint[];
   latest: MetricPoint;
-  /** How many of the points changed from the value before them. */
+  /** How many observations were like-for-like changes from the one before. */
   moves: number;
 }
 
@@ -37,11 +49,25 @@ export function metricHistories(registry: readonly MetricDef[], rendered: readon
   for (const def of registry) {
     const points: MetricPoint[] = [];
     for (const p of newest.edition.history[def.key] ?? []) {
-      const edition = byDate.get(p.date);
-      const row = edition?.rows.get(def.key);
-      // Every history point comes from an edition that reported the metric, so both exist.
-      if (!edition || !row) continue;
-      points.push({ date: p.date, number: p.number, period: p.period, value: p.value, dateShort: edition.view.dateShort, row });
+      const first = byDate.get(p.date);
+      const setBy = p.revised.at(-1)?.date ?? p.date;
+      const row = byDate.get(setBy)?.rows.get(def.key);
+      // Every history point comes from editions that reported the metric, so both exist.
+      if (!first || !row) continue;
+      points.push({
+        date: p.date,
+        number: p.number,
+        period: periodText(p.period, p.basis),
+        periodRange: p.period,
+        basis: p.basis,
+        at: p.at,
+        value: p.value,
+        valueText: p.valueText,
+        dateShort: first.view.dateShort,
+        revised: p.revised.map((r) => ({ ...r, dateShort: byDate.get(r.date)?.view.dateShort ?? r.date })),
+        row,
+        rowDate: setBy,
+      });
     }
     const latest = points.at(-1);
     if (latest) out.push({ def, points, latest, moves: points.filter((p) => p.row.status === 'changed').length });
@@ -49,7 +75,8 @@ export function metricHistories(registry: readonly MetricDef[], rendered: readon
   return out;
 }
 
-/** Tooltip text for one point, worded like the email's history bars: "1 Sep 2025: 35.8% (H1 2025)". */
+/** Tooltip text for one point: "FY2025: 38.1% (reported 26 Jan 2026)". */
 export function pointLabel(p: MetricPoint): string {
-  return `${p.dateShort}: ${p.row.value}${p.period ? ` (${p.period})` : ''}`;
+  const revised = p.revised.length > 0 ? `, revised ${p.revised.at(-1)!.dateShort}` : '';
+  return `${p.period ?? p.dateShort}: ${p.row.value} (reported ${p.dateShort}${revised})`;
 }

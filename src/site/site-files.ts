@@ -11,7 +11,8 @@ import type { OutputFiles } from '../publish/edition-output.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
-import { ATOM_FEED, JSON_FEED, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
+import { ATOM_FEED, JSON_FEED, metricFilePath, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
+import { METRIC_CSV, METRIC_JSON, metricCsv, metricJson } from './metric-data.js';
 import { siteModel } from './site-model.js';
 import { feedEntryContext, pageUrl, SITE_TEMPLATES, sitePages } from './site-pages.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';
@@ -62,6 +63,11 @@ export function addSiteFiles(files: OutputFiles, input: SiteInput): Problem[] {
   for (const page of pages) {
     const html = render(page.template, page.context);
     if (html !== undefined) out.set(page.path, html);
+  }
+
+  for (const h of model.metrics) {
+    out.set(metricFilePath(h.def.key, METRIC_CSV), metricCsv(h));
+    out.set(metricFilePath(h.def.key, METRIC_JSON), metricJson(h));
   }
 
   const entries: FeedEntry[] = [];

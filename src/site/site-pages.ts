@@ -10,12 +10,13 @@
  */
 import type { RenderedEdition } from '../render/render-edition.js';
 import type { MetricRowView, TrendView } from '../render/view-model.js';
-import { absoluteUrl, archiveYearPagePath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricPagePath, NOT_FOUND_PAGE } from '../render/out-layout.js';
+import { absoluteUrl, archiveYearPagePath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricFilePath, metricPagePath, NOT_FOUND_PAGE } from '../render/out-layout.js';
 import { absoluteLinker, relativeLinker, type Linker } from './paths.js';
 import { pageFrame } from './page-head.js';
 import type { SiteModel } from './site-model.js';
 import type { MetricHistory } from './metric-history.js';
 import { historySummary, metricChartSvgs, metricSparklineSvg } from './metric-charts.js';
+import { METRIC_CSV, METRIC_JSON } from './metric-data.js';
 
 export const SITE_TEMPLATES = {
   home: 'site/index.html',
@@ -213,8 +214,8 @@ function latestSummary(h: MetricHistory, link: Linker) {
     color: l.row.color,
     sentimentLabel: l.row.sentimentLabel,
     period: l.period,
-    dateShort: l.dateShort,
-    editionHref: link(editionPagePath(l.date), metricAnchor(h.def.key)),
+    dateShort: l.revised.at(-1)?.dateShort ?? l.dateShort,
+    editionHref: link(editionPagePath(l.rowDate), metricAnchor(h.def.key)),
   };
 }
 
@@ -270,11 +271,15 @@ export function metricPages(model: SiteModel): SitePage[] {
         charts: metricChartSvgs(h, model.newsletter),
         summary: historySummary(h),
         // Newest first, like every other list on the site; the chart reads left to right in time.
+        csvHref: link(metricFilePath(def.key, METRIC_CSV)),
+        jsonHref: link(metricFilePath(def.key, METRIC_JSON)),
         rows: [...h.points].reverse().map((p) => ({
           href: link(editionPagePath(p.date), metricAnchor(def.key)),
           dateShort: p.dateShort,
           number: p.number,
           period: p.period,
+          forecast: p.basis === 'forecast',
+          revisedNote: p.revised.length > 0 ? `revised in ${p.revised.map((r) => `edition ${r.number} (${r.dateShort})`).join(', ')}` : null,
           value: p.row.value,
           change: p.row.change,
           color: p.row.color,

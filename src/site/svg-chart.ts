@@ -18,6 +18,8 @@ export interface ChartPoint {
   label: string;
   /** The value as printed elsewhere ("38.1%"), shown beside the last point. */
   valueLabel: string;
+  /** A forecast: drawn hollow and joined by a dashed line, never as a reported value. */
+  forecast?: boolean;
 }
 
 export interface ChartText {
@@ -40,6 +42,8 @@ export interface LineChartOptions extends ChartText {
   unitLabel: string;
   formatValueTick: (value: number, decimals: number) => string;
   formatDateTick: (date: string, unit: DateTickUnit) => string;
+  /** Start the value axis at zero (shares: a 2 pp move should look like 2 pp of 100). */
+  fromZero?: boolean;
 }
 
 export interface SparklineOptions extends ChartText {
@@ -153,7 +157,10 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
   if (points.length === 0) return `${svgOpen(width, height, opts, className)}</svg>`;
 
   const values = points.map((p) => p.value);
-  const y = niceTicks(Math.min(...values), Math.max(...values));
+  const lowest = Math.min(...values);
+  const y = niceTicks(opts.fromZero && lowest > 0 ? 0 : lowest, Math.max(...values));
+  // An axis that does not reach zero magnifies moves; say so rather than let a small step look like a cliff.
+  const broken = y.min > 0 || y.max < 0;
   const yLabels = y.ticks.map((t) => opts.formatValueTick(t, y.decimals));
   const last = points.at(-1)!;
   const left = Math.max(44, Math.max(...yLabels.map((l) => l.length)) * CHAR_WIDTH + 14);
@@ -166,24 +173,39 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
 
   const out: string[] = [svgOpen(width, height, opts, className)];
   out.push(`<g font-size="${FONT_SIZE}" fill="${COLORS.text}">`);
-  out.push(`<text x="${px(left)}" y="16">${escapeXml(opts.unitLabel)}</text>`);
+  out.push(`<text x="${px(left)}" y="16">${escapeXml(opts.unitLabel + (broken ? ' · axis does not start at zero' : ''))}</text>`);
   y.ticks.forEach((t, i) => {
     const ty = px(yPos(t));
     out.push(`<line x1="${px(left)}" x2="${px(right)}" y1="${ty}" y2="${ty}" stroke="${COLORS.grid}"/>`);
     out.push(`<text x="${px(left - 8)}" y="${ty}" dy="0.32em" text-anchor="end">${escapeXml(yLabels[i]!)}</text>`);
   });
   out.push(`<line x1="${px(left)}" x2="${px(right)}" y1="${px(bottom)}" y2="${px(bottom)}" stroke="${COLORS.axis}"/>`);
+  if (broken) {
+    // The conventional break mark on the value axis, just above the baseline.
+    const bx = left;
+    out.push(`<path class="axis-break" d="M${px(bx - 6)} ${px(bottom - 4)}l12 -4M${px(bx - 6)} ${px(bottom - 9)}l12 -4" stroke="${COLORS.axis}" stroke-width="1.5" fill="none"/>`);
+  }
   for (const t of dateTicks(points[0]!.date, last.date, opts.maxDateTicks)) {
-    const tx = px(xPos(t.date));
+    const x = xPos(t.date);
+    const tx = px(x);
+    const label = opts.formatDateTick(t.date, t.unit);
+    // A label centred on a tick near either edge would be cut off by the viewBox: anchor it inwards.
+    const half = (label.length * CHAR_WIDTH) / 2;
+    const anchor = x + half > width - 2 ? 'end' : x - half < 2 ? 'start' : 'middle';
     out.push(`<line x1="${tx}" x2="${tx}" y1="${px(bottom)}" y2="${px(bottom + 5)}" stroke="${COLORS.axis}"/>`);
-    out.push(`<text x="${tx}" y="${px(bottom + 20)}" text-anchor="middle">${escapeXml(opts.formatDateTick(t.date, t.unit))}</text>`);
+    out.push(`<text x="${tx}" y="${px(bottom + 20)}" text-anchor="${anchor}">${escapeXml(label)}</text>`);
   }
   out.push('</g>');
 
   const coords = points.map((p) => [xPos(p.date), yPos(p.value)] as const);
-  if (coords.length > 1) {
-    const d = coords.map(([cx, cy], i) => `${i === 0 ? 'M' : 'L'}${px(cx)} ${px(cy)}`).join('');
-    out.push(`<path d="${d}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
+  const pathOf = (cs: (readonly [number, number])[]) => cs.map(([cx, cy], i) => `${i === 0 ? 'M' : 'L'}${px(cx)} ${px(cy)}`).join('');
+  // Forecasts join the series with a dashed line; actuals are joined by a solid one drawn over it.
+  if (points.some((p) => p.forecast) && coords.length > 1) {
+    out.push(`<path class="forecast-line" d="${pathOf([...coords])}" fill="none" stroke="${COLORS.line}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
+  }
+  const actual = coords.filter((_, i) => !points[i]!.forecast);
+  if (actual.length > 1) {
+    out.push(`<path d="${pathOf(actual)}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
   }
   // Dense series get smaller dots so the line stays readable; every dot keeps its tooltip.
   const r = points.length > 60 ? 2.5 : 4.5;
@@ -191,9 +213,10 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
   points.forEach((p, i) => {
     const [cx, cy] = coords[i]!;
     const isLast = i === points.length - 1;
-    out.push(
-      `<circle cx="${px(cx)}" cy="${px(cy)}" r="${isLast ? r + 1.5 : r}" fill="${isLast ? COLORS.last : COLORS.point}" stroke="#fff" stroke-width="1.5"><title>${escapeXml(p.label)}</title></circle>`,
-    );
+    const color = isLast ? COLORS.last : COLORS.point;
+    // Hollow for a forecast, filled for an actual.
+    const paint = p.forecast ? `class="forecast" fill="#fff" stroke="${color}" stroke-width="2"` : `fill="${color}" stroke="#fff" stroke-width="1.5"`;
+    out.push(`<circle cx="${px(cx)}" cy="${px(cy)}" r="${isLast ? r + 1.5 : r}" ${paint}><title>${escapeXml(p.label)}</title></circle>`);
   });
   out.push('</g>');
   // The last value is written above its dot, or below it when the line falls

@@ -21,9 +21,9 @@ describe('briefwire build', () => {
     const r = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Built 6 editions \(\d+ files\) into .*out\/ in \d+ ms\n$/);
+    expect(r.stdout).toMatch(/^Built 7 editions \(\d+ files\) into .*out\/ in \d+ ms\n$/);
     const dates = await readdir(path.join(s.out, 'editions'));
-    expect(dates).toHaveLength(6);
+    expect(dates).toHaveLength(7);
     for (const d of dates) {
       expect((await readdir(path.join(s.out, 'editions', d))).sort()).toEqual(expect.arrayContaining(['edition.json', 'email.html', 'email.txt']));
     }

@@ -41,24 +41,25 @@ afterEach(async () => {
 });
 
 describe('briefwire new', () => {
-  it('scaffolds the next Monday slot after the latest edition (2026-01-26 -> 2026-02-02) and prints the path', async () => {
+  it('scaffolds the next Monday slot after the latest edition (2026-02-02 -> 2026-02-09) and prints the path', async () => {
     const r = briefwire('new', '--content', contentDir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const file = path.join(editionsDir, '2026-02-02.md');
+    const file = path.join(editionsDir, '2026-02-09.md');
     expect(r.stdout.trim()).toBe(file);
 
     const text = await readFile(file, 'utf8');
-    expect(text).toContain('  alibaba_ai_cloud_share: { value: 38.1, period: FY2025, source: Omdia }  # from 2026-01-26\n');
-    expect(text).toContain('  qwen_downloads: { value: 700, period: Mid-January 2026, source: Press reports }  # from 2026-01-19\n');
+    expect(text).toContain('#   alibaba_ai_cloud_share: { value: 38.1, period: "2025", source: Omdia }  # latest, from 2026-02-02\n');
+    expect(text).toContain('#   qwen_downloads: { value: 700, period: 2026-01-14, label: 14 January 2026, source: Press reports of 14 January 2026 }  # latest, from 2026-01-19\n');
 
     const loaded = await loadContent(contentDir, { includeDrafts: true });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     const brief = loaded.value.briefs.at(-1)!;
-    expect(brief.date).toBe('2026-02-02');
+    expect(brief.date).toBe('2026-02-09');
     expect(brief.draft).toBe(true);
     expect(brief.title).toBe('TODO: headline');
-    expect(brief.metrics.map((m) => m.key)).toEqual(loaded.value.metrics.map((d) => d.key));
+    // Nothing counts as reported until the analyst writes it.
+    expect(brief.metrics).toEqual([]);
   });
 
   it('--date picks the date, and the brief compares with the editions before it', async () => {
@@ -67,9 +68,9 @@ describe('briefwire new', () => {
     const file = path.join(editionsDir, '2025-10-20.md');
     expect(r.stdout.trim()).toBe(file);
     const text = await readFile(file, 'utf8');
-    expect(text).toContain('  alibaba_ai_cloud_share: { value: 35.8, period: H1 2025, source: Omdia }  # from 2025-10-13\n');
-    // First reported on 2025-12-01, after this date: listed, commented out.
-    expect(text).toContain('  # ai_revenue_run_rate: { value: , period: , source: }\n');
+    expect(text).toContain('#   alibaba_ai_cloud_share: { value: 35.8, period: H1 2025, source: Omdia }  # latest, from 2025-10-13\n');
+    // First reported on 2025-12-01, after this date.
+    expect(text).toContain('#   ai_revenue_run_rate: { value: , period: , source: }  # never reported\n');
     expect((await loadContent(contentDir)).ok).toBe(true);
   });
 
@@ -91,11 +92,11 @@ describe('briefwire new', () => {
 
   it('refuses to overwrite an existing brief: exit 1, names the file, leaves it unchanged', async () => {
     expect(briefwire('new', '--content', contentDir).code).toBe(0);
-    const file = path.join(editionsDir, '2026-02-02.md');
+    const file = path.join(editionsDir, '2026-02-09.md');
     await writeFile(file, (await readFile(file, 'utf8')).replace('TODO: headline', 'Edited headline'));
     const edited = await readFile(file, 'utf8');
 
-    const again = briefwire('new', '--date', '2026-02-02', '--content', contentDir);
+    const again = briefwire('new', '--date', '2026-02-09', '--content', contentDir);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(file);
     expect(again.stderr).toMatch(/already exists/);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { metricDelta } from '../../src/compute/delta.js';
+import { defaultMeasure } from '../../src/content/metric-registry.js';
 import type { Better, MetricDef, MetricDelta, MetricKind } from '../../src/model.js';
 
 function def(kind: MetricKind, unit: string, decimals: number, better: Better = 'up'): MetricDef {
-  return { key: 'm', label: 'M', kind, unit, decimals, better };
+  return { key: 'm', label: 'M', kind, unit, decimals, better, measure: defaultMeasure(kind) };
 }
 
 const share = (decimals = 1, better: Better = 'up') => def('share', '%', decimals, better);

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { computeEditionMetrics, type BriefMetrics } from '../../src/compute/edition-metrics.js';
 import type { BriefMetric, EditionMetric, MetricDef } from '../../src/model.js';
+import { defaultMeasure } from '../../src/content/metric-registry.js';
+import { obs, P } from '../support/observations.js';
 
-const registry: MetricDef[] = [
-  { key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market', source: 'IDC' },
-  { key: 'revenue', label: 'Cloud revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up' },
-  { key: 'churn', label: 'Churn', kind: 'rate', unit: '%', decimals: 1, better: 'down' },
-  { key: 'downloads', label: 'App downloads', kind: 'count', unit: 'M downloads', decimals: 0, better: 'neutral' },
-  { key: 'net_income', label: 'Net income', kind: 'number', unit: 'USD m', decimals: 0, better: 'up' },
-];
+const registry: MetricDef[] = (
+  [
+    { key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market', source: 'IDC' },
+    { key: 'revenue', label: 'Cloud revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up' },
+    { key: 'churn', label: 'Churn', kind: 'rate', unit: '%', decimals: 1, better: 'down' },
+    { key: 'downloads', label: 'App downloads', kind: 'count', unit: 'M downloads', decimals: 0, better: 'neutral', measure: 'stock' },
+    { key: 'net_income', label: 'Net income', kind: 'number', unit: 'USD m', decimals: 0, better: 'up' },
+  ] as Omit<MetricDef, 'measure'>[]
+).map((d) => ({ measure: defaultMeasure(d.kind), ...d }));
 
 function brief(date: string, metrics: BriefMetric[]): BriefMetrics {
   return { file: `content/editions/${date}.md`, date, metrics };
@@ -17,25 +21,25 @@ function brief(date: string, metrics: BriefMetric[]): BriefMetrics {
 // Dates deliberately irregular: comparisons follow editions, not weeks.
 const briefs: BriefMetrics[] = [
   brief('2025-01-06', [
-    { key: 'revenue', value: '51.8', period: 'H1 2025' },
-    { key: 'cloud_share', value: '35.8', period: 'Q3 2024' },
-    { key: 'downloads', value: '700' },
-    { key: 'net_income', value: '-10' },
+    obs('revenue', '51.8', { period: 'H1 2025' }),
+    obs('cloud_share', '35.8', { period: 'Q3 2024' }),
+    obs('downloads', '700'),
+    obs('net_income', '-10'),
   ]),
   brief('2025-01-13', [
-    { key: 'cloud_share', value: '38.1', period: 'Q4 2024', source: 'Canalys', note: 'restated' },
-    { key: 'revenue', value: '56.7', period: 'FY2025' },
-    { key: 'churn', value: '4.1' },
-    { key: 'net_income', value: '-5' },
+    obs('cloud_share', '38.1', { period: 'Q4 2024', source: 'Canalys', note: 'restated' }),
+    obs('revenue', '56.7', { period: 'H2 2025' }),
+    obs('churn', '4.1'),
+    obs('net_income', '-5'),
   ]),
   brief('2025-01-20', [
-    { key: 'cloud_share', value: '38.10' },
-    { key: 'downloads', value: '720' },
-    { key: 'net_income', value: '0' },
+    obs('cloud_share', '38.10'),
+    obs('downloads', '720'),
+    obs('net_income', '0'),
   ]),
   brief('2025-02-03', [
-    { key: 'revenue', value: '60.0' },
-    { key: 'net_income', value: '3' },
+    obs('revenue', '60.0', { period: 'H1 2026' }),
+    obs('net_income', '3'),
   ]),
 ];
 
@@ -80,18 +84,18 @@ describe('computeEditionMetrics', () => {
 
   it('reports the sample share move as +2.3 pp against the previous edition', () => {
     expect(row(2, 'cloud_share')).toEqual({
-      key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market',
-      value: 38.1, valueText: '38.1', period: 'Q4 2024', source: 'Canalys', note: 'restated',
-      previous: { value: 35.8, valueText: '35.8', date: '2025-01-06', period: 'Q3 2024' },
+      key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market', measure: 'ratio',
+      value: 38.1, valueText: '38.1', period: P('Q4 2024'), basis: 'actual', source: 'Canalys', note: 'restated',
+      previous: { value: 35.8, valueText: '35.8', date: '2025-01-06', period: P('Q3 2024'), basis: 'actual' },
       delta: { abs: 2.3, unit: 'pp', rel: null, direction: 'up', sentiment: 'positive' },
       status: 'changed',
     });
   });
 
-  it('keeps both period labels when the period changes', () => {
+  it('a flow compares half with half: both periods kept, delta decimal-exact', () => {
     const r = row(2, 'revenue');
-    expect(r.period).toBe('FY2025');
-    expect(r.previous?.period).toBe('H1 2025');
+    expect(r.period).toEqual(P('H2 2025'));
+    expect(r.previous?.period).toEqual(P('H1 2025'));
     expect(r.delta).toEqual({ abs: 4.9, unit: 'CNY bn', rel: 0.094595, direction: 'up', sentiment: 'positive' });
   });
 
@@ -105,26 +109,26 @@ describe('computeEditionMetrics', () => {
 
   it('compares a metric skipped for an edition with the older edition and names its date', () => {
     expect(row(3, 'downloads')).toMatchObject({
-      previous: { value: 700, valueText: '700', date: '2025-01-06', period: null },
+      previous: { value: 700, valueText: '700', date: '2025-01-06', period: null, basis: 'actual' },
       delta: { abs: 20, unit: 'M downloads', rel: 0.028571, direction: 'up', sentiment: 'neutral' },
     });
     // Revenue skipped edition 3: edition 4 compares with edition 2.
     expect(row(4, 'revenue')).toMatchObject({
       valueText: '60.0',
-      previous: { value: 56.7, date: '2025-01-13', period: 'FY2025' },
+      previous: { value: 56.7, date: '2025-01-13', period: P('H2 2025') },
       delta: { abs: 3.3, rel: 0.058201, direction: 'up' },
     });
   });
 
   it('a not-reported row carries the last value and nothing else', () => {
     expect(row(3, 'revenue')).toEqual({
-      key: 'revenue', label: 'Cloud revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up',
-      value: null, valueText: null, period: null, source: null, note: null,
-      previous: { value: 56.7, valueText: '56.7', date: '2025-01-13', period: 'FY2025' },
+      key: 'revenue', label: 'Cloud revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up', measure: 'flow',
+      value: null, valueText: null, period: null, basis: null, source: null, note: null,
+      previous: { value: 56.7, valueText: '56.7', date: '2025-01-13', period: P('H2 2025'), basis: 'actual' },
       delta: null,
       status: 'not-reported',
     });
-    expect(row(4, 'downloads').previous).toEqual({ value: 720, valueText: '720', date: '2025-01-20', period: null });
+    expect(row(4, 'downloads').previous).toEqual({ value: 720, valueText: '720', date: '2025-01-20', period: null, basis: 'actual' });
   });
 
   it('handles negative values and a previous value of zero', () => {
@@ -151,13 +155,13 @@ describe('computeEditionMetrics', () => {
     expect(row(3, 'cloud_share').note).toBeNull();
   });
 
-  it('history holds every reported point up to and including the edition, oldest first', () => {
+  it('history holds one point per observation up to and including the edition, placed at the period end', () => {
     const h = result[2]!.history;
     expect(Object.keys(h)).toEqual(['cloud_share', 'revenue', 'churn', 'downloads', 'net_income']);
     expect(h.cloud_share).toEqual([
-      { date: '2025-01-06', number: 1, value: 35.8, valueText: '35.8', period: 'Q3 2024' },
-      { date: '2025-01-13', number: 2, value: 38.1, valueText: '38.1', period: 'Q4 2024' },
-      { date: '2025-01-20', number: 3, value: 38.1, valueText: '38.10', period: null },
+      { date: '2025-01-06', number: 1, value: 35.8, valueText: '35.8', period: P('Q3 2024'), basis: 'actual', at: '2024-09-30', revised: [] },
+      { date: '2025-01-13', number: 2, value: 38.1, valueText: '38.1', period: P('Q4 2024'), basis: 'actual', at: '2024-12-31', revised: [] },
+      { date: '2025-01-20', number: 3, value: 38.1, valueText: '38.10', period: null, basis: 'actual', at: '2025-01-20', revised: [] },
     ]);
     expect(h.downloads?.map((p) => [p.number, p.date])).toEqual([[1, '2025-01-06'], [3, '2025-01-20']]);
     expect(h.revenue?.map((p) => p.number)).toEqual([1, 2]);

@@ -8,8 +8,8 @@ function moved(key: string, kind: MetricKind, previous: string, current: string,
   const delta = metricDelta(def, current, previous);
   return {
     ...def,
-    value: Number(current), valueText: current, period: null, source: null, note: null,
-    previous: { value: Number(previous), valueText: previous, date: '2025-01-06', period: null },
+    value: Number(current), valueText: current, period: null, basis: 'actual', source: null, note: null, measure: 'flow',
+    previous: { value: Number(previous), valueText: previous, date: '2025-01-06', period: null, basis: 'actual' },
     delta,
     status: delta.direction === 'flat' ? 'unchanged' : 'changed',
   };

@@ -35,8 +35,8 @@ describe('content contract', () => {
     const b = r.value.briefs[0]!;
     expect(b.slug).toBe('first');
     expect(b.metrics).toEqual([
-      { key: 'share_a', value: '35.80', period: 'H1 2025', source: 'Omdia', note: 'n', line: 4 },
-      { key: 'market', value: '51.8', line: 5 },
+      { key: 'share_a', value: '35.80', period: { label: 'H1 2025', start: '2025-01-01', end: '2025-06-30', length: 'half' }, periodText: 'H1 2025', basis: 'actual', source: 'Omdia', note: 'n', line: 4, column: 12 },
+      { key: 'market', value: '51.8', basis: 'actual', line: 5, column: 11 },
     ]);
     expect(b.bodyLine).toBe(7);
   });

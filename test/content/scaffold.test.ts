@@ -6,6 +6,7 @@ import { loadContent } from '../../src/content/load.js';
 import { parseBrief } from '../../src/content/brief.js';
 import { latestValues, nextEditionDate, scaffoldBrief } from '../../src/content/scaffold.js';
 import type { Brief, BriefMetric, Content, MetricDef, Newsletter } from '../../src/model.js';
+import { obs, P } from '../support/observations.js';
 
 const newsletter: Newsletter = {
   name: 'Test Weekly',
@@ -17,14 +18,14 @@ const newsletter: Newsletter = {
 };
 
 const registry: MetricDef[] = [
-  { key: 'share', label: 'Share', kind: 'share', unit: '%', decimals: 1, better: 'up', source: 'Omdia' },
-  { key: 'revenue', label: 'Revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up' },
-  { key: 'never', label: 'Never reported', kind: 'count', unit: 'M', decimals: 0, better: 'neutral' },
-  { key: 'price', label: 'Price index', kind: 'number', unit: 'pts', decimals: 2, better: 'down' },
+  { key: 'share', label: 'Share', kind: 'share', unit: '%', decimals: 1, better: 'up', source: 'Omdia', measure: 'ratio' },
+  { key: 'revenue', label: 'Revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up', measure: 'flow' },
+  { key: 'never', label: 'Never reported', kind: 'count', unit: 'M', decimals: 0, better: 'neutral', measure: 'flow' },
+  { key: 'price', label: 'Price index', kind: 'number', unit: 'pts', decimals: 2, better: 'down', measure: 'stock' },
 ];
 
 function brief(date: string, metrics: BriefMetric[]): Brief {
-  return { file: `content/editions/${date}.md`, date, title: date, metrics, body: '', bodyLine: 1 };
+  return { file: `content/editions/${date}.md`, date, title: date, metrics, body: '', bodyLine: 1, placeholders: [] };
 }
 
 function content(briefs: Brief[], nl: Newsletter = newsletter): Content {
@@ -34,21 +35,19 @@ function content(briefs: Brief[], nl: Newsletter = newsletter): Content {
 const { schedule: _schedule, ...unscheduled } = newsletter;
 
 const briefs = [
-  brief('2026-01-12', [
-    { key: 'revenue', value: '20.83', period: 'FY2024', source: 'Omdia' },
-    { key: 'price', value: '-1.50', period: '2026', source: 'Stats office: CPI' },
-  ]),
+  brief('2026-01-12', [obs('revenue', '20.83', { period: 'FY2024', source: 'Omdia' }), obs('price', '-1.50', { period: '2026', source: 'Stats office: CPI' })]),
   brief('2026-01-19', [
-    { key: 'share', value: '38.10', period: 'Cumulative, as cited', note: 'Unchanged' },
-    { key: 'revenue', value: '51.8', period: 'FY2025 forecast', source: 'Omdia' },
+    { ...obs('share', '38.10', { period: 'H1 2025', note: 'Unchanged' }), period: { ...P('H1 2025'), label: 'first half, as cited' } },
+    obs('revenue', '51.8', { period: 'FY2025E', source: 'Omdia' }),
+    obs('price', '-1.4', { period: '2026', basis: 'forecast' }),
   ]),
   // A Wednesday: slots are found from the latest date, whatever its weekday.
-  brief('2026-01-28', [{ key: 'share', value: '38.2', period: 'FY2025', source: 'Omdia # restated' }]),
+  brief('2026-01-28', [obs('share', '38.2', { period: 'FY2025', source: 'Omdia # restated' })]),
 ];
 
 function metricsBlock(text: string): string[] {
   const front = text.split('\n---\n')[0]!;
-  return front.slice(front.indexOf('\nmetrics:\n') + '\nmetrics:\n'.length).split('\n');
+  return front.slice(front.indexOf('\n# metrics:\n') + '\n# metrics:\n'.length).split('\n');
 }
 
 describe('nextEditionDate', () => {
@@ -93,12 +92,12 @@ describe('nextEditionDate', () => {
 describe('scaffoldBrief', () => {
   const text = scaffoldBrief(content(briefs), '2026-02-02');
 
-  it('pre-fills each reported metric with its latest value, period and source, in registry order', () => {
+  it('lists each metric\'s latest observation as a commented line to copy, in registry order', () => {
     expect(metricsBlock(text)).toEqual([
-      '  share: { value: 38.2, period: FY2025, source: "Omdia # restated" }  # from 2026-01-28',
-      '  revenue: { value: 51.8, period: FY2025 forecast, source: Omdia }  # from 2026-01-19',
-      '  # never: { value: , period: , source: }',
-      '  price: { value: -1.50, period: "2026", source: "Stats office: CPI" }  # from 2026-01-12',
+      '#   share: { value: 38.2, period: FY2025, source: "Omdia # restated" }  # latest, from 2026-01-28',
+      '#   revenue: { value: 51.8, period: FY2025E, source: Omdia }  # latest, from 2026-01-19',
+      '#   never: { value: , period: , source: }  # never reported',
+      '#   price: { value: -1.4, period: "2026", basis: forecast }  # latest, from 2026-01-19',
     ]);
   });
 
@@ -110,32 +109,39 @@ describe('scaffoldBrief', () => {
     expect(body.match(/^## .+$/gm)?.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('parses back to the latest values, keeping the value text as written (38.10, -1.50)', () => {
-    const at = scaffoldBrief(content(briefs.slice(0, 2)), '2026-01-26');
-    const parsed = parseBrief('content/editions/2026-01-26.md', '2026-01-26.md', at, registry);
+  it('reports nothing: the brief as written has no metrics, so nothing is re-reported', () => {
+    const parsed = parseBrief('content/editions/2026-02-02.md', '2026-02-02.md', text, registry);
     expect(parsed.problems).toEqual([]);
-    expect(parsed.brief?.title).toBe('TODO: headline');
-    expect(parsed.brief?.metrics.map(({ line: _line, ...m }) => m)).toEqual([
-      // Quoted where a plain scalar would change the text; the note is not carried over.
-      { key: 'share', value: '38.10', period: 'Cumulative, as cited' },
-      { key: 'revenue', value: '51.8', period: 'FY2025 forecast', source: 'Omdia' },
-      { key: 'price', value: '-1.50', period: '2026', source: 'Stats office: CPI' },
+    expect(parsed.brief?.metrics).toEqual([]);
+    expect(parsed.brief?.draft).toBe(true);
+  });
+
+  it('an uncommented line parses back to the observation, value text, period, basis and label as written', () => {
+    const at = scaffoldBrief(content(briefs.slice(0, 2)), '2026-01-26');
+    const uncommented = at.replace(/^# metrics:$/m, 'metrics:').replace(/^#(   \w+: \{ value: [^,]+,.*)$/gm, (_m, line: string) => line.slice(1));
+    const parsed = parseBrief('content/editions/2026-01-26.md', '2026-01-26.md', uncommented, registry);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.brief?.metrics.map(({ line: _line, column: _column, ...m }) => m)).toEqual([
+      // The label is carried over, quoted where a plain scalar would change the text; the note is not.
+      { key: 'share', value: '38.10', period: { ...P('H1 2025'), label: 'first half, as cited' }, periodText: 'H1 2025', basis: 'actual' },
+      { key: 'revenue', value: '51.8', period: P('FY2025E'), periodText: 'FY2025E', basis: 'forecast', source: 'Omdia' },
+      { key: 'price', value: '-1.4', period: P('2026'), periodText: '2026', basis: 'forecast' },
     ]);
   });
 
-  it('a back-dated brief is pre-filled from the editions before its date only', () => {
+  it('a back-dated brief lists the observations before its date only', () => {
     expect(metricsBlock(scaffoldBrief(content(briefs), '2026-01-19'))).toEqual([
-      '  # share: { value: , period: , source: }',
-      '  revenue: { value: 20.83, period: FY2024, source: Omdia }  # from 2026-01-12',
-      '  # never: { value: , period: , source: }',
-      '  price: { value: -1.50, period: "2026", source: "Stats office: CPI" }  # from 2026-01-12',
+      '#   share: { value: , period: , source: }  # never reported',
+      '#   revenue: { value: 20.83, period: FY2024, source: Omdia }  # latest, from 2026-01-12',
+      '#   never: { value: , period: , source: }  # never reported',
+      '#   price: { value: -1.50, period: "2026", source: "Stats office: CPI" }  # latest, from 2026-01-12',
     ]);
     expect([...latestValues(content(briefs), '2026-01-19').keys()]).toEqual(['revenue', 'price']);
   });
 
   it('with nothing reported yet, still parses and lists the registry commented out', () => {
     const first = scaffoldBrief(content([]), '2026-02-02');
-    for (const def of registry) expect(first).toContain(`#  ${def.key}: { value: , period: , source: }`);
+    for (const def of registry) expect(first).toContain(`#   ${def.key}: { value: , period: , source: }  # never reported`);
     const parsed = parseBrief('content/editions/2026-02-02.md', '2026-02-02.md', first, registry);
     expect(parsed.problems).toEqual([]);
     expect(parsed.brief?.metrics).toEqual([]);
@@ -152,33 +158,25 @@ describe('scaffolding the sample content', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes a brief that loadContent accepts, whose metrics equal every metric\'s latest value', async () => {
+  it('writes a draft brief that loadContent accepts, reporting nothing, listing every metric\'s latest observation', async () => {
     const before = await loadContent(dir);
     if (!before.ok) throw new Error(JSON.stringify(before.problems));
-    const date = nextEditionDate(before.value, new Date('2026-01-27T00:00:00Z'));
-    expect(date).toBe('2026-02-02');
-    await writeFile(path.join(dir, 'editions', `${date}.md`), scaffoldBrief(before.value, date));
+    const date = nextEditionDate(before.value, new Date('2026-02-03T00:00:00Z'));
+    expect(date).toBe('2026-02-09');
+    const text = scaffoldBrief(before.value, date);
+    await writeFile(path.join(dir, 'editions', `${date}.md`), text);
 
     // A scaffold is a draft: left out of builds until the analyst removes `draft: true`.
     const built = await loadContent(dir);
-    expect(built.ok && built.value.briefs.at(-1)!.date).toBe('2026-01-26');
+    expect(built.ok && built.value.briefs.at(-1)!.date).toBe('2026-02-02');
     const after = await loadContent(dir, { includeDrafts: true });
     if (!after.ok) throw new Error(JSON.stringify(after.problems));
     expect(after.warnings).toEqual([]);
     const scaffolded = after.value.briefs.at(-1)!;
-    expect(scaffolded.date).toBe('2026-02-02');
-    expect(scaffolded.draft).toBe(true);
-    const latest = latestValues(before.value, date);
-    // Every registry metric of the sample has been reported at least once.
-    expect(latest.size).toBe(before.value.metrics.length);
-    const expected = before.value.metrics.map((def) => {
-      const m = latest.get(def.key)!.metric;
-      return { key: def.key, value: m.value, period: m.period, source: m.source };
-    });
-    expect(scaffolded.metrics.map((m) => ({ key: m.key, value: m.value, period: m.period, source: m.source }))).toEqual(expected);
+    expect(scaffolded).toMatchObject({ date: '2026-02-09', draft: true, metrics: [] });
     // Spot checks against the sample briefs themselves.
-    expect(expected[0]).toEqual({ key: 'alibaba_ai_cloud_share', value: '38.1', period: 'FY2025', source: 'Omdia' });
-    expect(expected.find((m) => m.key === 'qwen_downloads')).toEqual({ key: 'qwen_downloads', value: '700', period: 'Mid-January 2026', source: 'Press reports' });
-    expect(expected.find((m) => m.key === 'alibaba_cloud_revenue')?.value).toBe('33.4');
+    expect(text).toContain('#   alibaba_ai_cloud_share: { value: 38.1, period: "2025", source: Omdia }  # latest, from 2026-02-02\n');
+    expect(text).toContain('#   qwen_downloads: { value: 700, period: 2026-01-14, label: 14 January 2026, source: Press reports of 14 January 2026 }  # latest, from 2026-01-19\n');
+    expect(text).toContain('#   alibaba_cloud_revenue: { value: 33.4, period: Q1 FY2026, label: quarter to June 2025, source: Alibaba Group results }  # latest, from 2025-09-01\n');
   });
 });

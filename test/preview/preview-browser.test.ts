@@ -72,9 +72,9 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     const rows = await page.$$eval('#editions tbody tr', (trs) =>
       trs.map((tr) => ({ date: tr.getAttribute('data-date'), href: tr.querySelector('a.edition-link')?.getAttribute('href'), title: tr.querySelector('a')?.textContent })),
     );
-    expect(rows.map((r) => r.date)).toEqual(['2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01']);
-    expect(rows[0]!.href).toBe('/editions/2026-01-26/');
-    expect(rows[0]!.title).toContain('Omdia full-year 2025');
+    expect(rows.map((r) => r.date)).toEqual(['2026-02-02', '2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01']);
+    expect(rows[0]!.href).toBe('/editions/2026-02-02/');
+    expect(rows[0]!.title).toContain('build-out, one year in');
     // Headline moves from the edition's view.
     expect(await page.textContent('tr[data-date="2026-01-26"] .movers')).toMatch(/Alibaba Cloud share of China AI cloud market\s*▲ \+2\.3 pp/);
     await page.click('tr[data-date="2025-09-15"] a.edition-link');
@@ -109,8 +109,8 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     expect(await page.textContent('#email-source')).toMatch(/^<!doctype html>/i);
 
     await page.click('#view-data');
-    const row = await page.$$eval('#metrics-table tr[data-key="qwen_downloads"] td', (tds) => tds.map((td) => td.textContent!.trim()));
-    expect(row[0]).toContain('Qwen');
+    const row = await page.$$eval('#metrics-table tr[data-key="ai_model_price_cut"] td', (tds) => tds.map((td) => td.textContent!.trim()));
+    expect(row[0]).toContain('price cut');
     expect(row[6]).toBe('new');
     expect(await page.$$eval('#metrics-table thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['Metric', 'Value', 'Change', 'Previous', 'Period', 'Source', 'Status']);
 

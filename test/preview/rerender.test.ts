@@ -4,7 +4,7 @@ import { editionView } from '../../src/render/view-model.js';
 import type { Brief, Edition, MetricDef, Newsletter } from '../../src/model.js';
 import { changedViews } from '../../src/preview/rerender.js';
 
-const REVENUE: MetricDef = { key: 'revenue', label: 'Revenue', kind: 'money', unit: 'USD bn', decimals: 1, better: 'up' };
+const REVENUE: MetricDef = { key: 'revenue', label: 'Revenue', kind: 'money', unit: 'USD bn', decimals: 1, better: 'up', measure: 'flow' };
 const NEWSLETTER: Newsletter = { name: 'Test Weekly', from: 'Test <t@example.com>', baseUrl: 'https://example.com', timezone: 'UTC', language: 'en-GB' };
 
 /** One brief a week from 2025-01-06; `values[i]` undefined means the brief reports nothing. */
@@ -16,9 +16,10 @@ function briefs(values: readonly (number | undefined)[], drafts: readonly number
       date,
       title: `Week ${i + 1}`,
       ...(drafts.includes(i) ? { draft: true } : {}),
-      metrics: v === undefined ? [] : [{ key: 'revenue', value: String(v) }],
+      metrics: v === undefined ? [] : [{ key: 'revenue', value: String(v), basis: 'actual' as const }],
       body: `Body ${i + 1}.`,
       bodyLine: 5,
+      placeholders: [],
     };
   });
 }

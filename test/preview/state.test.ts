@@ -46,7 +46,7 @@ function edit(date: string, from: string | RegExp, to: string) {
   return { kind: 'brief' as const, file, source: { file, text: next } };
 }
 
-const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26'];
+const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26', '2026-02-02'];
 
 describe('PreviewState', () => {
   it('renders every edition at start, equal to a from-scratch load + computeEditions', async () => {
@@ -62,7 +62,7 @@ describe('PreviewState', () => {
     expect(report.stale).toBe(false);
     // Newest first, so the edition being written comes back first.
     expect(report.rendered).toEqual([...DATES].reverse());
-    expect(renders).toHaveLength(6);
+    expect(renders).toHaveLength(DATES.length);
 
     // The cached-Markdown compute must not drift from the compute stage itself.
     const loaded = await loadContent(CONTENT);
@@ -104,14 +104,15 @@ describe('PreviewState', () => {
 
   it('re-renders the later editions whose deltas change when a metric value changes', async () => {
     const { state, renders } = await freshState();
-    // The CAGR forecast is reported on 2025-09-15 and again on 2026-01-26: the later delta changes,
-    // the edition in between shows it as "not reported"; 2025-12-01 and 2026-01-19 do not show it at all.
+    // The CAGR forecast is reported on 2025-09-15 and again on 2026-01-26: the later comparison changes
+    // (from no new data to a revision), the edition in between shows it as "not reported";
+    // 2025-12-01 and 2026-01-19 do not show it at all.
     const before = state.rendered('2026-01-26')!.view.metrics.find((m) => m.key === 'china_ai_cloud_cagr')!;
     await state.update([edit('2025-09-15', 'china_ai_cloud_cagr: { value: 26.8', 'china_ai_cloud_cagr: { value: 25.0')]);
     expect(renders.sort()).toEqual(['2025-09-15', '2025-10-13', '2026-01-26']);
     const after = state.rendered('2026-01-26')!.view.metrics.find((m) => m.key === 'china_ai_cloud_cagr')!;
     expect(before.change).not.toBe(after.change);
-    expect(after.previous).toContain('25');
+    expect(after.change).toBe('revised up from 25.0%');
   });
 
   it('renders exactly the editions whose view changed when history reaches further than what is shown', async () => {
@@ -197,7 +198,7 @@ describe('PreviewState', () => {
     expect(renders).toEqual([]);
     // Last good render still there.
     expect(state.rendered('2025-12-01')?.view.title).toBe(briefTitle(text));
-    expect(state.editions).toHaveLength(6);
+    expect(state.editions).toHaveLength(DATES.length);
 
     const fixed = await state.update([{ kind: 'brief', file, source: { file, text } }]);
     expect(fixed.ok).toBe(true);
@@ -245,7 +246,7 @@ describe('PreviewState', () => {
     const { state, renders } = await freshState();
     const changed = templates.sources.map((s) => (s.rel === 'partials/email-footer.mjml.hbs' ? { ...s, text: s.text.replace('Archive</a>', 'Past issues</a>') } : s));
     const report = await state.update([{ kind: 'templates', templates: { ...templates, sources: changed } }]);
-    expect(report.rendered).toHaveLength(6);
+    expect(report.rendered).toHaveLength(DATES.length);
     expect(state.rendered('2025-09-01')?.email.html).toContain('Past issues');
 
     renders.length = 0;
@@ -261,7 +262,7 @@ describe('PreviewState', () => {
     // Fixing the template (back to the original) re-renders everything: the last good render used the edited footer.
     const ok = await state.update([{ kind: 'templates', templates }]);
     expect(ok.ok).toBe(true);
-    expect(renders).toHaveLength(6);
+    expect(renders).toHaveLength(DATES.length);
     expect(state.rendered('2025-09-01')?.email.html).not.toContain('Past issues');
   });
 
@@ -270,7 +271,7 @@ describe('PreviewState', () => {
     const src = content.newsletter;
     const report = await state.update([{ kind: 'newsletter', source: { file: src.file, text: src.text!.replace('name: AI Cloud Weekly', 'name: AI Cloud Daily') } }]);
     expect(report.ok).toBe(true);
-    expect(renders).toHaveLength(6);
+    expect(renders).toHaveLength(DATES.length);
     expect(state.rendered('2026-01-26')?.email.html).toContain('AI Cloud Daily');
   });
 

@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build.js';
 import { loadContent } from '../../src/content/load.js';
 import type { Brief, Content, MetricDef } from '../../src/model.js';
-import { builtEditionDir, builtEditionsDir, EDITION_JSON, parseEditionJson, type EditionJson, type EditionMetricJson } from '../../src/render/out-layout.js';
+import { biggestMovers } from '../../src/compute/movers.js';
+import { computeEditions } from '../../src/compute/editions.js';
+import { builtEditionDir, builtEditionsDir, EDITION_JSON, editionJsonSchema, type EditionJson, type EditionMetricJson } from '../../src/render/out-layout.js';
+
+type JsonMetric = EditionMetricJson;
 
 let outDir: string;
 let content: Content;
@@ -27,9 +31,8 @@ beforeAll(async () => {
   content = loaded.value;
   dates = (await readdir(builtEditionsDir(outDir))).sort();
   for (const date of dates) {
-    const parsed = parseEditionJson(await readFile(path.join(builtEditionDir(outDir, date), EDITION_JSON), 'utf8'));
-    if (!parsed.ok) throw new Error(`${date}/edition.json breaks its schema: ${parsed.issues.join('; ')}`);
-    editions.set(date, parsed.value);
+    // Read through the current contract's schema: a file that breaks it fails here.
+    editions.set(date, editionJsonSchema.parse(JSON.parse(await readFile(path.join(builtEditionDir(outDir, date), EDITION_JSON), 'utf8'))));
   }
 });
 
@@ -49,17 +52,6 @@ function metric(date: string, key: string): EditionMetricJson {
   return m;
 }
 
-/** The latest report of `key` in briefs dated before `date`, read straight from the content. */
-function lastReport(key: string, date: string): { brief: Brief; value: string; period?: string } | undefined {
-  let found: { brief: Brief; value: string; period?: string } | undefined;
-  for (const brief of content.briefs) {
-    if (brief.date >= date) break;
-    const m = brief.metrics.find((x) => x.key === key);
-    if (m) found = { brief, value: m.value, ...(m.period !== undefined ? { period: m.period } : {}) };
-  }
-  return found;
-}
-
 function def(key: string): MetricDef {
   const d = content.metrics.find((x) => x.key === key);
   if (!d) throw new Error(`no metric ${key} in the registry`);
@@ -69,7 +61,7 @@ function def(key: string): MetricDef {
 describe('edition.json contract (sample content)', () => {
   it('one edition.json per brief, in date order', () => {
     expect(dates).toEqual(content.briefs.map((b) => b.date));
-    expect(dates).toHaveLength(6);
+    expect(dates).toHaveLength(7);
   });
 
   it('date, number 1..n in date order, title and previousDate', () => {
@@ -83,14 +75,19 @@ describe('edition.json contract (sample content)', () => {
   });
 
   it('every metric row has the contract fields with the right types', () => {
-    const statuses = new Set(['new', 'changed', 'unchanged', 'not-reported']);
+    const statuses = new Set(['new', 'no-new-data', 'revised', 'vs-forecast', 'not-comparable', 'changed', 'unchanged', 'not-reported']);
     for (const date of dates) {
       for (const m of edition(date).metrics) {
         const d = def(m.key);
         expect(m, `${date} ${m.key}`).toMatchObject({ key: d.key, label: d.label, kind: d.kind, unit: d.unit });
-        for (const field of ['value', 'period', 'source', 'previous', 'delta', 'status']) expect(m, `${date} ${m.key}`).toHaveProperty(field);
+        for (const field of ['value', 'period', 'basis', 'source', 'previous', 'delta', 'status']) expect(m, `${date} ${m.key}`).toHaveProperty(field);
         expect(statuses.has(m.status), `${date} ${m.key} status ${m.status}`).toBe(true);
-        if (m.previous !== null) expect(Object.keys(m.previous)).toEqual(expect.arrayContaining(['value', 'date', 'period']));
+        if (m.period !== null) expect(Object.keys(m.period).sort()).toEqual(['end', 'label', 'length', 'start']);
+        expect(m.basis === null).toBe(m.status === 'not-reported');
+        if (m.previous !== null) expect(Object.keys(m.previous)).toEqual(expect.arrayContaining(['value', 'date', 'period', 'basis']));
+        // No delta where nothing like-for-like is compared.
+        if (['new', 'no-new-data', 'not-comparable', 'not-reported'].includes(m.status)) expect(m.delta, `${date} ${m.key}`).toBeNull();
+        else expect(m.delta, `${date} ${m.key}`).not.toBeNull();
         if (m.delta !== null) {
           expect(Object.keys(m.delta).sort()).toEqual(['abs', 'direction', 'rel', 'sentiment', 'unit']);
           expect(m.delta.unit).toBe(d.kind === 'share' || d.kind === 'rate' ? 'pp' : d.unit);
@@ -109,68 +106,100 @@ describe('edition.json contract (sample content)', () => {
     }
   });
 
-  it('values, previous values and statuses agree with the briefs', () => {
+  it('version 2, and movers are the like-for-like changes ranked as in the email', () => {
+    const computed = computeEditions(content);
+    for (const [i, date] of dates.entries()) {
+      const e = edition(date);
+      expect(e.version).toBe(2);
+      expect(e.movers, date).toEqual(biggestMovers(computed[i]!.metrics).map((m) => m.key));
+      for (const key of e.movers) expect(metric(date, key).status).toBe('changed');
+    }
+    expect(edition('2026-01-26').movers).toEqual(['alibaba_ai_cloud_share']);
+  });
+
+  it('values, periods and sources agree with the briefs; not-reported rows follow the edition before', () => {
     dates.forEach((date, i) => {
       const brief = content.briefs[i]!;
       const rows = new Map(edition(date).metrics.map((m) => [m.key, m]));
-      // Every metric the brief reports is there with its value and period.
       for (const bm of brief.metrics) {
         const row = rows.get(bm.key)!;
         expect(row, `${date} ${bm.key}`).toBeDefined();
         expect(row.value).toBe(Number(bm.value));
-        expect(row.period).toBe(bm.period ?? null);
+        expect(row.period).toEqual(bm.period ?? null);
+        expect(row.basis).toBe(bm.basis);
         expect(row.source).toBe(bm.source ?? def(bm.key).source ?? null);
       }
-      for (const row of rows.values()) {
-        const reported = brief.metrics.find((bm) => bm.key === row.key);
-        const before = lastReport(row.key, date);
-        if (!reported) {
-          // Not reported this edition: shown only when reported in the edition just before.
-          expect(row.status, `${date} ${row.key}`).toBe('not-reported');
-          expect(row.value).toBeNull();
-          expect(row.delta).toBeNull();
-          expect(before?.brief.date).toBe(edition(date).previousDate);
-        }
-        if (before) {
-          expect(row.previous, `${date} ${row.key}`).toEqual({ value: Number(before.value), valueText: before.value, date: before.brief.date, period: before.period ?? null });
-        } else {
-          expect(row.previous).toBeNull();
-          expect(row.status).toBe('new');
-          expect(row.delta).toBeNull();
-        }
-        if (reported && before) {
-          const abs = Number((Number(reported.value) - Number(before.value)).toFixed(def(row.key).decimals));
-          expect(row.delta?.abs, `${date} ${row.key}`).toBeCloseTo(abs, 9);
-          expect(row.delta?.direction).toBe(abs > 0 ? 'up' : abs < 0 ? 'down' : 'flat');
-          expect(row.status).toBe(abs === 0 ? 'unchanged' : 'changed');
-        }
-      }
-      // Rows the previous edition reported but this one does not are listed as not-reported.
       const previous = i > 0 ? content.briefs[i - 1]! : undefined;
-      for (const pm of previous?.metrics ?? []) {
-        if (!brief.metrics.some((bm) => bm.key === pm.key)) expect(rows.get(pm.key)?.status, `${date} ${pm.key}`).toBe('not-reported');
+      for (const row of rows.values()) {
+        const reported = brief.metrics.some((bm) => bm.key === row.key);
+        if (!reported) {
+          expect(row.status, `${date} ${row.key}`).toBe('not-reported');
+          expect(previous?.metrics.some((pm) => pm.key === row.key)).toBe(true);
+        }
       }
     });
   });
 
-  it('2026-01-26: Alibaba Cloud share 35.8% (H1 2025) -> 38.1% (FY2025) is +2.3 pp, up, good news', () => {
+  it('2025-09-15: the 2025 market forecast after the 2024 actual is new, not a +148.7% move', () => {
+    expect(metric('2025-09-15', 'china_ai_cloud_market')).toMatchObject({
+      value: 51.8,
+      period: { label: '2025 forecast', start: '2025-01-01', end: '2025-12-31', length: 'year' },
+      basis: 'forecast',
+      previous: null,
+      delta: null,
+      status: 'new',
+    });
+  });
+
+  it('2025-10-13: the H1 2025 share repeated is no new data since the edition that first reported it', () => {
+    for (const date of ['2025-10-13', '2025-12-01', '2026-01-19']) {
+      expect(metric(date, 'alibaba_ai_cloud_share'), date).toMatchObject({
+        value: 35.8,
+        status: 'no-new-data',
+        delta: null,
+        previous: { value: 35.8, date: '2025-09-15', basis: 'actual', period: { label: 'H1 2025', start: '2025-01-01', end: '2025-06-30', length: 'half' } },
+      });
+    }
+  });
+
+  it('2026-01-19: Omdia\'s own growth forecast revises our calculation up from 148.7%', () => {
+    expect(metric('2026-01-19', 'china_ai_cloud_growth')).toMatchObject({
+      value: 149,
+      status: 'revised',
+      previous: { value: 148.7, date: '2025-09-15', basis: 'forecast' },
+      delta: { abs: 0.3, unit: 'pp', rel: null, direction: 'up', sentiment: 'neutral' },
+    });
+  });
+
+  it('2026-02-02: a yearly average of a three-year plan is not comparable with the plan', () => {
+    expect(metric('2026-02-02', 'alibaba_ai_capex_commitment')).toMatchObject({
+      value: 126.7,
+      status: 'not-comparable',
+      delta: null,
+      period: { start: '2025-01-01', end: '2025-12-31', length: 'year' },
+      previous: { value: 380, date: '2025-12-01', basis: 'forecast', period: { start: '2025-01-01', end: '2027-12-31', length: 'span' } },
+    });
+  });
+
+  it('2026-01-26: Alibaba Cloud share 35.8% (H1 2025) -> 38.1% (2025) is +2.3 pp, up, good news', () => {
     expect(metric('2026-01-26', 'alibaba_ai_cloud_share')).toMatchObject({
       value: 38.1,
-      period: 'FY2025',
+      period: { label: '2025', length: 'year' },
       source: 'Omdia',
-      previous: { value: 35.8, date: '2026-01-19', period: 'H1 2025' },
+      previous: { value: 35.8, date: '2026-01-19', period: { label: 'H1 2025' } },
       delta: { abs: 2.3, unit: 'pp', rel: null, direction: 'up', sentiment: 'positive' },
       status: 'changed',
     });
   });
 
-  it('2026-01-26: China AI cloud market CNY 51.8 bn -> 56.7 bn is +4.9 bn, +9.4595%', () => {
+  it('2026-01-26: China AI cloud market CNY 56.7 bn beats the forecast of 51.8 bn by 4.9 bn (+9.4595%)', () => {
     expect(metric('2026-01-26', 'china_ai_cloud_market')).toMatchObject({
       value: 56.7,
-      period: 'FY2025',
-      previous: { value: 51.8, date: '2026-01-19', period: 'FY2025 forecast' },
+      period: { label: '2025' },
+      basis: 'actual',
+      previous: { value: 51.8, date: '2026-01-19', period: { label: '2025 forecast' }, basis: 'forecast' },
       delta: { abs: 4.9, unit: 'CNY bn', rel: 0.094595, direction: 'up', sentiment: 'positive' },
-      status: 'changed',
+      status: 'vs-forecast',
     });
   });
 
@@ -183,12 +212,12 @@ describe('edition.json contract (sample content)', () => {
     });
   });
 
-  it('a metric skipped for several editions is compared with its last report, and that date is named', () => {
+  it('a metric skipped for several editions and repeated is no new data since its first report, and that date is named', () => {
     // china_ai_cloud_cagr: reported 2025-09-15, then again only on 2026-01-26.
     expect(metric('2026-01-26', 'china_ai_cloud_cagr')).toMatchObject({
-      previous: { value: 26.8, date: '2025-09-15' },
-      delta: { abs: 0, unit: 'pp', direction: 'flat', sentiment: 'neutral' },
-      status: 'unchanged',
+      previous: { value: 26.8, date: '2025-09-15', basis: 'forecast' },
+      delta: null,
+      status: 'no-new-data',
     });
   });
 

@@ -11,7 +11,8 @@ describe.skipIf(!chromiumAvailable)('the email in a real browser', () => {
   beforeAll(async () => {
     const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
     if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
-    html = r.rendered.at(-1)!.email.html;
+    // The full-year edition: a full metrics table and a headline figure.
+    html = r.rendered.find((x) => x.edition.date === '2026-01-26')!.email.html;
     browser = await launchChromium();
   });
   afterAll(async () => browser?.close());

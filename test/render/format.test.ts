@@ -6,19 +6,20 @@ import { arrow, formatChange, formatDelta, formatNumber, formatRel, formatValue 
 // de-DE puts a no-break space before "%"; spelled out so the tests say so.
 const NBSP = '\u00a0';
 
-const shareDef: MetricDef = { key: 'share', label: 'Share', kind: 'share', unit: '%', decimals: 1, better: 'up' };
-const revenueDef: MetricDef = { key: 'revenue', label: 'Revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up' };
-const downloadsDef: MetricDef = { key: 'downloads', label: 'Downloads', kind: 'count', unit: 'M downloads', decimals: 0, better: 'neutral' };
-const usersDef: MetricDef = { key: 'mau', label: 'MAU', kind: 'count', unit: 'MAU m', decimals: 1, better: 'up' };
+const shareDef: MetricDef = { key: 'share', label: 'Share', kind: 'share', unit: '%', decimals: 1, better: 'up' , measure: 'ratio' };
+const revenueDef: MetricDef = { key: 'revenue', label: 'Revenue', kind: 'money', unit: 'CNY bn', decimals: 1, better: 'up' , measure: 'flow' };
+const downloadsDef: MetricDef = { key: 'downloads', label: 'Downloads', kind: 'count', unit: 'M downloads', decimals: 0, better: 'neutral' , measure: 'flow' };
+const usersDef: MetricDef = { key: 'mau', label: 'MAU', kind: 'count', unit: 'MAU m', decimals: 1, better: 'up' , measure: 'flow' };
 
 describe('formatNumber', () => {
+  // Negative numbers carry the minus sign U+2212 in every locale, never a hyphen.
   it.each([
     [1234.5, 2, 'en-GB', '1,234.50'],
     [1234.5, 2, 'de-DE', '1.234,50'],
     [1234567, 0, 'en-GB', '1,234,567'],
     [1234567, 0, 'de-DE', '1.234.567'],
-    [-3.25, 1, 'en-GB', '-3.3'],
-    [-3.25, 1, 'de-DE', '-3,3'],
+    [-3.25, 1, 'en-GB', '\u22123.3'],
+    [-3.25, 1, 'de-DE', '\u22123,3'],
     [-0.04, 1, 'en-GB', '0.0'],
     [-0, 1, 'de-DE', '0,0'],
     [1234.5, 1, 'zh-CN', '1,234.5'],
@@ -42,8 +43,8 @@ describe('formatValue', () => {
     [{ ...revenueDef, unit: 'USD bn' }, 1234.5, '1234.5', 'en-GB', 'USD 1,234.5 bn'],
     [{ ...revenueDef, unit: 'USD bn' }, 1234.5, '1234.5', 'de-DE', 'USD 1.234,5 bn'],
     // The sign leads, as in deltas ("-CNY 4.9 bn"), so a loss and a fall read alike.
-    [{ ...revenueDef, unit: 'EUR' }, -2.5, '-2.5', 'en-GB', '-EUR 2.5'],
-    [{ ...revenueDef, unit: 'EUR' }, -2.5, undefined, 'de-DE', '-EUR 2,5'],
+    [{ ...revenueDef, unit: 'EUR' }, -2.5, '-2.5', 'en-GB', '\u2212EUR 2.5'],
+    [{ ...revenueDef, unit: 'EUR' }, -2.5, undefined, 'de-DE', '\u2212EUR 2,5'],
     [downloadsDef, 700, '700', 'en-GB', '700 M downloads'],
     [downloadsDef, 1500, undefined, 'de-DE', '1.500 M downloads'],
     // Three capitals that are not an ISO currency are an ordinary unit.
@@ -65,15 +66,15 @@ describe('formatDelta', () => {
   it.each([
     [d(2.3, 'pp', 'up'), 1, 'en-GB', '+2.3 pp'],
     [d(2.3, 'pp', 'up'), 1, 'de-DE', '+2,3 pp'],
-    [d(-1.5, 'pp', 'down'), 1, 'en-GB', '-1.5 pp'],
-    [d(-1.5, 'pp', 'down'), 1, 'de-DE', '-1,5 pp'],
+    [d(-1.5, 'pp', 'down'), 1, 'en-GB', '\u22121.5 pp'],
+    [d(-1.5, 'pp', 'down'), 1, 'de-DE', '\u22121,5 pp'],
     // The locale's own minus sign, U+2212 in Swedish.
     [d(-1.5, 'pp', 'down'), 1, 'sv-SE', '\u22121,5 pp'],
     [d(0, 'pp', 'flat'), 1, 'en-GB', '±0.0 pp'],
     [d(0, 'pp', 'flat'), 1, 'de-DE', '±0,0 pp'],
     [d(4.9, 'CNY bn', 'up'), 1, 'en-GB', '+CNY 4.9 bn'],
     [d(4.9, 'CNY bn', 'up'), 1, 'de-DE', '+CNY 4,9 bn'],
-    [d(-1234.5, 'USD bn', 'down'), 1, 'en-GB', '-USD 1,234.5 bn'],
+    [d(-1234.5, 'USD bn', 'down'), 1, 'en-GB', '\u2212USD 1,234.5 bn'],
     [d(0, 'CNY bn', 'flat'), 1, 'en-GB', '±CNY 0.0 bn'],
     [d(20, 'M downloads', 'up'), 0, 'en-GB', '+20 M downloads'],
     [d(2.3, 'pp', 'up'), 1, 'zh-CN', '+2.3 pp'],
@@ -86,7 +87,7 @@ describe('formatRel', () => {
   it.each([
     [0.094595, 'en-GB', '+9.5%'],
     [0.094595, 'de-DE', `+9,5${NBSP}%`],
-    [-0.5, 'en-GB', '-50.0%'],
+    [-0.5, 'en-GB', '\u221250.0%'],
     [1.486798, 'en-GB', '+148.7%'],
     [12.5, 'de-DE', `+1.250,0${NBSP}%`],
     [0, 'en-GB', '±0.0%'],
@@ -114,8 +115,8 @@ describe('formatChange', () => {
       ...def,
       value: current === null ? null : Number(current),
       valueText: current,
-      period: null, source: null, note: null,
-      previous: previous === null ? null : { value: Number(previous), valueText: previous, date: '2025-01-06', period: null },
+      period: null, basis: current === null ? null : 'actual', source: null, note: null,
+      previous: previous === null ? null : { value: Number(previous), valueText: previous, date: '2025-01-06', period: null, basis: 'actual' },
       delta,
       status: current === null ? 'not-reported' : !delta ? 'new' : delta.direction === 'flat' ? 'unchanged' : 'changed',
     };
@@ -124,13 +125,14 @@ describe('formatChange', () => {
   it.each([
     [row(shareDef, '35.8', '38.1'), 'en-GB', '▲ +2.3 pp'],
     [row(shareDef, '35.8', '38.1'), 'de-DE', '▲ +2,3 pp'],
-    [row(shareDef, '38.1', '36.6'), 'en-GB', '▼ -1.5 pp'],
-    [row(shareDef, '35.80', '35.84'), 'en-GB', '▬ ±0.0 pp'],
+    [row(shareDef, '38.1', '36.6'), 'en-GB', '▼ \u22121.5 pp'],
+    // A flat share reads "unch.", never "±0.0 pp".
+    [row(shareDef, '35.80', '35.84'), 'en-GB', '▬ unch.'],
     [row(revenueDef, '51.8', '56.7'), 'en-GB', '▲ +CNY 4.9 bn (+9.5%)'],
     [row(revenueDef, '51.8', '56.7'), 'de-DE', `▲ +CNY 4,9 bn (+9,5${NBSP}%)`],
-    [row(revenueDef, '56.7', '51.8'), 'en-GB', '▼ -CNY 4.9 bn (-8.6%)'],
+    [row(revenueDef, '56.7', '51.8'), 'en-GB', '▼ \u2212CNY 4.9 bn (\u22128.6%)'],
     // Flat at the shown precision: no residual "+0.0%".
-    [row(revenueDef, '100', '100.04'), 'en-GB', '▬ ±CNY 0.0 bn'],
+    [row(revenueDef, '100', '100.04'), 'en-GB', '▬ unch.'],
     // Up from zero: no relative change to show.
     [row(revenueDef, '0', '3.2'), 'en-GB', '▲ +CNY 3.2 bn'],
     [row(downloadsDef, '700', '720'), 'en-GB', '▲ +20 M downloads (+2.9%)'],

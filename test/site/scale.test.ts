@@ -32,9 +32,9 @@ function weeklyBriefs(registry: Content['metrics']): Brief[] {
       .map((m) => {
         const next = Math.max(0.1, level.get(m.key)! * (1 + (random() - 0.5) / 10));
         level.set(m.key, next);
-        return { key: m.key, value: next.toFixed(1), period: `W${(i % 52) + 1}` };
+        return { key: m.key, value: next.toFixed(1), basis: 'actual' as const };
       });
-    return { file: `gen/${date}.md`, date, title: `Week ${i + 1} in AI cloud`, summary: `Summary of week ${i + 1}.`, metrics, body: `Intro ${i + 1}.\n\n## Market\n\nText.\n`, bodyLine: 1 };
+    return { file: `gen/${date}.md`, date, title: `Week ${i + 1} in AI cloud`, summary: `Summary of week ${i + 1}.`, metrics, body: `Intro ${i + 1}.\n\n## Market\n\nText.\n`, bodyLine: 1, placeholders: [] };
   });
 }
 

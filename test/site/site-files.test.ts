@@ -8,7 +8,7 @@ import { builtEditionDir, EDITION_JSON, editionJsonSchema } from '../../src/rend
 
 const BASE = 'https://aicloudweekly.example';
 const FROM_ADDRESS = 'brief@aicloudweekly.example';
-const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26'];
+const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26', '2026-02-02'];
 
 let site: BuiltSite;
 let files: string[];
@@ -44,8 +44,8 @@ describe('archive layout', () => {
       ]),
     );
     expect(files.filter((f) => f.endsWith('.css'))).toEqual(['assets/site.css']);
-    // One page per metric ever reported: the sample registry has 15 and uses them all.
-    expect(files.filter((f) => /^metrics\/[a-z0-9_]+\/index\.html$/.test(f))).toHaveLength(15);
+    // One page per metric ever reported: the sample registry has 16 and uses them all.
+    expect(files.filter((f) => /^metrics\/[a-z0-9_]+\/index\.html$/.test(f))).toHaveLength(16);
   });
 
   it('leaves the email files of each edition where they were, outside the site', async () => {
@@ -84,7 +84,7 @@ describe('links', () => {
 
   it('links name a file (dir/index.html), never a bare directory that file:// could not open', () => {
     const paths = links.checked.map((l) => l.split(' -> ')[1]!.split('#')[0]!).filter((p) => p !== '');
-    expect(paths.filter((p) => !/\.(html|css|xml|json)$/.test(p))).toEqual([]);
+    expect(paths.filter((p) => !/\.(html|css|xml|json|csv)$/.test(p))).toEqual([]);
   });
 
   it('the 404 page links home absolutely, so its links work at any depth', async () => {

@@ -89,7 +89,7 @@ describe('home and archive pages', () => {
     const home = page('index.html');
     expect(home.querySelectorAll('.year-nav a').map((a) => a.getAttribute('href'))).toEqual(['archive/2026/index.html', 'archive/2025/index.html']);
     expect(page('archive/2025/index.html').querySelectorAll('.edition-item')).toHaveLength(4);
-    expect(page('archive/2026/index.html').querySelectorAll('.edition-item')).toHaveLength(2);
+    expect(page('archive/2026/index.html').querySelectorAll('.edition-item')).toHaveLength(3);
     expect(page('archive/2026/index.html').querySelector('.year-nav a[aria-current="page"]')?.textContent).toBe('2026');
   });
 });
@@ -97,8 +97,10 @@ describe('home and archive pages', () => {
 describe('metric pages', () => {
   const newest = () => site.rendered.at(-1)!;
 
-  it('chart every reported value, with tooltips naming date and period, and an accessible name', () => {
+  it('chart one point per observation, placed at its period end, with tooltips naming period and edition, and an accessible name', () => {
     const history = newest().edition.history['alibaba_ai_cloud_share']!;
+    // H1 2025 was repeated by four editions and 2025 by two: two observations, two points.
+    expect(history.map((p) => p.period?.label)).toEqual(['H1 2025', '2025']);
     const doc = page('metrics/alibaba_ai_cloud_share/index.html');
     const svg = doc.querySelector('svg.chart')!;
     expect(svg.getAttribute('role')).toBe('img');
@@ -107,29 +109,80 @@ describe('metric pages', () => {
     for (const id of labelledBy) expect(svg.querySelector(`#${id}`), id).not.toBeNull();
     expect(svg.querySelector('title')?.textContent).toContain('Alibaba Cloud share of China AI cloud market');
     const tips = svg.querySelectorAll('circle title').map((t) => t.textContent);
-    expect(tips).toHaveLength(history.length);
-    expect(tips.at(-1)).toBe('26 Jan 2026: 38.1% (FY2025)');
-    expect(tips[0]).toBe('15 Sept 2025: 35.8% (H1 2025)');
-    // Axis labels carry the unit, formatted like the email's values.
-    expect(svg.querySelectorAll('text').map((t) => t.textContent)).toEqual(expect.arrayContaining(['Unit: %', '36', '38', 'Jan 2026', '38.1%']));
+    expect(tips).toEqual(['H1 2025: 35.8% (reported 15 Sept 2025)', '2025: 38.1% (reported 26 Jan 2026)']);
+    // A share's axis starts at zero, so a 2.3 pp move does not look like a cliff.
+    const labels = svg.querySelectorAll('text').map((t) => t.textContent);
+    expect(labels).toEqual(expect.arrayContaining(['Unit: %', '0', '38.1%']));
+    expect(labels.join(' ')).not.toContain('does not start at zero');
   });
 
-  it('list the same data in a table, newest first, each row linking to its edition and formatted as in that email', () => {
+  it('the headline is the newest observation as reported, not a later "no new data"', () => {
+    const doc = page('metrics/alibaba_ai_cloud_share/index.html');
+    expect(text(doc.querySelector('.metric-latest'))).toBe('38.1% ▲ +2.3 pp (good news)');
+  });
+
+  it('draw forecasts hollow on a dashed line, and say when an axis does not start at zero', () => {
+    const svg = page('metrics/china_ai_cloud_market/index.html').querySelector('svg.chart')!;
+    const circles = svg.querySelectorAll('circle');
+    expect(circles.map((c) => c.querySelector('title')?.textContent)).toEqual([
+      '2024: CNY 20.83 bn (reported 1 Sept 2025)',
+      '2025 forecast: CNY 51.8 bn (reported 15 Sept 2025)',
+      '2025: CNY 56.7 bn (reported 26 Jan 2026)',
+    ]);
+    expect(circles.map((c) => c.classNames.includes('forecast'))).toEqual([false, true, false]);
+    expect(circles[1]!.getAttribute('fill')).toBe('#fff');
+    expect(svg.querySelector('path.forecast-line')?.getAttribute('stroke-dasharray')).toBeTruthy();
+    const growth = page('metrics/china_ai_cloud_growth/index.html').querySelector('svg.chart')!;
+    expect(growth.querySelectorAll('text').map((t) => t.textContent).join(' ')).toContain('axis does not start at zero');
+  });
+
+  it('list each observation once in a table, newest first, linking to the edition that first reported it', () => {
     for (const [key, history] of Object.entries(newest().edition.history)) {
       const doc = page(`metrics/${key}/index.html`);
       const rows = doc.querySelectorAll('.history-table tbody tr');
       expect(rows, key).toHaveLength(history.length);
       [...history].reverse().forEach((point, i) => {
-        const edition = site.rendered.find((r) => r.view.date === point.date)!;
+        const setBy = point.revised.at(-1)?.date ?? point.date;
+        const edition = site.rendered.find((r) => r.view.date === setBy)!;
         const row = edition.view.metrics.find((m) => m.key === key)!;
         const tr = rows[i]!;
         expect(tr.querySelector('th a')?.getAttribute('href')).toBe(`../../editions/${point.date}/index.html#metric_${key}`);
-        expect(text(tr.querySelector('td.value'))).toBe(row.value);
+        expect(text(tr.querySelector('td.value')).startsWith(row.value)).toBe(true);
         expect(text(tr.querySelectorAll('td')[2])).toBe([row.change, row.sentimentLabel].filter(Boolean).join(' '));
-        expect(text(tr.querySelectorAll('td')[0])).toBe(point.period ?? '—');
+        expect(text(tr.querySelectorAll('td')[0])).toBe(row.period ?? '—');
         expect(tr.classNames.includes('moved')).toBe(row.status === 'changed');
       });
     }
+  });
+
+  it('a revised observation says so in the table', () => {
+    const rows = page('metrics/china_ai_cloud_growth/index.html').querySelectorAll('.history-table tbody tr');
+    const forecast = rows.find((tr) => text(tr.querySelectorAll('td')[0]) === '2025 forecast')!;
+    expect(text(forecast.querySelector('td.value'))).toBe('149.0% revised in edition 5 (19 Jan 2026)');
+    expect(text(forecast.querySelectorAll('td')[2])).toBe('revised up from 148.7%');
+  });
+
+  it('offer the history as CSV and JSON downloads: one row per observation with its latest value', () => {
+    const doc = page('metrics/china_ai_cloud_growth/index.html');
+    const links = doc.querySelectorAll('a[download]').map((a) => a.getAttribute('href'));
+    expect(links).toEqual(['../../metrics/china_ai_cloud_growth/data.csv', '../../metrics/china_ai_cloud_growth/data.json']);
+    expect(site.files.get('site/metrics/china_ai_cloud_growth/data.csv')).toBe(
+      [
+        'period,start,end,length,basis,value,unit,source,first_reported,revised',
+        '2025 forecast,2025-01-01,2025-12-31,year,forecast,149,%,"Omdia, as cited in press reports of 14 January 2026",2025-09-15,2026-01-19',
+        '2025,2025-01-01,2025-12-31,year,actual,172.2,%,Omdia,2026-01-26,',
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse(site.files.get('site/metrics/china_ai_cloud_market/data.json')!) as { metric: { key: string; measure: string }; observations: Record<string, unknown>[] };
+    expect(json.metric).toMatchObject({ key: 'china_ai_cloud_market', measure: 'flow', unit: 'CNY bn' });
+    expect(json.observations).toEqual([
+      { period: '2024', start: '2024-01-01', end: '2024-12-31', length: 'year', basis: 'actual', value: '20.83', unit: 'CNY bn', source: 'Omdia', first_reported: '2025-09-01', revised: [] },
+      { period: '2025 forecast', start: '2025-01-01', end: '2025-12-31', length: 'year', basis: 'forecast', value: '51.8', unit: 'CNY bn', source: 'Omdia', first_reported: '2025-09-15', revised: [] },
+      { period: '2025', start: '2025-01-01', end: '2025-12-31', length: 'year', basis: 'actual', value: '56.7', unit: 'CNY bn', source: 'Omdia', first_reported: '2026-01-26', revised: [] },
+    ]);
+    // Values as written, never with thousands separators.
+    expect(site.files.get('site/metrics/alibaba_ai_capex_commitment/data.csv')).toContain(',380,CNY bn,');
   });
 
   it('the metrics index shows each metric with its latest value and a sparkline', () => {

@@ -34,7 +34,7 @@ describe('served from /newsletter/', () => {
     expect(css.type).toContain('text/css');
 
     const editionUrl = follow(server.url, home.querySelector('.edition-item h2 a')!.getAttribute('href')!);
-    expect(editionUrl).toBe(`${server.url}editions/2026-01-26/index.html`);
+    expect(editionUrl).toBe(`${server.url}editions/2026-02-02/index.html`);
     const edition = await get(editionUrl);
     expect(edition.status).toBe(200);
     const editionDoc = parse(edition.body);
@@ -72,7 +72,7 @@ describe('served from /newsletter/', () => {
         if (next.href.startsWith(server.url)) queue.push(next.href);
       }
     }
-    // Home, 2 years, 6 editions, metrics index, 15 metrics, css, 2 feeds.
+    // Home, 2 years, 7 editions, metrics index, 16 metrics, css, 2 feeds.
     expect(seen.size).toBeGreaterThanOrEqual(28);
   });
 

@@ -71,7 +71,43 @@ describe('lineChart', () => {
   it('has a dot with a tooltip per point, the unit, axis labels and the last value', () => {
     expect(svg.querySelectorAll('circle title').map((t) => t.textContent)).toEqual(points.map((p) => p.label));
     const texts = svg.querySelectorAll('text').map((t) => t.textContent);
-    expect(texts).toEqual(expect.arrayContaining(['Unit: %', '35', '39', '2025-10', '2026-01', '38.1%']));
+    // The axis does not reach zero, and the chart says so (with a break mark on the axis).
+    expect(texts).toEqual(expect.arrayContaining(['Unit: % · axis does not start at zero', '35', '39', '2025-10', '2026-01', '38.1%']));
+    expect(svg.querySelector('path.axis-break')).not.toBeNull();
+  });
+
+  it('starts the axis at zero when asked (shares), with no break mark', () => {
+    const zero = parse(lineChart(points, { ...options, fromZero: true })).querySelector('svg')!;
+    const texts = zero.querySelectorAll('text').map((t) => t.textContent);
+    expect(texts).toEqual(expect.arrayContaining(['Unit: %', '0', '40']));
+    expect(zero.querySelector('path.axis-break')).toBeNull();
+  });
+
+  it('draws forecasts hollow, joined by a dashed line; actuals filled on a solid line', () => {
+    const mixed = [point('2024-12-31', 20.83), { ...point('2025-12-31', 51.8), forecast: true }, point('2025-12-31', 56.7)];
+    const chart = parse(lineChart(mixed, options)).querySelector('svg')!;
+    const circles = chart.querySelectorAll('circle');
+    expect(circles.map((c) => c.classNames.includes('forecast'))).toEqual([false, true, false]);
+    expect(circles[1]!.getAttribute('fill')).toBe('#fff');
+    expect(circles[0]!.getAttribute('fill')).not.toBe('#fff');
+    expect(chart.querySelector('path.forecast-line')?.getAttribute('stroke-dasharray')).toBe('5 4');
+    // The solid line joins the two actuals only.
+    const solid = chart.querySelectorAll('path').filter((p) => !p.classNames.includes('forecast-line') && !p.classNames.includes('axis-break'));
+    expect(solid).toHaveLength(1);
+    expect(solid[0]!.getAttribute('d')!.match(/[ML]/g)).toHaveLength(2);
+  });
+
+  it('anchors date labels near the edges inwards, so the last one is not clipped', () => {
+    const wide = parse(lineChart([point('2025-01-15', 1), point('2025-12-31', 2)], { ...options, width: 360 })).querySelector('svg')!;
+    const dateLabels = wide.querySelectorAll('text').filter((t) => /^\d{4}-\d{2}$/.test(t.textContent));
+    const width = 360;
+    for (const t of dateLabels) {
+      const x = Number(t.getAttribute('x'));
+      const anchor = t.getAttribute('text-anchor');
+      const half = (t.textContent.length * 7.2) / 2;
+      const right = anchor === 'end' ? x : anchor === 'start' ? x + 2 * half : x + half;
+      expect(right, t.textContent).toBeLessThanOrEqual(width);
+    }
   });
 
   it('places points by date and value inside the view box', () => {
@@ -96,7 +132,7 @@ describe('lineChart', () => {
     expect(lineChart(points, options)).toContain('Share &lt;of&gt; &quot;market&quot;');
     const one = parse(lineChart([point('2025-09-15', 12)], options));
     expect(one.querySelectorAll('circle')).toHaveLength(1);
-    expect(one.querySelector('path')).toBeNull();
+    expect(one.querySelectorAll('path').filter((p) => !p.classNames.includes('axis-break'))).toHaveLength(0);
     expect(parse(lineChart([], options)).querySelector('svg')?.getAttribute('role')).toBe('img');
   });
 });

@@ -188,6 +188,7 @@ export function minimalEditionJson(date: string, over: Partial<EditionJson> = {}
     htmlBytes: 100,
     sections: [],
     metrics: [],
+    movers: [],
     ...over,
   };
 }
