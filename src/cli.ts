@@ -14,6 +14,7 @@ import { registerSchedule } from './cli/schedule-command.js';
 import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
 import { registerSkip } from './cli/skip-command.js';
+import { registerBounces } from './cli/bounces-command.js';
 import { redactSecrets } from './deliver/transport.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
 
@@ -29,6 +30,7 @@ registerSchedule(cli);
 registerSkip(cli);
 registerServe(cli);
 registerNew(cli);
+registerBounces(cli);
 
 cli.help();
 cli.version('0.1.0');
