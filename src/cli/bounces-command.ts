@@ -6,6 +6,7 @@
  */
 import type { CAC } from 'cac';
 import { error } from '../problems.js';
+import { MailboxUnreadable } from '../problem-catalogue.js';
 import { parseReport, reportEvents } from '../deliver/bounce-report.js';
 import { applyFeedback, SOFT_BOUNCE_LIMIT, SOFT_BOUNCE_WINDOW_DAYS, type FeedbackEvent } from '../deliver/feedback.js';
 import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/mailbox.js';
@@ -82,7 +83,7 @@ export async function runBounces(opts: BouncesOptions): Promise<number> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const file = String(opts.mbox ?? opts.maildir);
-    printProblems([error(file, err.code === 'ENOENT' ? 'not found' : err.message)]);
+    printProblems([error(file, MailboxUnreadable, [err.code === 'ENOENT' ? 'not found' : err.message])]);
     return 1;
   }
 

@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import { error, type Problem } from '../problems.js';
+import { IoFailed } from '../problem-catalogue.js';
 import { addressKey } from './address.js';
 import { appendJsonLines, readJsonLines } from './jsonl.js';
 import { appendSuppression, SuppressionList, type SuppressionReason } from './suppression.js';
@@ -85,7 +86,7 @@ export async function readFeedbackLog(stateDir: string): Promise<FeedbackLog> {
   try {
     await readJsonLines(file, (value) => remember(log, value as Partial<FeedbackEvent>), log.problems);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.problems.push(error(file, (e as Error).message));
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.problems.push(error(file, IoFailed, [(e as Error).message]));
   }
   return log;
 }

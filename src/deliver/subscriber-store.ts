@@ -12,6 +12,7 @@
  */
 import path from 'node:path';
 import { error, warning, type Problem } from '../problems.js';
+import { IoFailed, SubscriberLineSkipped } from '../problem-catalogue.js';
 import { addressKey } from './address.js';
 import { appendJsonLines, readJsonLines } from './jsonl.js';
 
@@ -58,14 +59,14 @@ export class SubscriberStore {
     try {
       await readJsonLines(store.file, (value, line) => store.apply(value as Partial<SubscriberRecord> | null, line), store.problems);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') store.problems.push(error(store.file, (e as Error).message));
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') store.problems.push(error(store.file, IoFailed, [(e as Error).message]));
     }
     return store;
   }
 
   private apply(r: Partial<SubscriberRecord> | null, line: number): void {
     if (!r || typeof r.address !== 'string' || typeof r.at !== 'string') {
-      this.problems.push(warning(this.file, 'skipped a line without "address" and "at"', { line }));
+      this.problems.push(warning(this.file, SubscriberLineSkipped, ['no "address" and "at"'], { line }));
       return;
     }
     const key = addressKey(r.address);
@@ -82,7 +83,7 @@ export class SubscriberStore {
         consent: typeof r.consent === 'string' ? r.consent : 'unknown',
       });
     } else {
-      this.problems.push(warning(this.file, `skipped a line with an unknown event ${JSON.stringify(r.event)}`, { line }));
+      this.problems.push(warning(this.file, SubscriberLineSkipped, [`unknown event ${JSON.stringify(r.event)}`], { line }));
     }
   }
 
