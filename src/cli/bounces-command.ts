@@ -7,7 +7,6 @@
 import type { CAC } from 'cac';
 import { error } from '../problems.js';
 import { MailboxUnreadable } from '../problem-catalogue.js';
-import { parseReport, reportEvents } from '../deliver/bounce-report.js';
 import { applyFeedback, SOFT_BOUNCE_LIMIT, SOFT_BOUNCE_WINDOW_DAYS, type FeedbackEvent } from '../deliver/feedback.js';
 import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/mailbox.js';
 import { SentMail } from '../deliver/sent-mail.js';
@@ -46,6 +45,8 @@ export async function runBounces(opts: BouncesOptions): Promise<number> {
     source = readMbox(String(opts.mbox));
   }
 
+  // mailparser is loaded only when bounces are read, so it costs every other command nothing.
+  const { parseReport, reportEvents } = await import('../deliver/bounce-report.js');
   const store = await SubscriberStore.load(stateDir);
   const sent = await SentMail.load(stateDir, store);
   const warnings = [...store.problems, ...sent.problems];
