@@ -15,6 +15,7 @@ import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
 import { registerSkip } from './cli/skip-command.js';
 import { registerCheck } from './cli/check-command.js';
+import { registerBounces } from './cli/bounces-command.js';
 import { redactSecrets } from './deliver/transport.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
 
@@ -31,6 +32,7 @@ registerSkip(cli);
 registerServe(cli);
 registerNew(cli);
 registerCheck(cli);
+registerBounces(cli);
 
 cli.help();
 cli.version('0.1.0');

@@ -468,6 +468,28 @@ export const SuppressionLineSkipped = {
   message: 'skipped a line without an "address"',
 } satisfies ProblemDef;
 
+/**
+ * A line of the subscriber store (`subscribers.jsonl`, written by serve's
+ * subscribe and confirm endpoints) is not a record briefwire wrote: it has no
+ * address or time, or an event other than requested/confirmed. It is skipped.
+ */
+export const SubscriberLineSkipped = {
+  code: 'BW_SUBSCRIBER_LINE_SKIPPED',
+  title: 'Subscriber store line skipped',
+  message: (why: string) => `skipped a line: ${why}`,
+} satisfies ProblemDef;
+
+/**
+ * The mailbox given to `briefwire bounces` (--maildir or --mbox) could not be
+ * read to the end, or an mbox file does not start with a "From " line.
+ */
+export const MailboxUnreadable = {
+  code: 'BW_MAILBOX_UNREADABLE',
+  title: 'Mailbox could not be read',
+  message: (reason: string) => reason,
+  hint: 'Point --maildir at the folder holding new/ and cur/, or --mbox at an mbox file.',
+} satisfies ProblemDef;
+
 /** A ledger line is JSON but not a record briefwire wrote; it is skipped. */
 export const LedgerRecordSkipped = {
   code: 'BW_LEDGER_RECORD_SKIPPED',

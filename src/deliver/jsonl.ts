@@ -1,5 +1,6 @@
 /**
- * Append-only JSON-lines files (the send ledger, the suppression list).
+ * Append-only JSON-lines files (the send ledger, the suppression list, the
+ * subscriber store, the bounce and complaint log).
  * Shared rules: a line is a record only once its newline is on disk, so a
  * last line without one (the process died mid-write) is ignored, never
  * half-trusted; a line that does not parse elsewhere is reported and skipped.
@@ -96,13 +97,34 @@ export async function writeAll(fh: FileHandle, data: string): Promise<void> {
   }
 }
 
+/** Appends one JSON record durably to `file` in `dir` (see appendJsonLines). */
+export function appendJsonLine(_dir: string, file: string, record: unknown): Promise<void> {
+  return appendJsonLines(file, [record]);
+}
+
+// Appends from one process are serialised per file so two lines never interleave.
+const appendChains = new Map<string, Promise<unknown>>();
+
 /**
- * Appends one JSON record durably: written in full and fsync'd before it
- * resolves, on a fresh line if an earlier writer died mid-line, and with the
- * directory entry synced when the file is new (else a crash could lose it).
- * Callers serialise their own appends (one chain per file).
+ * Appends records to `<dir>/<name>` durably: written and fsync'd before the
+ * promise resolves, the directory made durable first, and a new file's entry
+ * synced too (a crash must not lose the whole file). A torn last line left by
+ * a writer that died is closed off first so the new record stays readable.
  */
-export async function appendJsonLine(dir: string, file: string, record: unknown): Promise<void> {
+export function appendJsonLines(file: string, records: readonly unknown[]): Promise<void> {
+  const previous = appendChains.get(file) ?? Promise.resolve();
+  const run = previous.then(() => appendNow(file, records));
+  const settled = run.catch(() => undefined);
+  appendChains.set(file, settled);
+  void settled.then(() => {
+    if (appendChains.get(file) === settled) appendChains.delete(file);
+  });
+  return run;
+}
+
+async function appendNow(file: string, records: readonly unknown[]): Promise<void> {
+  if (records.length === 0) return;
+  const dir = path.dirname(file);
   await mkdirDurable(dir);
   const fh = await open(file, 'a+');
   let created = false;
@@ -115,7 +137,7 @@ export async function appendJsonLine(dir: string, file: string, record: unknown)
       await fh.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await writeAll(fh, prefix + JSON.stringify(record) + '\n');
+    await writeAll(fh, prefix + records.map((r) => JSON.stringify(r) + '\n').join(''));
     await fh.sync();
   } finally {
     await fh.close();
