@@ -38,7 +38,7 @@ describe('served from /newsletter/', () => {
     const edition = await get(editionUrl);
     expect(edition.status).toBe(200);
     const editionDoc = parse(edition.body);
-    expect(editionDoc.querySelector('h1')?.textContent).toContain('38.1%');
+    expect(editionDoc.querySelector('h1')?.textContent).toContain('RMB 380bn build-out');
 
     const metricHref = editionDoc.querySelector('#metric_alibaba_ai_cloud_share th a')!.getAttribute('href')!;
     const metricUrl = follow(editionUrl, metricHref);
