@@ -3,6 +3,10 @@ import type { CAC } from 'cac';
 import { DIR_DEFAULTS } from './build-command.js';
 import { parsePort, requireDir } from './options.js';
 import { startPreview } from '../preview/server.js';
+import path from 'node:path';
+import { NEWSLETTER_FILE } from '../content/load.js';
+import { addressProblem } from '../deliver/address.js';
+import { UsageError } from './usage-error.js';
 
 export interface PreviewCommandOptions {
   port: number | string;
@@ -10,6 +14,7 @@ export interface PreviewCommandOptions {
   content: string;
   templates: string;
   open?: boolean;
+  testTo?: string;
 }
 
 export function registerPreview(cli: CAC): void {
@@ -20,6 +25,7 @@ export function registerPreview(cli: CAC): void {
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .option('--templates <dir>', 'Templates directory', { default: DIR_DEFAULTS.templates })
     .option('--open', 'Open the preview in the default browser')
+    .option('--test-to <address>', 'Show a "Send a test" button that mails the edition on screen to this address (needs SMTP_URL and UNSUBSCRIBE_SECRET)')
     .example('briefwire preview --port 4000 --open')
     .action(async (opts: PreviewCommandOptions) => {
       const port = parsePort(opts.port);
@@ -27,10 +33,20 @@ export function registerPreview(cli: CAC): void {
       const templatesDir = String(opts.templates);
       await requireDir(contentDir, '--content');
       await requireDir(templatesDir, '--templates');
+      if (opts.testTo !== undefined) {
+        const why = addressProblem(String(opts.testTo));
+        if (why) throw new UsageError(`--test-to: ${why}`);
+      }
 
       let preview;
       try {
-        preview = await startPreview({ contentDir, templatesDir, port, host: String(opts.host) });
+        preview = await startPreview({
+          contentDir,
+          templatesDir,
+          port,
+          host: String(opts.host),
+          ...(opts.testTo !== undefined ? { testSend: { to: String(opts.testTo), env: process.env, newsletterFile: path.join(contentDir, NEWSLETTER_FILE) } } : {}),
+        });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const why = code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0 for a free one)` : code === 'EADDRNOTAVAIL' ? `cannot bind ${opts.host}` : (err as Error).message;

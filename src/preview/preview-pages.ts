@@ -53,6 +53,8 @@ export interface EditionPageModel extends PageBase {
   editionProblems: readonly Problem[];
   /** The email's text part as previewed (unsubscribe placeholder filled in). */
   text?: string | undefined;
+  /** Where the "Send a test" button sends (briefwire preview --test-to); no button without it. */
+  testTo?: string;
 }
 
 export const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data'] as const;
@@ -130,6 +132,7 @@ ${editionHead(m, title)}
     ${VIEWS.map((v) => `<button type="button" id="view-${v}" data-view="${v}" aria-pressed="${v === 'desktop'}">${VIEW_LABELS[v]}</button>`).join('\n    ')}
   </div>
   ${sizeHtml(r)}
+  ${r && m.testTo ? testSendForm(m.date, m.testTo) : ''}
 </div>
 ${warningsHtml(m.editionProblems)}
 <main class="panes">
@@ -149,6 +152,11 @@ ${warningsHtml(m.editionProblems)}
     body,
     overlay: overlayHtml(m.problems),
   });
+}
+
+/** A plain form: it works without the page's script, and the server checks its Origin like any POST. */
+function testSendForm(date: string, to: string): string {
+  return `<form id="send-test" class="send-test" method="post" action="${editionPath(date)}send-test"><button type="submit">Send a test to ${escapeHtml(to)}</button></form>`;
 }
 
 function renderStatus(m: EditionPageModel): string {

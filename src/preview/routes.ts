@@ -16,6 +16,7 @@ import type { PreviewState } from './state.js';
 import type { EventHub } from './event-hub.js';
 import { editionPageHtml, indexPageHtml, notFoundPageHtml, PREVIEW_STYLESHEET, type PageBase } from './preview-pages.js';
 import { redirect, send, type Route, type RouteRequest } from './router.js';
+import { sendTestOfRendered, type PreviewTestSend } from './test-send.js';
 
 export const PREVIEW_UNSUBSCRIBE_URL = '#preview-unsubscribe';
 
@@ -26,13 +27,28 @@ export interface PreviewContext {
   /** Identifies the state a page shows; it changes with every update and render. */
   build(): string;
   base(): PageBase;
+  /** Set when the preview may send test copies (briefwire preview --test-to). */
+  testSend?: PreviewTestSend;
 }
 
 const DATE = '(\\d{4}-\\d{2}-\\d{2})';
 
 export function previewRoutes(ctx: PreviewContext): Route[] {
   const { state } = ctx;
+  const testSend = ctx.testSend;
   return [
+    ...(testSend
+      ? [
+          {
+            method: 'POST' as const,
+            path: new RegExp(`^/editions/${DATE}/send-test$`),
+            handle: async (r: RouteRequest) => {
+              const result = await sendTestOfRendered(testSend, state, r.params[0]!);
+              send(r.res, result.status, 'text/html', result.html);
+            },
+          },
+        ]
+      : []),
     { method: 'GET', path: '/', handle: ({ res }) => send(res, 200, 'text/html', indexHtml(ctx)) },
     { method: 'GET', path: '/events', handle: ({ req, res }) => ctx.events.open(req, res, { build: ctx.build() }) },
     { method: 'GET', path: '/favicon.ico', handle: ({ res }) => send(res, 204, 'text/plain', '') },
@@ -61,7 +77,8 @@ function indexHtml({ state, base }: PreviewContext): string {
   return indexPageHtml({ ...base(), rows });
 }
 
-function editionHtml({ state, base }: PreviewContext, res: RouteRequest['res'], date: string): void {
+function editionHtml(ctx: PreviewContext, res: RouteRequest['res'], date: string): void {
+  const { state, base } = ctx;
   const edition = state.editions.find((e) => e.date === date);
   const rendered = state.rendered(date);
   const html = editionPageHtml({
@@ -74,6 +91,7 @@ function editionHtml({ state, base }: PreviewContext, res: RouteRequest['res'], 
     renderFailed: state.renderFailed(date),
     editionProblems: state.problemsFor(date),
     text: rendered ? forPreview(rendered.email.text) : undefined,
+    ...(ctx.testSend ? { testTo: ctx.testSend.to } : {}),
   });
   // 404 while no brief has this date; the page still listens and fills in when one appears.
   send(res, edition ? 200 : 404, 'text/html', html);

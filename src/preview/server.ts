@@ -15,6 +15,7 @@ import { createEventHub } from './event-hub.js';
 import { createRouter } from './router.js';
 import { notFound, previewRoutes, type PreviewContext } from './routes.js';
 import { consoleLogger, createReporter, describeBatch, type PreviewLogger } from './reporter.js';
+import type { PreviewTestSend } from './test-send.js';
 
 export interface PreviewOptions extends SourceDirs {
   /** 0 picks a free port. */
@@ -25,6 +26,8 @@ export interface PreviewOptions extends SourceDirs {
   logger?: PreviewLogger;
   /** For tests that count renders. */
   render?: RenderFn;
+  /** Enables the "Send a test" button: where to, and the environment with SMTP_URL and UNSUBSCRIBE_SECRET. */
+  testSend?: PreviewTestSend;
 }
 
 export interface PreviewServer {
@@ -131,6 +134,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     events,
     build: () => `${boot}.${state.version}.${state.renderTotal}`,
     base: () => ({ build: ctx.build(), newsletterName: state.newsletterConfig?.name ?? 'briefwire', problems: state.problems, progress: live.progress() }),
+    ...(options.testSend ? { testSend: options.testSend } : {}),
   };
 
   const server = http.createServer(
