@@ -34,7 +34,7 @@ import { printProblems } from './report.js';
 import { UsageError } from './usage-error.js';
 import { askToSend } from './confirm-send.js';
 import { deliverTestCopy } from '../deliver/test-copy.js';
-import { buildFreshnessProblems, settingsProblems } from '../deliver/preflight.js';
+import { auditErrors, buildFreshnessProblems, settingsProblems } from '../deliver/preflight.js';
 import { appendSlotRecord, missingSlotAction, readSlotRecords } from '../deliver/slot-records.js';
 
 export interface SendCliOptions {
@@ -191,7 +191,7 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   }
 
   if (opts.dryRun) {
-    const preflight = [...freshness, ...(await settingsProblems({ env, verify: Boolean(opts.verify) }))];
+    const preflight = [...freshness, ...(await settingsProblems({ env, verify: Boolean(opts.verify) })), ...(await auditErrors(req.contentDir))];
     return dryRun(edition.value, sender.value, req, Boolean(opts.resendUnknown), dkim.value, picked.slotNote, preflight);
   }
 

@@ -10,6 +10,8 @@ import { error, warning, type Problem } from '../problems.js';
 import { BuildInputsUnknown, EditionStale, UnsubscribeSecret } from '../problem-catalogue.js';
 import { parseSmtpUrl, createMailSender } from './transport.js';
 import { secretFromEnv } from './unsubscribe-token.js';
+import { loadContent } from '../content/load.js';
+import { auditContent } from '../compute/audit.js';
 
 /**
  * Problems with the built edition's freshness: an error naming the changed
@@ -48,4 +50,16 @@ export async function settingsProblems({ env, verify }: PreflightInput): Promise
     }
   }
   return problems;
+}
+
+/**
+ * The numbers audit's errors for the published briefs, as `briefwire check`
+ * reports them. Drafts are left out: a draft never stops a send. (A real send
+ * does not load the briefs; the build refuses audit errors and the send refuses
+ * a build whose inputs changed, so the dry run says up front what would stop it.)
+ */
+export async function auditErrors(contentDir: string): Promise<Problem[]> {
+  const loaded = await loadContent(contentDir);
+  if (!loaded.ok) return loaded.problems;
+  return auditContent(loaded.value).filter((p) => p.severity === 'error');
 }

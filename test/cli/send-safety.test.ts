@@ -121,6 +121,27 @@ describe('dry-run preflight', () => {
   });
 });
 
+describe('dry-run preflight: the numbers audit', () => {
+  it('a published brief with a scaffold TODO left in fails the dry run, naming the brief and line; a draft does not', async () => {
+    const p = paths();
+    await writeContent(p.content);
+    await writeEdition(p.out, '2025-03-10');
+    await writeSubscribers(p.subscribers, 2);
+    const brief = path.join(p.content, 'editions', '2025-03-10.md');
+    await writeFile(brief, '---\ntitle: A brief\n---\n\nBody text. TODO: the market figure.\n');
+    const r = await run(sendArgs('latest', ['--dry-run']), env());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${brief.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+: error\\[BW_AUDIT_PLACEHOLDER\\]`, 'm'));
+    expect(box.sink.received).toHaveLength(0);
+
+    await writeFile(path.join(p.content, 'editions', '2025-03-17.md'), '---\ntitle: Next\ndraft: true\n---\n\nTODO everything.\n');
+    await writeFile(brief, '---\ntitle: A brief\n---\n\nBody text.\n');
+    const clean = await run(sendArgs('latest', ['--dry-run']), env());
+    expect(clean.stderr).not.toContain('BW_AUDIT_PLACEHOLDER');
+    expect(clean.code, clean.stderr).toBe(0);
+  });
+});
+
 describe('send --due with no edition for the slot', () => {
   it('reports a missing edition once per slot, then stays quiet with exit 0 until the next slot', async () => {
     const p = paths();
