@@ -13,7 +13,7 @@ import { registerSend } from './cli/send-command.js';
 import { registerSchedule } from './cli/schedule-command.js';
 import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
-import { redactSecrets } from './deliver/transport.js';
+import { redactSecrets } from './util/redact.js';
 
 const cli = cac('briefwire');
 

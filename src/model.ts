@@ -164,9 +164,6 @@ export interface Edition {
   metrics: EditionMetric[];
   /** Each reported metric's values up to and including this edition, keyed by metric key. */
   history: Record<string, HistoryPoint[]>;
-  /** Markdown body rendered to HTML, split into sections. Content before the first `## ` is the intro. */
-  introHtml: string;
-  /** The intro with inline styles, for the email. */
-  introEmailHtml: string;
-  sections: Section[];
+  /** The brief's Markdown body; the render stage turns it into the intro and sections. */
+  body: string;
 }

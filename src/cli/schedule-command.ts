@@ -12,9 +12,8 @@ import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { formatLocal, formatUtc, mostRecentSlot, nextSlots, slotDate } from '../deliver/schedule.js';
-import { DIR_DEFAULTS } from './build-command.js';
-import { parseIntOption, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from './report.js';
+import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
+import { printProblems } from '../util/print-problems.js';
 import { UsageError } from './usage-error.js';
 
 export function registerSchedule(cli: CAC): void {

@@ -26,9 +26,8 @@ import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
 import { createMailSender, dkimAlignmentProblem, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
 import { createUnsubscribeToken, secretFromEnv } from '../deliver/unsubscribe-token.js';
-import { DIR_DEFAULTS } from './build-command.js';
-import { parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from './report.js';
+import { DIR_DEFAULTS, parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
+import { printProblems } from '../util/print-problems.js';
 import { UsageError } from './usage-error.js';
 
 export interface SendCliOptions {

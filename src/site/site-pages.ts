@@ -10,6 +10,7 @@
  */
 import type { RenderedEdition } from '../render/render-edition.js';
 import type { MetricRowView, TrendView } from '../render/view-model.js';
+import type { Section } from '../model.js';
 import {
   absoluteLinker,
   absoluteUrl,
@@ -87,7 +88,7 @@ export interface EditionBody {
   title: string;
   summary: string | null;
   introHtml: string;
-  sections: RenderedEdition['edition']['sections'];
+  sections: Section[];
   metrics: LinkedRow[];
   movers: LinkedRow[];
   trends: LinkedTrend[];

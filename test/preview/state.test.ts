@@ -64,7 +64,7 @@ describe('PreviewState', () => {
     expect(report.rendered).toEqual([...DATES].reverse());
     expect(renders).toHaveLength(6);
 
-    // The cached-Markdown compute must not drift from the compute stage itself.
+    // The incremental state must not drift from the compute stage itself.
     const loaded = await loadContent(CONTENT);
     if (!loaded.ok) throw new Error('sample content does not load');
     expect(JSON.parse(JSON.stringify(state.editions))).toEqual(JSON.parse(JSON.stringify(computeEditions(loaded.value))));

@@ -37,7 +37,7 @@ describe('the sample newsletter through real MJML', () => {
       expect(html).toContain(`href="https://aicloudweekly.example/editions/${e.date}/"`);
       expect(html).toContain('View in browser');
       expect(html).toContain('Key metrics');
-      for (const s of e.sections) expect(html).toContain(`id="${s.id}"`);
+      for (const s of r.view.sections) expect(html).toContain(`id="${s.id}"`);
       expect(html).toContain(`href="${UNSUBSCRIBE_URL_PLACEHOLDER}"`);
       expect(html).toContain(`Sent by AI Cloud Weekly · ${r.view.newsletter.address}`);
       expect(html).not.toContain('<mj-');
@@ -55,7 +55,7 @@ describe('the sample newsletter through real MJML', () => {
     const r = site.rendered.at(-1)!;
     const text = r.email.text;
     expect(text).toContain('Key metrics\n-----------');
-    for (const s of r.edition.sections) expect(text).toContain(s.heading.replace(/<[^>]+>/g, ''));
+    for (const s of r.view.sections) expect(text).toContain(s.heading.replace(/<[^>]+>/g, ''));
     expect(text).toMatch(/<https:\/\/[^>]+>/);
     expect(text).toContain(`Unsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}`);
     expect(text).not.toMatch(/<\/?(p|a|strong|td)\b/);
