@@ -4,14 +4,12 @@ import path from 'node:path';
 import { renderAll, type RenderedSite } from '../../src/build.js';
 import { GMAIL_CLIP_BYTES } from '../../src/render/email.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
-import { brief, makeContent, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from '../support/fixtures.js';
+import { brief, makeContent, renderSample, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from '../support/fixtures.js';
 
 let site: RenderedSite;
 
 beforeAll(async () => {
-  const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
-  if (!('files' in r)) throw new Error(JSON.stringify(r.problems, null, 2));
-  site = r;
+  site = await renderSample();
 });
 
 describe('the sample newsletter through real MJML', () => {

@@ -10,7 +10,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import { afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 import { CLI, runCli, startCli, type CliResult } from './cli.js';
 import { tempDir } from './fixtures.js';
@@ -251,4 +251,11 @@ export function useCliSandbox(): CliSandbox {
     await rm(box.dir, { recursive: true, force: true });
   });
   return box;
+}
+
+/** The sink got exactly `recipients` distinct recipients, each exactly once. */
+export function expectEachReceivedOnce(sink: Sink, recipients: number): void {
+  const counts = sink.countsByRecipient();
+  expect(counts.size).toBe(recipients);
+  expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
 }
