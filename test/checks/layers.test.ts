@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/fixtures.js';
+import { tempDir, writeTree } from '../support/fixtures.js';
 
 const ROOT = path.resolve('.');
 const DEPCRUISE = path.join(ROOT, 'node_modules', '.bin', 'depcruise');
@@ -23,10 +23,7 @@ async function cruise(files: Record<string, string>): Promise<{ status: number |
   await mkdir(path.join(dir, 'node_modules', 'dev-only'), { recursive: true });
   await writeFile(path.join(dir, 'node_modules', 'dev-only', 'package.json'), JSON.stringify({ name: 'dev-only', version: '1.0.0', main: 'index.js' }));
   await writeFile(path.join(dir, 'node_modules', 'dev-only', 'index.js'), 'module.exports = {};');
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-  }
+  await writeTree(dir, files);
   const r = spawnSync(DEPCRUISE, ['src', '--config', path.join(ROOT, '.dependency-cruiser.cjs')], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, output: r.stdout + r.stderr };
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/fixtures.js';
+import { tempDir, writeTree } from '../support/fixtures.js';
 
 const SCRIPT = path.resolve('scripts/check-source-shape.mjs');
 
@@ -22,10 +22,7 @@ async function check(files: Record<string, string>, allow: Record<string, number
   dir = await tempDir('bw-shape-');
   for (const d of ['src', 'bench', 'test']) await mkdir(path.join(dir, d), { recursive: true });
   await writeFile(path.join(dir, 'function-size-allow.json'), JSON.stringify({ functions: allow }));
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-  }
+  await writeTree(dir, files);
   const r = spawnSync(process.execPath, [SCRIPT], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, output: r.stdout + r.stderr };
 }

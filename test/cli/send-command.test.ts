@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
+import { parse, SECRET, setUpSend, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
 
 const box = useCliSandbox();
 const { paths, sendArgs, env, run } = box;
@@ -148,9 +148,7 @@ describe('briefwire send (CLI)', () => {
 
   it('never prints the SMTP password: refused connection, failed login, missing settings', async () => {
     const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    const addresses = await writeSubscribers(p.subscribers, 3);
+    const addresses = await setUpSend(p, '2025-03-10', 3);
     const closedPort = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const port = (s.address() as { port: number }).port;

@@ -259,3 +259,15 @@ export function expectEachReceivedOnce(sink: Sink, recipients: number): void {
   expect(counts.size).toBe(recipients);
   expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
 }
+
+/** Fills sandbox paths for a send: newsletter.yml (with `schedule`), `edition` built and `subscribers` readers, whose addresses it returns. */
+export async function setUpSend(
+  p: { content: string; out: string; subscribers: string },
+  edition: string,
+  subscribers: number,
+  schedule?: Parameters<typeof writeContent>[1],
+): Promise<string[]> {
+  await writeContent(p.content, schedule);
+  await writeEdition(p.out, edition);
+  return writeSubscribers(p.subscribers, subscribers);
+}

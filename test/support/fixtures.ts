@@ -31,6 +31,14 @@ export async function renderSample(): Promise<RenderedSite> {
   return r;
 }
 
+/** Writes `files` (relative path -> text) under `dir`, making directories as needed. */
+export async function writeTree(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+}
+
 /** A copy of the sample content and templates, safe to edit. */
 export async function copySample(): Promise<{ root: string; content: string; templates: string; out: string }> {
   const root = await tempDir();
