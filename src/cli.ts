@@ -16,7 +16,7 @@ import { registerNew } from './cli/new-command.js';
 import { registerSkip } from './cli/skip-command.js';
 import { registerCheck } from './cli/check-command.js';
 import { registerBounces } from './cli/bounces-command.js';
-import { redactSecrets } from './deliver/transport.js';
+import { redactSecrets } from './util/redact.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
 
 dropOutputWhenClosed(process.stdout);

@@ -5,9 +5,18 @@
  * can be written to edition.json and reused by the preview server and sender.
  */
 
-import type { Period } from './content/period.js';
+/** How long a period is; `span` is a multi-year range (2025-2030). */
+export type PeriodLength = 'day' | 'month' | 'quarter' | 'half' | 'year' | 'span';
 
-export type { Period, PeriodLength } from './content/period.js';
+export interface Period {
+  /** What the reader sees: the brief's `label`, else the grammar form ("Q3 FY2026"; "2025E" reads "2025 forecast"). */
+  label: string;
+  /** ISO dates, inclusive. */
+  start: string;
+  end: string;
+  length: PeriodLength;
+}
+
 export type MetricKind = 'share' | 'rate' | 'money' | 'count' | 'number';
 export type Better = 'up' | 'down' | 'neutral';
 /**
@@ -224,16 +233,8 @@ export interface Edition {
   metrics: EditionMetric[];
   /** Each reported metric's observations up to and including this edition (latest value each, ordered by `at`), keyed by metric key. */
   history: Record<string, HistoryPoint[]>;
-  /** Markdown body rendered to HTML, split into sections. Content before the first `## ` is the intro. */
-  introHtml: string;
-  /** The intro with inline styles, for the email. */
-  introEmailHtml: string;
-  sections: Section[];
-  /**
-   * The Markdown body, when it uses template helpers ({{value "key"}}): the
-   * render stage fills them in from the view and renders it again, so a
-   * figure in the text is the figure in the table. `line` is where the body
-   * starts in the brief.
-   */
-  bodyTemplate: { text: string; line: number } | null;
+  /** The brief's Markdown body; the render stage turns it into the intro and sections, filling in template helpers ({{value "key"}}) first. */
+  body: string;
+  /** 1-based line in the brief where the body starts, for errors in its helpers. */
+  bodyLine: number;
 }

@@ -12,7 +12,7 @@ import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/mailb
 import { SentMail } from '../deliver/sent-mail.js';
 import { SubscriberStore } from '../deliver/subscriber-store.js';
 import { STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from './report.js';
+import { printProblems } from '../util/print-problems.js';
 import { UsageError } from './usage-error.js';
 
 interface BouncesOptions {
@@ -45,8 +45,6 @@ export async function runBounces(opts: BouncesOptions): Promise<number> {
     source = readMbox(String(opts.mbox));
   }
 
-  // mailparser is loaded only when bounces are read, so it costs every other command nothing.
-  const { parseReport, reportEvents } = await import('../deliver/bounce-report.js');
   const store = await SubscriberStore.load(stateDir);
   const sent = await SentMail.load(stateDir, store);
   const warnings = [...store.problems, ...sent.problems];
@@ -56,37 +54,16 @@ export async function runBounces(opts: BouncesOptions): Promise<number> {
   }
   printProblems(warnings);
 
-  let messages = 0;
-  let reports = 0;
-  const notReports: string[] = [];
-  const unmatched: string[] = [];
-  const ignored: string[] = [];
-  const events: FeedbackEvent[] = [];
+  let read: MailboxReading;
   try {
-    for await (const mail of source) {
-      messages++;
-      const report = await parseReport(mail.raw);
-      if (report.kind === 'other') {
-        notReports.push(`${mail.where}: ${report.why}`);
-        continue;
-      }
-      reports++;
-      const found = reportEvents(report);
-      for (const i of found.ignored) ignored.push(`${mail.where}: ${i.address ? `${i.address}: ` : ''}${i.why}`);
-      for (const e of found.events) {
-        if (sent.match(e.address, e.messageId) === null) {
-          unmatched.push(`${mail.where}: ${e.address}${e.messageId ? ` (${e.messageId})` : ''}: no message of ours to this address`);
-        } else {
-          events.push(e);
-        }
-      }
-    }
+    read = await readReports(source, sent);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const file = String(opts.mbox ?? opts.maildir);
     printProblems([error(file, MailboxUnreadable, [err.code === 'ENOENT' ? 'not found' : err.message])]);
     return 1;
   }
+  const { messages, reports, notReports, unmatched, ignored, events } = read;
 
   const outcomes = await applyFeedback(stateDir, events);
   const count = { hard: 0, complaint: 0, soft: 0, counted: 0, duplicate: 0, already: 0 };
@@ -113,4 +90,39 @@ export async function runBounces(opts: BouncesOptions): Promise<number> {
   out.write(`Suppressed now: ${count.hard} hard bounce, ${count.complaint} complaint, ${count.soft} soft bounce (${SOFT_BOUNCE_LIMIT} within ${SOFT_BOUNCE_WINDOW_DAYS} days).\n`);
   out.write(`Soft bounces counted, not yet suppressing: ${count.counted}. Already suppressed: ${count.already}. Read before (unchanged): ${count.duplicate}. No matching message: ${unmatched.length}.\n`);
   return 0;
+}
+
+interface MailboxReading {
+  messages: number;
+  reports: number;
+  notReports: string[];
+  unmatched: string[];
+  ignored: string[];
+  events: FeedbackEvent[];
+}
+
+/** Every message of the mailbox: which are reports, and the events of those that are about mail we sent. */
+async function readReports(source: AsyncGenerator<RawMail>, sent: SentMail): Promise<MailboxReading> {
+  // mailparser is loaded only when bounces are read, so it costs every other command nothing.
+  const { parseReport, reportEvents } = await import('../deliver/bounce-report.js');
+  const r: MailboxReading = { messages: 0, reports: 0, notReports: [], unmatched: [], ignored: [], events: [] };
+  for await (const mail of source) {
+    r.messages++;
+    const report = await parseReport(mail.raw);
+    if (report.kind === 'other') {
+      r.notReports.push(`${mail.where}: ${report.why}`);
+      continue;
+    }
+    r.reports++;
+    const found = reportEvents(report);
+    for (const i of found.ignored) r.ignored.push(`${mail.where}: ${i.address ? `${i.address}: ` : ''}${i.why}`);
+    for (const e of found.events) {
+      if (sent.match(e.address, e.messageId) === null) {
+        r.unmatched.push(`${mail.where}: ${e.address}${e.messageId ? ` (${e.messageId})` : ''}: no message of ours to this address`);
+      } else {
+        r.events.push(e);
+      }
+    }
+  }
+  return r;
 }

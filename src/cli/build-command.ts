@@ -1,14 +1,6 @@
 import type { CAC } from 'cac';
-import { printProblems } from './report.js';
-
-export interface DirOptions {
-  content: string;
-  templates: string;
-  out: string;
-}
-
-/** The directory flags shared by build, preview and send, with their defaults. */
-export const DIR_DEFAULTS: DirOptions = { content: 'content', templates: 'templates', out: 'out' };
+import { printProblems } from '../util/print-problems.js';
+import { DIR_DEFAULTS, type DirOptions } from './options.js';
 
 export function registerBuild(cli: CAC): void {
   cli

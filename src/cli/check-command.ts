@@ -1,6 +1,6 @@
 import type { CAC } from 'cac';
-import { DIR_DEFAULTS } from './build-command.js';
-import { printProblems } from './report.js';
+import { DIR_DEFAULTS } from './options.js';
+import { printProblems } from '../util/print-problems.js';
 
 interface CheckOptions {
   content: string;

@@ -2,7 +2,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CAC } from 'cac';
 import type { Content, MetricDef, Newsletter } from '../model.js';
-import { loadContent, describeIoError, EDITIONS_DIR, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+import { loadContent, EDITIONS_DIR, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+import { describeIoError } from '../util/io-error.js';
 import { parseNewsletter } from '../content/newsletter-config.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { BRIEF_FILE_NAME } from '../content/brief.js';
@@ -10,9 +11,8 @@ import { nextEditionDate, scaffoldBrief } from '../content/scaffold.js';
 import { offSlotWarnings } from '../content/slot-day.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { UsageError } from './usage-error.js';
-import { DIR_DEFAULTS } from './build-command.js';
-import { printProblems } from './report.js';
-import { parseDateOption } from './options.js';
+import { printProblems } from '../util/print-problems.js';
+import { DIR_DEFAULTS, parseDateOption } from './options.js';
 
 interface NewOptions {
   content: string;

@@ -7,6 +7,15 @@ import { stat } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { UsageError } from './usage-error.js';
 
+export interface DirOptions {
+  content: string;
+  templates: string;
+  out: string;
+}
+
+/** The directory flags shared by build, preview and send, with their defaults. */
+export const DIR_DEFAULTS: DirOptions = { content: 'content', templates: 'templates', out: 'out' };
+
 /** Where send ledgers, locks and the suppression list live unless --state says otherwise. */
 export const STATE_DIR_DEFAULT = '.briefwire';
 

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { CAC } from 'cac';
-import { DIR_DEFAULTS } from './build-command.js';
-import { parsePort, requireDir } from './options.js';
+import { DIR_DEFAULTS, parsePort, requireDir } from './options.js';
 import { startPreview } from '../preview/server.js';
 import path from 'node:path';
 import { NEWSLETTER_FILE } from '../content/load.js';

@@ -6,9 +6,6 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
-import { error } from '../problems.js';
-import { ScheduleMissing } from '../problem-catalogue.js';
 import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
@@ -16,9 +13,9 @@ import type { DateTime } from 'luxon';
 import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule.js';
 import { readSlotRecords } from '../deliver/slot-records.js';
 import { previousSlots, slotStatus, type SlotFacts } from '../deliver/slot-status.js';
-import { DIR_DEFAULTS } from './build-command.js';
-import { parseIntOption, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from './report.js';
+import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
+import { printProblems } from '../util/print-problems.js';
+import { loadSchedule } from './load-schedule.js';
 import { UsageError } from './usage-error.js';
 
 /** How many past slots to show: enough to see last week's and a skipped one. */
@@ -36,16 +33,9 @@ export function registerSchedule(cli: CAC): void {
       const count = parseIntOption('count', opts.count, 1, 520);
       const clock = nowFromEnv(process.env);
       if (!clock.ok) throw new UsageError(clock.message);
-      const loaded = await loadNewsletter(String(opts.content));
-      if (!loaded.ok) {
-        printProblems(loaded.problems);
-        return 1;
-      }
-      const schedule = loaded.value.schedule;
-      if (!schedule) {
-        printProblems([error(path.join(String(opts.content), NEWSLETTER_FILE), ScheduleMissing)]);
-        return 1;
-      }
+      const loaded = await loadSchedule(String(opts.content));
+      if (!loaded) return 1;
+      const { newsletter, schedule } = loaded;
       const stateDir = String(opts.state);
       const built = new Set(await listBuiltEditions(String(opts.out)));
       const records = await readSlotRecords(stateDir);
@@ -69,7 +59,7 @@ export function registerSchedule(cli: CAC): void {
       };
       const out = process.stdout;
       const previous = previousSlots(schedule, clock.now, PAST_SLOTS);
-      out.write(`${loaded.value.name} sends every ${previous[0]!.toFormat('cccc', { locale: 'en-GB' })} at ${schedule.time} ${schedule.timezone}.\n`);
+      out.write(`${newsletter.name} sends every ${previous[0]!.toFormat('cccc', { locale: 'en-GB' })} at ${schedule.time} ${schedule.timezone}.\n`);
       out.write('Each slot sends the built edition dated the slot\'s local day.\n');
       let before: DateTime | undefined;
       const line = async (slot: DateTime): Promise<void> => {

@@ -28,9 +28,8 @@ import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
 import { createMailSender, dkimAlignmentProblem, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
-import { DIR_DEFAULTS } from './build-command.js';
-import { parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from './report.js';
+import { DIR_DEFAULTS, parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
+import { printProblems } from '../util/print-problems.js';
 import { UsageError } from './usage-error.js';
 import { askToSend } from './confirm-send.js';
 import { deliverTestCopy } from '../deliver/test-copy.js';
@@ -206,26 +205,8 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   if (scan.problems.some((p) => p.severity === 'error')) return 1;
   // A whole list is mailed only when someone said so: at the terminal, or with --yes / --due.
   if (!opts.yes && !opts.due) {
-    const plan = await planSend({ edition: edition.value, sender: sender.value, subscribersFile: req.subscribersFile, stateDir: req.stateDir, resendUnknown: Boolean(opts.resendUnknown), now: req.now });
-    const answer = await askToSend({
-      date: edition.value.date,
-      number: edition.value.number,
-      subject: edition.value.subject,
-      toSend: plan.toSend,
-      total: plan.total,
-      suppressed: plan.suppressed,
-      alreadySent: plan.alreadySent,
-      smtp: target.value.display,
-      subscribersFile: req.subscribersFile,
-    });
-    if (answer === 'no-terminal') {
-      process.stderr.write(`briefwire: not sent: sending edition ${edition.value.date} to ${plan.toSend} recipients needs confirmation; there is no terminal to ask at, so pass --yes (or use --due from cron)\n`);
-      return 2;
-    }
-    if (answer === 'no') {
-      process.stderr.write('Not sent; nothing recorded.\n');
-      return 1;
-    }
+    const refused = await confirmSend(edition.value, sender.value, req, Boolean(opts.resendUnknown), target.value.display);
+    if (refused !== undefined) return refused;
   }
 
   const mailer = createMailSender(target.value, { connections: req.settings.connections, rate: req.settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
@@ -237,6 +218,31 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   } finally {
     mailer.close();
   }
+}
+
+/** Asks at the terminal; the exit code when the answer is not yes. */
+async function confirmSend(edition: EditionFiles, sender: SenderIdentity, req: SendRequest, resendUnknown: boolean, smtp: string): Promise<number | undefined> {
+  const plan = await planSend({ edition, sender, subscribersFile: req.subscribersFile, stateDir: req.stateDir, resendUnknown, now: req.now });
+  const answer = await askToSend({
+    date: edition.date,
+    number: edition.number,
+    subject: edition.subject,
+    toSend: plan.toSend,
+    total: plan.total,
+    suppressed: plan.suppressed,
+    alreadySent: plan.alreadySent,
+    smtp,
+    subscribersFile: req.subscribersFile,
+  });
+  if (answer === 'no-terminal') {
+    process.stderr.write(`briefwire: not sent: sending edition ${edition.date} to ${plan.toSend} recipients needs confirmation; there is no terminal to ask at, so pass --yes (or use --due from cron)\n`);
+    return 2;
+  }
+  if (answer === 'no') {
+    process.stderr.write('Not sent; nothing recorded.\n');
+    return 1;
+  }
+  return undefined;
 }
 
 /** The edition to send, or the exit code when there is none. */

@@ -10,9 +10,8 @@ import { ServeWithoutName, UnsubscribeSecret } from '../problem-catalogue.js';
 import { siteOutputDir } from '../render/out-layout.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
-import { DIR_DEFAULTS } from './build-command.js';
-import { parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from './report.js';
+import { DIR_DEFAULTS, parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
+import { printProblems } from '../util/print-problems.js';
 
 interface ServeOptions {
   port: number | string;

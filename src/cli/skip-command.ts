@@ -6,17 +6,17 @@
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
-import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
+import { NEWSLETTER_FILE } from '../content/load.js';
 import { offSlot } from '../content/slot-day.js';
 import { error, warning } from '../problems.js';
-import { ScheduleMissing, SkipAlreadySent, SkipEditionBuilt, SkipNotSlotDay } from '../problem-catalogue.js';
+import { SkipAlreadySent, SkipEditionBuilt, SkipNotSlotDay } from '../problem-catalogue.js';
 import { listBuiltEditions } from '../deliver/built-editions.js';
 import { isComplete, readLedger } from '../deliver/ledger.js';
 import { formatLocal, slotOnDate } from '../deliver/schedule.js';
 import { appendSlotRecord, readSlotRecords } from '../deliver/slot-records.js';
-import { DIR_DEFAULTS } from './build-command.js';
-import { parseDateOption, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from './report.js';
+import { DIR_DEFAULTS, parseDateOption, STATE_DIR_DEFAULT } from './options.js';
+import { loadSchedule } from './load-schedule.js';
+import { printProblems } from '../util/print-problems.js';
 
 interface SkipOptions {
   content: string;
@@ -36,16 +36,9 @@ export function registerSkip(cli: CAC): void {
       const contentDir = String(opts.content);
       const stateDir = String(opts.state);
       const newsletterFile = path.join(contentDir, NEWSLETTER_FILE);
-      const loaded = await loadNewsletter(contentDir);
-      if (!loaded.ok) {
-        printProblems(loaded.problems);
-        return 1;
-      }
-      const schedule = loaded.value.schedule;
-      if (!schedule) {
-        printProblems([error(newsletterFile, ScheduleMissing)]);
-        return 1;
-      }
+      const loaded = await loadSchedule(contentDir);
+      if (!loaded) return 1;
+      const { schedule } = loaded;
       const off = offSlot(schedule, date);
       if (off) {
         printProblems([error(newsletterFile, SkipNotSlotDay, [date, off.day, off.slotDay, off.nextSlotDate])]);

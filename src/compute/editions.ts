@@ -1,11 +1,11 @@
 /**
  * The compute stage: validated content in, editions out. Numbers editions
- * by date, links each to its neighbours, attaches metric deltas and history,
- * and renders the Markdown body into sections. Pure.
+ * by date, links each to its neighbours, attaches metric deltas and history.
+ * The Markdown body passes through as text: turning it into HTML is the
+ * render stage's job. Pure.
  */
-import type { Brief, Content, Edition } from '../model.js';
+import type { Content, Edition } from '../model.js';
 import { computeEditionMetrics } from './edition-metrics.js';
-import { renderBody } from '../render/markdown.js';
 
 export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): Edition[] {
   const briefs = content.briefs;
@@ -17,7 +17,6 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): E
   return briefs.map((brief, i) => {
     while (before < published.length && published[before]! < brief.date) before++;
     const after = brief.draft ? before : before + 1;
-    const body = renderBody(brief.body);
     return {
       date: brief.date,
       number: before + 1,
@@ -34,15 +33,9 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): E
       nextDate: published[after] ?? null,
       metrics: metrics[i]!.metrics,
       history: metrics[i]!.history,
-      introHtml: body.introHtml,
-      introEmailHtml: body.introEmailHtml,
-      sections: body.sections,
-      bodyTemplate: bodyTemplateOf(brief),
+      body: brief.body,
+      bodyLine: brief.bodyLine,
     };
   });
 }
 
-/** A body that uses template helpers is kept as Markdown for the render stage to fill in. */
-export function bodyTemplateOf(brief: Pick<Brief, 'body' | 'bodyLine'>): Edition['bodyTemplate'] {
-  return brief.body.includes('{{') ? { text: brief.body, line: brief.bodyLine } : null;
-}

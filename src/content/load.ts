@@ -11,6 +11,7 @@ import { BriefDateDuplicate, EditionsEmpty, IoFailed } from '../problem-catalogu
 import { parseNewsletter } from './newsletter-config.js';
 import { parseMetricRegistry } from './metric-registry.js';
 import { parseBrief, type BriefOptions } from './brief.js';
+import { describeIoError } from '../util/io-error.js';
 
 export const NEWSLETTER_FILE = 'newsletter.yml';
 export const METRICS_FILE = 'metrics.yml';
@@ -128,13 +129,4 @@ async function readText(file: string, problems: Problem[]): Promise<string | und
     problems.push(error(file, IoFailed, [describeIoError(e)]));
     return undefined;
   }
-}
-
-export function describeIoError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'not found';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory, expected a file';
-  if (code === 'ENOTDIR') return 'is not a directory';
-  return (e as Error).message ?? String(e);
 }

@@ -15,17 +15,10 @@
  * is an estimate: the observation's basis is `forecast`.
  */
 import { DateTime } from 'luxon';
+import type { Period, PeriodLength } from '../model.js';
 
-export type PeriodLength = 'day' | 'month' | 'quarter' | 'half' | 'year' | 'span';
+export type { Period, PeriodLength } from '../model.js';
 
-export interface Period {
-  /** What the reader sees: the brief's `label`, else the grammar form ("Q3 FY2026"; "2025E" reads "2025 forecast"). */
-  label: string;
-  /** ISO dates, inclusive. */
-  start: string;
-  end: string;
-  length: PeriodLength;
-}
 
 export interface ParsedPeriod {
   period: Period;

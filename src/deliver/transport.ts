@@ -14,6 +14,7 @@ import nodemailer from 'nodemailer';
 import type { DKIMOptions, SendMailOptions } from 'nodemailer';
 import { error, fail, ok, warning, type Problem, type Result } from '../problems.js';
 import { DkimIncomplete, DkimKeyInvalid, DkimKeyMissing, DkimMisaligned, SmtpConnect, SmtpUrlInvalid, SmtpUrlMissing, SmtpUrlNoHost, SmtpUrlProtocol } from '../problem-catalogue.js';
+import { redactor } from '../util/redact.js';
 
 export interface SmtpTarget {
   url: string;
@@ -41,53 +42,6 @@ export function parseSmtpUrl(raw: string | undefined, source = 'SMTP_URL'): Resu
   if (!url.hostname) return fail([error(source, SmtpUrlNoHost)]);
   const port = url.port || (url.protocol === 'smtps:' ? '465' : '587');
   return ok({ url: raw.trim(), display: `${url.protocol}//${url.hostname}:${port}`, redact });
-}
-
-function redactor(raw: string): (text: string) => string {
-  const secrets = new Set<string>();
-  try {
-    const url = new URL(raw.trim());
-    const user = safeDecode(url.username);
-    const pass = safeDecode(url.password);
-    if (url.password) {
-      secrets.add(url.password);
-      secrets.add(pass);
-      // AUTH PLAIN / LOGIN put these on the wire base64-encoded; cover server echoes of them too.
-      secrets.add(Buffer.from(pass).toString('base64'));
-      secrets.add(Buffer.from(`\0${user}\0${pass}`).toString('base64'));
-    }
-  } catch {
-    // unparsable: the whole value is the secret
-  }
-  secrets.add(raw.trim());
-  const list = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  return (text: string): string => {
-    let out = String(text);
-    for (const s of list) out = out.split(s).join('***');
-    // Any other URL with inline credentials (e.g. quoted back by a library) loses its password too.
-    return out.replace(/\b(smtps?:\/\/[^:@/\s]*):[^@\s]*@/gi, '$1:***@');
-  };
-}
-
-/**
- * Scrubs the secrets the environment holds from text bound for a terminal or a
- * log (a stack trace, say): SMTP_URL's credentials in every form `redact`
- * covers, the password of any other smtp(s):// URL, and the value of
- * UNSUBSCRIBE_SECRET.
- */
-export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  let out = String(text);
-  const secret = env['UNSUBSCRIBE_SECRET'];
-  for (const s of new Set([secret, secret?.trim()])) if (s && s.length >= 3) out = out.split(s).join('***');
-  return redactor(env['SMTP_URL'] ?? '')(out);
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 /**

@@ -22,9 +22,9 @@ import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
-import { escapeHtml } from '../util/escape.js';
-import { appendSuppression, SuppressionList } from './suppression.js';
-import { checkUnsubscribeToken } from './unsubscribe-token.js';
+import { notFound, page } from './http-io.js';
+import { SuppressionList } from './suppression.js';
+import { createUnsubscribeRoute } from './unsubscribe-routes.js';
 
 export interface UnsubscribeServerOptions {
   /** Directory of the built site; null serves only the unsubscribe endpoint. */
@@ -38,8 +38,6 @@ export interface UnsubscribeServerOptions {
   /** The clock that decides whether a legacy token is still honoured. */
   now?: () => Date;
 }
-
-const MAX_BODY_BYTES = 16 * 1024;
 
 export async function createUnsubscribeHandler(
   opts: UnsubscribeServerOptions,
@@ -60,59 +58,12 @@ export async function createUnsubscribeHandler(
     res.end(html);
   };
 
-  /** The token's address, or null after answering with the page that says why not. */
-  const tokenAddress = (res: ServerResponse, token: string): string | null => {
-    const check = checkUnsubscribeToken(token, opts.secret, opts.now?.() ?? new Date());
-    if (check.ok) return check.address;
-    if (check.reason === 'expired') page(res, 410, 'Link expired', expiredBody(opts.listName));
-    else page(res, 400, 'Link not valid', invalidBody(opts.listName));
-    return null;
-  };
-
-  const handleUnsubscribe = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      const token = url.searchParams.get('token') ?? '';
-      const address = tokenAddress(res, token);
-      if (!address) return;
-      await suppression.refresh();
-      if (suppression.has(address)) return page(res, 200, 'Unsubscribed', doneBody(opts.listName, address, true));
-      return page(res, 200, 'Unsubscribe', confirmBody(opts.listName, address, token));
-    }
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'GET, HEAD, POST');
-      return page(res, 405, 'Method not allowed', '<p>Use the link in your email.</p>');
-    }
-    const body = await readBody(req);
-    if (body === null) return page(res, 413, 'Request too large', '<p>Request too large.</p>');
-    let token = url.searchParams.get('token');
-    let oneClick = false;
-    const type = String(req.headers['content-type'] ?? '').toLowerCase();
-    if (type.startsWith('application/x-www-form-urlencoded')) {
-      const form = new URLSearchParams(body);
-      token ??= form.get('token');
-      oneClick = form.get('List-Unsubscribe') === 'One-Click';
-    } else {
-      // RFC 8058 allows multipart/form-data too; the token is in the URL either way.
-      oneClick = body.includes('One-Click');
-    }
-    const address = tokenAddress(res, token ?? '');
-    if (!address) return;
-    await suppression.refresh();
-    const already = suppression.has(address);
-    if (!already) {
-      const via = oneClick ? 'one-click' : 'form';
-      // Durable before we say so: the success page is a promise not to mail again.
-      await appendSuppression(opts.stateDir, address, via);
-      suppression.add(address);
-      opts.onUnsubscribe?.(address, via);
-    }
-    return page(res, 200, 'Unsubscribed', doneBody(opts.listName, address, already));
-  };
+  const unsubscribe = createUnsubscribeRoute(opts, suppression);
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = async (): Promise<void> => {
-      if (/\/unsubscribe\/?$/.test(url.pathname)) return handleUnsubscribe(req, res, url);
+      if (/\/unsubscribe\/?$/.test(url.pathname)) return unsubscribe(req, res, url);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return page(res, 405, 'Method not allowed', '');
@@ -165,61 +116,4 @@ export async function startUnsubscribeServer(opts: UnsubscribeServerOptions & { 
         setTimeout(() => server.closeAllConnections(), 500).unref();
       }),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooBig = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function notFound(res: ServerResponse): void {
-  page(res, 404, 'Not found', '<p>There is nothing here.</p>');
-}
-
-function page(res: ServerResponse, status: number, title: string, body: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  // The URL carries a personal token: keep it out of caches, Referer headers and search engines.
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Robots-Tag', 'noindex');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-  res.end(
-    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-      `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
-      `<style>body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#24292f;line-height:1.5}` +
-      `button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:6px;background:#24292f;color:#fff;cursor:pointer}</style></head>` +
-      `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>\n`,
-  );
-}
-
-function confirmBody(listName: string, address: string, token: string): string {
-  return (
-    `<p>Stop sending <strong>${escapeHtml(listName)}</strong> to <strong>${escapeHtml(address)}</strong>?</p>` +
-    `<form method="post" action="unsubscribe"><input type="hidden" name="token" value="${escapeHtml(token)}">` +
-    `<button type="submit">Unsubscribe</button></form>`
-  );
-}
-
-function doneBody(listName: string, address: string, already: boolean): string {
-  return `<p>${escapeHtml(address)} ${already ? 'is already unsubscribed from' : 'has been unsubscribed from'} <strong>${escapeHtml(listName)}</strong>. You will not receive further issues.</p>`;
-}
-
-function invalidBody(listName: string): string {
-  return `<p>This unsubscribe link is not valid. It may have been cut off when copied. Use the link at the bottom of any ${escapeHtml(listName)} email, or reply to it and we will remove you.</p>`;
-}
-
-function expiredBody(listName: string): string {
-  return `<p>This unsubscribe link is from an older ${escapeHtml(listName)} email and no longer works. Use the link at the bottom of a recent issue, or reply to any issue and we will remove you.</p>`;
 }

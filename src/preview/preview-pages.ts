@@ -13,6 +13,7 @@ import type { MetricRowView } from '../render/view-model.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { escapeHtml } from '../util/escape.js';
+import { errorCount, problemCounts } from '../util/print-problems.js';
 
 export interface PageBase {
   /** Identifies the state the page shows; the client compares it after reconnecting. */
@@ -233,12 +234,11 @@ function metricsTable(rows: readonly MetricRowView[]): string {
 
 /** The error overlay: present on every page, hidden while the build is clean. */
 export function overlayHtml(problems: readonly Problem[]): string {
-  const errors = problems.filter((p) => p.severity === 'error').length;
+  const errors = errorCount(problems);
   if (errors === 0) return '<div id="overlay" data-live data-errors="0" hidden></div>';
-  const warnings = problems.length - errors;
   return `<div id="overlay" data-live data-errors="${errors}" class="overlay" role="alert">
   <div class="overlay-head">
-    <strong>Build failed: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}</strong>
+    <strong>Build failed: ${problemCounts(problems)}</strong>
     <span class="overlay-sub">The preview shows the last good version. Fix the file and save; this goes away by itself.</span>
     <button type="button" id="overlay-toggle">Hide</button>
   </div>

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { formatProblem, type Problem } from '../problems.js';
-import { printProblems } from '../cli/report.js';
+import { printProblems } from '../util/print-problems.js';
 import type { UpdateReport } from './state.js';
 
 export interface PreviewLogger {

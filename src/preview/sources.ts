@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { error, type Problem } from '../problems.js';
 import { IoFailed } from '../problem-catalogue.js';
-import { describeIoError, EDITIONS_DIR, isBriefName, listBriefs, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+import { EDITIONS_DIR, isBriefName, listBriefs, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+import { describeIoError } from '../util/io-error.js';
 import { readTemplateSources } from '../render/templates.js';
 import type { ContentSources, SourceChange, TemplateSources, TextSource } from './state.js';
 

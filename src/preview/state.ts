@@ -4,8 +4,8 @@
  * computed editions and their renders) and, given what changed on disk,
  * redoes only what that change affects:
  *
- * - a brief: re-parse that file, recompute every edition (cheap once Markdown
- *   renders are cached by body text), re-render only the editions whose
+ * - a brief: re-parse that file, recompute every edition (cheap: compute
+ *   does no Markdown; the render stage memoizes bodies), re-render only the editions whose
  *   rendered inputs changed. One brief can change later editions too: the
  *   next edition's delta, a "not reported" row, a trend bar.
  * - metrics.yml: re-parse the registry and every brief (briefs are validated
@@ -19,7 +19,7 @@
  * No file I/O here: sources.ts reads files and hands over their text.
  */
 import path from 'node:path';
-import type { Brief, Content, Edition, MetricDef, Newsletter } from '../model.js';
+import type { Brief, Edition, MetricDef, Newsletter } from '../model.js';
 import { error, hasErrors, sortProblems, type Problem } from '../problems.js';
 import { EditionsEmpty } from '../problem-catalogue.js';
 import { parseNewsletter } from '../content/newsletter-config.js';
@@ -28,8 +28,7 @@ import { parseBrief } from '../content/brief.js';
 import { duplicateDateProblems } from '../content/load.js';
 import { mergeTemplateProblems } from '../render/merge-problems.js';
 import { auditContent } from '../compute/audit.js';
-import { bodyTemplateOf, computeEditions } from '../compute/editions.js';
-import { renderBody, type RenderedBody } from '../render/markdown.js';
+import { computeEditions } from '../compute/editions.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { changedViews } from './rerender.js';
@@ -116,7 +115,6 @@ export class PreviewState {
   private readonly briefCache = new Map<string, BriefEntry>();
   private templates: TemplateSet | undefined;
   private templateProblems: Problem[] = [];
-  private bodyCache = new Map<string, RenderedBody>();
 
   // What still has to be redone; starts with everything.
   private dirtyNewsletter = true;
@@ -396,26 +394,8 @@ export class PreviewState {
     return briefs.sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file));
   }
 
-  /**
-   * computeEditions with Markdown renders cached by body text: parsing and
-   * rendering every body is most of its cost (about 200 ms for 520 briefs),
-   * and a change touches one body at most. Bodies are blanked for the call
-   * and the cached renders put back; a test checks the result stays equal to
-   * a plain computeEditions.
-   */
   private compute(): Edition[] {
-    const briefs = this.sortedBriefs();
-    const content: Pick<Content, 'metrics' | 'briefs'> = { metrics: this.registry, briefs: briefs.map((b) => ({ ...b, body: '' })) };
-    const next = new Map<string, RenderedBody>();
-    const editions = computeEditions(content).map((e, i) => {
-      const body = briefs[i]!.body;
-      const rendered = next.get(body) ?? this.bodyCache.get(body) ?? renderBody(body);
-      next.set(body, rendered);
-      return { ...e, introHtml: rendered.introHtml, introEmailHtml: rendered.introEmailHtml, sections: rendered.sections, bodyTemplate: bodyTemplateOf(briefs[i]!) };
-    });
-    // Only bodies still in use stay cached, so the cache does not grow with every keystroke saved.
-    this.bodyCache = next;
-    return editions;
+    return computeEditions({ metrics: this.registry, briefs: this.sortedBriefs() });
   }
 
   private forget(date: string): void {

@@ -32,7 +32,7 @@ export function editionJson(r: RenderedEdition): EditionJson {
     nextDate: e.nextDate,
     source: e.file,
     htmlBytes: r.email.htmlBytes,
-    sections: e.sections.map((s) => ({ id: s.id, heading: s.heading })),
+    sections: r.view.sections.map((s) => ({ id: s.id, heading: s.heading })),
     metrics: e.metrics.map((m) => ({
       key: m.key,
       label: m.label,

@@ -88,7 +88,30 @@ export interface RenderedBody {
   sections: Section[];
 }
 
+/**
+ * Renders are memoized by body text: the preview derives every edition's view
+ * on each save to see what changed, and without this would re-parse hundreds
+ * of unchanged bodies each time. Bounded so a long preview session's edits do
+ * not pile up; callers treat the result as read-only.
+ */
+const MEMO_LIMIT = 2048;
+const memo = new Map<string, RenderedBody>();
+
 export function renderBody(markdown: string): RenderedBody {
+  const hit = memo.get(markdown);
+  if (hit) {
+    // Re-insert so the Map's order is least recently used first.
+    memo.delete(markdown);
+    memo.set(markdown, hit);
+    return hit;
+  }
+  const rendered = renderUncached(markdown);
+  memo.set(markdown, rendered);
+  if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  return rendered;
+}
+
+function renderUncached(markdown: string): RenderedBody {
   const env = {};
   const tokens = md.parse(markdown, env);
   const introTokens: Token[] = [];

@@ -24,7 +24,7 @@ export async function renderEdition(edition: Edition, newsletter: Newsletter, te
   const body = renderBodyTemplate(edition, view, templates);
   const briefProblems = [subject.problem, body.problem].filter((p): p is Problem => p !== undefined);
   if (briefProblems.length > 0) return { problems: briefProblems };
-  const withSubject: Edition = { ...edition, subject: subject.text!, ...(body.body ?? {}) };
+  const withSubject: Edition = { ...edition, subject: subject.text! };
   view.subject = subject.text!;
   if (body.body) Object.assign(view, body.body);
   const { email, problems } = await renderEmail(view, templates, edition);
@@ -50,16 +50,15 @@ function renderSubject(edition: Edition, view: EditionView, templates: TemplateS
  * result, so the helpers' text is not HTML-escaped twice.
  */
 function renderBodyTemplate(edition: Edition, view: EditionView, templates: TemplateSet): { body?: RenderedBody; problem?: Problem } {
-  const source = edition.bodyTemplate;
-  if (!source) return {};
+  if (!edition.body.includes('{{')) return {};
   try {
-    const markdown = templates.hb.compile(source.text, { strict: true, noEscape: true })(view, { helpers: briefHelpers });
+    const markdown = templates.hb.compile(edition.body, { strict: true, noEscape: true })(view, { helpers: briefHelpers });
     return { body: renderBody(markdown) };
   } catch (e) {
     const d = handlebarsDetail(e);
     // A helper's own error carries no position: find the helper call that names the metric.
-    const at = d.line !== undefined ? { line: d.line, column: d.column } : helperCallAt(source.text, d.detail);
-    return { problem: error(edition.file, BodyTemplateError, [d.detail], at ? { line: source.line + at.line - 1, column: at.column } : { line: source.line }) };
+    const at = d.line !== undefined ? { line: d.line, column: d.column } : helperCallAt(edition.body, d.detail);
+    return { problem: error(edition.file, BodyTemplateError, [d.detail], at ? { line: edition.bodyLine + at.line - 1, column: at.column } : { line: edition.bodyLine }) };
   }
 }
 

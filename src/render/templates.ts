@@ -12,7 +12,7 @@ import Handlebars from 'handlebars';
 import type { Newsletter } from '../model.js';
 import { error, resultFrom, type Problem, type Result } from '../problems.js';
 import { IoFailed, PartialNameTaken, TemplateError, TemplateMissing } from '../problem-catalogue.js';
-import { describeIoError } from '../content/load.js';
+import { describeIoError } from '../util/io-error.js';
 import { registerHelpers } from './helpers.js';
 import { darkModeCss } from './email-css.js';
 

@@ -4,7 +4,8 @@
  * archive page and the preview all read this view, so they cannot disagree
  * about a value or a delta.
  */
-import type { Basis, Edition, EditionMetric, HistoryPoint, Newsletter, Period, Sentiment } from '../model.js';
+import type { Basis, Edition, EditionMetric, HistoryPoint, Newsletter, Period, Section, Sentiment } from '../model.js';
+import { renderBody } from './markdown.js';
 import { formatChange, formatDelta, formatRel, formatValue, arrow } from './format.js';
 import { formatDate } from './dates.js';
 import { biggestMovers } from '../compute/movers.js';
@@ -70,7 +71,7 @@ export interface EditionView {
   summary: string | null;
   introHtml: string;
   introEmailHtml: string;
-  sections: Edition['sections'];
+  sections: Section[];
   viewUrl: string;
   archiveUrl: string;
   unsubscribeUrl: string;
@@ -193,6 +194,7 @@ export function trendView(m: EditionMetric, points: readonly HistoryPoint[], new
 
 export function editionView(edition: Edition, newsletter: Newsletter): EditionView {
   const locale = newsletter.language;
+  const body = renderBody(edition.body);
   const rows = edition.metrics.map((m) => metricRowView(m, newsletter, edition.number === 1));
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const trends = trendedMetrics(edition).map((m) => trendView(m, edition.history[m.key]!, newsletter));
@@ -207,9 +209,9 @@ export function editionView(edition: Edition, newsletter: Newsletter): EditionVi
     subject: edition.subject,
     preheader: edition.preheader ?? edition.summary ?? edition.title,
     summary: edition.summary,
-    introHtml: edition.introHtml,
-    introEmailHtml: edition.introEmailHtml,
-    sections: edition.sections,
+    introHtml: body.introHtml,
+    introEmailHtml: body.introEmailHtml,
+    sections: body.sections,
     viewUrl: editionUrl(newsletter.baseUrl, edition.date),
     archiveUrl: absoluteUrl(newsletter.baseUrl, HOME_PAGE),
     unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,

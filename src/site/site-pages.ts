@@ -10,6 +10,7 @@
  */
 import type { RenderedEdition } from '../render/render-edition.js';
 import type { MetricRowView, TrendView } from '../render/view-model.js';
+import type { Section } from '../model.js';
 import { absoluteUrl, archiveYearPagePath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricFilePath, metricPagePath, NOT_FOUND_PAGE } from '../render/out-layout.js';
 import { absoluteLinker, relativeLinker, type Linker } from './paths.js';
 import { pageFrame } from './page-head.js';
@@ -78,7 +79,7 @@ export interface EditionBody {
   title: string;
   summary: string | null;
   introHtml: string;
-  sections: RenderedEdition['edition']['sections'];
+  sections: Section[];
   metrics: LinkedRow[];
   movers: LinkedRow[];
   trends: LinkedTrend[];

@@ -198,27 +198,36 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
   out.push('</g>');
 
   const coords = points.map((p) => [xPos(p.date), yPos(p.value)] as const);
+  out.push(...seriesMarks(points, coords, bottom));
+  out.push('</svg>');
+  return out.join('');
+}
+
+/** The line (dashed through forecasts), one dot per point with its tooltip, and the last value by the last dot. */
+function seriesMarks(points: readonly ChartPoint[], coords: readonly (readonly [number, number])[], bottom: number): string[] {
+  const marks: string[] = [];
+  const last = points.at(-1)!;
   const pathOf = (cs: (readonly [number, number])[]) => cs.map(([cx, cy], i) => `${i === 0 ? 'M' : 'L'}${px(cx)} ${px(cy)}`).join('');
   // Forecasts join the series with a dashed line; actuals are joined by a solid one drawn over it.
   if (points.some((p) => p.forecast) && coords.length > 1) {
-    out.push(`<path class="forecast-line" d="${pathOf([...coords])}" fill="none" stroke="${COLORS.line}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
+    marks.push(`<path class="forecast-line" d="${pathOf([...coords])}" fill="none" stroke="${COLORS.line}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
   }
   const actual = coords.filter((_, i) => !points[i]!.forecast);
   if (actual.length > 1) {
-    out.push(`<path d="${pathOf(actual)}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
+    marks.push(`<path d="${pathOf(actual)}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
   }
   // Dense series get smaller dots so the line stays readable; every dot keeps its tooltip.
   const r = points.length > 60 ? 2.5 : 4.5;
-  out.push('<g>');
+  marks.push('<g>');
   points.forEach((p, i) => {
     const [cx, cy] = coords[i]!;
     const isLast = i === points.length - 1;
     const color = isLast ? COLORS.last : COLORS.point;
     // Hollow for a forecast, filled for an actual.
     const paint = p.forecast ? `class="forecast" fill="#fff" stroke="${color}" stroke-width="2"` : `fill="${color}" stroke="#fff" stroke-width="1.5"`;
-    out.push(`<circle cx="${px(cx)}" cy="${px(cy)}" r="${isLast ? r + 1.5 : r}" ${paint}><title>${escapeXml(p.label)}</title></circle>`);
+    marks.push(`<circle cx="${px(cx)}" cy="${px(cy)}" r="${isLast ? r + 1.5 : r}" ${paint}><title>${escapeXml(p.label)}</title></circle>`);
   });
-  out.push('</g>');
+  marks.push('</g>');
   // The last value is written above its dot, or below it when the line falls
   // into the dot from above, so the label never sits on the line and needs no
   // right margin (a long unit would otherwise squeeze the plot).
@@ -226,11 +235,10 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
   const before = coords.at(-2);
   const below = before !== undefined && before[1] < ly;
   const labelY = below ? Math.min(ly + 20, bottom - 4) : Math.max(ly - 11, 14);
-  out.push(
+  marks.push(
     `<text x="${px(lx)}" y="${px(labelY)}" text-anchor="end" font-size="${FONT_SIZE + 1}" font-weight="700" fill="${COLORS.last}" stroke="#fff" stroke-width="4" paint-order="stroke">${escapeXml(last.valueLabel)}</text>`,
   );
-  out.push('</svg>');
-  return out.join('');
+  return marks;
 }
 
 /** A small trend line without axes, for lists of metrics. */

@@ -15,10 +15,22 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
+/** `briefwire build` over a copy of the sample. */
+function buildSample(s: { content: string; templates: string; out: string }) {
+  return runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+}
+
+/** A copy of the sample, built once, with a snapshot of its out/ to compare a failed build against. */
+async function builtCopy() {
+  const s = await copySample();
+  expect((await buildSample(s)).code).toBe(0);
+  return { s, before: await snapshot(s.out) };
+}
+
 describe('briefwire build', () => {
   test('builds the sample into --out and exits 0', async () => {
     const s = await copySample();
-    const r = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+    const r = await buildSample(s);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Built 7 editions \(\d+ files\) into .*out\/ in \d+ ms\n$/);
@@ -30,9 +42,7 @@ describe('briefwire build', () => {
   });
 
   test('bad content: every problem with file and line on stderr, no stack trace, exit 1, previous out/ untouched', async () => {
-    const s = await copySample();
-    expect((await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out])).code).toBe(0);
-    const before = await snapshot(s.out);
+    const { s, before } = await builtCopy();
 
     const editions = path.join(s.content, 'editions');
     const [first, second] = (await readdir(editions)).sort();
@@ -41,7 +51,7 @@ describe('briefwire build', () => {
     const secondFile = path.join(editions, second!);
     await writeFile(secondFile, (await readFile(secondFile, 'utf8')).replace(/^(\s+)alibaba_ai_cloud_share:/m, '$1alibaba_ai_cloud_shares:'));
 
-    const r = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+    const r = await buildSample(s);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${firstFile}:`);
@@ -53,11 +63,9 @@ describe('briefwire build', () => {
   });
 
   test('a template error also leaves out/ untouched', async () => {
-    const s = await copySample();
-    expect((await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out])).code).toBe(0);
-    const before = await snapshot(s.out);
+    const { s, before } = await builtCopy();
     await writeFile(path.join(s.templates, 'partials', 'section.mjml.hbs'), '<mj-section><mj-column><mj-text>{{#if}}</mj-text></mj-column></mj-section>');
-    const r = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+    const r = await buildSample(s);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(path.join(s.templates, 'partials', 'section.mjml.hbs'));
     expect(await snapshot(s.out)).toEqual(before);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/deliver/ledger.js';
-import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
+import { setUpSend, useCliSandbox } from '../support/deliver.js';
 
 const box = useCliSandbox();
 const { paths, sendArgs, env, run, start } = box;
@@ -15,9 +15,7 @@ const { paths, sendArgs, env, run, start } = box;
 describe('briefwire send (CLI) when killed', () => {
   it('after SIGKILL with messages in flight, exactly those readers are unknown; a rerun holds them back, --resend-unknown sends them', async () => {
     const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    const addresses = await writeSubscribers(p.subscribers, 120);
+    const addresses = await setUpSend(p, '2025-03-10', 120);
     const connections = 3;
     const before = 30;
 
@@ -74,9 +72,7 @@ describe('briefwire send (CLI) when killed', () => {
 
   it('on SIGTERM finishes the messages in flight, records them, prints the summary and exits 130', async () => {
     const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    await writeSubscribers(p.subscribers, 300);
+    await setUpSend(p, '2025-03-10', 300);
     const sending = start(sendArgs('2025-03-10', ['--connections', '3']), env());
     box.sink.behaviour = { accepted: (n) => (n === 50 ? void sending.child.kill('SIGTERM') : undefined) };
     const stopped = await sending.done;

@@ -12,17 +12,25 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { parse, SECRET, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
+import { parse, SECRET, setUpSend, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
 
 const box = useCliSandbox();
 const { paths, sendArgs, env, run } = box;
 
+const MONDAYS_LONDON = { weekday: 1, time: '08:00', timezone: 'Europe/London' };
+
+/** Sandbox paths for a newsletter sent Mondays 08:00 London, with `edition` built. */
+async function mondaysInLondon(edition: string): Promise<ReturnType<typeof paths>> {
+  const p = paths();
+  await writeContent(p.content, MONDAYS_LONDON);
+  await writeEdition(p.out, edition);
+  return p;
+}
+
 describe('briefwire send (CLI)', () => {
   it('--due from cron: nothing before the slot, one send after it, then a no-op; a missing edition is an error', async () => {
-    const p = paths();
     // Mondays 08:00 London; 2025-03-31 is the first Monday after the clocks go forward (08:00 BST = 07:00 UTC).
-    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
-    await writeEdition(p.out, '2025-03-31');
+    const p = await mondaysInLondon('2025-03-31');
     await writeSubscribers(p.subscribers, 5);
     const due = sendArgs('latest', ['--due']);
 
@@ -56,9 +64,7 @@ describe('briefwire send (CLI)', () => {
   });
 
   it('--due: a lock from another host is an error every tick; one from before a reboot is taken over though its pid lives', async () => {
-    const p = paths();
-    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
-    await writeEdition(p.out, '2025-03-31');
+    const p = await mondaysInLondon('2025-03-31');
     await writeSubscribers(p.subscribers, 3);
     const due = sendArgs('latest', ['--due']);
     const lock = path.join(p.state, 'sends', '2025-03-31.lock');
@@ -81,7 +87,7 @@ describe('briefwire send (CLI)', () => {
 
   it('refuses bad arguments to send, schedule and serve with exit 2, before reading or sending anything', async () => {
     const p = paths();
-    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
+    await writeContent(p.content, MONDAYS_LONDON);
     await writeEdition(p.out, '2025-03-10');
     await writeSubscribers(p.subscribers, 2);
     const cases: [string[], RegExp][] = [
@@ -186,9 +192,7 @@ describe('briefwire send (CLI)', () => {
 
   it('never prints the SMTP password: refused connection, failed login, missing settings', async () => {
     const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    const addresses = await writeSubscribers(p.subscribers, 3);
+    const addresses = await setUpSend(p, '2025-03-10', 3);
     const closedPort = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const port = (s.address() as { port: number }).port;
@@ -237,7 +241,7 @@ describe('briefwire send (CLI)', () => {
 
   it('an internal error shows its stack without the SMTP password or the unsubscribe secret', async () => {
     const p = paths();
-    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
+    await writeContent(p.content, MONDAYS_LONDON);
     // A bug stand-in: the first line `schedule` prints throws an error that quotes both secrets.
     const preload = path.join(box.dir, 'break-stdout.mjs');
     await writeFile(
@@ -258,9 +262,7 @@ describe('briefwire send (CLI)', () => {
   });
 
   it('prints the schedule with local and UTC times across a DST change', async () => {
-    const p = paths();
-    await writeContent(p.content, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
-    await writeEdition(p.out, '2025-03-31');
+    const p = await mondaysInLondon('2025-03-31');
     const r = await run(['schedule', '--count', '3', '--content', p.content, '--out', p.out, '--state', p.state], { BRIEFWIRE_NOW: '2025-03-20T12:00:00Z' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('AI Cloud Weekly sends every Monday at 08:00 Europe/London.');

@@ -17,15 +17,20 @@ const box = useCliSandbox();
 const { paths, sendArgs, env, run } = box;
 const LONDON_MONDAY_8 = { weekday: 1, time: '08:00', timezone: 'Europe/London' };
 
+/** Content, one built edition and `readers` subscribers: a send ready to go. */
+async function readyToSend(p: ReturnType<typeof paths>, readers: number): Promise<void> {
+  await writeContent(p.content);
+  await writeEdition(p.out, '2025-03-10');
+  await writeSubscribers(p.subscribers, readers);
+}
+
 /** sendArgs without the --yes it adds for the other tests. */
 const unconfirmed = (which: string, extra: string[] = []) => sendArgs(which, extra).filter((a) => a !== '--yes');
 
 describe('send confirmation', () => {
   it('without a terminal and without --yes, sends and records nothing (exit 2)', async () => {
     const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    await writeSubscribers(p.subscribers, 3);
+    await readyToSend(p, 3);
     const r = await run(unconfirmed('latest'), env());
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('--yes');
@@ -109,9 +114,7 @@ describe('dry-run preflight', () => {
 
   it('passes with everything in place, and --verify connects to the SMTP server', async () => {
     const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    await writeSubscribers(p.subscribers, 2);
+    await readyToSend(p, 2);
     const r = await run(sendArgs('latest', ['--dry-run', '--verify']), env());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Dry run: nothing sent, nothing recorded.');
@@ -124,9 +127,7 @@ describe('dry-run preflight', () => {
 describe('dry-run preflight: the numbers audit', () => {
   it('a published brief with a scaffold TODO left in fails the dry run, naming the brief and line; a draft does not', async () => {
     const p = paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, '2025-03-10');
-    await writeSubscribers(p.subscribers, 2);
+    await readyToSend(p, 2);
     const brief = path.join(p.content, 'editions', '2025-03-10.md');
     await writeFile(brief, '---\ntitle: A brief\n---\n\nBody text. TODO: the market figure.\n');
     const r = await run(sendArgs('latest', ['--dry-run']), env());

@@ -1,16 +1,13 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listBuiltEditions, loadEdition } from '../../src/deliver/built-editions.js';
 import { builtEditionDir, EDITION_JSON } from '../../src/render/out-layout.js';
-import { tempDir } from '../support/fixtures.js';
+import { useTempDir } from '../support/fixtures.js';
 import { writeEdition } from '../support/deliver.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await tempDir('bw-deliver-');
-});
-afterEach(async () => rm(dir, { recursive: true, force: true }));
+useTempDir('bw-deliver-', (d) => (dir = d));
 
 describe('built editions', () => {
   it('lists dated directories with an edition.json file, oldest first, and skips half-built ones', async () => {

@@ -1,16 +1,13 @@
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirDurable } from '../../src/deliver/jsonl.js';
 import { isComplete, ledgerFile, LedgerWriter, readLedger } from '../../src/deliver/ledger.js';
-import { tempDir } from '../support/fixtures.js';
+import { useTempDir } from '../support/fixtures.js';
 import { withShortWrites } from '../support/short-writes.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await tempDir('bw-deliver-');
-});
-afterEach(async () => rm(dir, { recursive: true, force: true }));
+useTempDir('bw-deliver-', (d) => (dir = d));
 
 describe('ledger', () => {
   it('derives each recipient state from its last record; sent is final', async () => {

@@ -6,17 +6,22 @@ import { renderBody } from '../../src/render/markdown.js';
 
 const zurich = { name: 'Zürich Märkte Café', from: 'Desk <desk@zm.example>', baseUrl: 'https://zm.example', timezone: 'Europe/Zurich', language: 'de-CH' };
 
+/** The sender identity, which these tests expect to be valid. */
+function identity(...args: Parameters<typeof senderIdentity>) {
+  const sender = senderIdentity(...args);
+  if (!sender.ok) throw new Error(JSON.stringify(sender.problems));
+  return sender;
+}
+
 describe('List-Id', () => {
   it('folds accents into the base letter for a new list, as heading anchors do', () => {
-    const sender = senderIdentity(zurich, 'newsletter.yml');
-    if (!sender.ok) throw new Error('sender');
+    const sender = identity(zurich, 'newsletter.yml');
     expect(sender.value.listId).toBe('zurich-markte-cafe.zm.example');
     expect(sender.warnings).toEqual([]);
   });
 
   it('keeps the old id for a list whose sends carried it (recorded, or sent before ids were recorded), and says how to pin it', () => {
-    const sender = senderIdentity(zurich, 'content/newsletter.yml', { sentWith: null });
-    if (!sender.ok) throw new Error('sender');
+    const sender = identity(zurich, 'content/newsletter.yml', { sentWith: null });
     expect(sender.value.listId).toBe('zu-rich-ma-rkte-cafe.zm.example');
     expect(sender.warnings).toHaveLength(1);
     expect(sender.warnings[0]).toMatchObject({ code: 'BW_LIST_ID_KEPT', file: 'content/newsletter.yml', severity: 'warning' });
@@ -28,8 +33,7 @@ describe('List-Id', () => {
 
   it('keeps the corrected id for a list that started with it, and follows a rename as before', () => {
     for (const sentWith of ['zurich-markte-cafe.zm.example', 'old-name.zm.example']) {
-      const sender = senderIdentity(zurich, 'newsletter.yml', { sentWith });
-      if (!sender.ok) throw new Error('sender');
+      const sender = identity(zurich, 'newsletter.yml', { sentWith });
       expect(sender.value.listId).toBe('zurich-markte-cafe.zm.example');
       expect(sender.warnings).toEqual([]);
     }
@@ -39,8 +43,7 @@ describe('List-Id', () => {
 
   it('uses a pinned listId as written, whatever the history', () => {
     for (const sentWith of [undefined, null, 'zurich-markte-cafe.zm.example']) {
-      const sender = senderIdentity({ ...zurich, listId: 'zu-rich-ma-rkte-cafe.zm.example' }, 'newsletter.yml', sentWith === undefined ? {} : { sentWith });
-      if (!sender.ok) throw new Error('sender');
+      const sender = identity({ ...zurich, listId: 'zu-rich-ma-rkte-cafe.zm.example' }, 'newsletter.yml', sentWith === undefined ? {} : { sentWith });
       expect(sender.value.listId).toBe('zu-rich-ma-rkte-cafe.zm.example');
       expect(sender.warnings).toEqual([]);
     }

@@ -1,16 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acquireSendLock, bootTime, judgeLock, lockFile } from '../../src/deliver/lock.js';
-import { tempDir } from '../support/fixtures.js';
+import { useTempDir } from '../support/fixtures.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await tempDir('bw-deliver-');
-});
-afterEach(async () => rm(dir, { recursive: true, force: true }));
+useTempDir('bw-deliver-', (d) => (dir = d));
 
 describe('send lock', () => {
   const DEAD_PID = 2 ** 22 + 12345;

@@ -16,7 +16,7 @@ import { appendSuppression } from '../../src/deliver/suppression.js';
 import { createMailSender, dkimFromEnv, parseSmtpUrl, type MailSender } from '../../src/deliver/transport.js';
 import { messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { tempDir } from '../support/fixtures.js';
-import { NEWSLETTER, parse, SECRET, startSink, writeEdition, writeSubscribers, type Sink } from '../support/deliver.js';
+import { expectEachReceivedOnce, NEWSLETTER, parse, SECRET, startSink, writeEdition, writeSubscribers, type Sink } from '../support/deliver.js';
 
 const DATE = '2025-03-10';
 const newsletter: Newsletter = { ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' };
@@ -151,9 +151,7 @@ describe('send over SMTP', () => {
     expect(result.value.sent).toBe(10);
     expect(result.value.failed.map((f) => f.address).sort()).toEqual([...refused].sort());
     expect(result.value.failed[0]!.error).toMatch(/550/);
-    const counts = sink.countsByRecipient();
-    expect(counts.size).toBe(10);
-    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expectEachReceivedOnce(sink, 10);
     const ledger = await readLedger(path.join(dir, 'state'), DATE);
     if (!ledger.ok) throw new Error('ledger');
     for (const a of refused) expect(ledger.value.states.get(a)).toBe('failed-permanent');
@@ -171,9 +169,7 @@ describe('send over SMTP', () => {
     if (!result.ok) throw new Error('send');
     expect(result.value).toMatchObject({ sent: 10, failed: [], retryLater: [], unknown: [] });
     expect(refusals).toBeGreaterThanOrEqual(4);
-    const counts = sink.countsByRecipient();
-    expect(counts.size).toBe(10);
-    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expectEachReceivedOnce(sink, 10);
     const temporary = (await ledgerRecords()).filter((r) => r.type === 'failed');
     expect(temporary).toHaveLength(4);
     expect(temporary.every((r) => r.type === 'failed' && !r.permanent && r.code === 421)).toBe(true);
@@ -200,9 +196,7 @@ describe('send over SMTP', () => {
     expect(result.value.sent).toBe(39);
     expect(result.value.unknown).toEqual([addresses[20]]);
     expect(result.value.retryLater).toEqual([]);
-    const counts = sink.countsByRecipient();
-    expect(counts.size).toBe(39);
-    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expectEachReceivedOnce(sink, 39);
 
     // Not resent by a plain rerun; resent on request.
     sink.behaviour = {};

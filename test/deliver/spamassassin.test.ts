@@ -9,10 +9,9 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import nodemailer from 'nodemailer';
-import { renderAll } from '../../src/build.js';
 import { buildMessage, prepareEdition, senderIdentity } from '../../src/deliver/message.js';
 import { createUnsubscribeToken, messageIdHash } from '../../src/deliver/unsubscribe-token.js';
-import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
+import { renderSample } from '../support/fixtures.js';
 
 const SPAMASSASSIN = ['/usr/bin/spamassassin', '/usr/local/bin/spamassassin'].find((p) => existsSync(p));
 if (!SPAMASSASSIN) console.warn('spamassassin is not installed: the spam-score test is skipped (apt-get install spamassassin)');
@@ -36,8 +35,7 @@ describe.skipIf(!SPAMASSASSIN)('SpamAssassin', () => {
   let messages: { date: string; raw: Buffer }[];
 
   beforeAll(async () => {
-    const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
-    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    const r = await renderSample();
     const sender = senderIdentity(r.content.newsletter, 'newsletter.yml');
     if (!sender.ok) throw new Error(JSON.stringify(sender.problems));
     const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });

@@ -1,16 +1,13 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addressProblem } from '../../src/deliver/address.js';
 import { scanSubscribers } from '../../src/deliver/subscribers.js';
 import { formatProblem } from '../../src/problems.js';
-import { tempDir } from '../support/fixtures.js';
+import { useTempDir } from '../support/fixtures.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await tempDir('bw-deliver-');
-});
-afterEach(async () => rm(dir, { recursive: true, force: true }));
+useTempDir('bw-deliver-', (d) => (dir = d));
 
 describe('addresses and the subscriber CSV', () => {
   it('accepts plain addresses and rejects junk', () => {

@@ -1,14 +1,11 @@
-import { appendFile, readFile, rm } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendFile, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { appendSuppression, SuppressionList, suppressionFile } from '../../src/deliver/suppression.js';
-import { tempDir } from '../support/fixtures.js';
+import { useTempDir } from '../support/fixtures.js';
 import { withShortWrites } from '../support/short-writes.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await tempDir('bw-deliver-');
-});
-afterEach(async () => rm(dir, { recursive: true, force: true }));
+useTempDir('bw-deliver-', (d) => (dir = d));
 
 describe('suppression list', () => {
   it('appends durably, survives a torn line from another writer and picks up appends on refresh', async () => {

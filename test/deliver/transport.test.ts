@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySmtpError, dkimAlignmentProblem, parseSmtpUrl, rateToPool, redactSecrets } from '../../src/deliver/transport.js';
+import { classifySmtpError, dkimAlignmentProblem, parseSmtpUrl, rateToPool } from '../../src/deliver/transport.js';
 import { formatProblem } from '../../src/problems.js';
 
 describe('SMTP configuration and error classification', () => {
@@ -17,14 +17,6 @@ describe('SMTP configuration and error classification', () => {
     if (!bad.ok) expect(JSON.stringify(bad.problems)).not.toContain('topsecret');
     expect(parseSmtpUrl(undefined).ok).toBe(false);
     expect(parseSmtpUrl('http://x').ok).toBe(false);
-  });
-
-  it('scrubs the environment\'s secrets from any text (for stack traces)', () => {
-    const env = { SMTP_URL: 'smtp://mailer:p%40ss-W0rd!@smtp.example.com:587', UNSUBSCRIBE_SECRET: 'unsub-secret-0123456789' };
-    const text = 'at smtp://mailer:p%40ss-W0rd!@smtp.example.com:587 pass=p@ss-W0rd! key=unsub-secret-0123456789 other=smtps://u:hunter2@h';
-    expect(redactSecrets(text, env)).toBe('at *** pass=*** key=*** other=smtps://u:***@h');
-    expect(redactSecrets('smtp://mailer:p%40ss-W0rd!@other.example', env)).toBe('smtp://mailer:***@other.example');
-    expect(redactSecrets('nothing secret here', {})).toBe('nothing secret here');
   });
 
   it('warns when the DKIM domain does not align with the From domain', () => {

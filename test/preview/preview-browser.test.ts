@@ -60,6 +60,20 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
   }
 
   /** The email iframe's document has loaded (it is same-origin, so the page can look inside). */
+  /** Marks a page's window; the mark survives live updates and is lost on a reload. */
+  const markWindow = (page: Page) => page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+  const stillMarked = async (page: Page) => (await page.evaluate(() => (window as unknown as { marker?: string }).marker)) === 'still here';
+
+  /** The edition page (email loaded) and the index, both marked. */
+  async function openEditionAndIndex(): Promise<{ page: Page; index: Page }> {
+    const page = await open(`/editions/${DATE}/`);
+    const index = await open('/');
+    await frameLoaded(page);
+    await markWindow(page);
+    await markWindow(index);
+    return { page, index };
+  }
+
   async function frameLoaded(page: Page): Promise<void> {
     await page.waitForFunction(() => {
       const f = document.getElementById('email-frame') as HTMLIFrameElement | null;
@@ -135,11 +149,7 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
   });
 
   it('shows a new title in the open page without reloading it', async () => {
-    const page = await open(`/editions/${DATE}/`);
-    const index = await open('/');
-    await frameLoaded(page);
-    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
-    await index.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+    const { page, index } = await openEditionAndIndex();
 
     const title = 'Qwen goes everywhere: a retitled edition';
     await writeFile(briefPath, original.replace(/^title: .*$/m, `title: "${title}"`));
@@ -152,8 +162,8 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
       { timeout: 5000 },
     );
     await index.waitForFunction((t) => document.querySelector(`tr[data-date="2025-10-13"] a`)?.textContent === t, title, { timeout: 5000 });
-    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('still here');
-    expect(await index.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('still here');
+    expect(await stillMarked(page)).toBe(true);
+    expect(await stillMarked(index)).toBe(true);
     expect(await page.title()).toContain(title);
 
     await writeFile(briefPath, original);
@@ -162,10 +172,7 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
   });
 
   it('shows every problem in an overlay on every open page while a brief is broken, and clears it when fixed', async () => {
-    const page = await open(`/editions/${DATE}/`);
-    const index = await open('/');
-    await frameLoaded(page);
-    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'still here'));
+    const { page, index } = await openEditionAndIndex();
     expect(await page.isVisible('#overlay')).toBe(false);
 
     await writeFile(briefPath, original.replace(/^title: (.*)$/m, 'title: [$1'));
@@ -190,7 +197,7 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     await writeFile(briefPath, original);
     for (const p of [page, index]) await p.waitForSelector('#overlay[hidden]', { state: 'attached', timeout: 5000 });
     expect(await page.isVisible('#overlay')).toBe(false);
-    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('still here');
+    expect(await stillMarked(page)).toBe(true);
     await done(page, index);
   });
 

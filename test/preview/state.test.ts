@@ -19,14 +19,19 @@ beforeAll(async () => {
   templates = await readTemplates(TEMPLATES);
 });
 
-/** A state over the sample content whose renders are counted (real renders, only counted). */
-async function freshState(): Promise<{ state: PreviewState; renders: string[] }> {
+/** A state over `sources` whose renders are counted (real renders, only counted); nothing rendered yet. */
+function countingState(sources: ContentSources = content): { state: PreviewState; renders: string[] } {
   const renders: string[] = [];
   const render: RenderFn = async (edition, newsletter, set) => {
     renders.push(edition.date);
     return renderEdition(edition, newsletter, set);
   };
-  const state = new PreviewState(content, templates, { render });
+  return { state: new PreviewState(sources, templates, { render }), renders };
+}
+
+/** A counting state over the sample content after its first, full render. */
+async function freshState(): Promise<{ state: PreviewState; renders: string[] }> {
+  const { state, renders } = countingState();
   const first = await state.update();
   expect(first.ok, JSON.stringify(first.problems)).toBe(true);
   renders.length = 0;
@@ -50,13 +55,7 @@ const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-
 
 describe('PreviewState', () => {
   it('renders every edition at start, equal to a from-scratch load + computeEditions', async () => {
-    const renders: string[] = [];
-    const state = new PreviewState(content, templates, {
-      render: async (e, n, t) => {
-        renders.push(e.date);
-        return renderEdition(e, n, t);
-      },
-    });
+    const { state, renders } = countingState();
     const report = await state.update();
     expect(report.ok).toBe(true);
     expect(report.stale).toBe(false);
@@ -64,7 +63,7 @@ describe('PreviewState', () => {
     expect(report.rendered).toEqual([...DATES].reverse());
     expect(renders).toHaveLength(DATES.length);
 
-    // The cached-Markdown compute must not drift from the compute stage itself.
+    // The incremental state must not drift from the compute stage itself.
     const loaded = await loadContent(CONTENT);
     if (!loaded.ok) throw new Error('sample content does not load');
     expect(JSON.parse(JSON.stringify(state.editions))).toEqual(JSON.parse(JSON.stringify(computeEditions(loaded.value))));
@@ -126,13 +125,7 @@ describe('PreviewState', () => {
       briefs.set(file, { file, text: `---\ntitle: Week ${i + 1}\nmetrics:\n  alibaba_cloud_revenue: ${30 + i}\n---\n\nBody ${i + 1}.\n` });
     }
     const mem: ContentSources = { ...content, dir, briefs };
-    const renders: string[] = [];
-    const state = new PreviewState(mem, templates, {
-      render: async (e, n, t) => {
-        renders.push(e.date);
-        return renderEdition(e, n, t);
-      },
-    });
+    const { state, renders } = countingState(mem);
     expect((await state.update()).ok).toBe(true);
     const oldEditions = [...state.editions];
     renders.length = 0;

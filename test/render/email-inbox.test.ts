@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { renderAll } from '../../src/build.js';
 import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser.js';
-import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
-import { backgroundLuminance, brokenWords, contrastOf, stripStyles, type ContrastSample } from '../support/email-page.js';
+import { renderSample } from '../support/fixtures.js';
+import { backgroundColourOf, brokenWords, coloursOf, luminance, stripStyles, withContrast, type ContrastSample } from '../support/email-page.js';
 
 const AA = 4.5;
 
@@ -18,8 +17,7 @@ describe.skipIf(!chromiumAvailable)('sample emails in a real browser', () => {
   let emails: { date: string; html: string }[];
 
   beforeAll(async () => {
-    const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
-    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    const r = await renderSample();
     emails = r.rendered.map((e) => ({ date: e.edition.date, html: e.email.html }));
     expect(emails.length).toBeGreaterThanOrEqual(6);
     browser = await launchChromium();
@@ -77,9 +75,9 @@ describe.skipIf(!chromiumAvailable)('sample emails in a real browser', () => {
     test(`${scheme} scheme: page and card backgrounds, AA contrast for body text and change colours`, async () => {
       for (const { date, html } of emails) {
         const page = await open(html, 600, scheme);
-        const card = await page.evaluate(backgroundLuminance, '.bw-card > table');
-        const text = await page.evaluate(contrastOf, TEXT);
-        const changes = await page.evaluate(contrastOf, CHANGES);
+        const card = luminance((await page.evaluate(backgroundColourOf, '.bw-card > table')) ?? 'no card');
+        const text = withContrast(await page.evaluate(coloursOf, TEXT));
+        const changes = withContrast(await page.evaluate(coloursOf, CHANGES));
         await page.screenshot({ path: artifactPath(`email-${scheme}-${date}.png`), fullPage: true });
         await page.close();
         if (scheme === 'dark') expect(card, `${date}: card background luminance`).toBeLessThan(0.05);

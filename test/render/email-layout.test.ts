@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { renderAll } from '../../src/build.js';
 import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser.js';
-import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
+import { renderSample } from '../support/fixtures.js';
 
 describe.skipIf(!chromiumAvailable)('the email in a real browser', () => {
   let browser: Browser;
   let html: string;
 
   beforeAll(async () => {
-    const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
-    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    const r = await renderSample();
     // The full-year edition: a full metrics table and a headline figure.
     html = r.rendered.find((x) => x.edition.date === '2026-01-26')!.email.html;
     browser = await launchChromium();

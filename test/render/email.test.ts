@@ -4,14 +4,12 @@ import path from 'node:path';
 import { renderAll, type RenderedSite } from '../../src/build.js';
 import { GMAIL_CLIP_BYTES } from '../../src/render/email.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
-import { brief, makeContent, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from '../support/fixtures.js';
+import { brief, makeContent, renderSample, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from '../support/fixtures.js';
 
 let site: RenderedSite;
 
 beforeAll(async () => {
-  const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
-  if (!('files' in r)) throw new Error(JSON.stringify(r.problems, null, 2));
-  site = r;
+  site = await renderSample();
 });
 
 describe('the sample newsletter through real MJML', () => {
@@ -37,7 +35,7 @@ describe('the sample newsletter through real MJML', () => {
       expect(html).toContain(`href="https://aicloudweekly.example/editions/${e.date}/"`);
       expect(html).toContain('View in browser');
       expect(html).toContain('Key metrics');
-      for (const s of e.sections) expect(html).toContain(`id="${s.id}"`);
+      for (const s of r.view.sections) expect(html).toContain(`id="${s.id}"`);
       expect(html).toContain(`href="${UNSUBSCRIBE_URL_PLACEHOLDER}"`);
       expect(html).toContain(`Sent by AI Cloud Weekly · ${r.view.newsletter.address}`);
       expect(html).not.toContain('<mj-');
@@ -55,7 +53,7 @@ describe('the sample newsletter through real MJML', () => {
     const r = site.rendered.find((x) => x.edition.date === '2026-01-26')!;
     const text = r.email.text;
     expect(text).toContain('Key metrics\n-----------');
-    for (const s of r.edition.sections) expect(text).toContain(s.heading.replace(/<[^>]+>/g, ''));
+    for (const s of r.view.sections) expect(text).toContain(s.heading.replace(/<[^>]+>/g, ''));
     expect(text).toMatch(/<https:\/\/[^>]+>/);
     expect(text).toContain(`Unsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}`);
     expect(text).not.toMatch(/<\/?(p|a|strong|td)\b/);

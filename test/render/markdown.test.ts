@@ -46,3 +46,13 @@ describe('the email rendering of a body', () => {
     expect(renderBody('| a |\n| - |\n| b |\n').introHtml).not.toContain('style=');
   });
 });
+
+describe('body render memo', () => {
+  test('hands back the same render for the same text and a fresh one for changed text', () => {
+    const a = renderBody('Intro.\n\n## One\n\nText.');
+    expect(renderBody('Intro.\n\n## One\n\nText.')).toBe(a);
+    const b = renderBody('Intro.\n\n## One\n\nOther text.');
+    expect(b).not.toBe(a);
+    expect(b.sections[0]!.html).toBe('<p>Other text.</p>');
+  });
+});

@@ -1,4 +1,4 @@
-/** Runs the compiled CLI (`npm test` compiles first) as a user would, capturing its output and exit code. */
+/** Runs the compiled CLI (the suite's global setup compiles src/ first) as a user would, capturing its output and exit code. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 

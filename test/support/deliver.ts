@@ -10,7 +10,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import { afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, serializeEditionJson, type EditionJson } from '../../src/render/out-layout.js';
 import { CLI, runCli, startCli, type CliResult } from './cli.js';
@@ -275,4 +275,23 @@ export function useCliSandbox(): CliSandbox {
     await rm(box.dir, { recursive: true, force: true });
   });
   return box;
+}
+
+/** The sink got exactly `recipients` distinct recipients, each exactly once. */
+export function expectEachReceivedOnce(sink: Sink, recipients: number): void {
+  const counts = sink.countsByRecipient();
+  expect(counts.size).toBe(recipients);
+  expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+}
+
+/** Fills sandbox paths for a send: newsletter.yml (with `schedule`), `edition` built and `subscribers` readers, whose addresses it returns. */
+export async function setUpSend(
+  p: { content: string; out: string; subscribers: string },
+  edition: string,
+  subscribers: number,
+  schedule?: Parameters<typeof writeContent>[1],
+): Promise<string[]> {
+  await writeContent(p.content, schedule);
+  await writeEdition(p.out, edition);
+  return writeSubscribers(p.subscribers, subscribers);
 }

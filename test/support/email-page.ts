@@ -1,8 +1,9 @@
 /**
  * Measurements taken inside a real Chromium page showing an email: words
  * broken across lines, colour contrast (WCAG 2 formula) against the
- * background actually painted behind each element. Each function is passed
- * to page.evaluate, so it is self-contained.
+ * background actually painted behind each element. The functions passed to
+ * page.evaluate are self-contained and only report colours; the arithmetic
+ * runs in Node, once.
  */
 
 /** Removes every <style> element: what the Gmail app shows for a non-Google account. */
@@ -32,63 +33,65 @@ export function brokenWords(): string[] {
   return broken;
 }
 
-export interface ContrastSample {
+export interface ColourSample {
   text: string;
   selector: string;
   color: string;
   background: string;
+}
+
+export interface ContrastSample extends ColourSample {
   ratio: number;
 }
 
-/** Contrast of every element matching `selector` that holds text of its own, against the nearest painted background. */
-export function contrastOf(selector: string): ContrastSample[] {
-  const parse = (c: string): [number, number, number, number] => {
-    const m = /rgba?\(([^)]+)\)/.exec(c);
-    if (!m) return [0, 0, 0, 0];
-    const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
-    return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
-  };
-  const lum = ([r, g, b]: number[]) => {
-    const ch = (v: number) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    return 0.2126 * ch(r!) + 0.7152 * ch(g!) + 0.0722 * ch(b!);
-  };
+/** Text and background colour of every element matching `selector` that holds text of its own; the background is the nearest one painted. */
+export function coloursOf(selector: string): ColourSample[] {
+  const painted = (c: string) => !/^(transparent|rgba\([^)]*,\s*0\))$/.test(c);
   const backgroundOf = (el: Element | null): string => {
     for (let e = el; e; e = e.parentElement) {
       const s = getComputedStyle(e);
-      if (parse(s.backgroundColor)[3] > 0) return s.backgroundColor;
+      if (painted(s.backgroundColor)) return s.backgroundColor;
       const attr = e.getAttribute('bgcolor');
       if (attr) return attr;
     }
     return 'rgb(255, 255, 255)';
   };
-  const out: ContrastSample[] = [];
+  const out: ColourSample[] = [];
   for (const el of document.querySelectorAll(selector)) {
     const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && /[\p{L}\p{N}]/u.test(n.textContent ?? ''));
     if (!own) continue;
     const s = getComputedStyle(el);
     if (s.display === 'none') continue;
-    const fg = lum(parse(s.color));
-    const bgColor = backgroundOf(el);
-    const bg = lum(parse(bgColor));
-    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-    out.push({ text: (el.textContent ?? '').trim().slice(0, 40), selector, color: s.color, background: bgColor, ratio: Math.round(ratio * 100) / 100 });
+    out.push({ text: (el.textContent ?? '').trim().slice(0, 40), selector, color: s.color, background: backgroundOf(el) });
   }
   return out;
 }
 
-/** Relative luminance (WCAG) of an element's painted background. */
-export function backgroundLuminance(selector: string): number {
+/** The computed background colour of the first element matching `selector` (null when none matches). */
+export function backgroundColourOf(selector: string): string | null {
   const el = document.querySelector(selector);
-  if (!el) return -1;
-  const m = /rgba?\(([^)]+)\)/.exec(getComputedStyle(el).backgroundColor);
-  if (!m) return -1;
-  const [r, g, b] = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
-  const ch = (v: number) => {
+  return el ? getComputedStyle(el).backgroundColor : null;
+}
+
+// The rest runs in Node, on the colours the page reported.
+
+/** Relative luminance (WCAG 2) of a CSS rgb()/rgba() or #rrggbb colour. */
+export function luminance(colour: string): number {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour.trim());
+  const rgb = hex ? hex.slice(1).map((h) => parseInt(h, 16)) : (/rgba?\(([^)]+)\)/.exec(colour)?.[1] ?? '').split(/[ ,/]+/).filter(Boolean).map(Number);
+  if (rgb.length < 3) throw new Error(`not a colour: ${colour}`);
+  const channel = (v: number) => {
     const s = v / 255;
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   };
-  return 0.2126 * ch(r!) + 0.7152 * ch(g!) + 0.0722 * ch(b!);
+  return 0.2126 * channel(rgb[0]!) + 0.7152 * channel(rgb[1]!) + 0.0722 * channel(rgb[2]!);
+}
+
+/** Each sample with its WCAG contrast ratio, rounded to two decimals. */
+export function withContrast(samples: ColourSample[]): ContrastSample[] {
+  return samples.map((s) => {
+    const [fg, bg] = [luminance(s.color), luminance(s.background)];
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    return { ...s, ratio: Math.round(ratio * 100) / 100 };
+  });
 }

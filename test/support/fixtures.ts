@@ -1,13 +1,42 @@
 /** Temporary content folders for tests: the sample newsletter, or small hand-written ones. */
-import { cp, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { renderAll, type RenderedSite } from '../../src/build.js';
 
 export const SAMPLE_CONTENT = path.resolve('content');
 export const SAMPLE_TEMPLATES = path.resolve('templates');
 
 export async function tempDir(prefix = 'bw-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh temporary directory for each test, handed to `use` before it runs and removed after it. */
+export function useTempDir(prefix: string, use: (dir: string) => void): void {
+  let current: string | undefined;
+  beforeEach(async () => {
+    current = await tempDir(prefix);
+    use(current);
+  });
+  afterEach(async () => {
+    if (current) await rm(current, { recursive: true, force: true });
+  });
+}
+
+/** The sample newsletter rendered in memory (nothing written); throws with the problems if it does not render. */
+export async function renderSample(): Promise<RenderedSite> {
+  const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
+  if (!('files' in r)) throw new Error(JSON.stringify(r.problems, null, 2));
+  return r;
+}
+
+/** Writes `files` (relative path -> text) under `dir`, making directories as needed. */
+export async function writeTree(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
 }
 
 /** A copy of the sample content and templates, safe to edit. */

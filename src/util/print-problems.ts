@@ -11,7 +11,17 @@ export function printProblems(problems: readonly Problem[], { stream = process.s
   const shown = limit === undefined ? problems : problems.slice(0, limit);
   for (const p of shown) stream.write(`${formatProblem(p)}\n`);
   if (problems.length > shown.length) stream.write(`... and ${problems.length - shown.length} more\n`);
-  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (errorCount(problems) > 0) stream.write(`${problemCounts(problems)}\n`);
+}
+
+export function errorCount(problems: readonly Problem[]): number {
+  return problems.filter((p) => p.severity === 'error').length;
+}
+
+/** "2 errors, 1 warning": the one way the CLI and the preview overlay count problems. */
+export function problemCounts(problems: readonly Problem[]): string {
+  const errors = errorCount(problems);
   const warnings = problems.length - errors;
-  if (errors > 0) stream.write(`${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}\n`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { error, warning } from '../../src/problems.js';
 import { SmtpUrlMissing, SubscriberDuplicate, SubscribersCsvInvalid } from '../../src/problem-catalogue.js';
-import { printProblems } from '../../src/cli/report.js';
+import { printProblems } from '../../src/util/print-problems.js';
 
 describe('problem printing', () => {
   it('lists at most `limit` problems, then how many more, then the count of all', () => {
