@@ -55,6 +55,5 @@ export function addEditionFiles(files: OutputFiles, r: RenderedEdition): void {
   const dir = editionOutputDir(r.edition.date);
   files.set(`${dir}/${EMAIL_HTML}`, r.email.html);
   files.set(`${dir}/${EMAIL_TEXT}`, r.email.text);
-  files.set(`${dir}/email.mjml`, r.email.mjml);
   files.set(`${dir}/${EDITION_JSON}`, `${JSON.stringify(editionJson(r), null, 2)}\n`);
 }

@@ -15,6 +15,7 @@ import { IoFailed, PartialNameTaken, TemplateError, TemplateMissing } from '../p
 import { describeIoError } from '../content/load.js';
 import { registerHelpers } from './helpers.js';
 import { darkModeCss } from './email-css.js';
+import type { EmailProgram } from './email-program.js';
 
 export type HandlebarsEnv = typeof Handlebars;
 
@@ -24,6 +25,10 @@ export interface TemplateSet {
   /** Template name -> source file, for error messages. */
   files: Map<string, string>;
   templates: Map<string, Handlebars.TemplateDelegate>;
+  /** Template or partial name -> its source text (the email program expands partials itself). */
+  sources: Map<string, string>;
+  /** The email compiled once by MJML (email-program.ts); set on first use, or by the build with its cache. */
+  emailProgram?: Promise<{ program?: EmailProgram; problems: Problem[] }>;
 }
 
 export interface TemplateSource {
@@ -78,6 +83,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
   registerHelpers(hb, newsletter ?? FALLBACK_NEWSLETTER);
   const files = new Map<string, string>();
   const templates = new Map<string, Handlebars.TemplateDelegate>();
+  const texts = new Map<string, string>([[DARK_CSS_PARTIAL, darkModeCss()]]);
   // Built in: the dark palette lives in code beside the light one (email-css.ts).
   hb.registerPartial(DARK_CSS_PARTIAL, darkModeCss());
   files.set(DARK_CSS_PARTIAL, 'the built-in dark-mode styles');
@@ -96,6 +102,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
       continue;
     }
     files.set(name, s.file);
+    texts.set(name, s.text);
     if (isPartial) hb.registerPartial(name, s.text);
     // strict: a misspelt variable is an error with a name, not a silent blank in 10,000 inboxes.
     else templates.set(name, hb.compile(s.text, { strict: true, noEscape: false }));
@@ -103,7 +110,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
   if (!templates.has(EMAIL_TEMPLATE) && !problems.some((p) => p.file.endsWith('email.mjml.hbs'))) {
     problems.push(error(path.join(dir, `${EMAIL_TEMPLATE}.hbs`), TemplateMissing, [EMAIL_TEMPLATE]));
   }
-  return resultFrom({ dir, hb, files, templates }, problems);
+  return resultFrom({ dir, hb, files, templates, sources: texts }, problems);
 }
 
 export async function loadTemplates(dir: string, newsletter: Newsletter): Promise<Result<TemplateSet>> {
