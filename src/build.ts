@@ -13,6 +13,8 @@ import { renderEdition, type RenderedEdition } from './render/render-edition.js'
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles } from './site/site-files.js';
 import { StagedOutDir } from './publish/write-out.js';
+import { cacheDirFor, fileProgramStore } from './publish/program-cache.js';
+import { compileEmailProgram } from './render/email-program.js';
 import { mapLimit } from './util/map-limit.js';
 import { mergeTemplateProblems } from './render/merge-problems.js';
 import { RENDER_PARALLELISM } from './render/mjml-compile.js';
@@ -102,6 +104,8 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
   const loaded = await loadForBuild(opts);
   if (!('content' in loaded)) return fail(loaded.problems);
+  // MJML's output for an unchanged layout comes from the content-addressed cache.
+  loaded.templates.emailProgram = compileEmailProgram(loaded.templates, fileProgramStore(cacheDirFor(opts.outDir)));
   const staged = await StagedOutDir.begin(opts.outDir);
   let result: RenderedSite;
   try {

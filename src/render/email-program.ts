@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import type Handlebars from 'handlebars';
 import { error, type Problem } from '../problems.js';
+import { EmailPartialArguments, EmailPartialUnknown, MjmlFailed, MjmlInvalid, TemplateMissing } from '../problem-catalogue.js';
 import { EMAIL_TEMPLATE, handlebarsProblem, type TemplateSet } from './templates.js';
 import { compileMjmlDocument, MjmlError, type MjmlOptions } from './mjml-compile.js';
 
@@ -70,9 +71,9 @@ export function expandPartials(set: TemplateSet, name: string, sources: Readonly
       line += before.split('\n').length - 1;
       const callLine = line;
       const [, callee, args] = m;
-      if (args) problems.push(error(file, `partial "${callee}" is called with arguments; the email layout is compiled by MJML once, before any data, so its partials take none`, { line: callLine }));
-      else if (stack.includes(callee!)) problems.push(error(file, `partial "${callee}" includes itself`, { line: callLine }));
-      else if (!sources.has(callee!)) problems.push(error(file, `partial "${callee}" does not exist`, { line: callLine }));
+      if (args) problems.push(error(file, EmailPartialArguments, [callee!], { line: callLine }));
+      else if (stack.includes(callee!)) problems.push(error(file, EmailPartialUnknown, [callee!, 'includes itself'], { line: callLine }));
+      else if (!sources.has(callee!)) problems.push(error(file, EmailPartialUnknown, [callee!, 'does not exist'], { line: callLine }));
       else walk(callee!, [...stack, callee!]);
       last = m.index! + m[0].length;
       line += m[0].split('\n').length - 1;
@@ -102,7 +103,7 @@ export interface ProgramStore {
  */
 export async function compileEmailProgram(set: TemplateSet, store?: ProgramStore): Promise<{ program?: EmailProgram; problems: Problem[] }> {
   const templateFile = set.files.get(EMAIL_TEMPLATE);
-  if (!templateFile) return { problems: [error(`${set.dir}/${EMAIL_TEMPLATE}.hbs`, 'the email layout template is missing')] };
+  if (!templateFile) return { problems: [error(`${set.dir}/${EMAIL_TEMPLATE}.hbs`, TemplateMissing, [EMAIL_TEMPLATE])] };
   const { expanded, problems } = expandPartials(set, EMAIL_TEMPLATE, set.sources);
   if (!expanded) return { problems };
   const key = programKey(expanded.text, MJML_VERSION);
@@ -112,12 +113,12 @@ export async function compileEmailProgram(set: TemplateSet, store?: ProgramStore
       compiledHtml = await compileMjmlDocument(expanded.text, MJML_OPTIONS(templateFile));
     } catch (e) {
       const errors = e instanceof MjmlError ? e.errors : undefined;
-      if (!errors?.length) return { problems: [error(templateFile, `MJML failed: ${(e as Error).message}`)] };
+      if (!errors?.length) return { problems: [error(templateFile, MjmlFailed, [(e as Error).message])] };
       const lines = expanded.text.split('\n');
       return {
         problems: errors.map((v) => {
           const at = expanded.origins[v.line - 1] ?? { file: templateFile, line: v.line };
-          return error(at.file, `MJML validation: <${v.tagName}> ${v.message}; line ${at.line}: ${(lines[v.line - 1] ?? '').trim().slice(0, 120)}`, { line: at.line });
+          return error(at.file, MjmlInvalid, [v.tagName, v.message, at.line, (lines[v.line - 1] ?? '').trim().slice(0, 120)], { line: at.line });
         }),
       };
     }

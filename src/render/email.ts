@@ -4,7 +4,7 @@
  * part and the Gmail clipping check.
  */
 import { error, warning, type Problem } from '../problems.js';
-import { EmailClipped, EmailNearClip, MjmlFailed, MjmlInvalid } from '../problem-catalogue.js';
+import { EmailClipped, EmailNearClip, MjmlFailed, MjmlInvalid, TemplateError } from '../problem-catalogue.js';
 import { EMAIL_TEMPLATE, runTemplate, type TemplateSet } from './templates.js';
 import type { EditionView } from './view-model.js';
 import { renderText } from './text.js';
@@ -41,7 +41,7 @@ export async function renderEmail(view: EditionView, templates: TemplateSet, edi
     // Filling the compiled HTML knows no template lines; the same data through the
     // template itself names the file and line of the mistake.
     const { problem } = runTemplate(templates, EMAIL_TEMPLATE, view);
-    return { problems: [problem ?? error(templates.files.get(EMAIL_TEMPLATE)!, 'the email template failed for this edition')] };
+    return { problems: [problem ?? error(templates.files.get(EMAIL_TEMPLATE)!, TemplateError, ['the email template failed for this edition'])] };
   }
   const htmlBytes = Buffer.byteLength(html, 'utf8');
   const problems: Problem[] = [];
