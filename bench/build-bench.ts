@@ -1,16 +1,27 @@
 /**
- * Build benchmark: briefwire's whole pipeline on a generated 520-edition
- * archive, side by side with the `mjml` CLI compiling the same 520 rendered
- * MJML files, in the same run (alternating, so machine noise hits both).
- * Each side runs as its own process so peak memory (maxRSS) is its own.
+ * Build benchmark, every figure measured in this run, each side in a process
+ * of its own (so peak RSS is its own), rounds alternating so machine noise
+ * hits every side alike:
+ *  - briefwire's cold build of a generated 520-edition archive (no cache),
+ *  - (a) the mjml CLI on the same 520 editions' MJML (what compiling each
+ *    edition's MJML costs, the way the build worked before compile-once),
+ *  - (b) the mjml CLI on 520 plain newsletters (plain-newsletter.ts),
+ *  - a rebuild after one brief changed (cache warm), as a fraction of cold,
+ *  - peak RSS of the cold build at 520 and at 5,200 editions.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateArchive } from './generate-archive.js';
+import { plainNewsletter } from './plain-newsletter.js';
+import { loadContent } from '../src/content/load.js';
+import { computeEditions } from '../src/compute/editions.js';
+import { loadTemplates, runTemplate, EMAIL_TEMPLATE } from '../src/render/templates.js';
+import { editionView } from '../src/render/view-model.js';
 
 const EDITIONS = 520;
+const LARGE = 5200;
 const ROUNDS = 2;
 
 interface Run {
@@ -39,37 +50,91 @@ function timeNode(args: string[], cwd: string): Promise<Run> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Each edition's own MJML (the layout filled with its data), as the build compiled it before compile-once. */
+async function writeEditionMjml(contentDir: string, templatesDir: string, dir: string): Promise<string[]> {
+  const content = await loadContent(contentDir);
+  if (!content.ok) throw new Error(JSON.stringify(content.problems));
+  const templates = await loadTemplates(templatesDir, content.value.newsletter);
+  if (!templates.ok) throw new Error(JSON.stringify(templates.problems));
+  const files: string[] = [];
+  for (const edition of computeEditions(content.value)) {
+    const view = editionView(edition, content.value.newsletter);
+    const { output, problem } = runTemplate(templates.value, EMAIL_TEMPLATE, view);
+    if (output === undefined) throw new Error(problem?.message);
+    const file = path.join(dir, `${edition.date}.mjml`);
+    await writeFile(file, output);
+    files.push(file);
+  }
+  return files;
+}
+
 export async function runBuildBench(): Promise<void> {
   const root = process.cwd();
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-bench-build-'));
   try {
     const content = path.join(tmp, 'content');
     const out = path.join(tmp, 'out');
+    const cache = path.join(tmp, '.briefwire');
     await generateArchive(content, EDITIONS);
     const cli = path.join(root, 'dist', 'cli.js');
-    // A first build produces the 520 MJML files the mjml CLI will compile.
-    await timeNode([cli, 'build', '--content', content, '--out', out], root);
-    const mjmlDir = path.join(tmp, 'mjml');
-    await mkdir(mjmlDir);
-    const dates = (await readdir(path.join(out, 'editions'))).sort();
-    await Promise.all(dates.map((d) => cp(path.join(out, 'editions', d, 'email.mjml'), path.join(mjmlDir, `${d}.mjml`))));
-    const mjmlFiles = dates.map((d) => path.join(mjmlDir, `${d}.mjml`));
+    const build = (contentDir: string, outDir: string) => timeNode([cli, 'build', '--content', contentDir, '--templates', path.join(root, 'templates'), '--out', outDir], tmp);
     const mjmlBin = path.join(root, 'node_modules', 'mjml', 'bin', 'mjml');
 
-    const ours: Run[] = [];
-    const theirs: Run[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      ours.push(await timeNode([cli, 'build', '--content', content, '--out', out], root));
-      const htmlDir = path.join(tmp, `html-${i}`);
+    const sameDir = path.join(tmp, 'mjml-same');
+    const plainDir = path.join(tmp, 'mjml-plain');
+    await mkdir(sameDir);
+    await mkdir(plainDir);
+    const sameFiles = await writeEditionMjml(content, path.join(root, 'templates'), sameDir);
+    const plainFiles = await Promise.all(
+      Array.from({ length: EDITIONS }, async (_, i) => {
+        const file = path.join(plainDir, `plain-${i + 1}.mjml`);
+        await writeFile(file, plainNewsletter(i + 1));
+        return file;
+      }),
+    );
+    const mjmlCli = async (files: string[], name: string) => {
+      const htmlDir = path.join(tmp, `html-${name}`);
+      await rm(htmlDir, { recursive: true, force: true });
       await mkdir(htmlDir);
-      theirs.push(await timeNode([mjmlBin, '-r', ...mjmlFiles, '-o', `${htmlDir}/`], root));
+      return timeNode([mjmlBin, '-r', ...files, '-o', `${htmlDir}/`], tmp);
+    };
+
+    const cold: Run[] = [];
+    const same: Run[] = [];
+    const plain: Run[] = [];
+    const rebuild: Run[] = [];
+    const briefs = (await readdir(path.join(content, 'editions'))).sort();
+    for (let i = 0; i < ROUNDS; i++) {
+      await rm(out, { recursive: true, force: true });
+      await rm(cache, { recursive: true, force: true });
+      cold.push(await build(content, out));
+      same.push(await mjmlCli(sameFiles, 'same'));
+      plain.push(await mjmlCli(plainFiles, 'plain'));
+      // One brief in the middle of the archive changes; everything else is as the last build left it.
+      await appendFile(path.join(content, 'editions', briefs[Math.floor(briefs.length / 2) + i]!), `\nA sentence added in round ${i + 1}.\n`);
+      rebuild.push(await build(content, out));
     }
-    const oursMs = median(ours.map((r) => r.ms));
-    const theirsMs = median(theirs.map((r) => r.ms));
-    console.log(`build: ${EDITIONS} editions, median of ${ROUNDS} alternating runs`);
-    console.log(`  briefwire build (load+compute+render+MJML+text+site+write): ${(oursMs / 1000).toFixed(2)} s, ${(EDITIONS / (oursMs / 1000)).toFixed(1)} editions/s, peak RSS ${Math.max(...ours.map((r) => r.maxRssMb)).toFixed(0)} MB`);
-    console.log(`  mjml CLI (compile the same ${EDITIONS} .mjml files only):     ${(theirsMs / 1000).toFixed(2)} s, ${(EDITIONS / (theirsMs / 1000)).toFixed(1)} files/s, peak RSS ${Math.max(...theirs.map((r) => r.maxRssMb)).toFixed(0)} MB`);
-    console.log(`  ratio briefwire/mjml time: ${(oursMs / theirsMs).toFixed(2)} (target <= 1.00)`);
+
+    const large = path.join(tmp, 'content-large');
+    await generateArchive(large, LARGE);
+    await rm(cache, { recursive: true, force: true });
+    const largeRun = await build(large, path.join(tmp, 'out-large'));
+
+    const ms = (runs: Run[]) => median(runs.map((r) => r.ms));
+    const rss = (runs: Run[]) => Math.max(...runs.map((r) => r.maxRssMb));
+    const line = (label: string, runs: Run[], unit: string) =>
+      `  ${label.padEnd(58)} ${(ms(runs) / 1000).toFixed(2).padStart(6)} s  ${(EDITIONS / (ms(runs) / 1000)).toFixed(0).padStart(5)} ${unit}/s  peak RSS ${rss(runs).toFixed(0)} MB`;
+    const verdict = (value: number, limit: number) => `${value.toFixed(3)}x (target <= ${limit}x: ${value <= limit ? 'met' : 'NOT met'})`;
+    console.log(`build: ${EDITIONS} editions, median of ${ROUNDS} alternating rounds`);
+    console.log(line('briefwire build, cold (no cache, empty out/)', cold, 'editions'));
+    console.log(line('(a) mjml CLI on the same 520 editions\' MJML', same, 'files'));
+    console.log(line('(b) mjml CLI on 520 plain newsletters', plain, 'files'));
+    console.log(line('briefwire build after one brief changed', rebuild, 'editions'));
+    console.log(`  cold / (a):    ${verdict(ms(cold) / ms(same), 0.35)} (aim 0.15x)`);
+    console.log(`  cold / (b):    ${verdict(ms(cold) / ms(plain), 0.5)}`);
+    console.log(`  rebuild / cold: ${verdict(ms(rebuild) / ms(cold), 0.1)}`);
+    const rss520 = rss(cold);
+    console.log(`  peak RSS, cold build: ${rss520.toFixed(0)} MB at ${EDITIONS} editions (target < 300 MB: ${rss520 < 300 ? 'met' : 'NOT met'}), ${largeRun.maxRssMb.toFixed(0)} MB at ${LARGE} (${(largeRun.maxRssMb / rss520).toFixed(2)}x; target <= 1.5x: ${largeRun.maxRssMb / rss520 <= 1.5 ? 'met' : 'NOT met'}) in ${(largeRun.ms / 1000).toFixed(1)} s`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -13,12 +13,14 @@ import { readTemplateSources, compileTemplates, type TemplateSet } from './rende
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles } from './site/site-files.js';
-import { writeOutDir } from './publish/write-out.js';
+import { StagedOutDir } from './publish/write-out.js';
+import { cacheDirFor, fileProgramStore } from './publish/program-cache.js';
+import { compileEmailProgram } from './render/email-program.js';
 import { offSlotWarnings } from './content/slot-day.js';
 import { BUILD_INPUTS_FILE, fingerprintInputs, serializeBuildInputs } from './publish/build-inputs.js';
 import { mapLimit } from './util/map-limit.js';
 import { mergeTemplateProblems } from './render/merge-problems.js';
-import { MJML_PARALLELISM } from './render/mjml-pool.js';
+import { RENDER_PARALLELISM } from './render/mjml-compile.js';
 
 export interface BuildOptions {
   contentDir: string;
@@ -40,12 +42,13 @@ export interface RenderedSite {
   content: Content;
   editions: Edition[];
   rendered: RenderedEdition[];
+  templates: TemplateSet;
   files: OutputFiles;
   problems: Problem[];
 }
 
-/** Loads and renders everything in memory; writes nothing. */
-export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<RenderedSite | { problems: Problem[] }> {
+/** Content and templates, or every problem found reading them. */
+async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<{ content: Content; templates: TemplateSet; problems: Problem[] } | { problems: Problem[] }> {
   const [loaded, templateRead] = await Promise.all([loadContent(opts.contentDir), readTemplateSources(opts.templatesDir)]);
   const compiled = compileTemplates(opts.templatesDir, templateRead.sources, loaded.ok ? loaded.value.newsletter : undefined);
   const problems = [
@@ -56,35 +59,74 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
     ...(compiled.ok ? compiled.warnings : compiled.problems),
   ];
   if (!loaded.ok || !compiled.ok || hasErrors(problems)) return { problems: sortProblems(problems) };
-  return renderContent(loaded.value, compiled.value, problems);
+  return { content: loaded.value, templates: compiled.value, problems };
 }
 
-export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = []): Promise<RenderedSite> {
+/** Loads and renders everything in memory; writes nothing. */
+export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<RenderedSite | { problems: Problem[] }> {
+  const loaded = await loadForBuild(opts);
+  if (!('content' in loaded)) return loaded;
+  return renderContent(loaded.content, loaded.templates, loaded.problems);
+}
+
+/**
+ * Where rendered files go: kept in memory (renderAll, the tests) or written
+ * straight to a staged out/ (build), in which case each edition's email is
+ * dropped from memory once written, so a build's memory stays flat in the
+ * number of editions.
+ */
+export type FileSink = (rel: string, data: string) => Promise<void>;
+
+export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], sink?: FileSink): Promise<RenderedSite> {
   const editions = computeEditions(content);
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
-  // Two compiles per worker keep every MJML worker busy while the main thread runs Handlebars.
-  const outcomes = await mapLimit(editions, MJML_PARALLELISM * 2, (edition) => renderEdition(edition, content.newsletter, templates));
+  const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition) => {
+    const r = await renderEdition(edition, content.newsletter, templates);
+    if (!r.rendered || !sink) return r;
+    const own: OutputFiles = new Map();
+    addEditionFiles(own, r.rendered);
+    for (const [rel, data] of own) await sink(rel, data);
+    // The site needs the edition and its view, not the email: let the strings go.
+    return { ...r, rendered: { ...r.rendered, email: { html: '', text: '', htmlBytes: r.rendered.email.htmlBytes } } };
+  });
   problems.push(...mergeTemplateProblems(editions, outcomes.map((r) => r.problems)));
   for (const r of outcomes) {
     if (r.rendered) {
       rendered.push(r.rendered);
-      addEditionFiles(files, r.rendered);
+      if (!sink) addEditionFiles(files, r.rendered);
     }
   }
   if (!hasErrors(problems)) problems.push(...addSiteFiles(files, { content, rendered, templates }));
-  return { content, editions, rendered, files, problems: sortProblems(problems) };
+  if (sink && !hasErrors(problems)) {
+    for (const [rel, data] of files) await sink(rel, data);
+    files.clear();
+  }
+  return { content, editions, rendered, templates, files, problems: sortProblems(problems) };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildReport> {
+  const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
   // Before reading: a file saved mid-build then counts as changed since the build (see build-inputs.ts).
   const inputs = await fingerprintInputs(opts.contentDir, opts.templatesDir);
-  const result = await renderAll(opts);
-  const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
-  if (!('files' in result) || hasErrors(result.problems)) return fail(result.problems);
-  result.files.set(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
-  await writeOutDir(opts.outDir, result.files);
-  const problems = sortProblems([...result.problems, ...offSlotWarnings(result.content.newsletter.schedule, result.content.briefs)]);
-  return { ok: true, problems, editions: result.rendered.length, files: result.files.size, outDir: opts.outDir };
+  const loaded = await loadForBuild(opts);
+  if (!('content' in loaded)) return fail(loaded.problems);
+  // MJML's output for an unchanged layout comes from the content-addressed cache.
+  loaded.templates.emailProgram = compileEmailProgram(loaded.templates, fileProgramStore(cacheDirFor(opts.outDir)));
+  const staged = await StagedOutDir.begin(opts.outDir);
+  let result: RenderedSite;
+  try {
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, (rel, data) => staged.write(rel, data));
+    if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
+  } catch (e) {
+    await staged.abort();
+    throw e;
+  }
+  if (hasErrors(result.problems)) {
+    await staged.abort();
+    return fail(result.problems);
+  }
+  await staged.commit();
+  const problems = sortProblems([...result.problems, ...offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs)]);
+  return { ok: true, problems, editions: result.rendered.length, files: staged.files, outDir: opts.outDir };
 }
-

@@ -341,14 +341,37 @@ export const MjmlFailed = {
 } satisfies ProblemDef;
 
 /**
- * The rendered email is not valid MJML (strict validation). The line is a line
- * of the rendered MJML, quoted in the message, since one template line can
- * become several.
+ * The email layout is not valid MJML (strict validation). MJML compiles the
+ * layout once, with its partials expanded and Handlebars expressions in
+ * place, so the file and line are those of the template or partial that holds
+ * the offending tag; the line is quoted in the message. A Handlebars block
+ * between MJML components (rather than inside mj-text, mj-table or mj-raw)
+ * shows up here as text where MJML expects a component.
  */
 export const MjmlInvalid = {
   code: 'BW_MJML_INVALID',
   title: 'Invalid MJML',
-  message: (tag: string, detail: string, line: number, text: string) => `MJML validation: <${tag}> ${detail}; rendered MJML line ${line}: ${text}`,
+  message: (tag: string, detail: string, line: number, text: string) => `MJML validation: <${tag}> ${detail}; line ${line}: ${text}`,
+  hint: 'Handlebars blocks ({{#if}}, {{#each}}) belong inside mj-text, mj-table or mj-raw, not between MJML components.',
+} satisfies ProblemDef;
+
+/**
+ * The email layout calls a partial with arguments or a context. The layout is
+ * compiled by MJML once, before any edition's data, so its partials are
+ * expanded as plain text and cannot take any.
+ */
+export const EmailPartialArguments = {
+  code: 'BW_EMAIL_PARTIAL_ARGUMENTS',
+  title: 'Email partial called with arguments',
+  message: (name: string) => `partial "${name}" is called with arguments; partials of the email layout take none`,
+  hint: 'Read the value inside the partial from the edition (as the other partials do) instead of passing it.',
+} satisfies ProblemDef;
+
+/** The email layout calls a partial that no file in templates/partials/ defines, or one that includes itself. */
+export const EmailPartialUnknown = {
+  code: 'BW_EMAIL_PARTIAL_UNKNOWN',
+  title: 'Email partial missing or recursive',
+  message: (name: string, why: string) => `partial "${name}" ${why}`,
 } satisfies ProblemDef;
 
 /** Gmail cuts emails over 102 KB of HTML behind "[Message clipped]", hiding the footer and the unsubscribe link. */

@@ -32,7 +32,7 @@ import { computeEditions } from '../compute/editions.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { changedViews } from './rerender.js';
-import { MJML_PARALLELISM } from '../render/mjml-pool.js';
+import { RENDER_PARALLELISM } from '../render/mjml-compile.js';
 import { mapLimit } from '../util/map-limit.js';
 
 /** One source file's text, or why it could not be read. */
@@ -256,7 +256,7 @@ export class PreviewState {
   /** Several renders in flight, as in `briefwire build`, so the MJML workers stay busy. */
   private async renderAll(toRender: readonly Edition[], newsletter: Newsletter, templates: TemplateSet): Promise<void> {
     let done = 0;
-    await mapLimit(toRender, MJML_PARALLELISM * 2, async (edition) => {
+    await mapLimit(toRender, RENDER_PARALLELISM, async (edition) => {
       const r = await this.render(edition, newsletter, templates);
       this.renderCount++;
       this.renderProblems.set(edition.date, r.problems);

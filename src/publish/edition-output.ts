@@ -8,7 +8,6 @@ import {
   EDITION_JSON_VERSION,
   editionOutputFile,
   EMAIL_HTML,
-  EMAIL_MJML,
   EMAIL_TEXT,
   serializeEditionJson,
   type EditionJson,
@@ -59,6 +58,5 @@ export function addEditionFiles(files: OutputFiles, r: RenderedEdition): void {
   const date = r.edition.date;
   files.set(editionOutputFile(date, EMAIL_HTML), r.email.html);
   files.set(editionOutputFile(date, EMAIL_TEXT), r.email.text);
-  files.set(editionOutputFile(date, EMAIL_MJML), r.email.mjml);
   files.set(editionOutputFile(date, EDITION_JSON), serializeEditionJson(editionJson(r)));
 }

@@ -86,31 +86,40 @@ const D = PALETTE.dark;
  * `[data-ogsc]` / `[data-ogsb]` hooks (it rewrites colours itself otherwise).
  * The class names are the templates' (`bw-page`, `bw-card`, `bw-text`, ...).
  * Served to the templates as the `email-dark-css` partial.
+ *
+ * Only class and descendant selectors, which MJML's own CSS already needs; the
+ * Outlook.com hooks (attribute selectors) sit inside an `@media screen` block,
+ * so clients without media queries (Outlook for Windows, Gmail's basic mobile
+ * web) skip them whole, as they skip MJML's own media queries.
  */
 export function darkModeCss(): string {
-  const rules = (prefix: string) =>
-    [
-      `${prefix}body, ${prefix}.bw-page, ${prefix}.bw-page > table { background-color: ${D.page} !important; }`,
-      `${prefix}.bw-card, ${prefix}.bw-card > table { background-color: ${D.card} !important; }`,
-      `${prefix}.bw-text, ${prefix}.bw-text > div, ${prefix}.bw-text table { color: ${D.text} !important; }`,
-      `${prefix}.bw-text h1, ${prefix}.bw-text h2, ${prefix}.bw-text h3, ${prefix}.bw-text strong { color: ${D.heading} !important; }`,
-      `${prefix}.bw-muted > div, ${prefix}.bw-muted a, ${prefix}.bw-small, ${prefix}.bw-text blockquote, ${prefix}.bw-hide-mobile { color: ${D.muted} !important; }`,
-      `${prefix}.bw-text a { color: ${D.link} !important; }`,
-      `${prefix}.bw-text code, ${prefix}.bw-text pre { background-color: ${D.codeBg} !important; }`,
-      `${prefix}.bw-text th, ${prefix}.bw-rule { border-color: ${D.rule} !important; }`,
-      `${prefix}.bw-text td, ${prefix}.bw-rule-soft { border-color: ${D.ruleSoft} !important; }`,
-      `${prefix}.bw-positive { color: ${D.positive} !important; }`,
-      `${prefix}.bw-negative { color: ${D.negative} !important; }`,
-      `${prefix}.bw-neutral { color: ${D.neutral} !important; }`,
-      `${prefix}.bw-bar { background-color: ${D.bar} !important; }`,
-      `${prefix}.bw-bar-last { background-color: ${D.barLast} !important; }`,
-    ].join('\n');
+  const background = (prefix: string) => [
+    `${prefix}.bw-body, ${prefix}.bw-page, ${prefix}.bw-page table { background-color: ${D.page} !important; }`,
+    `${prefix}.bw-card, ${prefix}.bw-card table { background-color: ${D.card} !important; }`,
+    `${prefix}.bw-text code, ${prefix}.bw-text pre { background-color: ${D.codeBg} !important; }`,
+    `${prefix}.bw-bar { background-color: ${D.bar} !important; }`,
+    `${prefix}.bw-bar-last { background-color: ${D.barLast} !important; }`,
+  ];
+  const foreground = (prefix: string) => [
+    `${prefix}.bw-text, ${prefix}.bw-text div, ${prefix}.bw-text table { color: ${D.text} !important; }`,
+    `${prefix}.bw-text h1, ${prefix}.bw-text h2, ${prefix}.bw-text h3, ${prefix}.bw-text strong { color: ${D.heading} !important; }`,
+    `${prefix}.bw-muted div, ${prefix}.bw-muted a, ${prefix}.bw-small, ${prefix}.bw-text blockquote, ${prefix}.bw-hide-mobile { color: ${D.muted} !important; }`,
+    `${prefix}.bw-text a { color: ${D.link} !important; }`,
+    `${prefix}.bw-text th, ${prefix}.bw-rule { border-color: ${D.rule} !important; }`,
+    `${prefix}.bw-text td, ${prefix}.bw-rule-soft { border-color: ${D.ruleSoft} !important; }`,
+    `${prefix}.bw-positive { color: ${D.positive} !important; }`,
+    `${prefix}.bw-negative { color: ${D.negative} !important; }`,
+    `${prefix}.bw-neutral { color: ${D.neutral} !important; }`,
+  ];
   return [
     '@media (prefers-color-scheme: dark) {',
-    rules(''),
+    ...background(''),
+    ...foreground(''),
     '}',
-    // Outlook.com marks a dark-mode message with data-ogsc (foreground) and data-ogsb (background).
-    rules('[data-ogsc] ').split('\n').filter((r) => !/background-color/.test(r)).join('\n'),
-    rules('[data-ogsb] ').split('\n').filter((r) => /background-color/.test(r)).join('\n'),
+    // Outlook.com marks a message it shows dark with data-ogsc (foreground) and data-ogsb (background).
+    '@media screen {',
+    ...foreground('[data-ogsc] '),
+    ...background('[data-ogsb] '),
+    '}',
   ].join('\n');
 }

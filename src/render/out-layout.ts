@@ -3,7 +3,6 @@
  *
  *   out/editions/<date>/email.html    the email, with the unsubscribe placeholder
  *   out/editions/<date>/email.txt     its plain-text part
- *   out/editions/<date>/email.mjml    the rendered MJML (for debugging templates)
  *   out/editions/<date>/edition.json  the edition's data (editionJsonSchema below)
  *   out/site/...                      the public archive (page paths below)
  *
@@ -22,7 +21,6 @@ import { metricDefSchema } from '../content/schema.js';
 export const EDITIONS_DIR = 'editions';
 export const EMAIL_HTML = 'email.html';
 export const EMAIL_TEXT = 'email.txt';
-export const EMAIL_MJML = 'email.mjml';
 export const EDITION_JSON = 'edition.json';
 
 /** `editions/<date>` inside out/. */

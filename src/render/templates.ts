@@ -18,12 +18,28 @@ import { darkModeCss } from './email-css.js';
 
 export type HandlebarsEnv = typeof Handlebars;
 
+/** The email layout compiled once by MJML and then by Handlebars (built in email-program.ts). */
+export interface EmailProgram {
+  /** Fills the compiled email with one edition's view. */
+  fill: Handlebars.TemplateDelegate;
+  /** The MJML that was compiled: the layout with its partials expanded, Handlebars expressions in place. */
+  mjml: string;
+  /** The HTML MJML produced, with the Handlebars expressions still in it (what the cache stores). */
+  compiledHtml: string;
+  /** Content hash of the expanded template and the MJML options: the cache key of compiledHtml. */
+  key: string;
+}
+
 export interface TemplateSet {
   dir: string;
   hb: HandlebarsEnv;
   /** Template name -> source file, for error messages. */
   files: Map<string, string>;
   templates: Map<string, Handlebars.TemplateDelegate>;
+  /** Template or partial name -> its source text (the email program expands partials itself). */
+  sources: Map<string, string>;
+  /** The email compiled once by MJML (email-program.ts); set on first use, or by the build with its cache. */
+  emailProgram?: Promise<{ program?: EmailProgram; problems: Problem[] }>;
 }
 
 export interface TemplateSource {
@@ -78,6 +94,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
   registerHelpers(hb, newsletter ?? FALLBACK_NEWSLETTER);
   const files = new Map<string, string>();
   const templates = new Map<string, Handlebars.TemplateDelegate>();
+  const texts = new Map<string, string>([[DARK_CSS_PARTIAL, darkModeCss()]]);
   // Built in: the dark palette lives in code beside the light one (email-css.ts).
   hb.registerPartial(DARK_CSS_PARTIAL, darkModeCss());
   files.set(DARK_CSS_PARTIAL, 'the built-in dark-mode styles');
@@ -96,6 +113,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
       continue;
     }
     files.set(name, s.file);
+    texts.set(name, s.text);
     if (isPartial) hb.registerPartial(name, s.text);
     // strict: a misspelt variable is an error with a name, not a silent blank in 10,000 inboxes.
     else templates.set(name, hb.compile(s.text, { strict: true, noEscape: false }));
@@ -103,7 +121,7 @@ export function compileTemplates(dir: string, sources: readonly TemplateSource[]
   if (!templates.has(EMAIL_TEMPLATE) && !problems.some((p) => p.file.endsWith('email.mjml.hbs'))) {
     problems.push(error(path.join(dir, `${EMAIL_TEMPLATE}.hbs`), TemplateMissing, [EMAIL_TEMPLATE]));
   }
-  return resultFrom({ dir, hb, files, templates }, problems);
+  return resultFrom({ dir, hb, files, templates, sources: texts }, problems);
 }
 
 export async function loadTemplates(dir: string, newsletter: Newsletter): Promise<Result<TemplateSet>> {

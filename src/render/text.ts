@@ -17,7 +17,11 @@ const htmlToTextOptions: HtmlToTextOptions = {
     { selector: 'h2', options: { uppercase: false } },
     { selector: 'h3', options: { uppercase: false } },
     { selector: 'ul', options: { itemPrefix: ' - ' } },
+    // Markdown tables in a brief: aligned columns, header kept as written.
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 40, colSpacing: 2 } },
   ],
+  // A URL longer than a line stays whole: a broken URL is a dead link.
+  longWordSplit: { forceWrapOnLimit: false },
 };
 
 // Compiled once: html-to-text's convert() rebuilds its selector tables per call.
@@ -29,13 +33,17 @@ export function htmlToText(html: string): string {
 }
 
 function heading(text: string, underline: string): string {
-  return `${text}\n${underline.repeat(Math.min(WIDTH, [...text].length))}`;
+  const lines = wrapWords(text, WIDTH);
+  return `${lines.join('\n')}\n${underline.repeat(Math.max(...lines.map((l) => [...l].length)))}`;
 }
 
 const LABEL_WIDTH = 38;
+const MIN_LABEL_WIDTH = 16;
+// A status such as "no new data since 1 Sept 2025 (three years from 2025)" wraps in its column rather than squeeze the label to a word per line.
+const CHANGE_WIDTH = 26;
 
-/** Greedy word wrap; a single over-long word stays whole rather than being cut. */
-function wrapWords(text: string, width: number): string[] {
+/** Greedy word wrap; a single over-long word (a URL) stays whole rather than being cut. */
+export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
@@ -49,39 +57,49 @@ function wrapWords(text: string, width: number): string[] {
 }
 
 /**
- * Columns padded to the widest cell, numbers right-aligned. Long labels wrap
- * within their column so the figures stay in line on an 80-column screen.
+ * Columns padded to the widest cell, numbers right-aligned. The label column
+ * gives way first so value and change stay on a 78-column line; a change too
+ * long even then (a "no new data since ..." note) wraps within its column.
  */
 export function metricsTextTable(rows: readonly MetricRowView[]): string {
   const header = ['Metric', 'Value', 'Change'];
-  const labels = rows.map((r) => wrapWords(r.period ? `${r.label} (${r.period})` : r.label, LABEL_WIDTH));
-  const cells = rows.map((r) => [r.value, r.change]);
   const len = (s: string) => [...s].length;
+  const valueWidth = Math.max(len(header[1]!), ...rows.map((r) => len(r.value)));
+  const changeWidth = Math.min(Math.max(len(header[2]!), ...rows.map((r) => len(r.change))), CHANGE_WIDTH, WIDTH - MIN_LABEL_WIDTH - valueWidth - 4);
+  const labelWidth = Math.max(MIN_LABEL_WIDTH, Math.min(LABEL_WIDTH, WIDTH - valueWidth - changeWidth - 4));
+  const labels = rows.map((r) => wrapWords(r.period ? `${r.label} (${r.period})` : r.label, labelWidth));
+  const changes = rows.map((r) => wrapWords(r.change, changeWidth));
   const widths = [
     Math.max(len(header[0]!), ...labels.flat().map(len)),
-    Math.max(len(header[1]!), ...cells.map((c) => len(c[0]!))),
-    Math.max(len(header[2]!), ...cells.map((c) => len(c[1]!))),
+    valueWidth,
+    Math.max(len(header[2]!), ...changes.flat().map(len)),
   ];
-  const pad = (s: string, w: number, right: boolean) => (right ? ' '.repeat(w - len(s)) + s : s + ' '.repeat(w - len(s)));
+  const pad = (s: string, w: number, right: boolean) => (right ? ' '.repeat(Math.max(0, w - len(s))) + s : s + ' '.repeat(Math.max(0, w - len(s))));
   const line = (c: string[]) => c.map((s, i) => pad(s, widths[i]!, i > 0)).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
   rows.forEach((r, i) => {
-    const [first, ...rest] = labels[i]!;
-    out.push(line([first ?? '', ...cells[i]!]));
-    for (const more of rest) out.push(more);
-    if (r.sentimentLabel) out.push(`    ${r.sentimentLabel}`);
-    if (r.previous) out.push(`    from ${r.previous}`);
-    if (r.periodChanged) out.push(`    period changed: ${r.previousPeriod} -> ${r.period}`);
-    if (r.source) out.push(`    Source: ${r.source}`);
-    if (r.note) out.push(`    Note: ${r.note}`);
+    const label = labels[i]!;
+    const change = changes[i]!;
+    for (let k = 0; k < Math.max(label.length, change.length, 1); k++) out.push(line([label[k] ?? '', k === 0 ? r.value : '', change[k] ?? '']));
+    const detail = (t: string) => out.push(...wrapWords(t, WIDTH - 4).map((l) => `    ${l}`));
+    if (r.sentimentLabel) detail(r.sentimentLabel);
+    if (r.previous) detail(`from ${r.previous}`);
+    if (r.periodChanged) detail(`period changed: ${r.previousPeriod} -> ${r.period}`);
+    if (r.source) detail(`Source: ${r.source}`);
+    if (r.note) detail(`Note: ${r.note}`);
   });
   return out.join('\n');
 }
 
+/** A " - " list item wrapped at the text width, continuation lines under its first word. */
+function bullet(text: string): string {
+  return wrapWords(text, WIDTH - 3).map((l, i) => (i === 0 ? ` - ${l}` : `   ${l}`)).join('\n');
+}
+
 export function renderText(view: EditionView): string {
   const parts: string[] = [];
-  parts.push(`${view.newsletter.name} · Edition ${view.number} · ${view.dateLong}`);
-  parts.push(`View in browser: ${view.viewUrl}`);
+  parts.push(wrapWords(`${view.newsletter.name} · Edition ${view.number} · ${view.dateLong}`, WIDTH).join('\n'));
+  parts.push(wrapWords(`View in browser: ${view.viewUrl}`, WIDTH).join('\n'));
   parts.push(heading(view.title, '='));
   if (view.summary) parts.push(wrapWords(view.summary, WIDTH).join('\n'));
   if (view.introHtml) parts.push(htmlToText(view.introHtml));
@@ -92,7 +110,7 @@ export function renderText(view: EditionView): string {
   }
   if (view.movers.length > 0) {
     parts.push(heading('Biggest movers', '-'));
-    parts.push(view.movers.map((m) => ` - ${m.label}: ${m.change} to ${m.value}${m.sentimentLabel ? ` (${m.sentimentLabel})` : ''}`).join('\n'));
+    parts.push(view.movers.map((m) => bullet(`${m.label}: ${m.change} to ${m.value}${m.sentimentLabel ? ` (${m.sentimentLabel})` : ''}`)).join('\n'));
   }
   for (const s of view.sections) {
     parts.push(heading(s.headingText, '-'));
@@ -100,7 +118,7 @@ export function renderText(view: EditionView): string {
   }
   if (view.trends.length > 0) {
     parts.push(heading('History', '-'));
-    parts.push(view.trends.map((t) => wrapWords(t.summary, WIDTH - 3).map((l, i) => (i === 0 ? ` - ${l}` : `   ${l}`)).join('\n')).join('\n'));
+    parts.push(view.trends.map((t) => bullet(t.summary)).join('\n'));
   }
   parts.push(
     [
@@ -110,7 +128,9 @@ export function renderText(view: EditionView): string {
       `Archive: ${view.archiveUrl}`,
       `Sent by ${view.newsletter.name}${view.newsletter.address ? ` · ${view.newsletter.address}` : ''}`,
       'Figures are as reported by the sources named beside them. This newsletter is for information only and recommends no security or trade.',
-    ].join('\n'),
+    ]
+      .flatMap((l) => wrapWords(l, WIDTH))
+      .join('\n'),
   );
   return `${parts.join('\n\n')}\n`;
 }

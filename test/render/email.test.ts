@@ -116,7 +116,7 @@ describe('template errors name the template', () => {
     const p = errors[0]!;
     expect(p.file).toBe(path.join(dir, 'email.mjml.hbs'));
     expect(p.code).toBe('BW_MJML_INVALID');
-    expect(p.message).toMatch(/<mj-column> Attribute colour is illegal; rendered MJML line \d+: <mj-column colour="red">/);
+    expect(p.message).toMatch(/<mj-column> Attribute colour is illegal; line \d+: <mj-column colour="red">/);
     // One template mistake, one problem per distinct error, saying which editions it broke.
     expect(p.message).toMatch(/\(7 editions: 2025-09-01, 2025-09-15, 2025-10-13, …\)$/);
     expect(new Set(errors.map((x) => x.message)).size).toBe(errors.length);
@@ -163,5 +163,38 @@ describe('template files', () => {
     expect(p.message).toContain('"sections"');
     expect(p.file).toBe(path.join(dir, 'site', 'partials', 'sections.html.hbs'));
     expect(p.message).toContain(path.join(dir, 'partials', 'sections.mjml.hbs'));
+  });
+});
+
+describe('the text part', () => {
+  test('every line of every sample edition fits 78 columns, unless it is one unbreakable word (a URL), and URLs are whole', async () => {
+    const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
+    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    for (const e of r.rendered) {
+      for (const line of e.email.text.split('\n')) {
+        if ([...line].length > 78) expect(line.trim(), `${e.edition.date}: ${line}`).toMatch(/^\S+$/);
+      }
+      // Every link of the HTML part appears whole in the text part.
+      for (const m of e.email.html.matchAll(/href="(https:\/\/[^"]+)"/g)) expect(e.email.text, e.edition.date).toContain(m[1]!.replace(/&amp;/g, '&'));
+    }
+  });
+
+  test('a Markdown table in a brief becomes an aligned text table with the same numbers as the HTML', async () => {
+    const body = '## Shares\n\n| Provider | Share | Change |\n| --- | ---: | ---: |\n| Alibaba Cloud | 38.1% | +2.3 pp |\n| Volcano Engine | 14.8% | -0.4 pp |\n';
+    const dir = await makeContent({ '2025-01-06.md': brief('Tables', '  share_a: 30', body) });
+    const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    const { text, html } = r.rendered[0]!.email;
+    const lines = text.split('\n');
+    const header = lines.findIndex((l) => /^Provider\s+Share\s+Change$/.test(l));
+    expect(header, text).toBeGreaterThanOrEqual(0);
+    const rows = lines.slice(header + 1, header + 3);
+    expect(rows[0]).toMatch(/^Alibaba Cloud\s+38\.1%\s+\+2\.3 pp$/);
+    expect(rows[1]).toMatch(/^Volcano Engine\s+14\.8%\s+-0\.4 pp$/);
+    // Columns line up: each column starts at the same place on every line.
+    const start = (l: string, word: string) => l.indexOf(word);
+    expect(start(rows[0]!, '38.1%')).toBe(start(rows[1]!, '14.8%'));
+    expect(start(lines[header]!, 'Share')).toBe(start(rows[0]!, '38.1%'));
+    for (const n of ['38.1%', '+2.3 pp', '14.8%', '-0.4 pp']) expect(html).toContain(n);
   });
 });

@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { renderAll, type RenderedSite } from '../../src/build.js';
+import path from 'node:path';
+import { emailProgramOf } from '../../src/render/email.js';
+import { checkCompatibility, formatCompatibility, type ClientCompatibility } from '../../src/render/compatibility.js';
+import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
+
+const TEMPLATE = path.join(SAMPLE_TEMPLATES, 'email.mjml.hbs');
+let site: RenderedSite;
+let layout: string;
+const reports: { date: string; report: ClientCompatibility[] }[] = [];
+
+beforeAll(async () => {
+  const r = await renderAll({ contentDir: SAMPLE_CONTENT, templatesDir: SAMPLE_TEMPLATES });
+  if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+  site = r;
+  const { program } = await emailProgramOf(site.templates);
+  layout = program!.mjml;
+  for (const e of site.rendered) {
+    reports.push({ date: e.edition.date, report: await checkCompatibility(e.email.html, layout, TEMPLATE) });
+  }
+}, 120_000);
+
+describe('caniemail compatibility of the sample emails', () => {
+  test('our templates add no feature that Gmail, Outlook (Windows and Outlook.com) or Apple Mail lacks', () => {
+    expect(reports.length).toBeGreaterThanOrEqual(6);
+    for (const { date, report } of reports) {
+      for (const c of report.filter((x) => ['Gmail', 'Outlook for Windows', 'Outlook.com', 'Apple Mail'].includes(x.client))) {
+        expect(c.templates, `${date} ${c.client}: ${formatCompatibility(date, report).join('\n')}`).toEqual([]);
+      }
+    }
+  });
+
+  test('the report sees what MJML itself brings, so the split is measured (not an empty checker)', () => {
+    const gmail = reports[0]!.report.find((c) => c.client === 'Gmail')!;
+    // MJML's responsive columns rely on <style> with class selectors and @media, which Gmail's basic mobile web ignores.
+    expect(gmail.mjml.map((g) => g.feature)).toEqual(expect.arrayContaining(['@media', 'Class selector']));
+    const outlook = reports[0]!.report.find((c) => c.client === 'Outlook for Windows')!;
+    expect(outlook.mjml.length).toBeGreaterThan(0);
+    // Every client named in the report has an entry.
+    expect(reports[0]!.report.map((c) => c.client)).toEqual(['Gmail', 'Outlook for Windows', 'Outlook.com', 'Apple Mail', 'Yahoo Mail', 'Samsung Email']);
+  });
+
+  test('a template that adds <time> and white-space:nowrap is caught, for the clients that lack them', async () => {
+    const e = site.rendered.at(-1)!;
+    const html = e.email.html.replace('Key metrics</h2>', 'Key metrics</h2><time datetime="2026-01-26" style="white-space:nowrap">26 Jan</time>');
+    const report = await checkCompatibility(html, layout, TEMPLATE);
+    const added = (client: string) => report.find((c) => c.client === client)!.templates.map((g) => g.feature);
+    expect(added('Outlook for Windows')).toEqual(expect.arrayContaining(['white-space']));
+    expect(added('Samsung Email')).toContain('white-space');
+    expect(added('Yahoo Mail').some((f) => /semantics|time/i.test(f))).toBe(true);
+  });
+});
