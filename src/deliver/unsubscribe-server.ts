@@ -10,8 +10,9 @@
  *        the List-Unsubscribe URL, token in the query); a form body `token`
  *        field works too.
  *
- * The token's HMAC is the only authority (see unsubscribe-token.ts): a forged
- * or altered token gets 400 and nothing is written. A valid one appends the
+ * The sealed token is the only authority (see unsubscribe-token.ts): a forged
+ * or altered token gets 400 and nothing is written; a pre-sealing token past
+ * its acceptance date gets 410 with a page saying how to leave instead. A valid one appends the
  * address to the suppression list (fsync'd) before the success page is sent.
  * Any path ending in /unsubscribe is handled, so the endpoint works whether or
  * not a proxy strips the base URL's path prefix.
@@ -23,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import { escapeHtml } from '../util/escape.js';
 import { appendSuppression, SuppressionList } from './suppression.js';
-import { verifyUnsubscribeToken } from './unsubscribe-token.js';
+import { checkUnsubscribeToken } from './unsubscribe-token.js';
 
 export interface UnsubscribeServerOptions {
   /** Directory of the built site; null serves only the unsubscribe endpoint. */
@@ -34,6 +35,8 @@ export interface UnsubscribeServerOptions {
   listName: string;
   /** Called after an address was suppressed (for a log line). */
   onUnsubscribe?: (address: string, via: string) => void;
+  /** The clock that decides whether a legacy token is still honoured. */
+  now?: () => Date;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -57,11 +60,20 @@ export async function createUnsubscribeHandler(
     res.end(html);
   };
 
+  /** The token's address, or null after answering with the page that says why not. */
+  const tokenAddress = (res: ServerResponse, token: string): string | null => {
+    const check = checkUnsubscribeToken(token, opts.secret, opts.now?.() ?? new Date());
+    if (check.ok) return check.address;
+    if (check.reason === 'expired') page(res, 410, 'Link expired', expiredBody(opts.listName));
+    else page(res, 400, 'Link not valid', invalidBody(opts.listName));
+    return null;
+  };
+
   const handleUnsubscribe = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method === 'GET' || req.method === 'HEAD') {
       const token = url.searchParams.get('token') ?? '';
-      const address = verifyUnsubscribeToken(token, opts.secret);
-      if (!address) return page(res, 400, 'Link not valid', invalidBody(opts.listName));
+      const address = tokenAddress(res, token);
+      if (!address) return;
       await suppression.refresh();
       if (suppression.has(address)) return page(res, 200, 'Unsubscribed', doneBody(opts.listName, address, true));
       return page(res, 200, 'Unsubscribe', confirmBody(opts.listName, address, token));
@@ -83,8 +95,8 @@ export async function createUnsubscribeHandler(
       // RFC 8058 allows multipart/form-data too; the token is in the URL either way.
       oneClick = body.includes('One-Click');
     }
-    const address = verifyUnsubscribeToken(token ?? '', opts.secret);
-    if (!address) return page(res, 400, 'Link not valid', invalidBody(opts.listName));
+    const address = tokenAddress(res, token ?? '');
+    if (!address) return;
     await suppression.refresh();
     const already = suppression.has(address);
     if (!already) {
@@ -206,4 +218,8 @@ function doneBody(listName: string, address: string, already: boolean): string {
 
 function invalidBody(listName: string): string {
   return `<p>This unsubscribe link is not valid. It may have been cut off when copied. Use the link at the bottom of any ${escapeHtml(listName)} email, or reply to it and we will remove you.</p>`;
+}
+
+function expiredBody(listName: string): string {
+  return `<p>This unsubscribe link is from an older ${escapeHtml(listName)} email and no longer works. Use the link at the bottom of a recent issue, or reply to any issue and we will remove you.</p>`;
 }

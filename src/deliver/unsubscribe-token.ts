@@ -1,32 +1,57 @@
 /**
- * Unsubscribe tokens: `base64url(address) "." base64url(HMAC-SHA256(secret, ...))`.
+ * Unsubscribe tokens: the reader's (lowercased) address sealed with
+ * AES-256-GCM under a key derived from UNSUBSCRIBE_SECRET (see
+ * util/sealed-token.ts). The endpoint stays stateless, it opens the token to
+ * learn whom to suppress, yet the link reveals nothing about the address to
+ * the proxies, analytics and Referer logs it passes through, and without the
+ * secret nobody can mint or alter one.
  *
- * The address is readable inside the token on purpose: the unsubscribe
- * endpoint is stateless and must recover whom to suppress without a database
- * lookup. The MAC is what makes it safe: without UNSUBSCRIBE_SECRET nobody can
- * mint a token that unsubscribes someone else. The MAC input is prefixed with a
- * purpose string so a MAC computed for another use of the same secret (the
- * Message-ID hash below) can never be replayed as a token.
+ * Links mailed before sealing were `base64url(address) "." HMAC`. They keep
+ * working until LEGACY_TOKENS_ACCEPTED_UNTIL, so a reader of last month's
+ * issue can still leave; after that date they are answered with a page that
+ * says the link expired and how to unsubscribe instead.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { openToken, sealToken } from '../util/sealed-token.js';
 import { addressKey } from './address.js';
 
-const TOKEN_PURPOSE = 'briefwire/unsubscribe/v1\0';
+const SEAL_PURPOSE = 'briefwire/unsubscribe/v2';
+const LEGACY_PURPOSE = 'briefwire/unsubscribe/v1\0';
 const MESSAGE_ID_PURPOSE = 'briefwire/message-id/v1\0';
+
+/** Last instant a pre-sealing (address-revealing) token is honoured. */
+export const LEGACY_TOKENS_ACCEPTED_UNTIL = new Date('2027-03-01T00:00:00Z');
 
 /** Shortest UNSUBSCRIBE_SECRET we accept; shorter ones are guessable offline from one token. */
 export const MIN_SECRET_LENGTH = 16;
 
 export function createUnsubscribeToken(address: string, secret: string): string {
-  const key = addressKey(address);
-  return `${Buffer.from(key, 'utf8').toString('base64url')}.${mac(TOKEN_PURPOSE + key, secret).toString('base64url')}`;
+  return sealToken(SEAL_PURPOSE, addressKey(address), secret);
 }
 
-/**
- * The (lowercased) address a token was issued for, or null when the token is
- * malformed, forged or tampered with. Never throws: input comes from the web.
- */
-export function verifyUnsubscribeToken(token: string, secret: string): string | null {
+export type TokenCheck =
+  | { ok: true; address: string; legacy: boolean }
+  /** invalid: malformed, forged or tampered; expired: a genuine legacy token past its date. */
+  | { ok: false; reason: 'invalid' | 'expired' };
+
+/** What a token from the web says. Never throws. */
+export function checkUnsubscribeToken(token: string, secret: string, now: Date = new Date()): TokenCheck {
+  const sealed = openToken(SEAL_PURPOSE, token, secret);
+  if (sealed !== null) return sealed === addressKey(sealed) ? { ok: true, address: sealed, legacy: false } : { ok: false, reason: 'invalid' };
+  const legacy = openLegacyToken(token, secret);
+  if (legacy === null) return { ok: false, reason: 'invalid' };
+  if (now.getTime() >= LEGACY_TOKENS_ACCEPTED_UNTIL.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, address: legacy, legacy: true };
+}
+
+/** The address a token was issued for, or null when it is not (or no longer) valid. */
+export function verifyUnsubscribeToken(token: string, secret: string, now: Date = new Date()): string | null {
+  const check = checkUnsubscribeToken(token, secret, now);
+  return check.ok ? check.address : null;
+}
+
+/** The pre-sealing format, for links already in inboxes. */
+function openLegacyToken(token: string, secret: string): string | null {
   if (typeof token !== 'string' || token.length > 1024) return null;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
@@ -34,13 +59,17 @@ export function verifyUnsubscribeToken(token: string, secret: string): string | 
   const given = token.slice(dot + 1);
   if (!/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]+$/.test(given)) return null;
   const address = Buffer.from(payload, 'base64url').toString('utf8');
-  // Reject non-canonical encodings (extra bits, a different case) so one address has exactly one token.
   if (Buffer.from(address, 'utf8').toString('base64url') !== payload || address !== addressKey(address)) return null;
-  const expected = mac(TOKEN_PURPOSE + address, secret);
+  const expected = mac(LEGACY_PURPOSE + address, secret);
   const givenBytes = Buffer.from(given, 'base64url');
-  // timingSafeEqual needs equal lengths; the length of a MAC is public anyway.
   if (givenBytes.length !== expected.length) return null;
   return timingSafeEqual(givenBytes, expected) ? address : null;
+}
+
+/** A legacy token, for tests of the transition; nothing mails these any more. */
+export function createLegacyUnsubscribeToken(address: string, secret: string): string {
+  const key = addressKey(address);
+  return `${Buffer.from(key, 'utf8').toString('base64url')}.${mac(LEGACY_PURPOSE + key, secret).toString('base64url')}`;
 }
 
 /**

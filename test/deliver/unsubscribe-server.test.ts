@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { suppressionFile } from '../../src/deliver/suppression.js';
 import { startUnsubscribeServer, type RunningServer } from '../../src/deliver/unsubscribe-server.js';
-import { createUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
+import { createLegacyUnsubscribeToken, createUnsubscribeToken, LEGACY_TOKENS_ACCEPTED_UNTIL } from '../../src/deliver/unsubscribe-token.js';
 import { startCli } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
 import { cliAvailable, SECRET } from '../support/deliver.js';
@@ -79,15 +79,14 @@ describe('unsubscribe endpoint', () => {
 
   it('refuses forged, tampered, spliced, foreign-secret and missing tokens with 400 and writes nothing', async () => {
     const ann = createUnsubscribeToken('ann@example.com', SECRET);
-    const bob = createUnsubscribeToken('bob@example.com', SECRET);
-    const [annPayload, annMac] = ann.split('.') as [string, string];
-    const [, bobMac] = bob.split('.') as [string, string];
+    const raw = Buffer.from(ann, 'base64url');
+    const flipped = Buffer.from(raw);
+    flipped[raw.length - 20] = flipped[raw.length - 20]! ^ 0x40; // a ciphertext byte
     const bad = [
-      `${Buffer.from('ann@example.com').toString('base64url')}.${Buffer.alloc(32, 7).toString('base64url')}`, // forged MAC
-      `${Buffer.from('carol@example.com').toString('base64url')}.${annMac}`, // address swapped
-      `${annPayload}.${bobMac}`, // another address's MAC
+      `${Buffer.from('ann@example.com').toString('base64url')}.${Buffer.alloc(32, 7).toString('base64url')}`, // forged legacy MAC
+      flipped.toString('base64url'),
+      ann.slice(0, -2),
       createUnsubscribeToken('ann@example.com', 'some-other-secret-123456'),
-      `${annPayload}.${annMac.slice(0, -2)}`,
       '',
     ];
     for (const token of bad) {
@@ -100,6 +99,28 @@ describe('unsubscribe endpoint', () => {
     expect(noToken.status).toBe(400);
     expect(await suppressed()).toEqual([]);
     expect((await fetch(`${server.url}/unsubscribe?token=${ann}`, { method: 'PUT' })).status).toBe(405);
+  });
+
+  it('a link mailed before sealing unsubscribes until the cut-off, then gets an "expired" page and writes nothing', async () => {
+    const legacy = createLegacyUnsubscribeToken('old@example.com', SECRET);
+    let now = new Date(LEGACY_TOKENS_ACCEPTED_UNTIL.getTime() - 60_000);
+    const clocked = await startUnsubscribeServer({ siteDir: null, stateDir: path.join(dir, 'state'), secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0, now: () => now });
+    try {
+      const post = (token: string) => fetch(`${clocked.url}/unsubscribe?token=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      expect((await post(legacy)).status).toBe(200);
+      expect(await suppressed()).toEqual(['old@example.com']);
+      now = LEGACY_TOKENS_ACCEPTED_UNTIL;
+      const late = createLegacyUnsubscribeToken('later@example.com', SECRET);
+      const expired = await post(late);
+      expect(expired.status).toBe(410);
+      const html = await expired.text();
+      expect(html).toContain('no longer works');
+      expect(html).toContain('reply to any issue');
+      expect((await fetch(`${clocked.url}/unsubscribe?token=${late}`)).status).toBe(410);
+      expect(await suppressed()).toEqual(['old@example.com']);
+    } finally {
+      await clocked.close();
+    }
   });
 
   it('serves the archive but not dotfiles', async () => {
