@@ -1,5 +1,6 @@
 /**
- * Append-only JSON-lines files (the send ledger, the suppression list).
+ * Append-only JSON-lines files (the send ledger, the suppression list, the
+ * subscriber store, the bounce and complaint log).
  * Shared rules: a line is a record only once its newline is on disk, so a
  * last line without one (the process died mid-write) is ignored, never
  * half-trusted; a line that does not parse elsewhere is reported and skipped.
@@ -93,4 +94,47 @@ export async function writeAll(fh: FileHandle, data: string): Promise<void> {
     if (bytesWritten <= 0) throw new Error(`wrote ${offset} of ${buffer.length} bytes; the disk may be full`);
     offset += bytesWritten;
   }
+}
+
+// Appends from one process are serialised per file so two lines never interleave.
+const appendChains = new Map<string, Promise<unknown>>();
+
+/**
+ * Appends records to `<dir>/<name>` durably: written and fsync'd before the
+ * promise resolves, the directory made durable first, and a new file's entry
+ * synced too (a crash must not lose the whole file). A torn last line left by
+ * a writer that died is closed off first so the new record stays readable.
+ */
+export function appendJsonLines(file: string, records: readonly unknown[]): Promise<void> {
+  const previous = appendChains.get(file) ?? Promise.resolve();
+  const run = previous.then(() => appendNow(file, records));
+  const settled = run.catch(() => undefined);
+  appendChains.set(file, settled);
+  void settled.then(() => {
+    if (appendChains.get(file) === settled) appendChains.delete(file);
+  });
+  return run;
+}
+
+async function appendNow(file: string, records: readonly unknown[]): Promise<void> {
+  if (records.length === 0) return;
+  const dir = path.dirname(file);
+  await mkdirDurable(dir);
+  const fh = await open(file, 'a+');
+  let created = false;
+  try {
+    const { size } = await fh.stat();
+    created = size === 0;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    await writeAll(fh, prefix + records.map((r) => JSON.stringify(r) + '\n').join(''));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (created) await syncDir(dir);
 }

@@ -1,21 +1,40 @@
 /**
- * The suppression list: `<state>/suppressed.jsonl`, one `{"address", "at", "via"}`
- * line per unsubscribe, append-only and fsync'd. The unsubscribe server appends;
- * the sender reads it at start and re-reads what was appended while a long send
- * runs, so a reader who clicks "unsubscribe" on an earlier issue mid-send is not
- * mailed a minute later. Suppression is checked per recipient, at send time.
+ * The suppression list: `<state>/suppressed.jsonl`, one line per address that
+ * must not be mailed, with the reason, the time, how it came in and the source
+ * message (for a bounce or complaint). Append-only and fsync'd. The unsubscribe
+ * endpoint, the bounce reader and the provider webhooks append; the sender
+ * reads it at start and re-reads what was appended while a long send runs, so
+ * a reader who clicks "unsubscribe" on an earlier issue mid-send is not mailed
+ * a minute later. Suppression is checked per recipient, at send time.
+ *
+ * A reader who confirms a new subscription after being suppressed gets a
+ * `lifted` line: the later line wins, so the file stays append-only.
  */
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { error, ok, warning, type Problem, type Result } from '../problems.js';
 import { addressKey } from './address.js';
-import { mkdirDurable, readJsonLines, syncDir, writeAll } from './jsonl.js';
+import { appendJsonLines, readJsonLines } from './jsonl.js';
+
+/** Why an address is suppressed; lines written before reasons existed were unsubscribes. */
+export const SUPPRESSION_REASONS = ['unsubscribed', 'hard-bounce', 'soft-bounce', 'complaint'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 export interface SuppressionRecord {
   address: string;
   at: string;
-  /** How it came in: one-click (RFC 8058 POST from a mail client), form (the confirmation page). */
+  /** How it came in: one-click (RFC 8058), form, dsn, arf, ses, postmark, confirmed (for a lift). */
   via: string;
+  reason?: SuppressionReason;
+  /** The message that caused it: a report's Message-ID, a provider's event id. */
+  source?: string;
+  /** This line ends an earlier suppression (the reader confirmed a new subscription). */
+  lifted?: true;
+}
+
+export interface SuppressionEntry {
+  reason: SuppressionReason;
+  at: string;
 }
 
 export function suppressionFile(stateDir: string): string {
@@ -23,7 +42,9 @@ export function suppressionFile(stateDir: string): string {
 }
 
 export class SuppressionList {
-  private readonly keys = new Set<string>();
+  private readonly entries = new Map<string, SuppressionEntry>();
+  /** The last time each address was suppressed, lifted or not (a confirm link older than that is stale). */
+  private readonly lastSuppressed = new Map<string, string>();
   /** Bytes consumed so far: the end of the last complete line. */
   private offset = 0;
   private line = 0;
@@ -39,16 +60,50 @@ export class SuppressionList {
   }
 
   get size(): number {
-    return this.keys.size;
+    return this.entries.size;
   }
 
   has(address: string): boolean {
-    return this.keys.has(addressKey(address));
+    return this.entries.has(addressKey(address));
+  }
+
+  /** Why an address is suppressed, or undefined when it is not. */
+  reasonOf(address: string): SuppressionReason | undefined {
+    return this.entries.get(addressKey(address))?.reason;
+  }
+
+  /** When the address was last suppressed (even if lifted since), as an ISO time. */
+  lastSuppressedAt(address: string): string | undefined {
+    return this.lastSuppressed.get(addressKey(address));
+  }
+
+  /** Suppressed addresses per reason. */
+  countByReason(): Record<SuppressionReason, number> {
+    const counts = Object.fromEntries(SUPPRESSION_REASONS.map((r) => [r, 0])) as Record<SuppressionReason, number>;
+    for (const e of this.entries.values()) counts[e.reason]++;
+    return counts;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
   }
 
   /** Records an address locally (after appending it to the file). */
-  add(address: string): void {
-    this.keys.add(addressKey(address));
+  add(address: string, reason: SuppressionReason = 'unsubscribed', at = new Date().toISOString()): void {
+    this.apply({ address, at, via: 'local', reason });
+  }
+
+  private apply(record: SuppressionRecord): void {
+    const key = addressKey(record.address);
+    if (record.lifted) {
+      this.entries.delete(key);
+      return;
+    }
+    const reason = SUPPRESSION_REASONS.includes(record.reason as SuppressionReason) ? (record.reason as SuppressionReason) : 'unsubscribed';
+    // The first reason stands: a complaint after an unsubscribe does not make the address "complained" twice.
+    if (!this.entries.has(key)) this.entries.set(key, { reason, at: record.at });
+    const last = this.lastSuppressed.get(key);
+    if (!last || record.at > last) this.lastSuppressed.set(key, record.at);
   }
 
   /**
@@ -75,9 +130,11 @@ export class SuppressionList {
       const { end, lines } = await readJsonLines(
         this.file,
         (value, line) => {
-          const address = (value as Partial<SuppressionRecord> | null)?.address;
-          if (typeof address === 'string' && address.trim()) this.keys.add(addressKey(address));
-          else problems.push(warning(this.file, 'skipped a line without an "address"', { line }));
+          const record = value as Partial<SuppressionRecord> | null;
+          const address = record?.address;
+          if (typeof address === 'string' && address.trim()) {
+            this.apply({ ...record, address, at: typeof record?.at === 'string' ? record.at : '', via: String(record?.via ?? '') } as SuppressionRecord);
+          } else problems.push(warning(this.file, 'skipped a line without an "address"', { line }));
         },
         problems,
         this.offset,
@@ -97,37 +154,25 @@ export class SuppressionList {
   }
 }
 
-// Appends from one process are serialised so two lines never interleave.
-let appendChain: Promise<unknown> = Promise.resolve();
-
-/** Appends one suppression durably (written and fsync'd before it resolves). */
-export function appendSuppression(stateDir: string, address: string, via: string, now = new Date()): Promise<void> {
-  const run = appendChain.then(() => appendNow(stateDir, address, via, now));
-  appendChain = run.catch(() => undefined);
-  return run;
+export interface SuppressionDetails {
+  reason?: SuppressionReason;
+  source?: string;
 }
 
-async function appendNow(stateDir: string, address: string, via: string, now: Date): Promise<void> {
-  const file = suppressionFile(stateDir);
-  await mkdirDurable(stateDir);
-  const fh = await open(file, 'a+');
-  let created = false;
-  try {
-    const { size } = await fh.stat();
-    created = size === 0;
-    let prefix = '';
-    if (size > 0) {
-      // If an earlier writer died mid-line, start on a fresh line so this record stays readable.
-      const last = Buffer.alloc(1);
-      await fh.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    const record: SuppressionRecord = { address: addressKey(address), at: now.toISOString(), via };
-    await writeAll(fh, prefix + JSON.stringify(record) + '\n');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  // A new file's directory entry must be durable too, or a crash could lose the whole list.
-  if (created) await syncDir(stateDir);
+/** Appends one suppression durably (written and fsync'd before it resolves). */
+export function appendSuppression(stateDir: string, address: string, via: string, now = new Date(), details: SuppressionDetails = {}): Promise<void> {
+  const record: SuppressionRecord = {
+    address: addressKey(address),
+    at: now.toISOString(),
+    via,
+    reason: details.reason ?? 'unsubscribed',
+    ...(details.source ? { source: details.source } : {}),
+  };
+  return appendJsonLines(suppressionFile(stateDir), [record]);
+}
+
+/** Ends an address's suppression (it confirmed a new subscription), durably. */
+export function liftSuppression(stateDir: string, address: string, via: string, now = new Date()): Promise<void> {
+  const record: SuppressionRecord = { address: addressKey(address), at: now.toISOString(), via, lifted: true };
+  return appendJsonLines(suppressionFile(stateDir), [record]);
 }
