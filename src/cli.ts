@@ -13,6 +13,7 @@ import { registerSend } from './cli/send-command.js';
 import { registerSchedule } from './cli/schedule-command.js';
 import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
+import { registerBounces } from './cli/bounces-command.js';
 import { redactSecrets } from './deliver/transport.js';
 
 const cli = cac('briefwire');
@@ -23,6 +24,7 @@ registerSend(cli);
 registerSchedule(cli);
 registerServe(cli);
 registerNew(cli);
+registerBounces(cli);
 
 cli.help();
 cli.version('0.1.0');
