@@ -88,9 +88,13 @@ export class SuppressionList {
     return this.entries.keys();
   }
 
-  /** Records an address locally (after appending it to the file). */
-  add(address: string, reason: SuppressionReason = 'unsubscribed', at = new Date().toISOString()): void {
-    this.apply({ address, at, via: 'local', reason });
+  /**
+   * Records an address locally (after appending it to the file). The times come from the
+   * file: the next refresh reads the appended line itself.
+   */
+  add(address: string, reason: SuppressionReason = 'unsubscribed', at = ''): void {
+    const key = addressKey(address);
+    if (!this.entries.has(key)) this.entries.set(key, { reason, at });
   }
 
   private apply(record: SuppressionRecord): void {

@@ -23,6 +23,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import { escapeHtml } from '../util/escape.js';
+import { notFound, page, readBody } from './http-io.js';
+import { createSubscribeRoutes, type SubscribeOptions } from './subscribe-routes.js';
+import { createWebhookRoutes } from './webhook-routes.js';
 import { appendSuppression, SuppressionList } from './suppression.js';
 import { checkUnsubscribeToken } from './unsubscribe-token.js';
 
@@ -35,11 +38,15 @@ export interface UnsubscribeServerOptions {
   listName: string;
   /** Called after an address was suppressed (for a log line). */
   onUnsubscribe?: (address: string, via: string) => void;
-  /** The clock that decides whether a legacy token is still honoured. */
+  /** The clock that decides whether a legacy token is still honoured (and when subscribe tokens expire). */
   now?: () => Date;
+  /** Double opt-in: the confirmation email's sender and transport (see subscribe-routes.ts). */
+  subscribe?: Omit<SubscribeOptions, 'stateDir' | 'secret' | 'listName' | 'now' | 'log'>;
+  /** WEBHOOK_SECRET for the provider webhooks (see webhook-routes.ts). */
+  webhookSecret?: string;
+  /** Log lines for subscriptions and webhooks (never whole addresses). */
+  log?: (line: string) => void;
 }
-
-const MAX_BODY_BYTES = 16 * 1024;
 
 export async function createUnsubscribeHandler(
   opts: UnsubscribeServerOptions,
@@ -47,6 +54,12 @@ export async function createUnsubscribeHandler(
   const loaded = await SuppressionList.load(opts.stateDir);
   if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
   const suppression = loaded.value;
+  const shared = { stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}), ...(opts.log ? { log: opts.log } : {}) };
+  const subscription = await createSubscribeRoutes(
+    { sender: null, mailer: null, ...opts.subscribe, ...shared, secret: opts.secret, listName: opts.listName },
+    suppression,
+  );
+  const webhooks = createWebhookRoutes({ ...shared, secret: opts.webhookSecret });
   // dev mode looks files up per request: the site is rebuilt under a running server every week,
   // and a cached file list would 404 the new edition until a restart. ETags keep it cheap.
   const site = opts.siteDir ? sirv(opts.siteDir, { dev: true, etag: true, extensions: ['html'] }) : null;
@@ -102,7 +115,7 @@ export async function createUnsubscribeHandler(
     if (!already) {
       const via = oneClick ? 'one-click' : 'form';
       // Durable before we say so: the success page is a promise not to mail again.
-      await appendSuppression(opts.stateDir, address, via);
+      await appendSuppression(opts.stateDir, address, via, opts.now?.() ?? new Date());
       suppression.add(address);
       opts.onUnsubscribe?.(address, via);
     }
@@ -113,6 +126,9 @@ export async function createUnsubscribeHandler(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = async (): Promise<void> => {
       if (/\/unsubscribe\/?$/.test(url.pathname)) return handleUnsubscribe(req, res, url);
+      if (/\/subscribe\/?$/.test(url.pathname)) return subscription.subscribe(req, res);
+      if (/\/confirm\/?$/.test(url.pathname)) return subscription.confirm(req, res, url);
+      if (await webhooks(req, res, url)) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return page(res, 405, 'Method not allowed', '');
@@ -165,43 +181,6 @@ export async function startUnsubscribeServer(opts: UnsubscribeServerOptions & { 
         setTimeout(() => server.closeAllConnections(), 500).unref();
       }),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooBig = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function notFound(res: ServerResponse): void {
-  page(res, 404, 'Not found', '<p>There is nothing here.</p>');
-}
-
-function page(res: ServerResponse, status: number, title: string, body: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  // The URL carries a personal token: keep it out of caches, Referer headers and search engines.
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Robots-Tag', 'noindex');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-  res.end(
-    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-      `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
-      `<style>body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#24292f;line-height:1.5}` +
-      `button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:6px;background:#24292f;color:#fff;cursor:pointer}</style></head>` +
-      `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>\n`,
-  );
 }
 
 function confirmBody(listName: string, address: string, token: string): string {
