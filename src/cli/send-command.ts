@@ -20,7 +20,8 @@ import { createProgressReporter, formatDuration } from '../deliver/progress.js';
 import { decideDue, formatLocal, formatUtc } from '../deliver/schedule.js';
 import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
-import { createMailSender, dkimAlignmentProblem, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
+import { dkimAlignmentProblem, dkimFromEnv, type MailSender } from '../deliver/transport.js';
+import { mailTransportFromEnv } from '../deliver/mail-transport.js';
 import { createUnsubscribeToken, secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
@@ -68,7 +69,7 @@ export function registerSend(cli: CAC): void {
     .option('--out <dir>', 'Build output directory', { default: DIR_DEFAULTS.out })
     .option('--content <dir>', 'Content directory (newsletter.yml)', { default: DIR_DEFAULTS.content })
     .option('--rate <n>', 'Messages per second across all connections (0 = no limit)', { default: SEND_DEFAULTS.rate })
-    .option('--connections <n>', 'Parallel SMTP connections', { default: SEND_DEFAULTS.connections })
+    .option('--connections <n>', 'Parallel SMTP connections (with SES: requests in flight)', { default: SEND_DEFAULTS.connections })
     .option('--retries <n>', 'Retries after a temporary failure (4xx, dropped connection)', { default: SEND_DEFAULTS.retries })
     .option('--retry-delay <ms>', 'First retry delay; doubles each retry', { default: SEND_DEFAULTS.retryDelay })
     .option('--late-limit <hours>', 'With --due: do not start an edition whose slot passed more than this long ago', { default: SEND_DEFAULTS.lateLimit })
@@ -205,9 +206,9 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
 
   if (opts.dryRun) return dryRun(edition.value, sender.value, subscribersFile, stateDir, Boolean(opts.resendUnknown), dkim.value, now, slotNote);
 
-  // Real sends need the SMTP server and the signing secret.
-  const target = parseSmtpUrl(env['SMTP_URL']);
-  if (!target.ok) return fail(target.problems);
+  // Real sends need a transport (SMTP_URL, or MAIL_TRANSPORT=ses) and the signing secret.
+  const transport = mailTransportFromEnv(env);
+  if (!transport.ok) return fail(transport.problems);
   const secret = secretFromEnv(env);
   if (!secret.ok) return fail([error('UNSUBSCRIBE_SECRET', secret.message)]);
 
@@ -219,12 +220,13 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
     scanTotal = scan.count;
   }
 
-  const mailer = createMailSender(target.value, { connections: settings.connections, rate: settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
+  const mailer = transport.value.create({ connections: settings.connections, rate: settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
   try {
     const verified = await mailer.verify();
     if (!verified.ok) return fail(verified.problems);
+    printProblems(verified.warnings);
     if (opts.to) return await sendTest(mailer, edition.value, sender.value, String(opts.to), secret.secret, now);
-    return await sendAll({ edition: edition.value, sender: sender.value, mailer, secret: secret.secret, subscribersFile, stateDir, settings, total: scanTotal, resendUnknown: Boolean(opts.resendUnknown), slotNote, display: target.value.display });
+    return await sendAll({ edition: edition.value, sender: sender.value, mailer, secret: secret.secret, subscribersFile, stateDir, settings, total: scanTotal, resendUnknown: Boolean(opts.resendUnknown), slotNote, display: transport.value.display });
   } finally {
     mailer.close();
   }

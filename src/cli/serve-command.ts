@@ -9,7 +9,7 @@ import { error, warning } from '../problems.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
 import { MIN_SECRET_LENGTH, secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { senderIdentity } from '../deliver/message.js';
-import { createMailSender, parseSmtpUrl } from '../deliver/transport.js';
+import { mailTransportConfigured, mailTransportFromEnv } from '../deliver/mail-transport.js';
 import { DIR_DEFAULTS } from './build-command.js';
 import { parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from './report.js';
@@ -50,12 +50,12 @@ export function registerServe(cli: CAC): void {
       const sender = loaded.ok ? senderIdentity(loaded.value, path.join(String(opts.content), NEWSLETTER_FILE)) : null;
       if (sender && !sender.ok) printProblems(sender.problems);
       // Confirmation emails go through the same transport as the editions; without one, /subscribe says it is closed.
-      const target = process.env['SMTP_URL'] ? parseSmtpUrl(process.env['SMTP_URL']) : null;
-      if (target && !target.ok) {
-        printProblems(target.problems);
+      const transport = mailTransportConfigured(process.env) ? mailTransportFromEnv(process.env) : null;
+      if (transport && !transport.ok) {
+        printProblems(transport.problems);
         return 1;
       }
-      const mailer = target ? createMailSender(target.value, { connections: 1, rate: 0 }) : null;
+      const mailer = transport ? transport.value.create({ connections: 1, rate: 0 }) : null;
       const webhookSecret = process.env['WEBHOOK_SECRET'];
       if (webhookSecret !== undefined && webhookSecret.length < MIN_SECRET_LENGTH) {
         printProblems([error('WEBHOOK_SECRET', `is too short (${webhookSecret.length} characters; use at least ${MIN_SECRET_LENGTH}, e.g. openssl rand -hex 24)`)]);
