@@ -15,7 +15,7 @@ import { createMailSender, parseSmtpUrl, type MailSender } from '../../src/deliv
 import { startUnsubscribeServer, type RunningServer } from '../../src/deliver/unsubscribe-server.js';
 import { createUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { tempDir } from '../support/fixtures.js';
-import { NEWSLETTER, parse, SECRET, startSink, type Sink } from './helpers.js';
+import { NEWSLETTER, parse, SECRET, startSink, type Sink } from '../support/deliver.js';
 
 let dir: string;
 let state: string;

@@ -11,7 +11,7 @@ import { feedbackFile } from '../../src/deliver/feedback.js';
 import { suppressionFile } from '../../src/deliver/suppression.js';
 import { startUnsubscribeServer, type RunningServer } from '../../src/deliver/unsubscribe-server.js';
 import { tempDir } from '../support/fixtures.js';
-import { SECRET } from './helpers.js';
+import { SECRET } from '../support/deliver.js';
 
 const WEBHOOK_SECRET = 'wh-secret-7f3a9c1e5b2d4a6f';
 

@@ -8,14 +8,13 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseReport, reportEvents } from '../../src/deliver/bounce-report.js';
-import { applyFeedback, feedbackFile, judgeFeedback, type FeedbackEvent } from '../../src/deliver/feedback.js';
-import { suppressionFile, SuppressionList } from '../../src/deliver/suppression.js';
+import { feedbackFile } from '../../src/deliver/feedback.js';
+import { suppressionFile } from '../../src/deliver/suppression.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/fixtures.js';
-import { cliAvailable } from './helpers.js';
+import { cliAvailable } from '../support/deliver.js';
 
-const REPORTS = path.resolve('test/deliver/reports');
+const REPORTS = path.resolve('test/support/reports');
 const report = (name: string): Promise<Buffer> => readFile(path.join(REPORTS, name));
 
 let dir: string;
@@ -70,66 +69,6 @@ const ALL = [
   'postfix-delay-warning.eml',
   'out-of-office.eml',
 ];
-
-describe('report parsing', () => {
-  it('reads a Postfix DSN: recipient, action, status, diagnostic and the original Message-ID', async () => {
-    const parsed = await parseReport(await report('postfix-hard-bounce.eml'));
-    expect(parsed.kind).toBe('dsn');
-    if (parsed.kind !== 'dsn') return;
-    expect(parsed.reportId).toBe('<20250310090211.4Zx1@mx.aicloudweekly.example>');
-    expect(parsed.recipients).toEqual([
-      { address: 'gone@example.org', action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown' },
-    ]);
-    expect(parsed.original.messageId).toBe('<2025-03-10.0123456789abcdef0123456789abcdef@aicloudweekly.example>');
-    const { events } = reportEvents(parsed);
-    expect(events).toMatchObject([{ kind: 'hard-bounce', address: 'gone@example.org', status: '5.1.1', at: '2025-03-10T09:02:11.000Z' }]);
-  });
-
-  it('reads an Exim DSN with the whole original attached as a soft bounce', async () => {
-    const parsed = await parseReport(await report('exim-soft-bounce-2.eml'));
-    const { events } = reportEvents(parsed);
-    expect(events).toMatchObject([{ kind: 'soft-bounce', address: 'full@example.net', status: '4.2.2', messageId: '<2025-03-10.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@aicloudweekly.example>' }]);
-    expect(events[0]!.detail).toContain('over quota');
-  });
-
-  it('reads an ARF complaint: the complainant comes from Original-Rcpt-To, not the redacted To', async () => {
-    const parsed = await parseReport(await report('yahoo-arf-complaint.eml'));
-    expect(parsed).toMatchObject({ kind: 'arf', feedbackType: 'abuse', address: 'angry@example.com' });
-    expect(reportEvents(parsed).events).toMatchObject([{ kind: 'complaint', address: 'angry@example.com', via: 'arf' }]);
-  });
-
-  it('a delay warning and an auto-reply are not bounces', async () => {
-    const delay = reportEvents(await parseReport(await report('postfix-delay-warning.eml')));
-    expect(delay.events).toEqual([]);
-    expect(delay.ignored[0]!.why).toContain('delay warning');
-    const ooo = await parseReport(await report('out-of-office.eml'));
-    expect(ooo).toMatchObject({ kind: 'other' });
-    expect(reportEvents(ooo).events).toEqual([]);
-  });
-
-  it('garbage bytes are "not a report", never an exception', async () => {
-    const parsed = await parseReport(Buffer.from('\x00\x01\xff not mail at all\r\n\r\n'));
-    expect(parsed.kind).toBe('other');
-  });
-});
-
-describe('suppression rules', () => {
-  const soft = (at: string, id: string): FeedbackEvent => ({ id, kind: 'soft-bounce', address: 'x@example.com', at, via: 'dsn' });
-
-  it('three soft bounces suppress only when they fall within 30 days', () => {
-    expect(judgeFeedback(soft('2025-03-20T00:00:00Z', 'c'), ['2025-03-01T00:00:00Z', '2025-03-10T00:00:00Z'])).toBe('soft-bounce');
-    expect(judgeFeedback(soft('2025-04-20T00:00:00Z', 'c'), ['2025-03-01T00:00:00Z', '2025-04-10T00:00:00Z'])).toEqual({ softBounces: 2 });
-  });
-
-  it('applying the same event twice records it once', async () => {
-    const e: FeedbackEvent = { id: '<r1@mx> a@example.com', kind: 'hard-bounce', address: 'A@example.com', at: '2025-03-10T00:00:00Z', via: 'dsn', status: '5.1.1' };
-    expect(await applyFeedback(state, [e])).toEqual([{ kind: 'suppressed', reason: 'hard-bounce' }]);
-    expect(await applyFeedback(state, [e])).toEqual([{ kind: 'duplicate' }]);
-    expect((await readFile(feedbackFile(state), 'utf8')).trim().split('\n')).toHaveLength(1);
-    const list = await SuppressionList.load(state);
-    expect(list.ok && list.value.reasonOf('a@example.com')).toBe('hard-bounce');
-  });
-});
 
 describe('briefwire bounces', () => {
   it('suppresses hard bounces, complaints and the third soft bounce; ignores the rest; a second read changes nothing', async () => {

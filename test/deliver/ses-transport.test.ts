@@ -7,7 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Newsletter } from '../../src/model.js';
-import { loadEdition, type EditionFiles } from '../../src/deliver/edition-files.js';
+import { loadEdition, type EditionFiles } from '../../src/deliver/built-editions.js';
 import { ledgerFile, type LedgerRecord } from '../../src/deliver/ledger.js';
 import { senderIdentity, type SenderIdentity } from '../../src/deliver/message.js';
 import { sendEdition } from '../../src/deliver/send-edition.js';
@@ -15,8 +15,8 @@ import { classifySesError, createSesMailSender, sesTargetFromEnv } from '../../s
 import type { MailSender } from '../../src/deliver/transport.js';
 import { verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { tempDir } from '../support/fixtures.js';
-import { NEWSLETTER, parse, SECRET, useCliSandbox, writeContent, writeEdition, writeSubscribers } from './helpers.js';
-import { sesEnv, startSesEmulator, type SesEmulator } from './ses-emulator.js';
+import { NEWSLETTER, parse, SECRET, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
+import { sesEnv, startSesEmulator, type SesEmulator } from '../support/ses-emulator.js';
 
 const DATE = '2025-03-10';
 const newsletter: Newsletter = { ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' };
