@@ -5,6 +5,7 @@
  * Exit codes: 0 every recipient delivered (or nothing to do), 1 any failure or
  * unknown outcome (or a configuration error), 2 bad usage, 130 interrupted.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
@@ -20,6 +21,8 @@ import { createProgressReporter, formatDuration } from '../deliver/progress.js';
 import { decideDue, formatLocal, formatUtc } from '../deliver/schedule.js';
 import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
+import { describeRecipients, readRecipients } from '../deliver/recipients.js';
+import { formatReasons } from '../deliver/suppression.js';
 import { dkimAlignmentProblem, dkimFromEnv, type MailSender } from '../deliver/transport.js';
 import { mailTransportFromEnv } from '../deliver/mail-transport.js';
 import { createUnsubscribeToken, secretFromEnv } from '../deliver/unsubscribe-token.js';
@@ -63,7 +66,7 @@ export function registerSend(cli: CAC): void {
     .command('send <edition>', 'Send a built edition ("latest" or YYYY-MM-DD) to the subscriber list')
     .option('--dry-run', 'Show recipients, subject and size; send nothing, record nothing')
     .option('--to <address>', 'Send one test copy ("[TEST] " subject) to this address; the ledger is not touched')
-    .option('--subscribers <file>', 'Subscriber CSV (columns: email, name)', { default: SEND_DEFAULTS.subscribers })
+    .option('--subscribers <file>', 'Subscriber CSV (columns: email, name); readers confirmed through the subscribe form are added, and the default file may be absent', { default: SEND_DEFAULTS.subscribers })
     .option('--state <dir>', 'State directory: send ledgers, locks, suppression list', { default: SEND_DEFAULTS.state })
     .option('--due', 'Send only if a schedule slot has come and its edition is not sent yet (for cron; use with "latest")')
     .option('--out <dir>', 'Build output directory', { default: DIR_DEFAULTS.out })
@@ -114,7 +117,8 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   const now = clock.now;
   const outDir = String(opts.out);
   const stateDir = String(opts.state);
-  const subscribersFile = String(opts.subscribers);
+  // The default CSV may be absent when every reader came through the subscribe form; a named one may not.
+  const subscribersFile = opts.subscribers === SEND_DEFAULTS.subscribers && !existsSync(SEND_DEFAULTS.subscribers) ? null : String(opts.subscribers);
 
   const loaded = await loadNewsletter(String(opts.content));
   if (!loaded.ok) {
@@ -214,7 +218,7 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
 
   let scanTotal = 0;
   if (!opts.to) {
-    const scan = await scanSubscribers(subscribersFile);
+    const scan = await scanSubscribers(readRecipients(subscribersFile, stateDir));
     printProblems(scan.problems, { limit: MAX_LISTED_PROBLEMS });
     if (scan.problems.some((p) => p.severity === 'error')) return 1;
     scanTotal = scan.count;
@@ -240,7 +244,7 @@ function fail(problems: readonly Problem[]): number {
 async function dryRun(
   edition: EditionFiles,
   sender: SenderIdentity,
-  subscribersFile: string,
+  subscribersFile: string | null,
   stateDir: string,
   resendUnknown: boolean,
   dkim: Parameters<typeof planSend>[0]['dkim'],
@@ -257,7 +261,7 @@ async function dryRun(
   out.write(`From      ${sender.from}\n`);
   out.write(`List-Id   <${sender.listId}>${dkim ? `, DKIM d=${dkim.domainName} s=${dkim.keySelector}` : ''}\n`);
   out.write(
-    `Recipients ${plan.total} in ${subscribersFile}: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${plan.suppressed} suppressed, ` +
+    `Recipients ${plan.total} in ${describeRecipients(subscribersFile)}: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${formatReasons(plan.suppressed, plan.suppressedBy)} suppressed, ` +
       `${plan.failedEarlier} failed earlier, ${plan.unknown} unknown` +
       `${plan.unknownOffList ? ` (and ${plan.unknownOffList} unknown no longer on the list)` : ''}` +
       `${plan.completed ? ' (this edition\'s send has completed)' : ''}\n`,
@@ -294,7 +298,7 @@ async function sendAll(a: {
   sender: SenderIdentity;
   mailer: MailSender;
   secret: string;
-  subscribersFile: string;
+  subscribersFile: string | null;
   stateDir: string;
   settings: Settings;
   total: number;
@@ -371,7 +375,7 @@ function printSummary(s: SendSummary, seconds: number): void {
   if (s.stopReason) err.write(`Stopped early: ${s.stopReason}${s.notReached ? ` (${s.notReached} recipients not reached)` : ''}\n`);
   const rate = seconds > 0 ? (s.sent / seconds).toFixed(1) : '0';
   process.stdout.write(
-    `Edition ${s.date}: ${s.sent} sent, ${s.alreadySent} skipped (sent before), ${s.suppressed} suppressed, ` +
+    `Edition ${s.date}: ${s.sent} sent, ${s.alreadySent} skipped (sent before), ${formatReasons(s.suppressed, s.suppressedBy)} suppressed, ` +
       `${s.failed.length + s.failedEarlier} failed${s.failedEarlier ? ` (${s.failedEarlier} earlier)` : ''}, ${s.retryLater.length} to retry, ${s.unknown.length} unknown` +
       `${s.notReached ? `, ${s.notReached} not reached` : ''} — ${s.total} recipients, ${formatDuration(seconds)}, ${rate} msg/s. Ledger: ${s.ledgerFile}\n`,
   );

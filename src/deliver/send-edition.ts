@@ -17,15 +17,17 @@ import { acquireSendLock, type TakenOverLock } from './lock.js';
 import { classify, LedgerWriter, unknownRecipients, type DoneRecord } from './ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './built-editions.js';
-import { readSubscribers, type Recipient } from './subscribers.js';
-import { SuppressionList } from './suppression.js';
+import { readRecipients } from './recipients.js';
+import type { Recipient } from './subscribers.js';
+import { countReason, SuppressionList, type SuppressionReason } from './suppression.js';
 import type { MailSender, SendOutcome } from './transport.js';
 import { createUnsubscribeToken, messageIdHash } from './unsubscribe-token.js';
 
 export interface SendEditionOptions {
   edition: EditionFiles;
   sender: SenderIdentity;
-  subscribersFile: string;
+  /** The subscriber CSV, or null for confirmed subscribers only (see recipients.ts). */
+  subscribersFile: string | null;
   stateDir: string;
   mailer: MailSender;
   secret: string;
@@ -62,6 +64,8 @@ export interface SendSummary {
   /** Already sent by an earlier run. */
   alreadySent: number;
   suppressed: number;
+  /** Suppressed recipients skipped, per reason (unsubscribed, hard-bounce, soft-bounce, complaint). */
+  suppressedBy: Partial<Record<SuppressionReason, number>>;
   /** Permanently failed in this run. */
   failed: { address: string; error: string }[];
   /** Permanently failed in an earlier run (skipped). */
@@ -132,6 +136,7 @@ async function runLoop(
     sent: 0,
     alreadySent: 0,
     suppressed: 0,
+    suppressedBy: {},
     failed: [],
     failedEarlier: 0,
     retryLater: [],
@@ -150,7 +155,7 @@ async function runLoop(
   await ledger.append({ type: 'run', at: now().toISOString(), pid: process.pid, resendUnknown: opts.resendUnknown });
 
   // The list is streamed: workers share one generator (async generators queue concurrent next() calls).
-  const items = readSubscribers(opts.subscribersFile);
+  const items = readRecipients(opts.subscribersFile, opts.stateDir);
   let listTotal = 0;
   const nextRecipient = async (): Promise<Recipient | null> => {
     for (;;) {
@@ -194,8 +199,10 @@ async function runLoop(
         if (action !== 'send') {
           if (action === 'already-sent') summary.alreadySent++;
           else if (action === 'failed-earlier') summary.failedEarlier++;
-          else if (action === 'suppressed') summary.suppressed++;
-          else summary.unknown.push(r.address);
+          else if (action === 'suppressed') {
+            summary.suppressed++;
+            countReason(summary.suppressedBy, suppression.reasonOf(r.key));
+          } else summary.unknown.push(r.address);
           settle();
           continue;
         }
