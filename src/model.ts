@@ -45,6 +45,8 @@ export interface Newsletter {
   /** Postal address or sender identity line shown in the footer (bulk-sender rules). */
   address?: string;
   schedule?: Schedule;
+  /** The archive shows a subscribe form posting here (absolute URL or a path on the archive's origin). */
+  subscribe?: { url?: string };
 }
 
 /** A metric as written in one brief. `value` is the decimal text exactly as written (keeps precision). */

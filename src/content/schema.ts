@@ -41,6 +41,16 @@ export const newsletterSchema = z
     description: z.string().optional(),
     address: z.string().optional(),
     schedule: scheduleSchema.optional(),
+    /** Where the archive's subscribe form posts; `{}` means /subscribe on the archive's own origin (what `serve` answers). */
+    subscribe: z
+      .object({
+        url: z
+          .string()
+          .regex(/^(https?:\/\/[^\s]+|\/[^\s]*)$/, 'must be an http(s) URL or a path starting with "/"')
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
