@@ -41,7 +41,7 @@ export const newsletterSchema = z
     description: z.string().optional(),
     address: z.string().optional(),
     schedule: scheduleSchema.optional(),
-    /** Where the archive's subscribe form posts; `{}` means /subscribe on the archive's own origin (what `serve` answers). */
+    /** Where the archive's subscribe form posts; `{}` means <baseUrl>/subscribe (what `serve` answers). */
     subscribe: z
       .object({
         url: z
