@@ -14,6 +14,7 @@ import { registerSchedule } from './cli/schedule-command.js';
 import { registerServe } from './cli/serve-command.js';
 import { registerNew } from './cli/new-command.js';
 import { registerBounces } from './cli/bounces-command.js';
+import { registerSubscribers } from './cli/subscribers-command.js';
 import { redactSecrets } from './deliver/transport.js';
 
 const cli = cac('briefwire');
@@ -25,6 +26,7 @@ registerSchedule(cli);
 registerServe(cli);
 registerNew(cli);
 registerBounces(cli);
+registerSubscribers(cli);
 
 cli.help();
 cli.version('0.1.0');

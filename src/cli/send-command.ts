@@ -117,8 +117,7 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   const now = clock.now;
   const outDir = String(opts.out);
   const stateDir = String(opts.state);
-  // The default CSV may be absent when every reader came through the subscribe form; a named one may not.
-  const subscribersFile = opts.subscribers === SEND_DEFAULTS.subscribers && !existsSync(SEND_DEFAULTS.subscribers) ? null : String(opts.subscribers);
+  const subscribersFile = subscribersFileOption(opts.subscribers);
 
   const loaded = await loadNewsletter(String(opts.content));
   if (!loaded.ok) {
@@ -234,6 +233,14 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
   } finally {
     mailer.close();
   }
+}
+
+/**
+ * The CSV to read, or null for none: the default file may be absent when every reader came
+ * through the subscribe form; a file named with --subscribers must exist.
+ */
+export function subscribersFileOption(option: unknown): string | null {
+  return option === SEND_DEFAULTS.subscribers && !existsSync(SEND_DEFAULTS.subscribers) ? null : String(option);
 }
 
 function fail(problems: readonly Problem[]): number {
