@@ -16,6 +16,7 @@ import { registerNew } from './cli/new-command.js';
 import { registerSkip } from './cli/skip-command.js';
 import { registerCheck } from './cli/check-command.js';
 import { registerBounces } from './cli/bounces-command.js';
+import { registerSubscribers } from './cli/subscribers-command.js';
 import { redactSecrets } from './util/redact.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
 
@@ -33,6 +34,7 @@ registerServe(cli);
 registerNew(cli);
 registerCheck(cli);
 registerBounces(cli);
+registerSubscribers(cli);
 
 cli.help();
 cli.version('0.1.0');

@@ -74,6 +74,8 @@ export interface Newsletter {
   schedule?: Schedule;
   /** `MM-DD`: the default last day of an FY period (12-31 when absent). */
   fiscalYearEnd?: string;
+  /** The archive shows a subscribe form posting here (absolute URL or a path on the archive's origin). */
+  subscribe?: { url?: string };
 }
 
 /**

@@ -582,6 +582,77 @@ export const SmtpConnect = {
   message: (display: string, detail: string) => `cannot connect to ${display}: ${detail}`,
 } satisfies ProblemDef;
 
+/** MAIL_TRANSPORT names a transport briefwire does not have. */
+export const MailTransportUnknown = {
+  code: 'BW_MAIL_TRANSPORT_UNKNOWN',
+  title: 'Unknown mail transport',
+  message: (kind: string) => `must be "smtp" or "ses" (got "${kind}")`,
+  hint: 'Leave it unset for SMTP (SMTP_URL), or set MAIL_TRANSPORT=ses for Amazon SES.',
+} satisfies ProblemDef;
+
+/** SES needs a region. */
+export const SesRegionMissing = {
+  code: 'BW_SES_REGION_MISSING',
+  title: 'AWS region not set',
+  message: 'is not set; SES sending needs the region of your SES account',
+  hint: 'Set AWS_REGION, e.g. AWS_REGION=eu-west-1.',
+} satisfies ProblemDef;
+
+/** AWS_ENDPOINT_URL_SESV2 is not a usable URL. */
+export const SesEndpointInvalid = {
+  code: 'BW_SES_ENDPOINT_INVALID',
+  title: 'SES endpoint URL not usable',
+  message: (why: string) => why,
+  hint: 'Give the endpoint as http(s)://host[:port], without credentials (those come from the AWS variables), or leave it unset for AWS itself.',
+} satisfies ProblemDef;
+
+/** The SES account has sending paused. */
+export const SesSendingPaused = {
+  code: 'BW_SES_SENDING_PAUSED',
+  title: 'SES sending is paused',
+  message: (region: string) => `sending is paused for this account in ${region}`,
+  hint: 'Check the account status in the SES console (a paused account usually follows a high bounce or complaint rate).',
+} satisfies ProblemDef;
+
+/** The --rate given does not fit the SES account's quota. */
+export const SesRateQuota = {
+  code: 'BW_SES_RATE_QUOTA',
+  title: 'Send rate and SES quota disagree',
+  message: (detail: string) => detail,
+  hint: 'Pass --rate at or below the account\'s maximum send rate.',
+} satisfies ProblemDef;
+
+/** The SES account is in the sandbox. */
+export const SesSandbox = {
+  code: 'BW_SES_SANDBOX',
+  title: 'SES account in the sandbox',
+  message: 'the account is in the SES sandbox: it can only send to verified addresses',
+  hint: 'Request production access in the SES console before sending to readers.',
+} satisfies ProblemDef;
+
+/** The account quota could not be read (no ses:GetAccount permission). */
+export const SesQuotaUnreadable = {
+  code: 'BW_SES_QUOTA_UNREADABLE',
+  title: 'SES quota not readable',
+  message: 'cannot read the account quota (no ses:GetAccount permission); sending anyway',
+  hint: 'Grant ses:GetAccount to the sending credentials so briefwire can check --rate against the quota.',
+} satisfies ProblemDef;
+
+/** The SES API did not answer. */
+export const SesUnreachable = {
+  code: 'BW_SES_UNREACHABLE',
+  title: 'Cannot reach SES',
+  message: (display: string, detail: string) => `cannot reach ${display}: ${detail}`,
+} satisfies ProblemDef;
+
+/** WEBHOOK_SECRET is set but too short to keep forged provider events out. */
+export const WebhookSecretShort = {
+  code: 'BW_WEBHOOK_SECRET_SHORT',
+  title: 'WEBHOOK_SECRET too short',
+  message: (length: number, min: number) => `is too short (${length} characters; use at least ${min})`,
+  hint: 'Generate one with: openssl rand -hex 24',
+} satisfies ProblemDef;
+
 /** DKIM signing takes three variables; some are set and some are not. */
 export const DkimIncomplete = {
   code: 'BW_DKIM_INCOMPLETE',

@@ -6,6 +6,7 @@
  * confirmation) or the send stops before anything is sent or recorded.
  */
 import { createInterface } from 'node:readline/promises';
+import { formatReasons, type SuppressionReason } from '../deliver/suppression.js';
 
 export interface SendPreview {
   date: string;
@@ -14,8 +15,11 @@ export interface SendPreview {
   toSend: number;
   total: number;
   suppressed: number;
+  /** The suppressed count per reason (unsubscribed, hard-bounce, ...). */
+  suppressedBy?: Partial<Record<SuppressionReason, number>>;
   alreadySent: number;
   smtp: string;
+  /** Where the recipients come from, as the reader should see it. */
   subscribersFile: string;
 }
 
@@ -23,7 +27,7 @@ export function describeSend(p: SendPreview): string {
   return (
     `Edition    ${p.date}${p.number !== null ? ` (#${p.number})` : ''}\n` +
     `Subject    ${p.subject}\n` +
-    `Recipients ${p.toSend} to send, of ${p.total} in ${p.subscribersFile} (${p.suppressed} suppressed, ${p.alreadySent} already sent)\n` +
+    `Recipients ${p.toSend} to send, of ${p.total} in ${p.subscribersFile} (${formatReasons(p.suppressed, p.suppressedBy ?? {})} suppressed, ${p.alreadySent} already sent)\n` +
     `SMTP       ${p.smtp}\n`
   );
 }

@@ -4,7 +4,6 @@
  * skip, nothing). The UTC column shifts by an hour across a DST change while
  * the local time stays put.
  */
-import path from 'node:path';
 import type { CAC } from 'cac';
 import { nowFromEnv } from '../deliver/clock.js';
 import { listBuiltEditions } from '../deliver/built-editions.js';

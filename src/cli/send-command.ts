@@ -5,6 +5,7 @@
  * Exit codes: 0 every recipient delivered (or nothing to do), 1 any failure or
  * unknown outcome (or a configuration error), 2 bad usage, 130 interrupted.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CAC } from 'cac';
 import type { DateTime } from 'luxon';
@@ -26,7 +27,10 @@ import { decideDue, gateDueSend } from '../deliver/due.js';
 import { formatLocal, formatUtc } from '../deliver/schedule.js';
 import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
 import { scanSubscribers } from '../deliver/subscribers.js';
-import { createMailSender, dkimAlignmentProblem, dkimFromEnv, parseSmtpUrl, type MailSender } from '../deliver/transport.js';
+import { describeRecipients, readRecipients } from '../deliver/recipients.js';
+import { formatReasons } from '../deliver/suppression.js';
+import { dkimAlignmentProblem, dkimFromEnv, type MailSender } from '../deliver/transport.js';
+import { mailTransportFromEnv } from '../deliver/mail-transport.js';
 import { secretFromEnv } from '../deliver/unsubscribe-token.js';
 import { DIR_DEFAULTS, parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from '../util/print-problems.js';
@@ -75,13 +79,13 @@ export function registerSend(cli: CAC): void {
     .option('--verify', 'With --dry-run: also connect and log in to the SMTP server')
     .option('--yes', 'Send without asking (required without a terminal; --due implies it)')
     .option('--to <address>', 'Send one test copy ("[TEST] " subject) to this address; the ledger is not touched')
-    .option('--subscribers <file>', 'Subscriber CSV (columns: email, name)', { default: SEND_DEFAULTS.subscribers })
+    .option('--subscribers <file>', 'Subscriber CSV (columns: email, name); readers confirmed through the subscribe form are added, and the default file may be absent', { default: SEND_DEFAULTS.subscribers })
     .option('--state <dir>', 'State directory: send ledgers, locks, suppression list', { default: SEND_DEFAULTS.state })
     .option('--due', 'Send only if a schedule slot has come and its edition is not sent yet (for cron; use with "latest")')
     .option('--out <dir>', 'Build output directory', { default: DIR_DEFAULTS.out })
     .option('--content <dir>', 'Content directory (newsletter.yml)', { default: DIR_DEFAULTS.content })
     .option('--rate <n>', 'Messages per second across all connections (0 = no limit)', { default: SEND_DEFAULTS.rate })
-    .option('--connections <n>', 'Parallel SMTP connections', { default: SEND_DEFAULTS.connections })
+    .option('--connections <n>', 'Parallel SMTP connections (with SES: requests in flight)', { default: SEND_DEFAULTS.connections })
     .option('--retries <n>', 'Retries after a temporary failure (4xx, dropped connection)', { default: SEND_DEFAULTS.retries })
     .option('--retry-delay <ms>', 'First retry delay; doubles each retry', { default: SEND_DEFAULTS.retryDelay })
     .option('--late-limit <hours>', 'With --due: do not start an edition whose slot passed more than this long ago', { default: SEND_DEFAULTS.lateLimit })
@@ -119,7 +123,8 @@ interface SendRequest {
   now: Date;
   outDir: string;
   stateDir: string;
-  subscribersFile: string;
+  /** The subscriber CSV, or null when the default file is absent (confirmed subscribers only). */
+  subscribersFile: string | null;
   contentDir: string;
 }
 
@@ -140,7 +145,7 @@ function checkRequest(editionArgument: unknown, opts: SendCliOptions, env: NodeJ
     now: clock.now,
     outDir: String(opts.out),
     stateDir: String(opts.state),
-    subscribersFile: String(opts.subscribers),
+    subscribersFile: subscribersFileOption(opts.subscribers),
     contentDir: String(opts.content),
   };
 }
@@ -194,13 +199,13 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
     return dryRun(edition.value, sender.value, req, Boolean(opts.resendUnknown), dkim.value, picked.slotNote, preflight);
   }
 
-  // Real sends need the SMTP server and the signing secret.
-  const target = parseSmtpUrl(env['SMTP_URL']);
+  // Real sends need a transport (SMTP_URL, or MAIL_TRANSPORT=ses) and the signing secret.
+  const target = mailTransportFromEnv(env);
   if (!target.ok) return fail(target.problems);
   const secret = secretFromEnv(env);
   if (!secret.ok) return fail([error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])]);
 
-  const scan = await scanSubscribers(req.subscribersFile);
+  const scan = await scanSubscribers(readRecipients(req.subscribersFile, req.stateDir));
   printProblems(scan.problems, { limit: MAX_LISTED_PROBLEMS });
   if (scan.problems.some((p) => p.severity === 'error')) return 1;
   // A whole list is mailed only when someone said so: at the terminal, or with --yes / --due.
@@ -209,10 +214,11 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
     if (refused !== undefined) return refused;
   }
 
-  const mailer = createMailSender(target.value, { connections: req.settings.connections, rate: req.settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
+  const mailer = target.value.create({ connections: req.settings.connections, rate: req.settings.rate, ...(dkim.value ? { dkim: dkim.value } : {}) });
   try {
     const verified = await mailer.verify();
     if (!verified.ok) return fail(verified.problems);
+    printProblems(verified.warnings);
     const run = { edition: edition.value, sender: sender.value, mailer, secret: secret.secret, total: scan.count, slotNote: picked.slotNote };
     return await sendAll({ ...run, req, resendUnknown: Boolean(opts.resendUnknown), display: target.value.display });
   } finally {
@@ -230,9 +236,10 @@ async function confirmSend(edition: EditionFiles, sender: SenderIdentity, req: S
     toSend: plan.toSend,
     total: plan.total,
     suppressed: plan.suppressed,
+    suppressedBy: plan.suppressedBy,
     alreadySent: plan.alreadySent,
     smtp,
-    subscribersFile: req.subscribersFile,
+    subscribersFile: describeRecipients(req.subscribersFile),
   });
   if (answer === 'no-terminal') {
     process.stderr.write(`briefwire: not sent: sending edition ${edition.date} to ${plan.toSend} recipients needs confirmation; there is no terminal to ask at, so pass --yes (or use --due from cron)\n`);
@@ -320,6 +327,14 @@ async function dueGateExit(req: SendRequest, date: string, slot: DateTime, slotN
   }
 }
 
+/**
+ * The CSV to read, or null for none: the default file may be absent when every reader came
+ * through the subscribe form; a file named with --subscribers must exist.
+ */
+export function subscribersFileOption(option: unknown): string | null {
+  return option === SEND_DEFAULTS.subscribers && !existsSync(SEND_DEFAULTS.subscribers) ? null : String(option);
+}
+
 function fail(problems: readonly Problem[]): number {
   printProblems(problems);
   return 1;
@@ -346,7 +361,7 @@ async function dryRun(
   out.write(`From      ${sender.from}\n`);
   out.write(`List-Id   <${sender.listId}>${dkim ? `, DKIM d=${dkim.domainName} s=${dkim.keySelector}` : ''}\n`);
   out.write(
-    `Recipients ${plan.total} in ${subscribersFile}: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${plan.suppressed} suppressed, ` +
+    `Recipients ${plan.total} in ${describeRecipients(subscribersFile)}: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${formatReasons(plan.suppressed, plan.suppressedBy)} suppressed, ` +
       `${plan.failedEarlier} failed earlier, ${plan.unknown} unknown` +
       `${plan.unknownOffList ? ` (and ${plan.unknownOffList} unknown no longer on the list)` : ''}` +
       `${plan.completed ? ' (this edition\'s send has completed)' : ''}\n`,
@@ -439,7 +454,7 @@ function printSummary(s: SendSummary, seconds: number): void {
   if (s.stopReason) err.write(`Stopped early: ${s.stopReason}${s.notReached ? ` (${s.notReached} recipients not reached)` : ''}\n`);
   const rate = seconds > 0 ? (s.sent / seconds).toFixed(1) : '0';
   process.stdout.write(
-    `Edition ${s.date}: ${s.sent} sent, ${s.alreadySent} skipped (sent before), ${s.suppressed} suppressed, ` +
+    `Edition ${s.date}: ${s.sent} sent, ${s.alreadySent} skipped (sent before), ${formatReasons(s.suppressed, s.suppressedBy)} suppressed, ` +
       `${s.failed.length + s.failedEarlier} failed${s.failedEarlier ? ` (${s.failedEarlier} earlier)` : ''}, ${s.retryLater.length} to retry, ${s.unknown.length} unknown` +
       `${s.notReached ? `, ${s.notReached} not reached` : ''} — ${s.total} recipients, ${formatDuration(seconds)}, ${rate} msg/s. Ledger: ${s.ledgerFile}\n`,
   );

@@ -6,10 +6,12 @@ import path from 'node:path';
 import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { error, warning } from '../problems.js';
-import { ServeWithoutName, UnsubscribeSecret } from '../problem-catalogue.js';
+import { ServeWithoutName, UnsubscribeSecret, WebhookSecretShort } from '../problem-catalogue.js';
 import { siteOutputDir } from '../render/out-layout.js';
 import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
-import { secretFromEnv } from '../deliver/unsubscribe-token.js';
+import { MIN_SECRET_LENGTH, secretFromEnv } from '../deliver/unsubscribe-token.js';
+import { senderIdentity } from '../deliver/message.js';
+import { mailTransportConfigured, mailTransportFromEnv } from '../deliver/mail-transport.js';
 import { DIR_DEFAULTS, parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from '../util/print-problems.js';
 
@@ -19,17 +21,20 @@ interface ServeOptions {
   out: string;
   state: string;
   content: string;
+  trustProxy?: boolean;
 }
 
 export function registerServe(cli: CAC): void {
   cli
-    .command('serve', 'Serve the archive (out/site) and the unsubscribe endpoint (/unsubscribe)')
+    .command('serve', 'Serve the archive (out/site), /unsubscribe, /subscribe + /confirm and the provider webhooks')
     .option('--port <n>', 'Port', { default: 8080 })
     .option('--host <host>', 'Interface to listen on (put a TLS proxy in front for the public URL)', { default: '127.0.0.1' })
     .option('--out <dir>', 'Build output directory; the site is <out>/site', { default: DIR_DEFAULTS.out })
     .option('--state <dir>', 'State directory (suppression list)', { default: STATE_DIR_DEFAULT })
     .option('--content <dir>', 'Content directory (newsletter name for the pages)', { default: DIR_DEFAULTS.content })
+    .option('--trust-proxy', 'Rate-limit subscriptions by the last X-Forwarded-For hop (serve behind one reverse proxy)')
     .example('UNSUBSCRIBE_SECRET=... briefwire serve --port 8080')
+    .example('UNSUBSCRIBE_SECRET=... SMTP_URL=... WEBHOOK_SECRET=... briefwire serve   # with subscriptions and webhooks')
     .action(async (opts: ServeOptions) => {
       const port = parsePort(opts.port);
       // Without the site every archive page would 404 behind a server that looks healthy.
@@ -43,6 +48,20 @@ export function registerServe(cli: CAC): void {
       // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
       const loaded = await loadNewsletter(String(opts.content));
       const listName = loaded.ok ? loaded.value.name : 'this newsletter';
+      const sender = loaded.ok ? senderIdentity(loaded.value, path.join(String(opts.content), NEWSLETTER_FILE)) : null;
+      if (sender && !sender.ok) printProblems(sender.problems);
+      // Confirmation emails go through the same transport as the editions; without one, /subscribe says it is closed.
+      const transport = mailTransportConfigured(process.env) ? mailTransportFromEnv(process.env) : null;
+      if (transport && !transport.ok) {
+        printProblems(transport.problems);
+        return 1;
+      }
+      const mailer = transport ? transport.value.create({ connections: 1, rate: 0 }) : null;
+      const webhookSecret = process.env['WEBHOOK_SECRET'];
+      if (webhookSecret !== undefined && webhookSecret.length < MIN_SECRET_LENGTH) {
+        printProblems([error('WEBHOOK_SECRET', WebhookSecretShort, [webhookSecret.length, MIN_SECRET_LENGTH])]);
+        return 1;
+      }
       if (!loaded.ok) {
         const file = path.join(String(opts.content), NEWSLETTER_FILE);
         printProblems([...loaded.problems, warning(file, ServeWithoutName)]);
@@ -57,8 +76,12 @@ export function registerServe(cli: CAC): void {
           host: String(opts.host),
           port,
           onUnsubscribe: (address, via) => process.stdout.write(`${new Date().toISOString()} unsubscribed ${maskAddress(address)} (${via})\n`),
+          subscribe: { sender: sender?.ok ? sender.value : null, mailer, trustProxy: Boolean(opts.trustProxy) },
+          ...(webhookSecret ? { webhookSecret } : {}),
+          log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
         });
       } catch (e) {
+        mailer?.close();
         process.stderr.write(`serve: error: ${(e as Error).message}\n`);
         return 1;
       }
@@ -73,6 +96,7 @@ export function registerServe(cli: CAC): void {
         process.on('SIGTERM', stop);
       });
       await running.close();
+      mailer?.close();
       return 0;
     });
 }

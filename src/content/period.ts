@@ -15,7 +15,7 @@
  * is an estimate: the observation's basis is `forecast`.
  */
 import { DateTime } from 'luxon';
-import type { Period, PeriodLength } from '../model.js';
+import type { Period } from '../model.js';
 
 export type { Period, PeriodLength } from '../model.js';
 

@@ -52,6 +52,16 @@ export const newsletterSchema = z
     address: z.string().optional(),
     schedule: scheduleSchema.optional(),
     fiscalYearEnd: fiscalYearEnd.optional(),
+    /** Where the archive's subscribe form posts; `{}` means <baseUrl>/subscribe (what `serve` answers). */
+    subscribe: z
+      .object({
+        url: z
+          .string()
+          .regex(/^(https?:\/\/[^\s]+|\/[^\s]*)$/, 'must be an http(s) URL or a path starting with "/"')
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -97,11 +97,6 @@ export async function writeAll(fh: FileHandle, data: string): Promise<void> {
   }
 }
 
-/** Appends one JSON record durably to `file` in `dir` (see appendJsonLines). */
-export function appendJsonLine(_dir: string, file: string, record: unknown): Promise<void> {
-  return appendJsonLines(file, [record]);
-}
-
 // Appends from one process are serialised per file so two lines never interleave.
 const appendChains = new Map<string, Promise<unknown>>();
 

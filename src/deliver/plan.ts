@@ -8,8 +8,9 @@ import type { Problem } from '../problems.js';
 import { classify, isComplete, readLedger, unknownRecipients, type RecipientState } from './ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './built-editions.js';
-import { readSubscribers, type Recipient } from './subscribers.js';
-import { SuppressionList } from './suppression.js';
+import { readRecipients } from './recipients.js';
+import type { Recipient } from './subscribers.js';
+import { countReason, SuppressionList, type SuppressionReason } from './suppression.js';
 import { createUnsubscribeToken, messageIdHash } from './unsubscribe-token.js';
 
 export interface SendPlan {
@@ -17,6 +18,7 @@ export interface SendPlan {
   toSend: number;
   alreadySent: number;
   suppressed: number;
+  suppressedBy: Partial<Record<SuppressionReason, number>>;
   failedEarlier: number;
   /** Listed recipients with an unknown outcome that would be held back. */
   unknown: number;
@@ -32,7 +34,7 @@ export interface SendPlan {
 export async function planSend(opts: {
   edition: EditionFiles;
   sender: SenderIdentity;
-  subscribersFile: string;
+  subscribersFile: string | null;
   stateDir: string;
   resendUnknown: boolean;
   dkim?: DKIMOptions;
@@ -43,6 +45,7 @@ export async function planSend(opts: {
     toSend: 0,
     alreadySent: 0,
     suppressed: 0,
+    suppressedBy: {},
     failedEarlier: 0,
     unknown: 0,
     unknownOffList: 0,
@@ -60,7 +63,7 @@ export async function planSend(opts: {
   if (!suppression.ok) plan.problems.push(...suppression.problems);
   const suppressed = (key: string): boolean => suppression.ok && suppression.value.has(key);
 
-  for await (const item of readSubscribers(opts.subscribersFile)) {
+  for await (const item of readRecipients(opts.subscribersFile, opts.stateDir)) {
     if (item.kind === 'problem') {
       plan.problems.push(item.problem);
       continue;
@@ -71,7 +74,10 @@ export async function planSend(opts: {
     const action = classify(states.get(r.key), suppressed(r.key), opts.resendUnknown);
     if (action === 'already-sent') plan.alreadySent++;
     else if (action === 'failed-earlier') plan.failedEarlier++;
-    else if (action === 'suppressed') plan.suppressed++;
+    else if (action === 'suppressed') {
+      plan.suppressed++;
+      countReason(plan.suppressedBy, suppression.ok ? suppression.value.reasonOf(r.key) : undefined);
+    }
     else if (action === 'unknown') plan.unknown++;
     else {
       plan.toSend++;

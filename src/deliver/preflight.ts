@@ -8,7 +8,7 @@ import path from 'node:path';
 import { checkBuildInputs, describeChanges } from '../publish/build-inputs.js';
 import { error, warning, type Problem } from '../problems.js';
 import { BuildInputsUnknown, EditionStale, UnsubscribeSecret } from '../problem-catalogue.js';
-import { parseSmtpUrl, createMailSender } from './transport.js';
+import { mailTransportFromEnv } from './mail-transport.js';
 import { secretFromEnv } from './unsubscribe-token.js';
 import { loadContent } from '../content/load.js';
 import { auditContent } from '../compute/audit.js';
@@ -29,22 +29,22 @@ export async function buildFreshnessProblems(outDir: string, date: string): Prom
 
 export interface PreflightInput {
   env: NodeJS.ProcessEnv;
-  /** Also connect to the SMTP server and log in (--verify). */
+  /** Also connect to the mail transport (SMTP login, or the SES account) (--verify). */
   verify: boolean;
 }
 
 /** The settings a real send reads from the environment, each problem reported. */
 export async function settingsProblems({ env, verify }: PreflightInput): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const target = parseSmtpUrl(env['SMTP_URL']);
+  const target = mailTransportFromEnv(env);
   if (!target.ok) problems.push(...target.problems);
   const secret = secretFromEnv(env);
   if (!secret.ok) problems.push(error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message]));
   if (verify && target.ok) {
-    const mailer = createMailSender(target.value, { connections: 1, rate: 0 });
+    const mailer = target.value.create({ connections: 1, rate: 0 });
     try {
       const verified = await mailer.verify();
-      if (!verified.ok) problems.push(...verified.problems);
+      problems.push(...(verified.ok ? verified.warnings : verified.problems));
     } finally {
       mailer.close();
     }

@@ -18,15 +18,17 @@ import { buildMessage, prepareEdition, type PreparedEdition, type SenderIdentity
 import type { EditionFiles } from './built-editions.js';
 import { resultLine } from './send-outcome.js';
 import { SendStep, type StepResult } from './send-step.js';
-import { readSubscribers, type Recipient, type SubscriberItem } from './subscribers.js';
-import { SuppressionList } from './suppression.js';
+import { readRecipients } from './recipients.js';
+import type { Recipient, SubscriberItem } from './subscribers.js';
+import { countReason, SuppressionList, type SuppressionReason } from './suppression.js';
 import type { MailSender } from './transport.js';
 import { createUnsubscribeToken, messageIdHash } from './unsubscribe-token.js';
 
 export interface SendEditionOptions {
   edition: EditionFiles;
   sender: SenderIdentity;
-  subscribersFile: string;
+  /** The subscriber CSV, or null for confirmed subscribers only (see recipients.ts). */
+  subscribersFile: string | null;
   stateDir: string;
   mailer: MailSender;
   secret: string;
@@ -63,6 +65,8 @@ export interface SendSummary {
   /** Already sent by an earlier run. */
   alreadySent: number;
   suppressed: number;
+  /** Suppressed recipients skipped, per reason (unsubscribed, hard-bounce, soft-bounce, complaint). */
+  suppressedBy: Partial<Record<SuppressionReason, number>>;
   /** Permanently failed in this run. */
   failed: { address: string; error: string }[];
   /** Permanently failed in an earlier run (skipped). */
@@ -125,7 +129,7 @@ async function runLoop(
   const earlierUnknownOffList = new Set(unknownRecipients(ledger.snapshot));
   // The List-Id is recorded so a later version can tell which id readers' filters know (see list-id.ts).
   await ledger.append({ type: 'run', at: now().toISOString(), pid: process.pid, resendUnknown: opts.resendUnknown, listId: opts.sender.listId });
-  const source = new RecipientSource(opts.subscribersFile, (p) => run.failWith(p));
+  const source = new RecipientSource(opts.subscribersFile, opts.stateDir, (p) => run.failWith(p));
   if (opts.total !== undefined) reporter.start?.(opts.total);
 
   const edition = prepareEdition(opts.edition);
@@ -135,7 +139,7 @@ async function runLoop(
     const refreshed = await suppression.refreshIfOlderThan(1000);
     refreshed.forEach((p) => reporter.warn?.(p));
     const action = classify(ledger.snapshot.states.get(r.key), suppression.has(r.key), opts.resendUnknown);
-    if (action !== 'send') return run.skipped(action, r.address);
+    if (action !== 'send') return run.skipped(action, r.address, suppression.reasonOf(r.key));
     run.finished(r.address, await step.send(r, messageFor(opts, edition, r, now)));
   };
   const worker = async (): Promise<void> => {
@@ -232,6 +236,7 @@ class SendRun {
       sent: 0,
       alreadySent: 0,
       suppressed: 0,
+      suppressedBy: {},
       failed: [],
       failedEarlier: 0,
       retryLater: [],
@@ -251,12 +256,14 @@ class SendRun {
     this.fatal ??= isProblem(e) ? e : error(this.ledgerFile, LedgerWriteFailed, [(e as Error).message]);
   }
 
-  skipped(action: Exclude<RecipientAction, 'send'>, address: string): void {
+  skipped(action: Exclude<RecipientAction, 'send'>, address: string, reason?: SuppressionReason): void {
     const s = this.summary;
     if (action === 'already-sent') s.alreadySent++;
     else if (action === 'failed-earlier') s.failedEarlier++;
-    else if (action === 'suppressed') s.suppressed++;
-    else s.unknown.push(address);
+    else if (action === 'suppressed') {
+      s.suppressed++;
+      countReason(s.suppressedBy, reason);
+    } else s.unknown.push(address);
   }
 
   finished(address: string, { result, error, interrupted }: StepResult): void {
@@ -300,8 +307,8 @@ class RecipientSource {
   /** Recipients read so far. */
   count = 0;
 
-  constructor(file: string, private readonly onFatal: (p: Problem) => void) {
-    this.items = readSubscribers(file);
+  constructor(file: string | null, stateDir: string, private readonly onFatal: (p: Problem) => void) {
+    this.items = readRecipients(file, stateDir);
   }
 
   async next(): Promise<Recipient | null> {

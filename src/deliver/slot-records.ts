@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { error, fail, ok, warning, type Problem, type Result } from '../problems.js';
 import { SlotRecordSkipped, SlotRecordsUnreadable } from '../problem-catalogue.js';
-import { appendJsonLine, readJsonLines } from './jsonl.js';
+import { appendJsonLines, readJsonLines } from './jsonl.js';
 
 export type SlotRecordKind = 'skip' | 'reported';
 
@@ -57,7 +57,7 @@ export async function readSlotRecords(stateDir: string): Promise<Result<SlotReco
 
 export function appendSlotRecord(stateDir: string, slot: string, kind: SlotRecordKind, now = new Date()): Promise<void> {
   const record: SlotRecord = { slot, kind, at: now.toISOString() };
-  return appendJsonLine(stateDir, slotRecordsFile(stateDir), record);
+  return appendJsonLines(slotRecordsFile(stateDir), [record]);
 }
 
 export type MissingSlotAction =

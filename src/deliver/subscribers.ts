@@ -98,9 +98,9 @@ export interface SubscriberScan {
 }
 
 /** One streaming pass to count and validate before anything is sent. */
-export async function scanSubscribers(file: string, keepFirst = 5): Promise<SubscriberScan> {
+export async function scanSubscribers(source: string | AsyncIterable<SubscriberItem>, keepFirst = 5): Promise<SubscriberScan> {
   const scan: SubscriberScan = { count: 0, first: [], problems: [] };
-  for await (const item of readSubscribers(file)) {
+  for await (const item of typeof source === 'string' ? readSubscribers(source) : source) {
     if (item.kind === 'problem') scan.problems.push(item.problem);
     else {
       scan.count++;

@@ -33,6 +33,18 @@ export interface SuppressionRecord {
   lifted?: true;
 }
 
+/** Adds one to a per-reason tally (an address without a recorded reason was an unsubscribe). */
+export function countReason(tally: Partial<Record<SuppressionReason, number>>, reason: SuppressionReason | undefined): void {
+  const r = reason ?? 'unsubscribed';
+  tally[r] = (tally[r] ?? 0) + 1;
+}
+
+/** "3 (2 unsubscribed, 1 hard-bounce)": a count with its reasons, for reports. */
+export function formatReasons(total: number, tally: Partial<Record<SuppressionReason, number>>): string {
+  const parts = SUPPRESSION_REASONS.filter((r) => tally[r]).map((r) => `${tally[r]} ${r}`);
+  return parts.length > 0 ? `${total} (${parts.join(', ')})` : String(total);
+}
+
 export interface SuppressionEntry {
   reason: SuppressionReason;
   at: string;
@@ -89,9 +101,13 @@ export class SuppressionList {
     return this.entries.keys();
   }
 
-  /** Records an address locally (after appending it to the file). */
-  add(address: string, reason: SuppressionReason = 'unsubscribed', at = new Date().toISOString()): void {
-    this.apply({ address, at, via: 'local', reason });
+  /**
+   * Records an address locally (after appending it to the file). The times come from the
+   * file: the next refresh reads the appended line itself.
+   */
+  add(address: string, reason: SuppressionReason = 'unsubscribed', at = ''): void {
+    const key = addressKey(address);
+    if (!this.entries.has(key)) this.entries.set(key, { reason, at });
   }
 
   private apply(record: SuppressionRecord): void {

@@ -23,6 +23,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import { notFound, page } from './http-io.js';
+import { createSubscribeRoutes, type SubscribeOptions } from './subscribe-routes.js';
+import { createWebhookRoutes } from './webhook-routes.js';
 import { SuppressionList } from './suppression.js';
 import { createUnsubscribeRoute } from './unsubscribe-routes.js';
 
@@ -35,8 +37,14 @@ export interface UnsubscribeServerOptions {
   listName: string;
   /** Called after an address was suppressed (for a log line). */
   onUnsubscribe?: (address: string, via: string) => void;
-  /** The clock that decides whether a legacy token is still honoured. */
+  /** The clock that decides whether a legacy token is still honoured (and when subscribe tokens expire). */
   now?: () => Date;
+  /** Double opt-in: the confirmation email's sender and transport (see subscribe-routes.ts). */
+  subscribe?: Omit<SubscribeOptions, 'stateDir' | 'secret' | 'listName' | 'now' | 'log'>;
+  /** WEBHOOK_SECRET for the provider webhooks (see webhook-routes.ts). */
+  webhookSecret?: string;
+  /** Log lines for subscriptions and webhooks (never whole addresses). */
+  log?: (line: string) => void;
 }
 
 export async function createUnsubscribeHandler(
@@ -45,6 +53,12 @@ export async function createUnsubscribeHandler(
   const loaded = await SuppressionList.load(opts.stateDir);
   if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
   const suppression = loaded.value;
+  const shared = { stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}), ...(opts.log ? { log: opts.log } : {}) };
+  const subscription = await createSubscribeRoutes(
+    { sender: null, mailer: null, ...opts.subscribe, ...shared, secret: opts.secret, listName: opts.listName },
+    suppression,
+  );
+  const webhooks = createWebhookRoutes({ ...shared, secret: opts.webhookSecret });
   // dev mode looks files up per request: the site is rebuilt under a running server every week,
   // and a cached file list would 404 the new edition until a restart. ETags keep it cheap.
   const site = opts.siteDir ? sirv(opts.siteDir, { dev: true, etag: true, extensions: ['html'] }) : null;
@@ -64,6 +78,9 @@ export async function createUnsubscribeHandler(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = async (): Promise<void> => {
       if (/\/unsubscribe\/?$/.test(url.pathname)) return unsubscribe(req, res, url);
+      if (/\/subscribe\/?$/.test(url.pathname)) return subscription.subscribe(req, res);
+      if (/\/confirm\/?$/.test(url.pathname)) return subscription.confirm(req, res, url);
+      if (await webhooks(req, res, url)) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return page(res, 405, 'Method not allowed', '');

@@ -16,6 +16,8 @@ export interface SiteInfo {
   description: string | null;
   baseUrl: string;
   language: string;
+  /** Where the subscribe form posts, or null for no form. */
+  subscribeUrl: string | null;
 }
 
 export interface YearGroup {
@@ -39,7 +41,14 @@ export interface SiteModel {
 }
 
 export function siteInfo(n: Newsletter): SiteInfo {
-  return { name: n.name, description: n.description ?? null, baseUrl: n.baseUrl, language: n.language };
+  return { name: n.name, description: n.description ?? null, baseUrl: n.baseUrl, language: n.language, subscribeUrl: subscribeUrl(n) };
+}
+
+/** The form's action: the configured URL, a path joined to the archive's origin, or /subscribe there by default. */
+function subscribeUrl(n: Newsletter): string | null {
+  if (!n.subscribe) return null;
+  const url = n.subscribe.url ?? `${n.baseUrl}/subscribe`;
+  return url.startsWith('/') ? new URL(url, `${n.baseUrl}/`).href : url;
 }
 
 /** `rendered` is in date order, oldest first, as the compute stage numbers editions. */

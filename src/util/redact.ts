@@ -34,13 +34,15 @@ export function redactor(raw: string): (text: string) => string {
 /**
  * Scrubs the secrets the environment holds from text bound for a terminal or a
  * log (a stack trace, say): SMTP_URL's credentials in every form `redact`
- * covers, the password of any other smtp(s):// URL, and the value of
- * UNSUBSCRIBE_SECRET.
+ * covers, the password of any other smtp(s):// URL, and the values of
+ * UNSUBSCRIBE_SECRET, WEBHOOK_SECRET and the AWS secret key and session token.
  */
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let out = String(text);
-  const secret = env['UNSUBSCRIBE_SECRET'];
-  for (const s of new Set([secret, secret?.trim()])) if (s && s.length >= 3) out = out.split(s).join('***');
+  for (const name of ['UNSUBSCRIBE_SECRET', 'WEBHOOK_SECRET', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+    const secret = env[name];
+    for (const s of new Set([secret, secret?.trim()])) if (s && s.length >= 3) out = out.split(s).join('***');
+  }
   return redactor(env['SMTP_URL'] ?? '')(out);
 }
 

@@ -4,14 +4,13 @@
  * mailparser, matched against send ledgers, applied to the suppression list,
  * through the real CLI on a Maildir and an mbox.
  */
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { feedbackFile } from '../../src/deliver/feedback.js';
 import { suppressionFile } from '../../src/deliver/suppression.js';
 import { runCli } from '../support/cli.js';
-import { tempDir } from '../support/fixtures.js';
+import { readJsonLinesFile, tempDir } from '../support/fixtures.js';
 import { cliAvailable } from '../support/deliver.js';
 
 const REPORTS = path.resolve('test/support/reports');
@@ -53,11 +52,7 @@ async function maildir(names: string[]): Promise<string> {
   return md;
 }
 
-async function suppressionLines(): Promise<Record<string, string>[]> {
-  const file = suppressionFile(state);
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
-}
+const suppressionLines = () => readJsonLinesFile(suppressionFile(state));
 
 const ALL = [
   'postfix-hard-bounce.eml',

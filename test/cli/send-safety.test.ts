@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { askToSend, type SendPreview } from '../../src/cli/confirm-send.js';
 import { build } from '../../src/build.js';
 import { SAMPLE_TEMPLATES } from '../support/fixtures.js';
-import { SECRET, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
+import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
 
 const box = useCliSandbox();
 const { paths, sendArgs, env, run } = box;

@@ -7,16 +7,16 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Newsletter } from '../../src/model.js';
-import { loadEdition, type EditionFiles } from '../../src/deliver/built-editions.js';
+import type { EditionFiles } from '../../src/deliver/built-editions.js';
 import { ledgerFile, LedgerWriter, readLedger, type LedgerRecord } from '../../src/deliver/ledger.js';
 import { planSend } from '../../src/deliver/plan.js';
-import { senderIdentity, type SenderIdentity } from '../../src/deliver/message.js';
+import type { SenderIdentity } from '../../src/deliver/message.js';
 import { sendEdition, type SendEditionOptions } from '../../src/deliver/send-edition.js';
 import { appendSuppression } from '../../src/deliver/suppression.js';
 import { createMailSender, dkimFromEnv, parseSmtpUrl, type MailSender } from '../../src/deliver/transport.js';
 import { messageIdHash, verifyUnsubscribeToken } from '../../src/deliver/unsubscribe-token.js';
 import { tempDir } from '../support/fixtures.js';
-import { expectEachReceivedOnce, NEWSLETTER, parse, SECRET, startSink, writeEdition, writeSubscribers, type Sink } from '../support/deliver.js';
+import { builtEditionAndSender, expectEachReceivedOnce, headerValues, NEWSLETTER, parse, SECRET, startSink, writeSubscribers, type Sink } from '../support/deliver.js';
 
 const DATE = '2025-03-10';
 const newsletter: Newsletter = { ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' };
@@ -29,13 +29,7 @@ const mailers: MailSender[] = [];
 
 beforeEach(async () => {
   dir = await tempDir('bw-deliver-');
-  await writeEdition(path.join(dir, 'out'), DATE);
-  const e = await loadEdition(path.join(dir, 'out'), DATE);
-  if (!e.ok) throw new Error(JSON.stringify(e.problems));
-  edition = e.value;
-  const s = senderIdentity(newsletter, 'newsletter.yml');
-  if (!s.ok) throw new Error('sender');
-  sender = s.value;
+  ({ edition, sender } = await builtEditionAndSender(dir, DATE, newsletter));
   sink = await startSink();
 });
 
@@ -74,10 +68,6 @@ async function ledgerRecords(): Promise<LedgerRecord[]> {
   return text.trim().split('\n').map((l) => JSON.parse(l) as LedgerRecord);
 }
 
-function header(parsed: Awaited<ReturnType<typeof parse>>, name: string): string[] {
-  return parsed.headerLines.filter((h) => h.key === name.toLowerCase()).map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
-}
-
 describe('send over SMTP', () => {
   it('sends one multipart copy per reader with list headers, a stable Message-ID and a personal unsubscribe link', async () => {
     await writeFile(
@@ -102,9 +92,9 @@ describe('send over SMTP', () => {
       expect(mail.date).toBeInstanceOf(Date);
       expect(mail.messageId).toBe(`<${DATE}.${messageIdHash(DATE, address, SECRET)}@aicloudweekly.example>`);
       expect(mail.messageId).not.toContain(address.split('@')[0]);
-      expect(header(mail, 'List-Id')).toEqual(['"AI Cloud Weekly" <ai-cloud-weekly.aicloudweekly.example>']);
-      expect(header(mail, 'List-Unsubscribe-Post')).toEqual(['List-Unsubscribe=One-Click']);
-      const [unsub] = header(mail, 'List-Unsubscribe');
+      expect(headerValues(mail, 'List-Id')).toEqual(['"AI Cloud Weekly" <ai-cloud-weekly.aicloudweekly.example>']);
+      expect(headerValues(mail, 'List-Unsubscribe-Post')).toEqual(['List-Unsubscribe=One-Click']);
+      const [unsub] = headerValues(mail, 'List-Unsubscribe');
       const match = /^<(https:\/\/aicloudweekly\.example\/unsubscribe\?token=([A-Za-z0-9_.-]+))>, <mailto:brief@aicloudweekly\.example\?subject=unsubscribe>$/.exec(unsub ?? '');
       expect(match, unsub).not.toBeNull();
       const [, url, token] = match!;
@@ -134,7 +124,7 @@ describe('send over SMTP', () => {
     const result = await send({ mailer: mailer({ dkim: dkim.value }) });
     expect(result.ok && result.value.sent).toBe(1);
     const mail = await parse(sink.received[0]!.raw);
-    const [signature] = header(mail, 'DKIM-Signature');
+    const [signature] = headerValues(mail, 'DKIM-Signature');
     expect(signature).toMatch(/\bd=aicloudweekly\.example;/);
     expect(signature).toMatch(/\bs=bw2025;/);
     const signed = /\bh=([^;]+);/.exec(signature!.replace(/\s+/g, ''))![1]!.toLowerCase().split(':');

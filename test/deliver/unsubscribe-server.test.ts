@@ -1,16 +1,15 @@
 /**
  * The unsubscribe endpoint and static archive, over real HTTP on loopback.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { suppressionFile } from '../../src/deliver/suppression.js';
-import { startUnsubscribeServer, type RunningServer } from '../../src/deliver/unsubscribe-server.js';
+import type { RunningServer } from '../../src/deliver/unsubscribe-server.js';
 import { createLegacyUnsubscribeToken, createUnsubscribeToken, LEGACY_TOKENS_ACCEPTED_UNTIL } from '../../src/deliver/unsubscribe-token.js';
-import { startCli } from '../support/cli.js';
-import { tempDir } from '../support/fixtures.js';
-import { cliAvailable, SECRET } from '../support/deliver.js';
+import { listeningUrl, startCli } from '../support/cli.js';
+import { readJsonLinesFile, tempDir } from '../support/fixtures.js';
+import { cliAvailable, closeAndRemove, SECRET, startTestServer } from '../support/deliver.js';
 
 let dir: string;
 let server: RunningServer;
@@ -20,19 +19,12 @@ beforeEach(async () => {
   await mkdir(path.join(dir, 'site', 'editions'), { recursive: true });
   await writeFile(path.join(dir, 'site', 'index.html'), '<h1>Archive</h1>');
   await writeFile(path.join(dir, 'site', '.env'), 'NOT=public');
-  server = await startUnsubscribeServer({ siteDir: path.join(dir, 'site'), stateDir: path.join(dir, 'state'), secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0 });
+  server = await startTestServer(path.join(dir, 'state'), { siteDir: path.join(dir, 'site') });
 });
 
-afterEach(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => closeAndRemove(server, dir));
 
-const suppressed = async (): Promise<string[]> => {
-  const file = suppressionFile(path.join(dir, 'state'));
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { address: string }).address);
-};
+const suppressed = async (): Promise<string[]> => (await readJsonLinesFile(suppressionFile(path.join(dir, 'state')))).map((r) => r['address']!);
 
 const oneClick = (token: string) =>
   fetch(`${server.url}/unsubscribe?token=${encodeURIComponent(token)}`, {
@@ -104,7 +96,7 @@ describe('unsubscribe endpoint', () => {
   it('a link mailed before sealing unsubscribes until the cut-off, then gets an "expired" page and writes nothing', async () => {
     const legacy = createLegacyUnsubscribeToken('old@example.com', SECRET);
     let now = new Date(LEGACY_TOKENS_ACCEPTED_UNTIL.getTime() - 60_000);
-    const clocked = await startUnsubscribeServer({ siteDir: null, stateDir: path.join(dir, 'state'), secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0, now: () => now });
+    const clocked = await startTestServer(path.join(dir, 'state'), { now: () => now });
     try {
       const post = (token: string) => fetch(`${clocked.url}/unsubscribe?token=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       expect((await post(legacy)).status).toBe(200);
@@ -159,15 +151,7 @@ describe('unsubscribe endpoint', () => {
     expect(refused.stderr).toMatch(/UNSUBSCRIBE_SECRET: error\[BW_UNSUBSCRIBE_SECRET\]: is not set/);
 
     const running = startCli(args, { cwd: dir, env: { UNSUBSCRIBE_SECRET: SECRET }, cleanEnv: true });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      running.child.stdout!.on('data', (d: string) => {
-        out += d;
-        const m = /on (http:\/\/\S+) /.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      running.child.once('exit', () => reject(new Error(`serve exited early: ${out}`)));
-    });
+    const url = await listeningUrl(running.child);
     const direct = await fetch(`${url}/unsubscribe?token=${encodeURIComponent(createUnsubscribeToken('dee@example.com', SECRET))}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

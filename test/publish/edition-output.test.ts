@@ -10,12 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build.js';
 import { loadContent } from '../../src/content/load.js';
-import type { Brief, Content, MetricDef } from '../../src/model.js';
+import type { Content, MetricDef } from '../../src/model.js';
 import { biggestMovers } from '../../src/compute/movers.js';
 import { computeEditions } from '../../src/compute/editions.js';
 import { builtEditionDir, builtEditionsDir, EDITION_JSON, editionJsonSchema, type EditionJson, type EditionMetricJson } from '../../src/render/out-layout.js';
-
-type JsonMetric = EditionMetricJson;
 
 let outDir: string;
 let content: Content;

@@ -148,9 +148,6 @@ describe('template errors name the template', () => {
 function htmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 }
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 describe('template files', () => {
   test('two partials with one name are an error naming both files, not a silent replacement', async () => {

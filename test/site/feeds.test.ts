@@ -80,7 +80,7 @@ describe('feed.json (JSON Feed 1.1)', () => {
 });
 
 describe('feed builders', () => {
-  const site = { name: 'R&D <Weekly>', description: null, baseUrl: 'https://example.com/news', language: 'de-DE' };
+  const site = { name: 'R&D <Weekly>', description: null, baseUrl: 'https://example.com/news', language: 'de-DE', subscribeUrl: null };
   const entry = { date: '2025-03-03', title: 'Q&A: <b> is not bold', summary: 'A & B', url: 'https://example.com/news/editions/2025-03-03/', contentHtml: '<p>x</p>' };
 
   it('escapes titles once for Atom and keeps them plain in JSON', async () => {

@@ -1,6 +1,9 @@
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { renderAll, type RenderedSite } from '../../src/build.js';
+import { copySample } from '../support/fixtures.js';
 
 let site: RenderedSite;
 const page = (rel: string): HTMLElement => {
@@ -194,5 +197,46 @@ describe('metric pages', () => {
     expect(share.querySelector('svg.sparkline')?.getAttribute('role')).toBe('img');
     // Registry groups become headings, in registry order.
     expect(doc.querySelectorAll('.metric-group h2').map(text)[0]).toBe('Market share');
+  });
+});
+
+describe('subscribe form', () => {
+  const render = async (subscribe: string | null) => {
+    const sample = await copySample();
+    const file = path.join(sample.content, 'newsletter.yml');
+    if (subscribe !== null) await appendFile(file, `\nsubscribe: ${subscribe}\n`);
+    const r = await renderAll({ contentDir: sample.content, templatesDir: sample.templates });
+    await rm(sample.root, { recursive: true, force: true });
+    if (!('files' in r)) throw new Error(r.problems.map((p) => `${p.file}: ${p.message}`).join('\n'));
+    return (rel: string) => parse(r.files.get(`site/${rel}`)!);
+  };
+
+  it('is absent unless newsletter.yml asks for it', () => {
+    expect(page('index.html').querySelector('.subscribe form')).toBeNull();
+  });
+
+  it('posts to /subscribe on the archive origin by default, from the home page and every edition page, without JavaScript', async () => {
+    const pageOf = await render('{}');
+    const base = /^baseUrl:\s*(\S+)/m.exec(await readFile('content/newsletter.yml', 'utf8'))![1]!.replace(/\/+$/, '');
+    const home = pageOf('index.html').querySelector('.subscribe form')!;
+    expect(home.getAttribute('method')).toBe('post');
+    expect(home.getAttribute('action')).toBe(`${base}/subscribe`);
+    expect(home.querySelector('input[name=email]')!.getAttribute('type')).toBe('email');
+    expect(home.querySelector('input[name=name]')).not.toBeNull();
+    // The honeypot the endpoint checks, hidden from people.
+    expect(home.querySelector('.hp input[name=website]')!.getAttribute('tabindex')).toBe('-1');
+    expect(home.querySelectorAll('script')).toHaveLength(0);
+    for (const r of site.rendered) {
+      expect(pageOf(`editions/${r.view.date}/index.html`).querySelector('.subscribe form')?.getAttribute('action')).toBe(home.getAttribute('action'));
+    }
+  });
+
+  it('uses a configured URL as given', async () => {
+    const pageOf = await render('{ url: "https://subscribe.example.com/subscribe" }');
+    expect(pageOf('index.html').querySelector('.subscribe form')!.getAttribute('action')).toBe('https://subscribe.example.com/subscribe');
+  });
+
+  it('a bad URL is a content error naming the field', async () => {
+    await expect(render('{ url: "javascript:alert(1)" }')).rejects.toThrow(/newsletter\.yml: .*must be an http\(s\) URL or a path/);
   });
 });

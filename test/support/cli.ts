@@ -46,3 +46,16 @@ export function startCli(args: string[], opts: CliOptions = {}): { child: ChildP
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return startCli(args, opts).done;
 }
+
+/** The URL `briefwire serve` (or preview) prints once it listens ("... on http://127.0.0.1:PORT ..."). */
+export function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: string) => {
+      out += d;
+      const m = /on (http:\/\/\S+) /.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', () => reject(new Error(`exited early: ${out}`)));
+  });
+}

@@ -13,6 +13,10 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, serializeEditionJson, type EditionJson } from '../../src/render/out-layout.js';
+import type { Newsletter } from '../../src/model.js';
+import { loadEdition, type EditionFiles } from '../../src/deliver/built-editions.js';
+import { senderIdentity, type SenderIdentity } from '../../src/deliver/message.js';
+import { startUnsubscribeServer, type RunningServer, type UnsubscribeServerOptions } from '../../src/deliver/unsubscribe-server.js';
 import { CLI, runCli, startCli, type CliResult } from './cli.js';
 import { tempDir } from './fixtures.js';
 
@@ -294,4 +298,30 @@ export async function setUpSend(
   await writeContent(p.content, schedule);
   await writeEdition(p.out, edition);
   return writeSubscribers(p.subscribers, subscribers);
+}
+
+/** Every value of one header, unfolded, as a reader's client shows it. */
+export function headerValues(parsed: ParsedMail, name: string): string[] {
+  return parsed.headerLines.filter((h) => h.key === name.toLowerCase()).map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+}
+
+/** A built edition in `<dir>/out` read back as the sender reads it, and the sender identity of `newsletter`. */
+export async function builtEditionAndSender(dir: string, date: string, newsletter: Newsletter): Promise<{ edition: EditionFiles; sender: SenderIdentity }> {
+  await writeEdition(path.join(dir, 'out'), date);
+  const e = await loadEdition(path.join(dir, 'out'), date);
+  if (!e.ok) throw new Error(JSON.stringify(e.problems));
+  const s = senderIdentity(newsletter, 'newsletter.yml');
+  if (!s.ok) throw new Error(JSON.stringify(s.problems));
+  return { edition: e.value, sender: s.value };
+}
+
+/** `briefwire serve`'s handler on loopback with the test secret and no site, plus `extra` options. */
+export function startTestServer(stateDir: string, extra: Partial<UnsubscribeServerOptions> = {}): Promise<RunningServer> {
+  return startUnsubscribeServer({ siteDir: null, stateDir, secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0, ...extra });
+}
+
+/** After a server test: the server closed, its temporary directory gone. */
+export async function closeAndRemove(server: RunningServer | undefined, dir: string): Promise<void> {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 /** Temporary content folders for tests: the sample newsletter, or small hand-written ones. */
-import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
@@ -93,4 +94,10 @@ export async function makeContent(briefs: Record<string, string>, files: { newsl
   await writeFile(path.join(dir, 'metrics.yml'), files.metrics ?? METRICS_YML);
   await Promise.all(Object.entries(briefs).map(([name, text]) => writeFile(path.join(dir, 'editions', name), text)));
   return dir;
+}
+
+/** The records of a JSON-lines state file (suppressions, subscribers, feedback); none when it does not exist yet. */
+export async function readJsonLinesFile(file: string): Promise<Record<string, string>[]> {
+  if (!existsSync(file)) return [];
+  return (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
 }

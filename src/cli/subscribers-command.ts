@@ -1,0 +1,89 @@
+/**
+ * `briefwire subscribers`: where the list stands (readers from the CSV,
+ * confirmed through the form, waiting to confirm, suppressed per reason) and,
+ * with --export, the effective list `send` would mail, as CSV.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { CAC } from 'cac';
+import { stringify } from 'csv-stringify';
+import { readRecipients } from '../deliver/recipients.js';
+import { SubscriberStore } from '../deliver/subscriber-store.js';
+import { formatReasons, SuppressionList } from '../deliver/suppression.js';
+import { SEND_DEFAULTS, subscribersFileOption } from './send-command.js';
+import { printProblems } from '../util/print-problems.js';
+import type { Problem } from '../problems.js';
+
+interface SubscribersOptions {
+  subscribers: string;
+  state: string;
+  export?: string;
+  csv?: boolean;
+}
+
+export function registerSubscribers(cli: CAC): void {
+  cli
+    .command('subscribers', 'Count readers (CSV, confirmed, pending, suppressed by reason); --export writes the list send would mail')
+    .option('--subscribers <file>', 'Subscriber CSV', { default: SEND_DEFAULTS.subscribers })
+    .option('--state <dir>', 'State directory (subscriber store, suppression list)', { default: SEND_DEFAULTS.state })
+    .option('--export <file>', 'Write the effective list (email,name,source) as CSV to this file')
+    .option('--csv', 'Print the effective list as CSV on standard output (the counts go to stderr)')
+    .example('briefwire subscribers --export readers.csv')
+    .action((opts: SubscribersOptions) => runSubscribers(opts));
+}
+
+export async function runSubscribers(opts: SubscribersOptions): Promise<number> {
+  const stateDir = String(opts.state);
+  const csv = subscribersFileOption(opts.subscribers);
+  const loaded = await SuppressionList.load(stateDir);
+  if (!loaded.ok) {
+    printProblems(loaded.problems);
+    return 1;
+  }
+  const suppression = loaded.value;
+  const store = await SubscriberStore.load(stateDir);
+
+  const toStdout = Boolean(opts.csv) && opts.export === undefined;
+  const out = opts.export === undefined && !toStdout ? null : stringify({ header: true, columns: ['email', 'name', 'source'] });
+  const sink = out && !toStdout ? createWriteStream(String(opts.export)) : null;
+  if (out) out.pipe(sink ?? process.stdout);
+
+  const counts = { csv: 0, confirmed: 0, effective: 0, suppressedListed: 0 };
+  const problems: Problem[] = [];
+  for await (const item of readRecipients(csv, stateDir)) {
+    if (item.kind === 'problem') {
+      problems.push(item.problem);
+      continue;
+    }
+    const r = item.recipient;
+    const source = r.line > 0 ? 'csv' : 'confirmed';
+    if (source === 'csv') counts.csv++;
+    else counts.confirmed++;
+    if (suppression.has(r.key)) {
+      counts.suppressedListed++;
+      continue;
+    }
+    counts.effective++;
+    if (out && !out.write([r.address, r.name ?? '', source])) await once(out, 'drain');
+  }
+  if (out) {
+    out.end();
+    if (sink) await once(sink, 'finish');
+  }
+  // With the list on standard output, the report goes to stderr so a pipe gets only CSV.
+  const report = toStdout ? process.stderr : process.stdout;
+  printProblems(problems, { limit: 50 });
+  if (problems.some((p) => p.severity === 'error')) return 1;
+  const inBoth = [...store.confirmed.keys()].length - counts.confirmed;
+  const pending = [...store.pending.keys()].filter((k) => !store.confirmed.has(k) || suppression.has(k)).length;
+  report.write(
+    [
+      `From ${csv ?? 'no CSV'}: ${counts.csv}`,
+      `Confirmed through the form: ${store.confirmed.size}${inBoth > 0 ? ` (${inBoth} also in the CSV)` : ''}`,
+      `Waiting to confirm: ${pending}`,
+      `Suppressed: ${formatReasons(suppression.size, suppression.countByReason())}, of whom ${counts.suppressedListed} are on the list above`,
+      `Effective list (what send mails): ${counts.effective}${opts.export && !toStdout ? `, written to ${String(opts.export)}` : ''}`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}

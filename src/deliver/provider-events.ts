@@ -1,0 +1,143 @@
+/**
+ * Bounce and complaint notifications from email providers, as feedback events
+ * (see feedback.ts). Pure: a parsed JSON body in, events (or a reason to
+ * refuse it) out. Shapes follow the providers' documented payloads:
+ *
+ * - Amazon SES event notifications delivered by SNS to an HTTPS endpoint: an
+ *   SNS envelope (`Type`, `MessageId`, `Message` as a JSON string) around the
+ *   SES notification (`notificationType` for identity notifications,
+ *   `eventType` for configuration-set event publishing). `Bounce` with
+ *   bounceType `Permanent` is a hard bounce, `Transient` a soft one;
+ *   `Complaint` is a complaint (unless its feedback type is `not-spam`).
+ * - Postmark's bounce webhook (`RecordType: "Bounce"`, `Type` such as
+ *   `HardBounce`, `SoftBounce`) and spam-complaint webhook
+ *   (`RecordType: "SpamComplaint"`).
+ */
+import { addressKey } from './address.js';
+import type { FeedbackEvent } from './feedback.js';
+
+export type ProviderParse =
+  | { ok: true; events: FeedbackEvent[]; ignored: string[]; subscribeUrl?: string }
+  | { ok: false; message: string };
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+const iso = (v: unknown, fallback: Date): string => {
+  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+  return (Number.isNaN(t) ? fallback : new Date(t)).toISOString();
+};
+
+/** An SNS HTTP(S) delivery: subscription handshake or an SES notification. */
+export function parseSnsDelivery(body: unknown, now: Date): ProviderParse {
+  if (!isObject(body) || !str(body['Type']) || !str(body['MessageId'])) return { ok: false, message: 'not an SNS message (expected JSON with Type and MessageId)' };
+  const type = str(body['Type'])!;
+  if (type === 'SubscriptionConfirmation' || type === 'UnsubscribeConfirmation') {
+    const url = str(body['SubscribeURL']);
+    return { ok: true, events: [], ignored: [`SNS ${type}`], ...(url ? { subscribeUrl: url } : {}) };
+  }
+  if (type !== 'Notification') return { ok: false, message: `unknown SNS message type "${type}"` };
+  let inner: unknown;
+  try {
+    inner = typeof body['Message'] === 'string' ? JSON.parse(body['Message']) : body['Message'];
+  } catch {
+    return { ok: false, message: 'SNS Message is not JSON (is this topic carrying SES notifications?)' };
+  }
+  return parseSesNotification(inner, now);
+}
+
+export function parseSesNotification(n: unknown, now: Date): ProviderParse {
+  if (!isObject(n)) return { ok: false, message: 'not an SES notification (expected a JSON object)' };
+  const kind = str(n['notificationType']) ?? str(n['eventType']);
+  if (!kind) return { ok: false, message: 'not an SES notification (no notificationType or eventType)' };
+  const mail = isObject(n['mail']) ? n['mail'] : {};
+  const messageId = str(mail['messageId']);
+  const common = isObject(mail['commonHeaders']) ? mail['commonHeaders'] : {};
+  const originalId = str(common['messageId']) ?? messageId;
+  const base = { via: 'ses', ...(originalId ? { messageId: originalId } : {}) };
+  if (kind === 'Bounce') {
+    const bounce = n['bounce'];
+    if (!isObject(bounce) || !Array.isArray(bounce['bouncedRecipients'])) return { ok: false, message: 'SES Bounce without bounce.bouncedRecipients' };
+    const type = str(bounce['bounceType']);
+    if (type !== 'Permanent' && type !== 'Transient') return { ok: true, events: [], ignored: [`SES bounce of type ${type ?? 'none'} (only Permanent and Transient count)`] };
+    const feedbackId = str(bounce['feedbackId']) ?? messageId;
+    if (!feedbackId) return { ok: false, message: 'SES Bounce without feedbackId or mail.messageId' };
+    const events: FeedbackEvent[] = [];
+    for (const r of bounce['bouncedRecipients']) {
+      const address = isObject(r) ? str(r['emailAddress']) : undefined;
+      if (!address || !address.includes('@')) continue;
+      const status = isObject(r) ? str(r['status']) : undefined;
+      const detail = isObject(r) ? str(r['diagnosticCode']) : undefined;
+      events.push({
+        ...base,
+        id: `ses:${feedbackId} ${addressKey(address)}`,
+        kind: type === 'Permanent' ? 'hard-bounce' : 'soft-bounce',
+        address: addressKey(address),
+        at: iso(bounce['timestamp'], now),
+        ...(status ? { status } : {}),
+        detail: [`${type}/${str(bounce['bounceSubType']) ?? 'General'}`, detail].filter(Boolean).join(': '),
+      });
+    }
+    if (events.length === 0) return { ok: false, message: 'SES Bounce names no recipient address' };
+    return { ok: true, events, ignored: [] };
+  }
+  if (kind === 'Complaint') {
+    const complaint = n['complaint'];
+    if (!isObject(complaint) || !Array.isArray(complaint['complainedRecipients'])) return { ok: false, message: 'SES Complaint without complaint.complainedRecipients' };
+    const feedbackType = str(complaint['complaintFeedbackType']);
+    if (feedbackType === 'not-spam') return { ok: true, events: [], ignored: ['SES complaint of type not-spam'] };
+    const feedbackId = str(complaint['feedbackId']) ?? messageId;
+    if (!feedbackId) return { ok: false, message: 'SES Complaint without feedbackId or mail.messageId' };
+    const events: FeedbackEvent[] = [];
+    for (const r of complaint['complainedRecipients']) {
+      const address = isObject(r) ? str(r['emailAddress']) : undefined;
+      if (!address || !address.includes('@')) continue;
+      events.push({
+        ...base,
+        id: `ses:${feedbackId} ${addressKey(address)}`,
+        kind: 'complaint',
+        address: addressKey(address),
+        at: iso(complaint['timestamp'], now),
+        detail: `feedback type ${feedbackType ?? 'unspecified'}`,
+      });
+    }
+    if (events.length === 0) return { ok: false, message: 'SES Complaint names no recipient address' };
+    return { ok: true, events, ignored: [] };
+  }
+  // Delivery, Send, Open, Click, Reject, DeliveryDelay...: fine to receive, nothing to do.
+  return { ok: true, events: [], ignored: [`SES ${kind} notification`] };
+}
+
+const POSTMARK_HARD = new Set(['HardBounce', 'BadEmailAddress']);
+const POSTMARK_SOFT = new Set(['SoftBounce', 'Transient', 'DnsError']);
+
+export function parsePostmark(body: unknown, now: Date): ProviderParse {
+  if (!isObject(body) || !str(body['RecordType'])) return { ok: false, message: 'not a Postmark webhook (expected JSON with RecordType)' };
+  const record = str(body['RecordType'])!;
+  if (record !== 'Bounce' && record !== 'SpamComplaint') return { ok: true, events: [], ignored: [`Postmark ${record} webhook`] };
+  const address = str(body['Email']);
+  const id = body['ID'];
+  if (!address || !address.includes('@')) return { ok: false, message: `Postmark ${record} without an Email address` };
+  if (typeof id !== 'number' && typeof id !== 'string') return { ok: false, message: `Postmark ${record} without an ID` };
+  const type = str(body['Type']) ?? record;
+  const kind = record === 'SpamComplaint' || type === 'SpamComplaint' ? 'complaint' : POSTMARK_HARD.has(type) ? 'hard-bounce' : POSTMARK_SOFT.has(type) ? 'soft-bounce' : null;
+  if (!kind) return { ok: true, events: [], ignored: [`Postmark bounce of type ${type} (not a delivery failure)`] };
+  const messageId = str(body['MessageID']);
+  const detail = [str(body['Description']), str(body['Details'])].filter(Boolean).join(' ');
+  return {
+    ok: true,
+    ignored: [],
+    events: [
+      {
+        id: `postmark:${String(id)} ${addressKey(address)}`,
+        kind,
+        address: addressKey(address),
+        at: iso(body['BouncedAt'], now),
+        via: 'postmark',
+        ...(messageId ? { messageId } : {}),
+        ...(detail ? { detail } : {}),
+      },
+    ],
+  };
+}
