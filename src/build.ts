@@ -21,11 +21,17 @@ import { BUILD_INPUTS_FILE, fingerprintInputs, serializeBuildInputs } from './pu
 import { mapLimit } from './util/map-limit.js';
 import { mergeTemplateProblems } from './render/merge-problems.js';
 import { RENDER_PARALLELISM } from './render/mjml-compile.js';
+import { openBuildCache, type BuildCache } from './publish/build-cache.js';
+import { cachedAudit, cachedEditionRenderer } from './publish/cached-steps.js';
+import { loadContentCached } from './publish/cached-load.js';
+import path from 'node:path';
 
 export interface BuildOptions {
   contentDir: string;
   templatesDir: string;
   outDir: string;
+  /** false: neither read nor write the cache (the output is the same either way; tests compare). */
+  cache?: boolean;
 }
 
 export interface BuildReport {
@@ -35,6 +41,8 @@ export interface BuildReport {
   editions: number;
   files: number;
   outDir: string;
+  /** Cache entries this build reused and computed afresh (absent with `cache: false`). */
+  cache?: { hits: number; misses: number };
 }
 
 
@@ -48,13 +56,14 @@ export interface RenderedSite {
 }
 
 /** Content and templates, or every problem found reading them. */
-async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<{ content: Content; templates: TemplateSet; problems: Problem[] } | { problems: Problem[] }> {
-  const [loaded, templateRead] = await Promise.all([loadContent(opts.contentDir), readTemplateSources(opts.templatesDir)]);
+async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>, cache?: BuildCache): Promise<{ content: Content; templates: TemplateSet; problems: Problem[] } | { problems: Problem[] }> {
+  const [loaded, templateRead] = await Promise.all([cache ? loadContentCached(opts.contentDir, cache) : loadContent(opts.contentDir), readTemplateSources(opts.templatesDir)]);
   const compiled = compileTemplates(opts.templatesDir, templateRead.sources, loaded.ok ? loaded.value.newsletter : undefined);
+  const audit = !loaded.ok ? [] : cache ? await cachedAudit(cache, loaded.value) : auditContent(loaded.value);
   const problems = [
     ...(loaded.ok ? loaded.warnings : loaded.problems),
     // The numbers audit's errors fail the build like any content error; its warnings are printed.
-    ...(loaded.ok ? auditContent(loaded.value) : []),
+    ...audit,
     ...templateRead.problems,
     ...(compiled.ok ? compiled.warnings : compiled.problems),
   ];
@@ -77,12 +86,16 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
  */
 export type FileSink = (rel: string, data: string) => Promise<void>;
 
-export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], sink?: FileSink): Promise<RenderedSite> {
+/** How one edition is rendered: renderEdition itself, or the build's cached path in front of it (publish/cached-steps.ts). */
+export type EditionRenderer = (edition: Edition, newsletter: Content['newsletter']) => Promise<{ rendered?: RenderedEdition; problems: Problem[] }>;
+
+export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], sink?: FileSink, render?: EditionRenderer): Promise<RenderedSite> {
   const editions = computeEditions(content);
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
+  const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
   const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition) => {
-    const r = await renderEdition(edition, content.newsletter, templates);
+    const r = await renderOne(edition, content.newsletter);
     if (!r.rendered || !sink) return r;
     const own: OutputFiles = new Map();
     addEditionFiles(own, r.rendered);
@@ -109,14 +122,17 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
   // Before reading: a file saved mid-build then counts as changed since the build (see build-inputs.ts).
   const inputs = await fingerprintInputs(opts.contentDir, opts.templatesDir);
-  const loaded = await loadForBuild(opts);
+  // Results of unchanged work come from the content-addressed cache (publish/build-cache.ts); it never changes the output.
+  const cache = opts.cache === false ? undefined : await openBuildCache(path.join(cacheDirFor(opts.outDir), 'build'));
+  const loaded = await loadForBuild(opts, cache);
   if (!('content' in loaded)) return fail(loaded.problems);
   // MJML's output for an unchanged layout comes from the content-addressed cache.
-  loaded.templates.emailProgram = compileEmailProgram(loaded.templates, fileProgramStore(cacheDirFor(opts.outDir)));
+  loaded.templates.emailProgram = compileEmailProgram(loaded.templates, opts.cache === false ? undefined : fileProgramStore(cacheDirFor(opts.outDir)));
+  const render = cache ? cachedEditionRenderer(cache, loaded.templates) : undefined;
   const staged = await StagedOutDir.begin(opts.outDir);
   let result: RenderedSite;
   try {
-    result = await renderContent(loaded.content, loaded.templates, loaded.problems, (rel, data) => staged.write(rel, data));
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, (rel, data) => staged.write(rel, data), render);
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();
@@ -127,6 +143,8 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
     return fail(result.problems);
   }
   await staged.commit();
+  await cache?.prune();
   const problems = sortProblems([...result.problems, ...offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs)]);
-  return { ok: true, problems, editions: result.rendered.length, files: staged.files, outDir: opts.outDir };
+  const cacheUse = cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {};
+  return { ok: true, problems, editions: result.rendered.length, files: staged.files, outDir: opts.outDir, ...cacheUse };
 }

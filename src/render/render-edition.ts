@@ -18,17 +18,29 @@ export interface RenderedEdition {
   email: RenderedEmail;
 }
 
-export async function renderEdition(edition: Edition, newsletter: Newsletter, templates: TemplateSet): Promise<{ rendered?: RenderedEdition; problems: Problem[] }> {
+export type PreparedEdition = Omit<RenderedEdition, 'email'>;
+
+/**
+ * Everything but the email: the view model with the brief's subject and body
+ * templates filled in. The email is a pure function of this view and the
+ * templates, which is what lets the build reuse an unchanged edition's email.
+ */
+export function prepareEdition(edition: Edition, newsletter: Newsletter, templates: TemplateSet): { prepared?: PreparedEdition; problems: Problem[] } {
   const view = editionView(edition, newsletter);
   const subject = renderSubject(edition, view, templates);
   const body = renderBodyTemplate(edition, view, templates);
   const briefProblems = [subject.problem, body.problem].filter((p): p is Problem => p !== undefined);
   if (briefProblems.length > 0) return { problems: briefProblems };
-  const withSubject: Edition = { ...edition, subject: subject.text! };
   view.subject = subject.text!;
   if (body.body) Object.assign(view, body.body);
-  const { email, problems } = await renderEmail(view, templates, edition);
-  return email ? { rendered: { edition: withSubject, view, email }, problems } : { problems };
+  return { prepared: { edition: { ...edition, subject: subject.text! }, view }, problems: [] };
+}
+
+export async function renderEdition(edition: Edition, newsletter: Newsletter, templates: TemplateSet): Promise<{ rendered?: RenderedEdition; problems: Problem[] }> {
+  const { prepared, problems: briefProblems } = prepareEdition(edition, newsletter, templates);
+  if (!prepared) return { problems: briefProblems };
+  const { email, problems } = await renderEmail(prepared.view, templates, edition);
+  return email ? { rendered: { ...prepared, email }, problems } : { problems };
 }
 
 /** The brief's `subject` may use helpers such as {{delta "key"}}; it is plain text, so nothing is HTML-escaped. */

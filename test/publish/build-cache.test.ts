@@ -1,0 +1,127 @@
+import { describe, expect, test } from 'vitest';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build, type BuildReport } from '../../src/build.js';
+import { copySample } from '../support/fixtures.js';
+
+type Sample = Awaited<ReturnType<typeof copySample>>;
+
+/** Every file under dir, path -> bytes (base64): what "byte for byte" compares. */
+async function bytesUnder(dir: string): Promise<Record<string, string>> {
+  const tree: Record<string, string> = {};
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  for (const e of entries.filter((x) => x.isFile())) {
+    const file = path.join(e.parentPath, e.name);
+    tree[path.relative(dir, file)] = (await readFile(file)).toString('base64');
+  }
+  return tree;
+}
+
+const cacheDir = (s: Sample) => path.join(s.root, '.briefwire', 'cache');
+
+async function buildWith(s: Sample, cache: boolean, out = s.out): Promise<BuildReport> {
+  const r = await build({ contentDir: s.content, templatesDir: s.templates, outDir: out, cache });
+  expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  expect(r.ok).toBe(true);
+  return r;
+}
+
+/** Builds with the (warm) cache into s.out and without any cache elsewhere; the two out/ trees must be identical. */
+async function expectSameAsUncached(s: Sample): Promise<BuildReport> {
+  const cached = await buildWith(s, true);
+  await buildWith(s, false, path.join(s.root, 'uncached', 'out'));
+  const [a, b] = [await bytesUnder(s.out), await bytesUnder(path.join(s.root, 'uncached', 'out'))];
+  expect(Object.keys(a).length).toBeGreaterThan(50);
+  expect(Object.keys(a)).toEqual(Object.keys(b));
+  for (const rel of Object.keys(a)) expect(a[rel], rel).toBe(b[rel]);
+  return cached;
+}
+
+async function editBrief(s: Sample, index: number, edit: (text: string) => string): Promise<string> {
+  const names = (await readdir(path.join(s.content, 'editions'))).sort();
+  const file = path.join(s.content, 'editions', names[index]!);
+  const before = await readFile(file, 'utf8');
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  await writeFile(file, after);
+  return file;
+}
+
+async function cacheEntries(s: Sample): Promise<string[]> {
+  const entries = await readdir(cacheDir(s), { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('the build cache', () => {
+  test('cold, warm, after a prose edit and after a number edit, the cached build writes the bytes an uncached build writes, and reuses all but what the edit reaches', async () => {
+    const s = await copySample();
+    const cold = await expectSameAsUncached(s);
+    expect(cold.cache!.hits).toBe(0);
+
+    const warm = await expectSameAsUncached(s);
+    expect(warm.cache).toEqual({ hits: cold.cache!.misses, misses: 0 });
+
+    // A sentence in the fourth brief: its parse and its email are redone, nothing else (the audit reads no prose).
+    await editBrief(s, 3, (t) => t.replace('## Results', 'A sentence added to the introduction.\n\n## Results'));
+    const prose = await expectSameAsUncached(s);
+    expect(prose.cache!.misses).toBe(2);
+
+    // A number in the same brief: its parse, the audit, and the emails whose figures, deltas or history show it.
+    await editBrief(s, 3, (t) => t.replace('alibaba_cloud_growth: { value: 40,', 'alibaba_cloud_growth: { value: 41,'));
+    const number = await expectSameAsUncached(s);
+    expect(number.cache!.misses).toBeGreaterThan(3);
+    expect(number.cache!.misses).toBeLessThan(cold.cache!.misses);
+    expect(await readFile(path.join(s.out, 'editions', path.basename((await readdir(path.join(s.content, 'editions'))).sort()[3]!).slice(0, 10), 'email.txt'), 'utf8')).toContain('41');
+  });
+
+  test('damaged entries are ignored: truncated, edited or replaced, each is a miss and the output is unchanged', async () => {
+    const s = await copySample();
+    await buildWith(s, true);
+    const entries = await cacheEntries(s);
+    expect(entries.length).toBeGreaterThan(10);
+    await Promise.all(
+      entries.map(async (file, i) => {
+        const bytes = await readFile(file, 'utf8');
+        const damaged = [bytes.slice(0, bytes.length >> 1), bytes.replace(/\d/, (d) => String((Number(d) + 1) % 10)).replace(/"/, "'"), '{}', `${bytes} `][i % 4]!;
+        await writeFile(file, damaged);
+      }),
+    );
+    const r = await expectSameAsUncached(s);
+    expect(r.cache!.hits).toBe(0);
+  });
+
+  test('a cache that cannot be written changes nothing: the build succeeds with the same output', async () => {
+    const s = await copySample();
+    // A file where the cache directory would go: every mkdir and write under it fails.
+    await writeFile(path.join(s.root, '.briefwire'), 'not a directory');
+    const r = await expectSameAsUncached(s);
+    expect(r.cache!.hits).toBe(0);
+  });
+
+  test('with a warm cache, a failed build still names file and line and leaves the previous out/ as it was', async () => {
+    const s = await copySample();
+    await buildWith(s, true);
+    const before = await bytesUnder(s.out);
+    const file = await editBrief(s, 2, (t) => t.replace(/^(\s+)alibaba_ai_cloud_share:/m, '$1alibaba_ai_cloud_shares:'));
+    const r = await build({ contentDir: s.content, templatesDir: s.templates, outDir: s.out });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContainEqual(expect.objectContaining({ file, code: 'BW_METRIC_UNKNOWN', line: expect.any(Number) }));
+    expect(await bytesUnder(s.out)).toEqual(before);
+  });
+
+  test('with a warm cache, a misspelt variable in a template is still a strict-mode error with file and line, the same as without the cache', async () => {
+    const s = await copySample();
+    await buildWith(s, true);
+    const before = await bytesUnder(s.out);
+    const layout = path.join(s.templates, 'email.mjml.hbs');
+    const text = await readFile(layout, 'utf8');
+    await writeFile(layout, text.replace('</mj-body>', '<mj-section><mj-column><mj-text>{{archiveUrll}}</mj-text></mj-column></mj-section>\n</mj-body>'));
+    const line = text.slice(0, text.indexOf('</mj-body>')).split('\n').length;
+    const cached = await build({ contentDir: s.content, templatesDir: s.templates, outDir: s.out });
+    const uncached = await build({ contentDir: s.content, templatesDir: s.templates, outDir: path.join(s.root, 'uncached', 'out'), cache: false });
+    expect(cached.ok).toBe(false);
+    expect(cached.problems).toContainEqual(expect.objectContaining({ file: layout, line, code: 'BW_TEMPLATE', message: expect.stringContaining('archiveUrll') }));
+    expect(cached.problems).toEqual(uncached.problems);
+    expect(await bytesUnder(s.out)).toEqual(before);
+  });
+});
