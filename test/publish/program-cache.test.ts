@@ -1,5 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { expect, test } from 'vitest';
 import { loadContent } from '../../src/content/load.js';
 import { loadTemplates } from '../../src/render/templates.js';
