@@ -390,6 +390,20 @@ export const EmailNearClip = {
   message: (date: string, kb: string) => `edition ${date}: email HTML is ${kb} KB, close to Gmail's 102 KB clipping limit`,
 } satisfies ProblemDef;
 
+/**
+ * The email uses a feature that caniemail lists as unsupported by Gmail,
+ * Outlook (for Windows or Outlook.com) or Apple Mail, and MJML's own markup
+ * does not bring it: our templates (or the Markdown they render) add it.
+ * Reported by `briefwire check` once per feature, with the editions it is in;
+ * the check prints the full report for every client.
+ */
+export const EmailClientUnsupported = {
+  code: 'BW_EMAIL_CLIENT_UNSUPPORTED',
+  title: 'Email uses a feature a major client lacks',
+  message: (feature: string, clients: string) => `the email uses "${feature}", which ${clients} do${clients.includes(',') ? '' : 'es'} not support (caniemail); MJML's own markup does not`,
+  hint: 'Write it another way (docs/email.md, "Inline first", lists the usual replacements: no <time>, no white-space:nowrap, sizes on <td> rather than <div>).',
+} satisfies ProblemDef;
+
 /** Site pages are public; a personal unsubscribe link in them would be a mistake in a template. */
 export const SiteUnsubscribeLink = {
   code: 'BW_SITE_UNSUBSCRIBE_LINK',

@@ -64,44 +64,53 @@ export function mjmlSkeleton(mjml: string): string {
 }
 
 /**
- * Compares the email's gaps with the skeleton's. `skeletonHtml` is the MJML
- * compile of mjmlSkeleton(the email's MJML).
+ * What MJML's own markup lacks, per feature: the gaps of the layout's
+ * skeleton. MJML's markup does not depend on the data, so one baseline
+ * serves every edition of a template set.
  */
-export function compatibilityReport(html: string, skeletonHtml: string): ClientCompatibility[] {
+export interface CompatibilityBaseline {
+  readonly gaps: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The baseline of a layout (the email program's MJML, Handlebars expressions in place); templateFile serves as MJML's filePath. */
+export async function compatibilityBaseline(layoutMjml: string, templateFile: string): Promise<CompatibilityBaseline> {
+  const skeleton = await compileMjmlStrict(mjmlSkeleton(layoutMjml), templateFile);
+  if (skeleton.html === undefined) throw new Error(`the MJML skeleton did not compile: ${skeleton.problems.map((p) => p.message).join('; ')}`);
+  return { gaps: gaps(skeleton.html) };
+}
+
+/** One email's gaps per client, split by the baseline into MJML's and ours. */
+export function compatibilityAgainst(html: string, baseline: CompatibilityBaseline): ClientCompatibility[] {
   const ours = gaps(html);
-  const theirs = gaps(skeletonHtml);
   return REPORT_CLIENTS.map((c) => {
     const mjml: FeatureGap[] = [];
     const templates: FeatureGap[] = [];
     for (const [feature, where] of ours) {
-      const base = theirs.get(feature) ?? new Set<string>();
+      const base = baseline.gaps.get(feature) ?? new Set<string>();
       const fromMjml = c.platforms.filter((p) => where.has(p) && base.has(p));
       const added = c.platforms.filter((p) => where.has(p) && !base.has(p));
       if (fromMjml.length > 0) mjml.push({ feature, platforms: fromMjml });
       if (added.length > 0) templates.push({ feature, platforms: added });
     }
-    const byName = (a: FeatureGap, b: FeatureGap) => a.feature.localeCompare(b.feature);
-    return { client: c.name, mjml: mjml.sort(byName), templates: templates.sort(byName) };
+    return { client: c.name, mjml: mjml.sort(byFeature), templates: templates.sort(byFeature) };
   });
 }
 
-/**
- * The report for one built email, given the MJML of its layout (the email
- * program's, with Handlebars expressions in place: MJML's own markup does not
- * depend on the data). templateFile serves as MJML's filePath.
- */
-export async function checkCompatibility(html: string, layoutMjml: string, templateFile: string): Promise<ClientCompatibility[]> {
-  const skeleton = await compileMjmlStrict(mjmlSkeleton(layoutMjml), templateFile);
-  if (skeleton.html === undefined) throw new Error(`the MJML skeleton did not compile: ${skeleton.problems.map((p) => p.message).join('; ')}`);
-  return compatibilityReport(html, skeleton.html);
+/** The gaps of MJML's own markup per client, as the baseline has them (the same for every edition). */
+export function baselineGaps(baseline: CompatibilityBaseline): { client: ReportClient; gaps: FeatureGap[] }[] {
+  return REPORT_CLIENTS.map((c) => {
+    const out: FeatureGap[] = [];
+    for (const [feature, where] of baseline.gaps) {
+      const platforms = c.platforms.filter((p) => where.has(p));
+      if (platforms.length > 0) out.push({ feature, platforms });
+    }
+    return { client: c.name, gaps: out.sort(byFeature) };
+  });
 }
 
-/** Plain-text lines for `briefwire check`: one line per client, template additions called out. */
-export function formatCompatibility(date: string, report: readonly ClientCompatibility[]): string[] {
-  const lines = [`${date}: email client compatibility (caniemail)`];
-  for (const c of report) {
-    const list = (gs: FeatureGap[]) => gs.map((g) => g.feature).join(', ') || 'none';
-    lines.push(`  ${c.client}: templates add ${list(c.templates)}; MJML itself: ${list(c.mjml)}`);
-  }
-  return lines;
+const byFeature = (a: FeatureGap, b: FeatureGap) => a.feature.localeCompare(b.feature);
+
+/** The report for one built email, given the MJML of its layout (compiles the baseline: for many emails, take it once and use compatibilityAgainst). */
+export async function checkCompatibility(html: string, layoutMjml: string, templateFile: string): Promise<ClientCompatibility[]> {
+  return compatibilityAgainst(html, await compatibilityBaseline(layoutMjml, templateFile));
 }

@@ -1,17 +1,68 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { brief, makeContent } from '../support/fixtures.js';
+import { brief, copySample, makeContent } from '../support/fixtures.js';
+
+/** The report's rows under one heading of the compatibility section: client -> text. */
+function reportRows(stdout: string, heading: RegExp): Map<string, string> {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => heading.test(l));
+  const rows = new Map<string, string>();
+  for (const line of lines.slice(start + 1)) {
+    const m = /^ {4}(\S+(?: \S+)*?) {2,}(.+)$/.exec(line);
+    if (!m) break;
+    rows.set(m[1]!, m[2]!);
+  }
+  return rows;
+}
+
+const MAJOR = ['Gmail', 'Outlook for Windows', 'Outlook.com', 'Apple Mail'];
+const ALL_CLIENTS = [...MAJOR, 'Yahoo Mail', 'Samsung Email'];
 
 describe('briefwire check', () => {
-  it('the sample: no problems, exit 0, nothing written', async () => {
+  it('the sample: no problems, exit 0, nothing written; the email client report says our templates add nothing for the major clients', async () => {
     const before = await readdir('.');
     const r = await runCli(['check', '--content', 'content']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('Checked 7 briefs: no problems.\n');
+    expect(r.stdout).toMatch(/^Email client compatibility \(caniemail\), 7 editions:\n/);
+    expect(r.stdout.endsWith('Checked 7 briefs: no problems.\n')).toBe(true);
     expect(r.code).toBe(0);
     expect(await readdir('.')).toEqual(before);
+    const added = reportRows(r.stdout, /^ {2}Added by our templates:$/);
+    const mjml = reportRows(r.stdout, /^ {2}MJML's own markup/);
+    expect([...added.keys()]).toEqual(ALL_CLIENTS);
+    expect([...mjml.keys()]).toEqual(ALL_CLIENTS);
+    for (const client of MAJOR) expect(added.get(client), client).toBe('none');
+    // MJML's own gaps are reported, so the split is measured: its responsive <style> is lost on Gmail's mobile web.
+    expect(mjml.get('Gmail')).toMatch(/@media.*Class selector.*\(only mobile-webmail\)/);
+    expect(mjml.get('Outlook for Windows')).not.toBe('none');
+  });
+
+  it('a template that adds <time> and white-space:nowrap: the report and a warning name them, exit 0', async () => {
+    const sample = await copySample();
+    try {
+      const partial = `${sample.templates}/partials/metrics-table.mjml.hbs`;
+      const original = await readFile(partial, 'utf8');
+      const changed = original.replace('Key metrics</h2>', 'Key metrics <time datetime="{{date}}" style="white-space:nowrap">{{date}}</time></h2>');
+      expect(changed).not.toBe(original);
+      await writeFile(partial, changed);
+      const r = await runCli(['check', '--content', sample.content, '--templates', sample.templates]);
+      expect(r.code).toBe(0);
+      const added = reportRows(r.stdout, /^ {2}Added by our templates:$/);
+      expect(added.get('Outlook for Windows')).toBe('HTML5 semantics in every edition; white-space in every edition');
+      expect(added.get('Samsung Email')).toBe('white-space in every edition');
+      expect(added.get('Yahoo Mail')).toBe('HTML5 semantics in every edition');
+      for (const client of ['Gmail', 'Outlook.com', 'Apple Mail']) expect(added.get(client), client).toBe('none');
+      const warnings = r.stderr.split('\n').filter((l) => l.includes('[BW_EMAIL_CLIENT_UNSUPPORTED]'));
+      expect(warnings).toEqual([
+        expect.stringMatching(/email\.mjml\.hbs: warning\[BW_EMAIL_CLIENT_UNSUPPORTED\]: the email uses "HTML5 semantics", which Outlook for Windows does not support .*\(7 editions: /),
+        expect.stringMatching(/email\.mjml\.hbs: warning\[BW_EMAIL_CLIENT_UNSUPPORTED\]: the email uses "white-space", which Outlook for Windows does not support .*\(7 editions: /),
+      ]);
+      expect(r.stdout.endsWith('Checked 7 briefs: warnings only.\n')).toBe(true);
+    } finally {
+      await rm(sample.root, { recursive: true, force: true });
+    }
   });
 
   it('prints every finding as file:line:col, errors and warnings together; exit 1 on an error', async () => {
@@ -41,7 +92,7 @@ describe('briefwire check', () => {
     const dir = await makeContent({ '2025-01-06.md': brief('First', '  market: 51.8') });
     const r = await runCli(['check', '--content', dir]);
     expect(r.stderr).toContain('warning[BW_AUDIT_NO_SOURCE]: metric "market" has no source');
-    expect(r.stdout).toBe('Checked 1 brief: warnings only.\n');
+    expect(r.stdout).toMatch(/^Email client compatibility \(caniemail\), 1 edition:\n[^]*\nChecked 1 brief: warnings only\.\n$/);
     expect(r.code).toBe(0);
   });
 
