@@ -1,7 +1,8 @@
 /**
  * The script inlined into every preview page (plain browser JavaScript, no
  * bundler). It
- * - switches views (desktop/mobile email, plain text, HTML source, data) by
+ * - switches views (desktop/mobile email, plain text, HTML source, data,
+ *   email clients) by
  *   setting body[data-view]; CSS does the rest, so the iframe never reloads
  *   for a switch. The view is kept in the URL hash.
  * - listens to /events (Server-Sent Events). On an update it fetches the
@@ -15,7 +16,8 @@ export const CLIENT_SCRIPT = String.raw`
 (() => {
   'use strict';
   const body = document.body;
-  const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data'];
+  // The views are the switches the page has (VIEWS in preview-pages.ts).
+  const VIEWS = [...document.querySelectorAll('.switches button[data-view]')].map((b) => b.dataset.view);
   let collapsed = false;
 
   function setView(view, remember) {

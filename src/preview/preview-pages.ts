@@ -12,6 +12,8 @@ import { GMAIL_CLIP_BYTES, SIZE_WARNING_BYTES } from '../render/email.js';
 import type { MetricRowView } from '../render/view-model.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { CLIENT_SCRIPT } from './client.js';
+import { compatibilityPaneHtml } from './compatibility-panel.js';
+import type { EditionCompatibilityResult } from './compatibility-reports.js';
 import { escapeHtml } from '../util/escape.js';
 import { errorCount, problemCounts } from '../util/print-problems.js';
 
@@ -56,9 +58,11 @@ export interface EditionPageModel extends PageBase {
   text?: string | undefined;
   /** Where the "Send a test" button sends (briefwire preview --test-to); no button without it. */
   testTo?: string;
+  /** The email's client compatibility report; undefined until the edition has rendered. */
+  compatibility?: EditionCompatibilityResult | undefined;
 }
 
-export const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data'] as const;
+export const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data', 'clients'] as const;
 export type PreviewView = (typeof VIEWS)[number];
 /** Iframe widths: the email's own 600 px body, and a common phone width. */
 /** Where the server answers with assets/preview.css, the pages' stylesheet. */
@@ -144,6 +148,7 @@ ${warningsHtml(m.editionProblems)}
   <section id="pane-text" class="pane" data-live><pre id="email-text">${escapeHtml(m.text ?? '')}</pre></section>
   <section id="pane-source" class="pane" data-live><pre id="email-source">${escapeHtml(r?.email.html ?? '')}</pre></section>
   <section id="pane-data" class="pane" data-live>${metricsTable(r?.view.metrics ?? [])}</section>
+  ${compatibilityPaneHtml(r ? m.compatibility : undefined)}
 </main>`;
   return htmlDocument({
     title: `${title} · preview`,
@@ -171,6 +176,7 @@ const VIEW_LABELS: Record<PreviewView, string> = {
   text: 'Plain text',
   source: 'HTML source',
   data: 'Data',
+  clients: 'Email clients',
 };
 
 function editionHead(m: EditionPageModel, title: string): string {

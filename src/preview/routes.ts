@@ -1,7 +1,7 @@
 /**
  * The preview's routes:
  *   /                              index of editions, newest first
- *   /editions/<date>/              the edition page (iframe, text, source, data)
+ *   /editions/<date>/              the edition page (iframe, text, source, data, email clients)
  *   /editions/<date>/email.html    the email, unsubscribe link pointed at #preview-unsubscribe
  *   /editions/<date>/email.txt     the text part, likewise
  *   /events                        Server-Sent Events: hello on connect, update after each rebuild
@@ -17,6 +17,8 @@ import type { EventHub } from './event-hub.js';
 import { editionPageHtml, indexPageHtml, notFoundPageHtml, PREVIEW_STYLESHEET, type PageBase } from './preview-pages.js';
 import { redirect, send, type Route, type RouteRequest } from './router.js';
 import { sendTestOfRendered, type PreviewTestSend } from './test-send.js';
+import type { EditionCompatibilityResult } from './compatibility-reports.js';
+import type { RenderedEdition } from '../render/render-edition.js';
 
 export const PREVIEW_UNSUBSCRIBE_URL = '#preview-unsubscribe';
 
@@ -29,6 +31,8 @@ export interface PreviewContext {
   base(): PageBase;
   /** Set when the preview may send test copies (briefwire preview --test-to). */
   testSend?: PreviewTestSend;
+  /** The email client compatibility of a render (computed on first request, then kept with it). */
+  compatibility?(rendered: RenderedEdition): Promise<EditionCompatibilityResult> | undefined;
 }
 
 const DATE = '(\\d{4}-\\d{2}-\\d{2})';
@@ -77,10 +81,11 @@ function indexHtml({ state, base }: PreviewContext): string {
   return indexPageHtml({ ...base(), rows });
 }
 
-function editionHtml(ctx: PreviewContext, res: RouteRequest['res'], date: string): void {
+async function editionHtml(ctx: PreviewContext, res: RouteRequest['res'], date: string): Promise<void> {
   const { state, base } = ctx;
   const edition = state.editions.find((e) => e.date === date);
   const rendered = state.rendered(date);
+  const compatibility = rendered ? await ctx.compatibility?.(rendered) : undefined;
   const html = editionPageHtml({
     ...base(),
     date,
@@ -89,8 +94,10 @@ function editionHtml(ctx: PreviewContext, res: RouteRequest['res'], date: string
     rendered,
     renderStamp: state.renderStamp(date),
     renderFailed: state.renderFailed(date),
-    editionProblems: state.problemsFor(date),
+    // Its client compatibility warnings are listed with the edition's other problems.
+    editionProblems: [...state.problemsFor(date), ...(compatibility && 'problems' in compatibility ? compatibility.problems : [])],
     text: rendered ? forPreview(rendered.email.text) : undefined,
+    compatibility,
     ...(ctx.testSend ? { testTo: ctx.testSend.to } : {}),
   });
   // 404 while no brief has this date; the page still listens and fills in when one appears.

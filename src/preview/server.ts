@@ -16,6 +16,8 @@ import { createRouter } from './router.js';
 import { notFound, previewRoutes, type PreviewContext } from './routes.js';
 import { consoleLogger, createReporter, describeBatch, type PreviewLogger } from './reporter.js';
 import type { PreviewTestSend } from './test-send.js';
+import { CompatibilityReports } from './compatibility-reports.js';
+import { renderEdition } from '../render/render-edition.js';
 
 export interface PreviewOptions extends SourceDirs {
   /** 0 picks a free port. */
@@ -64,7 +66,7 @@ interface LiveState {
 }
 
 /** The state kept current by a file watcher: batches of changed files become updates, one at a time. */
-async function startLiveState(options: PreviewOptions, logger: PreviewLogger, hooks: LiveHooks): Promise<LiveState> {
+async function startLiveState(options: PreviewOptions, logger: PreviewLogger, hooks: LiveHooks, compat: CompatibilityReports): Promise<LiveState> {
   const dirs: SourceDirs = { contentDir: options.contentDir, templatesDir: options.templatesDir };
   let progress: PageBase['progress'];
   let progressSentAt = 0;
@@ -87,7 +89,7 @@ async function startLiveState(options: PreviewOptions, logger: PreviewLogger, ho
 
   const [content, templates] = await Promise.all([readContentSources(dirs.contentDir), readTemplates(dirs.templatesDir)]);
   const state: PreviewState = new PreviewState(content, templates, {
-    ...(options.render ? { render: options.render } : {}),
+    render: compat.recording(options.render ?? renderEdition),
     onRendered: (done, total) => {
       progress = done < total ? { done, total } : undefined;
       const now = Date.now();
@@ -124,10 +126,16 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const overlay = overlayHtml(r?.problems ?? live.state.problems);
     events.broadcast('update', r ? { build: ctx.build(), overlay, ok: r.ok, rendered: r.rendered } : { build: ctx.build(), overlay });
   };
-  const live = await startLiveState(options, logger, {
-    updated: (r, what) => (reporter.report(r, what), announce(r)),
-    progress: () => announce(),
-  });
+  const compat = new CompatibilityReports();
+  const live = await startLiveState(
+    options,
+    logger,
+    {
+      updated: (r, what) => (reporter.report(r, what), announce(r)),
+      progress: () => announce(),
+    },
+    compat,
+  );
   const { state } = live;
   const ctx: PreviewContext = {
     state,
@@ -135,6 +143,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     build: () => `${boot}.${state.version}.${state.renderTotal}`,
     base: () => ({ build: ctx.build(), newsletterName: state.newsletterConfig?.name ?? 'briefwire', problems: state.problems, progress: live.progress() }),
     ...(options.testSend ? { testSend: options.testSend } : {}),
+    compatibility: (rendered) => compat.of(rendered),
   };
 
   const server = http.createServer(

@@ -67,8 +67,8 @@ export function editionsText(dates: readonly string[], total: number): string {
   return `${dates.length} editions: ${dates.slice(0, 3).join(', ')}${dates.length > 3 ? ', …' : ''}`;
 }
 
-/** Features that affect the same platforms, listed together, the platforms said once. */
-function featureList(client: ReportClient, gaps: readonly FeatureGap[]): string {
+/** Features that affect the same platforms, listed together, the platforms said once ("none" for none). */
+export function featureList(client: ReportClient, gaps: readonly FeatureGap[]): string {
   if (gaps.length === 0) return 'none';
   const groups = new Map<string, string[]>();
   for (const g of gaps) groups.set(onlyOn(client, g.platforms), [...(groups.get(onlyOn(client, g.platforms)) ?? []), g.feature]);

@@ -201,6 +201,45 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     await done(page, index);
   });
 
+  it('lists the edition\'s email client compatibility in a pane, and names what a template change adds', async () => {
+    const page = await open(`/editions/${DATE}/#clients`);
+    await frameLoaded(page);
+    expect(await page.isVisible('#clients-table')).toBe(true);
+    expect(await page.getAttribute('#view-clients', 'aria-pressed')).toBe('true');
+    const rows = () =>
+      page.$$eval('#clients-table tbody tr', (trs) =>
+        trs.map((tr) => ({ client: tr.getAttribute('data-client'), added: tr.querySelector('td.added')!.textContent, mjml: tr.querySelector('td.mjml')!.textContent })),
+      );
+    const before = await rows();
+    expect(before.map((r) => r.client)).toEqual(['Gmail', 'Outlook for Windows', 'Outlook.com', 'Apple Mail', 'Yahoo Mail', 'Samsung Email']);
+    for (const r of before) expect(r.added, r.client!).toBe('none');
+    expect(before[0]!.mjml).toMatch(/@media.*Class selector.*\(only mobile-webmail\)/);
+    expect(await page.textContent('#clients-status')).toBe('Our templates add nothing that Gmail, Outlook or Apple Mail lacks.');
+    await markWindow(page);
+
+    const partial = path.join(tmp, 'templates', 'partials', 'metrics-table.mjml.hbs');
+    const template = await readFile(partial, 'utf8');
+    await writeFile(partial, template.replace('Key metrics</h2>', 'Key metrics <time datetime="{{date}}" style="white-space:nowrap">{{date}}</time></h2>'));
+    try {
+      await page.waitForFunction(() => document.querySelector('#clients-table tr[data-client="Outlook for Windows"]')?.getAttribute('data-added') !== '0', undefined, { timeout: 30_000 });
+      const after = await rows();
+      expect(after.find((r) => r.client === 'Outlook for Windows')!.added).toBe('HTML5 semantics, white-space');
+      expect(after.find((r) => r.client === 'Samsung Email')!.added).toBe('white-space');
+      expect(after.find((r) => r.client === 'Apple Mail')!.added).toBe('none');
+      expect(await page.textContent('#clients-status')).toContain('Outlook for Windows lacks');
+      // The warnings are listed with the edition's other problems.
+      expect(await page.textContent('#warnings')).toMatch(/warning\[BW_EMAIL_CLIENT_UNSUPPORTED\]: the email uses "white-space"/);
+      await page.screenshot({ path: artifactPath('preview-clients.png') });
+      // Updated in place, still on the same view.
+      expect(await stillMarked(page)).toBe(true);
+      expect(new URL(page.url()).hash).toBe('#clients');
+    } finally {
+      await writeFile(partial, template);
+    }
+    await page.waitForFunction(() => document.querySelector('#clients-table tr[data-client="Outlook for Windows"]')?.getAttribute('data-added') === '0', undefined, { timeout: 30_000 });
+    await done(page);
+  });
+
   it('shows a full edition whole: header, pager, the email laid out at 600 px with every metric of the data pane (screenshots kept)', async () => {
     const page = await open('/editions/2026-01-26/');
     await frameLoaded(page);

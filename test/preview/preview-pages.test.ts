@@ -58,7 +58,8 @@ describe('preview pages', () => {
     expect(doc.querySelector('#email-frame')!.getAttribute('src')).toBe('about:blank');
     expect(doc.querySelector('#render-status')!.text).toContain('Rendering… 10 of 520 editions done.');
     expect(doc.querySelector('#next-edition')!.getAttribute('href')).toBe('/editions/2025-01-13/');
-    for (const id of ['view-desktop', 'view-mobile', 'view-text', 'view-source', 'view-data', 'overlay', 'email-size']) expect(doc.getElementById(id), id).not.toBeNull();
+    expect(doc.querySelector('#clients-status')!.text).toBe('The report appears once the edition has rendered.');
+    for (const id of ['view-desktop', 'view-mobile', 'view-text', 'view-source', 'view-data', 'view-clients', 'pane-clients', 'overlay', 'email-size']) expect(doc.getElementById(id), id).not.toBeNull();
   });
 });
 
