@@ -5,6 +5,9 @@
  *   email clients) by
  *   setting body[data-view]; CSS does the rest, so the iframe never reloads
  *   for a switch. The view is kept in the URL hash.
+ * - shows the email in dark mode on request (the Dark mode toggle, kept in
+ *   the URL hash too) by switching the email's prefers-color-scheme rules
+ *   inside the frame.
  * - listens to /events (Server-Sent Events). On an update it fetches the
  *   page again and swaps only the `[data-live]` elements that differ; the
  *   email iframe is replaced by a second iframe loaded out of sight, then
@@ -20,13 +23,73 @@ export const CLIENT_SCRIPT = String.raw`
   const VIEWS = [...document.querySelectorAll('.switches button[data-view]')].map((b) => b.dataset.view);
   let collapsed = false;
 
+  // The URL hash keeps the view and the colour scheme: #mobile, #dark, #mobile+dark.
+  const state = { view: 'desktop', scheme: 'light' };
+  function rememberState() {
+    const tokens = [state.view === 'desktop' ? '' : state.view, state.scheme === 'dark' ? 'dark' : ''].filter(Boolean);
+    history.replaceState(null, '', tokens.length ? '#' + tokens.join('+') : location.pathname + location.search);
+  }
+
   function setView(view, remember) {
     if (!VIEWS.includes(view)) view = 'desktop';
+    state.view = view;
     body.dataset.view = view;
     for (const b of document.querySelectorAll('.switches button')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
-    if (remember) history.replaceState(null, '', view === 'desktop' ? location.pathname + location.search : '#' + view);
+    if (remember) rememberState();
   }
-  if (body.dataset.page === 'edition') setView(location.hash.slice(1), false);
+
+  function setScheme(scheme, remember) {
+    state.scheme = scheme === 'dark' ? 'dark' : 'light';
+    body.dataset.scheme = state.scheme;
+    const toggle = document.getElementById('scheme-dark');
+    if (toggle) toggle.setAttribute('aria-pressed', String(state.scheme === 'dark'));
+    const frame = document.getElementById('email-frame');
+    if (frame) applyScheme(frame);
+    if (remember) rememberState();
+  }
+
+  // Dark mode for the email. An iframe's prefers-color-scheme does not follow the
+  // color-scheme of the <iframe> element in Chromium, so the email's own
+  // prefers-color-scheme rules are switched inside the (same-origin) frame: the chosen
+  // scheme's queries always match, the other's never, whatever the system prefers.
+  const originalMedia = new WeakMap();
+  function forcedMedia(text) {
+    return text.split(',').map((query) => {
+      const m = /\(\s*prefers-color-scheme\s*:\s*(light|dark)\s*\)/i.exec(query);
+      if (!m) return query;
+      return m[1].toLowerCase() === state.scheme ? query.replace(m[0], '(min-width: 0px)') : 'not all';
+    }).join(',');
+  }
+  function forceScheme(rules) {
+    for (const rule of rules) {
+      if (rule.media && rule.cssRules) {
+        if (!originalMedia.has(rule)) originalMedia.set(rule, rule.media.mediaText);
+        const text = originalMedia.get(rule);
+        if (/prefers-color-scheme/i.test(text)) rule.media.mediaText = forcedMedia(text);
+      }
+      if (rule.cssRules) forceScheme(rule.cssRules);
+    }
+  }
+  function applyScheme(frame) {
+    let doc = null;
+    try { doc = frame.contentDocument; } catch (e) { /* not same-origin: leave it */ }
+    if (!doc || !doc.documentElement) return;
+    doc.documentElement.style.colorScheme = state.scheme;
+    for (const sheet of doc.styleSheets) {
+      try { forceScheme(sheet.cssRules); } catch (e) { /* a sheet we may not read */ }
+    }
+  }
+  // Every email frame that loads (the first one, and each one swapped in after a save)
+  // gets the scheme before it is shown: load does not bubble, but it can be captured.
+  document.addEventListener('load', (ev) => {
+    if (ev.target instanceof HTMLIFrameElement) applyScheme(ev.target);
+  }, true);
+
+  if (body.dataset.page === 'edition') {
+    const tokens = location.hash.slice(1).split('+');
+    setView(tokens.find((t) => VIEWS.includes(t)) || 'desktop', false);
+    setScheme(tokens.includes('dark') ? 'dark' : 'light', false);
+  }
 
   function applyCollapse() {
     body.classList.toggle('overlay-collapsed', collapsed);
@@ -40,6 +103,8 @@ export const CLIENT_SCRIPT = String.raw`
     if (button.id === 'overlay-toggle') {
       collapsed = !collapsed;
       applyCollapse();
+    } else if (button.id === 'scheme-dark') {
+      setScheme(state.scheme === 'dark' ? 'light' : 'dark', true);
     } else if (button.dataset.view) {
       setView(button.dataset.view, true);
     }
@@ -124,6 +189,6 @@ export const CLIENT_SCRIPT = String.raw`
     if (typeof data.overlay === 'string') setOverlay(data.overlay);
     if (data.build !== body.dataset.build) refresh();
   });
-  window.__preview = { refresh, setView };
+  window.__preview = { refresh, setView, setScheme };
 })();
 `;

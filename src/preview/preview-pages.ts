@@ -136,6 +136,7 @@ ${editionHead(m, title)}
   <div class="switches" role="group" aria-label="View">
     ${VIEWS.map((v) => `<button type="button" id="view-${v}" data-view="${v}" aria-pressed="${v === 'desktop'}">${VIEW_LABELS[v]}</button>`).join('\n    ')}
   </div>
+  <button type="button" id="scheme-dark" class="scheme" aria-pressed="false" title="Show the email as a client in dark mode does (its prefers-color-scheme: dark rules)">Dark mode</button>
   ${sizeHtml(r)}
   ${r && m.testTo ? testSendForm(m.date, m.testTo) : ''}
 </div>

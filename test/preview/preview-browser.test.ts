@@ -240,6 +240,65 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     await done(page);
   });
 
+  it('shows the email in dark mode with the toggle, kept in the URL and across a live update, whatever the system prefers', async () => {
+    const page = await open(`/editions/${DATE}/`);
+    await frameLoaded(page);
+    const card = () => page.$eval('#email-frame', (f) => getComputedStyle((f as HTMLIFrameElement).contentDocument!.querySelector('.bw-card > table')!).backgroundColor);
+    const heading = () => page.$eval('#email-frame', (f) => getComputedStyle((f as HTMLIFrameElement).contentDocument!.querySelector('h1')!).color);
+    const LIGHT_CARD = 'rgb(255, 255, 255)';
+    const DARK_CARD = 'rgb(22, 27, 34)';
+    expect(await card()).toBe(LIGHT_CARD);
+    const lightHeading = await heading();
+    expect(await page.getAttribute('#scheme-dark', 'aria-pressed')).toBe('false');
+
+    await page.click('#scheme-dark');
+    expect(await page.getAttribute('#scheme-dark', 'aria-pressed')).toBe('true');
+    expect(await card()).toBe(DARK_CARD);
+    expect(await heading()).not.toBe(lightHeading);
+    expect(new URL(page.url()).hash).toBe('#dark');
+    await page.click('#view-mobile');
+    expect(new URL(page.url()).hash).toBe('#mobile+dark');
+    expect(await card()).toBe(DARK_CARD);
+    await page.screenshot({ path: artifactPath('preview-dark-mobile.png') });
+
+    // A save swaps in a new frame: it is shown dark too.
+    await markWindow(page);
+    const title = 'A retitled edition, seen in dark mode';
+    await writeFile(briefPath, original.replace(/^title: .*$/m, `title: "${title}"`));
+    try {
+      await page.waitForFunction((t) => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('h1')?.textContent?.includes(t), title, { timeout: 10_000 });
+      expect(await card()).toBe(DARK_CARD);
+      expect(await stillMarked(page)).toBe(true);
+    } finally {
+      await writeFile(briefPath, original);
+    }
+    await page.waitForFunction(() => !(document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('h1')?.textContent?.includes('retitled'), undefined, { timeout: 10_000 });
+
+    // A reload comes back dark, at phone width.
+    await page.reload();
+    await frameLoaded(page);
+    expect(await page.getAttribute('#scheme-dark', 'aria-pressed')).toBe('true');
+    expect(await page.$eval('#email-frame', (f) => f.clientWidth)).toBe(375);
+    expect(await card()).toBe(DARK_CARD);
+    await page.click('#scheme-dark');
+    expect(await card()).toBe(LIGHT_CARD);
+    expect(new URL(page.url()).hash).toBe('#mobile');
+    await done(page);
+
+    // The toggle decides, not the system: a browser set to dark shows the email light until asked.
+    const system = await browser.newPage({ colorScheme: 'dark' });
+    const errors: string[] = [];
+    system.on('pageerror', (e) => errors.push(e.message));
+    await system.goto(new URL(`/editions/${DATE}/`, server.url).href);
+    await frameLoaded(system);
+    const systemCard = () => system.$eval('#email-frame', (f) => getComputedStyle((f as HTMLIFrameElement).contentDocument!.querySelector('.bw-card > table')!).backgroundColor);
+    expect(await systemCard()).toBe(LIGHT_CARD);
+    await system.click('#scheme-dark');
+    expect(await systemCard()).toBe(DARK_CARD);
+    expect(errors).toEqual([]);
+    await system.close();
+  });
+
   it('shows a full edition whole: header, pager, the email laid out at 600 px with every metric of the data pane (screenshots kept)', async () => {
     const page = await open('/editions/2026-01-26/');
     await frameLoaded(page);

@@ -59,7 +59,7 @@ describe('preview pages', () => {
     expect(doc.querySelector('#render-status')!.text).toContain('Rendering… 10 of 520 editions done.');
     expect(doc.querySelector('#next-edition')!.getAttribute('href')).toBe('/editions/2025-01-13/');
     expect(doc.querySelector('#clients-status')!.text).toBe('The report appears once the edition has rendered.');
-    for (const id of ['view-desktop', 'view-mobile', 'view-text', 'view-source', 'view-data', 'view-clients', 'pane-clients', 'overlay', 'email-size']) expect(doc.getElementById(id), id).not.toBeNull();
+    for (const id of ['view-desktop', 'view-mobile', 'view-text', 'view-source', 'view-data', 'view-clients', 'pane-clients', 'scheme-dark', 'overlay', 'email-size']) expect(doc.getElementById(id), id).not.toBeNull();
   });
 });
 
