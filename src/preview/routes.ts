@@ -83,9 +83,11 @@ function indexHtml({ state, base }: PreviewContext): string {
 
 async function editionHtml(ctx: PreviewContext, res: RouteRequest['res'], date: string): Promise<void> {
   const { state, base } = ctx;
-  const edition = state.editions.find((e) => e.date === date);
   const rendered = state.rendered(date);
   const compatibility = rendered ? await ctx.compatibility?.(rendered) : undefined;
+  // The page shows one state: if an update landed while the report was computed, start again from it.
+  if (state.rendered(date) !== rendered) return editionHtml(ctx, res, date);
+  const edition = state.editions.find((e) => e.date === date);
   const html = editionPageHtml({
     ...base(),
     date,
