@@ -5,12 +5,17 @@
 import { runBuildBench } from './build-bench.js';
 import { runPreviewBench } from './preview-bench.js';
 import { runSendBench } from './send-bench.js';
+import { runSesBench } from './ses-bench.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<void>> = {
   build: runBuildBench,
   preview: runPreviewBench,
-  send: runSendBench,
+  // The SES figure is printed next to the SMTP one.
+  send: async () => {
+    await runSendBench();
+    await runSesBench();
+  },
 };
 
 if (only && !(only in benches)) {

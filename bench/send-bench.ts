@@ -11,26 +11,18 @@
  * recipients after a crash), so the ratio measures what the ledger costs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
-import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
-import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, EMAIL_HTML, EMAIL_TEXT, serializeEditionJson } from '../src/render/out-layout.js';
-import { loadEdition } from '../src/deliver/built-editions.js';
 import { ledgerFile } from '../src/deliver/ledger.js';
-import { buildMessage, prepareEdition, senderIdentity } from '../src/deliver/message.js';
 import { sendEdition } from '../src/deliver/send-edition.js';
 import { createMailSender, parseSmtpUrl, poolOptions } from '../src/deliver/transport.js';
-import { createUnsubscribeToken, messageIdHash } from '../src/deliver/unsubscribe-token.js';
+import { benchRate, prepareSendFixture, SEND_CONNECTIONS } from './send-fixture.js';
 
-const RECIPIENTS = Number(process.env['BENCH_SEND_RECIPIENTS'] ?? 10_000);
-const CONNECTIONS = 5;
 const ROUNDS = 2;
-const SECRET = 'bench-secret-0123456789abcdef';
-const DATE = '2026-01-26';
 
 /** The sink: accepts everything, discards the data, reports its count over IPC. */
 function sinkSource(smtpServerUrl: string): string {
@@ -71,41 +63,6 @@ async function startSinkProcess(): Promise<{ port: number; count: () => Promise<
   };
 }
 
-/** An edition about the size of a real one (~45 KB HTML, ~6 KB text). */
-async function writeBenchEdition(outDir: string): Promise<void> {
-  const dir = builtEditionDir(outDir, DATE);
-  await mkdir(dir, { recursive: true });
-  const para =
-    '<tr><td style="padding:8px 24px;font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.6;color:#24292f;">' +
-    'Alibaba Cloud’s share of China’s AI cloud market rose to <strong>38.1%</strong> in Omdia’s full-year count, up 2.3 pp. </td></tr>\n';
-  const html = `<!doctype html><html><body><table>${para.repeat(170)}<tr><td><a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">Unsubscribe</a></td></tr></table></body></html>\n`;
-  const text = `${'Alibaba Cloud’s share of China’s AI cloud market rose to 38.1% in Omdia’s full-year count.\n'.repeat(65)}\nUnsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}\n`;
-  await writeFile(path.join(dir, EMAIL_HTML), html);
-  await writeFile(path.join(dir, EMAIL_TEXT), text);
-  await writeFile(
-    path.join(dir, EDITION_JSON),
-    // The sender reads edition.json through its schema, so the bench writes a whole one (without metrics: it only sends).
-    serializeEditionJson({
-      version: EDITION_JSON_VERSION,
-      date: DATE,
-      number: 1,
-      title: 'Bench',
-      subject: 'Alibaba Cloud share +2.3 pp — AI Cloud Weekly',
-      preheader: 'Bench',
-      summary: null,
-      slug: null,
-      url: `https://bench.example/editions/${DATE}/`,
-      previousDate: null,
-      nextDate: null,
-      source: 'bench',
-      htmlBytes: Buffer.byteLength(html),
-      sections: [],
-      metrics: [],
-      movers: [],
-    }),
-  );
-}
-
 function rssSampler(): { peak: () => number; reset: () => void; stop: () => void } {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
@@ -123,30 +80,17 @@ function rssSampler(): { peak: () => number; reset: () => void; stop: () => void
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 export async function runSendBench(): Promise<void> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'briefwire-send-bench-'));
+  const fixture = await prepareSendFixture('briefwire-send-bench-');
   const sink = await startSinkProcess();
   const sampler = rssSampler();
   try {
-    const outDir = path.join(work, 'out');
-    await writeBenchEdition(outDir);
-    const loaded = await loadEdition(outDir, DATE);
-    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('; '));
-    const editionFiles = loaded.value;
-    const edition = prepareEdition(editionFiles);
-    const identity = senderIdentity(
-      { name: 'AI Cloud Weekly', from: 'AI Cloud Weekly <brief@aicloudweekly.example>', baseUrl: 'https://aicloudweekly.example', timezone: 'Asia/Shanghai', language: 'en-GB' },
-      'newsletter.yml',
-    );
-    if (!identity.ok) throw new Error('sender');
-    const sender = identity.value;
-    const recipients = Array.from({ length: RECIPIENTS }, (_, i) => ({ address: `reader${String(i).padStart(6, '0')}@readers.example`, name: `Reader ${i}` }));
-    const csv = path.join(work, 'subscribers.csv');
-    await writeFile(csv, 'email,name\n' + recipients.map((r) => `${r.address},${r.name}`).join('\n') + '\n');
+    const { work, editionFiles, sender, recipients, csv, messageFor } = fixture;
+    const DATE = fixture.date;
+    const RECIPIENTS = recipients.length;
+    const CONNECTIONS = SEND_CONNECTIONS;
     const target = parseSmtpUrl(`smtp://127.0.0.1:${sink.port}`);
     if (!target.ok) throw new Error('url');
     const settings = { connections: CONNECTIONS, rate: 0 };
-    const messageFor = (r: { address: string; name: string }, date: Date) =>
-      buildMessage({ edition, sender, recipient: r, token: createUnsubscribeToken(r.address, SECRET), messageIdHash: messageIdHash(DATE, r.address, SECRET), date });
     const size = (await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(messageFor(recipients[0]!, new Date()))) as { message: Buffer };
 
     const plain = async (): Promise<number> => {
@@ -176,7 +120,7 @@ export async function runSendBench(): Promise<void> {
         subscribersFile: csv,
         stateDir,
         mailer,
-        secret: SECRET,
+        secret: fixture.secret,
         concurrency: CONNECTIONS,
         retries: 2,
         retryDelayMs: 100,
@@ -220,7 +164,7 @@ export async function runSendBench(): Promise<void> {
       briefwirePeak = Math.max(briefwirePeak, sampler.peak());
     }
     const delivered = (await sink.count()) - before;
-    const rate = (ms: number): number => RECIPIENTS / (ms / 1000);
+    const rate = (ms: number): number => benchRate(RECIPIENTS, ms);
     const bestPlain = Math.max(...plainRuns.map(rate));
     const bestBriefwire = Math.max(...briefwireRuns.map(rate));
     const ratio = bestBriefwire / bestPlain;
@@ -242,7 +186,7 @@ export async function runSendBench(): Promise<void> {
   } finally {
     sampler.stop();
     sink.stop();
-    await rm(work, { recursive: true, force: true });
+    await fixture.cleanUp();
   }
 }
 
