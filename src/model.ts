@@ -3,7 +3,13 @@
  * content comes in as `Content`; the compute stage turns it into `Edition`s,
  * which render and publish consume. These are plain data (JSON-safe) so they
  * can be written to edition.json and reused by the preview server and sender.
+ *
+ * What the content files hold is inferred from their zod schemas
+ * (content-contract.ts); what the loader and compute stage add is declared
+ * here.
  */
+import type { z } from 'zod';
+import type { frontmatterSchema, metricDefSchema, newsletterSchema, observationSchema, scheduleSchema } from './content-contract.js';
 
 /** How long a period is; `span` is a multi-year range (2025-2030). */
 export type PeriodLength = 'day' | 'month' | 'quarter' | 'half' | 'year' | 'span';
@@ -17,65 +23,38 @@ export interface Period {
   length: PeriodLength;
 }
 
-export type MetricKind = 'share' | 'rate' | 'money' | 'count' | 'number';
-export type Better = 'up' | 'down' | 'neutral';
+type MetricDefEntry = z.output<typeof metricDefSchema>;
+type Observation = z.output<typeof observationSchema>;
+type Frontmatter = z.output<typeof frontmatterSchema>;
+
+export type MetricKind = MetricDefEntry['kind'];
+export type Better = MetricDefEntry['better'];
 /**
  * What a figure measures, which decides what it can be compared with: a flow
  * is an amount over a period (revenue, market size), so a quarter is not
  * comparable with a year; a stock is a level at a point (downloads to date, a
  * price); a ratio (share, rate, growth) compares across period lengths.
  */
-export type Measure = 'flow' | 'stock' | 'ratio';
+export type Measure = NonNullable<MetricDefEntry['measure']>;
 /** An actual (reported) figure, or a forecast (estimate, projection, guidance). */
-export type Basis = 'actual' | 'forecast';
+export type Basis = NonNullable<Observation['basis']>;
 
-/** One entry of content/metrics.yml. */
-export interface MetricDef {
+/** One entry of content/metrics.yml, with its key and its measure settled. */
+export interface MetricDef extends Omit<MetricDefEntry, 'measure'> {
   key: string;
-  label: string;
-  kind: MetricKind;
-  unit: string;
-  decimals: number;
-  better: Better;
-  source?: string;
-  group?: string;
   /** From metrics.yml, else from the kind (share and rate: ratio; money, count, number: flow). */
   measure: Measure;
-  /** `MM-DD` that FY periods of this metric end on, when metrics.yml sets one (else newsletter.yml's). */
-  fiscalYearEnd?: string;
 }
 
-/** The weekly send slot from newsletter.yml. */
-export interface Schedule {
-  /** ISO weekday: 1 = Monday ... 7 = Sunday. */
-  weekday: number;
-  /** Local wall-clock time, "HH:MM". */
-  time: string;
+/** The weekly send slot from newsletter.yml, its zone settled. */
+export interface Schedule extends Omit<z.output<typeof scheduleSchema>, 'timezone'> {
   /** IANA zone; defaults to the newsletter's timezone. */
   timezone: string;
 }
 
-/** content/newsletter.yml. */
-export interface Newsletter {
-  name: string;
-  /** RFC 5322 mailbox, e.g. `AI Cloud Weekly <brief@example.com>`. */
-  from: string;
-  replyTo?: string;
-  /** Pinned RFC 2919 List-Id; derived from name and From's domain when absent. */
-  listId?: string;
-  /** Public archive URL without trailing slash, e.g. https://example.com/ai-cloud-weekly */
-  baseUrl: string;
-  timezone: string;
-  /** BCP 47 tag, e.g. en-GB. */
-  language: string;
-  description?: string;
-  /** Postal address or sender identity line shown in the footer (bulk-sender rules). */
-  address?: string;
+/** content/newsletter.yml, as validated (baseUrl without trailing slash). */
+export interface Newsletter extends Omit<z.output<typeof newsletterSchema>, 'schedule'> {
   schedule?: Schedule;
-  /** `MM-DD`: the default last day of an FY period (12-31 when absent). */
-  fiscalYearEnd?: string;
-  /** The archive shows a subscribe form posting here (absolute URL or a path on the archive's origin). */
-  subscribe?: { url?: string };
 }
 
 /**
@@ -83,7 +62,7 @@ export interface Newsletter {
  * text exactly as written (keeps precision). No `period` means a point in
  * time at the edition's date.
  */
-export interface BriefMetric {
+export interface BriefMetric extends Pick<Observation, 'source' | 'note' | 'unit'> {
   key: string;
   value: string;
   /** Parsed from the period grammar; its label is the brief's `label` when given. */
@@ -91,31 +70,20 @@ export interface BriefMetric {
   /** The period as written in the grammar ("Q3 FY2026"), when there is one; `period.label` may be the brief's own label. */
   periodText?: string;
   basis: Basis;
-  source?: string;
-  note?: string;
-  /** Unit as written in long form; the loader rejects one that differs from the registry's. */
-  unit?: string;
   /** 1-based line and column of the metric in the brief file, for later error messages. */
   line?: number;
   column?: number;
 }
 
-/** One validated Markdown brief. */
-export interface Brief {
+/** One validated Markdown brief: its frontmatter and what the loader derives from the file. */
+export interface Brief extends Pick<Frontmatter, 'title' | 'draft' | 'subject' | 'preheader' | 'summary'> {
   /** Path of the source file (as passed to the loader). */
   file: string;
   /** ISO date, YYYY-MM-DD, from the file name. */
   date: string;
   slug?: string;
-  title: string;
-  /** A draft is previewed but never built, published or sent. */
-  draft?: boolean;
-  /** Optional subject line template (Handlebars); defaults to the title. */
-  subject?: string;
   /** 1-based line of `subject` in the file, for errors found when it is rendered. */
   subjectLine?: number;
-  preheader?: string;
-  summary?: string;
   metrics: BriefMetric[];
   /** Markdown body without frontmatter. */
   body: string;

@@ -9,7 +9,8 @@ import { parsePeriod } from './period.js';
 import { error, type Problem } from '../problems.js';
 import { BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown, PeriodBasisConflict, PeriodInvalid, PeriodLabelWithoutPeriod } from '../problem-catalogue.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
-import { briefMetricSchema, frontmatterSchema, observationSchema, zodProblems } from './schema.js';
+import { briefMetricSchema, frontmatterSchema, observationSchema } from '../content-contract.js';
+import { zodProblems } from './zod-problems.js';
 import { nearest } from './suggest.js';
 import { stripUndefined } from './newsletter-config.js';
 
@@ -58,7 +59,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
   }
 
   const fm = frontmatterSchema.safeParse(source.data);
-  if (!fm.success) problems.push(...zodProblems(source, fm.error.issues));
+  if (!fm.success) problems.push(...zodProblems(source, frontmatterSchema, fm.error.issues));
   const data = source.data as Record<string, unknown>;
 
   if (name.date && data['date'] !== undefined) {
@@ -106,9 +107,10 @@ function parseMetrics(source: YamlSource, raw: unknown, registry: readonly Metri
       continue;
     }
     // The long form is checked on its own so a bad field is named, not reported as "invalid input" of the union.
-    const parsed = entry !== null && typeof entry === 'object' ? observationSchema.safeParse(entry) : briefMetricSchema.safeParse(entry);
+    const schema = entry !== null && typeof entry === 'object' ? observationSchema : briefMetricSchema;
+    const parsed = schema.safeParse(entry);
     if (!parsed.success) {
-      problems.push(...zodProblems(source, parsed.error.issues, ['metrics', key]));
+      problems.push(...zodProblems(source, schema, parsed.error.issues, ['metrics', key]));
       continue;
     }
     const long = typeof parsed.data === 'object' ? parsed.data : undefined;

@@ -2,7 +2,8 @@ import type { Measure, MetricDef, MetricKind } from '../model.js';
 import { error, type Problem } from '../problems.js';
 import { MetricKeyInvalid, MetricPercentUnit, MetricsEmpty, MetricsNotMapping } from '../problem-catalogue.js';
 import { parseYaml } from './yaml-source.js';
-import { METRIC_KEY, metricDefSchema, zodProblems } from './schema.js';
+import { METRIC_KEY, metricDefSchema } from '../content-contract.js';
+import { zodProblems } from './zod-problems.js';
 import { stripUndefined } from './newsletter-config.js';
 
 /**
@@ -24,7 +25,7 @@ export function parseMetricRegistry(file: string, text: string): { metrics: Metr
     }
     const parsed = metricDefSchema.safeParse(raw);
     if (!parsed.success) {
-      out.push(...zodProblems(source, parsed.error.issues, [key]));
+      out.push(...zodProblems(source, metricDefSchema, parsed.error.issues, [key]));
       continue;
     }
     const def: MetricDef = stripUndefined({ key, ...parsed.data, measure: parsed.data.measure ?? defaultMeasure(parsed.data.kind) });

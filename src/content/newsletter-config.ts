@@ -2,7 +2,8 @@ import type { Newsletter } from '../model.js';
 import { error, type Problem } from '../problems.js';
 import { NewsletterNotMapping } from '../problem-catalogue.js';
 import { parseYaml } from './yaml-source.js';
-import { newsletterSchema, zodProblems } from './schema.js';
+import { newsletterSchema } from '../content-contract.js';
+import { zodProblems } from './zod-problems.js';
 
 /** Parses content/newsletter.yml. Pure: takes the text, returns the config or problems. */
 export function parseNewsletter(file: string, text: string): { newsletter?: Newsletter; problems: Problem[] } {
@@ -10,7 +11,7 @@ export function parseNewsletter(file: string, text: string): { newsletter?: News
   if (problems.length > 0) return { problems };
   if (source.data === null || typeof source.data !== 'object') return { problems: [error(file, NewsletterNotMapping)] };
   const parsed = newsletterSchema.safeParse(source.data);
-  if (!parsed.success) return { problems: zodProblems(source, parsed.error.issues) };
+  if (!parsed.success) return { problems: zodProblems(source, newsletterSchema, parsed.error.issues) };
   const { schedule, ...rest } = parsed.data;
   const newsletter: Newsletter = stripUndefined({
     ...rest,

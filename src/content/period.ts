@@ -28,13 +28,7 @@ export interface ParsedPeriod {
 
 export const PERIOD_GRAMMAR = '2025, FY2025, H1 2025, H2 FY2025, Q3 2025, Q3 FY2026, 2025-09, 2025-09-30, 2025-2030 (add E to a year for a forecast: 2025E, FY2025E, 2025-2030E)';
 
-/** `MM-DD`, a real day of a non-leap year, so every year has it. */
-export const FISCAL_YEAR_END = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const DEFAULT_FISCAL_YEAR_END = '12-31';
-
-export function isFiscalYearEnd(text: string): boolean {
-  return FISCAL_YEAR_END.test(text) && DateTime.fromISO(`2025-${text}`, { zone: 'utc' }).isValid;
-}
 
 const YEAR = String.raw`(FY)?(\d{4})(E)?`;
 const FORMS: { re: RegExp; build: (m: RegExpExecArray, fye: string) => Period | string }[] = [

@@ -16,7 +16,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { metricDefSchema } from '../content/schema.js';
+import { metricDefSchema } from '../content-contract.js';
 
 export const EDITIONS_DIR = 'editions';
 export const EMAIL_HTML = 'email.html';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isFiscalYearEnd, parsePeriod, suggestPeriod } from '../../src/content/period.js';
+import { isFiscalYearEnd } from '../../src/content-contract.js';
+import { parsePeriod, suggestPeriod } from '../../src/content/period.js';
 
 describe('parsePeriod: every form of the grammar', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newsletterSchema } from '../../src/content/schema.js';
+import { newsletterSchema } from '../../src/content-contract.js';
 import { legacyListSlug, listIdMigrates, resolveListId } from '../../src/deliver/list-id.js';
 import { senderIdentity } from '../../src/deliver/message.js';
 import { renderBody } from '../../src/render/markdown.js';

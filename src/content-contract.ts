@@ -1,15 +1,14 @@
 /**
- * Schemas for the content contract (documented in docs/content.md).
- * Zod checks shape and types; checks that need more than one file (unknown
- * metric keys, units against the registry, duplicate dates) live in the loader.
+ * The content contract (documented in docs/content.md): zod schemas of
+ * newsletter.yml, metrics.yml and a brief's frontmatter. src/model.ts infers
+ * the domain types from them, which is why they sit in the shared layer and
+ * not in content/: the content layer validates files against them
+ * (`content/zod-problems.ts` turns their issues into problems), and checks
+ * that need more than one file (unknown metric keys, units against the
+ * registry, duplicate dates) live in the loader.
  */
 import { z } from 'zod';
-import { IANAZone } from 'luxon';
-import type { YamlSource } from './yaml-source.js';
-import { error, type Problem } from '../problems.js';
-import { FieldInvalid, FieldRequired, FieldUnknown } from '../problem-catalogue.js';
-import { nearest } from './suggest.js';
-import { isFiscalYearEnd } from './period.js';
+import { DateTime, IANAZone } from 'luxon';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const timezone = nonEmpty.refine((tz) => IANAZone.isValidZone(tz), { message: 'is not a valid IANA time zone (e.g. Europe/London)' });
@@ -24,12 +23,23 @@ const language = nonEmpty.refine(
   { message: 'is not a valid BCP 47 language tag (e.g. en-GB)' },
 );
 
+/** `MM-DD`, a real day of a non-leap year, so every year has it. */
+const FISCAL_YEAR_END = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A fiscal year end as newsletter.yml and metrics.yml write it: "MM-DD", a day every year has. */
+export function isFiscalYearEnd(text: string): boolean {
+  return FISCAL_YEAR_END.test(text) && DateTime.fromISO(`2025-${text}`, { zone: 'utc' }).isValid;
+}
+
 const fiscalYearEnd = z.string().refine(isFiscalYearEnd, { message: 'must be the last day of the fiscal year as "MM-DD" (e.g. "03-31")' });
 
 export const scheduleSchema = z
   .object({
+    /** ISO weekday: 1 = Monday ... 7 = Sunday. */
     weekday: z.number().int().min(1).max(7).describe('ISO weekday, 1 = Monday'),
+    /** Local wall-clock time, "HH:MM". */
     time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time "HH:MM"'),
+    /** IANA zone; the loader fills in the newsletter's timezone when absent. */
     timezone: timezone.optional(),
   })
   .strict();
@@ -37,20 +47,26 @@ export const scheduleSchema = z
 export const newsletterSchema = z
   .object({
     name: nonEmpty,
+    /** RFC 5322 mailbox, e.g. `AI Cloud Weekly <brief@example.com>`. */
     from: nonEmpty.regex(/<[^<>@\s]+@[^<>@\s]+>$|^[^<>@\s]+@[^<>@\s]+$/, 'must be an address, e.g. "AI Cloud Weekly <brief@example.com>"'),
     replyTo: nonEmpty.optional(),
-    // RFC 2919 list-id: dot-atom with at least one dot. Pins the List-Id (see src/deliver/list-id.ts).
+    /** Pinned RFC 2919 List-Id (a dot-atom with at least one dot); derived from name and From's domain when absent (src/deliver/list-id.ts). */
     listId: z
       .string()
       .regex(/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)+$/i, 'must be a list id such as "ai-cloud-weekly.example.com" (RFC 2919: no spaces or angle brackets, at least one dot)')
       .max(255)
       .optional(),
+    /** Public archive URL, read without trailing slash, e.g. https://example.com/ai-cloud-weekly */
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')),
     timezone,
+    /** BCP 47 tag, e.g. en-GB. */
     language,
     description: z.string().optional(),
+    /** Postal address or sender identity line shown in the footer (bulk-sender rules). */
     address: z.string().optional(),
+    /** The weekly send slot. */
     schedule: scheduleSchema.optional(),
+    /** `MM-DD`: the default last day of an FY period (12-31 when absent). */
     fiscalYearEnd: fiscalYearEnd.optional(),
     /** Where the archive's subscribe form posts; `{}` means <baseUrl>/subscribe (what `serve` answers). */
     subscribe: z
@@ -69,6 +85,7 @@ export const METRIC_KINDS = ['share', 'rate', 'money', 'count', 'number'] as con
 export const MEASURES = ['flow', 'stock', 'ratio'] as const;
 export const BASES = ['actual', 'forecast'] as const;
 
+/** One entry of metrics.yml (its key is the mapping key). */
 export const metricDefSchema = z
   .object({
     label: nonEmpty,
@@ -78,7 +95,9 @@ export const metricDefSchema = z
     better: z.enum(['up', 'down', 'neutral']),
     source: z.string().optional(),
     group: z.string().optional(),
+    /** From metrics.yml; the loader falls back on the kind (share and rate: ratio; money, count, number: flow). */
     measure: z.enum(MEASURES).optional(),
+    /** `MM-DD` that FY periods of this metric end on (else newsletter.yml's). */
     fiscalYearEnd: fiscalYearEnd.optional(),
   })
   .strict();
@@ -86,7 +105,6 @@ export const metricDefSchema = z
 export const METRIC_KEY = /^[a-z0-9_]+$/;
 
 const metricValue = z.union([z.number(), z.string()]);
-export const OBSERVATION_FIELDS = ['value', 'period', 'basis', 'label', 'source', 'note', 'unit'] as const;
 
 /** The long form of an observation (docs/content.md "Observations"). */
 export const observationSchema = z
@@ -100,6 +118,7 @@ export const observationSchema = z
     label: nonEmpty.optional(),
     source: z.string().optional(),
     note: z.string().optional(),
+    /** Unit as written in long form; the loader rejects one that differs from the registry's. */
     unit: z.string().optional(),
   })
   .strict();
@@ -107,41 +126,17 @@ export const observationSchema = z
 /** An observation: a bare number, or the long form. */
 export const briefMetricSchema = z.union([metricValue, observationSchema]);
 
+/** A brief's YAML frontmatter. */
 export const frontmatterSchema = z
   .object({
     title: nonEmpty,
+    /** A draft is previewed but never built, published or sent. */
     draft: z.boolean().optional(),
     date: z.union([z.string(), z.date()]).optional(),
+    /** Optional subject line template (Handlebars); defaults to the title. */
     subject: nonEmpty.optional(),
     preheader: z.string().optional(),
     summary: z.string().optional(),
     metrics: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
-
-/** Zod issues as problems positioned at the offending YAML node. */
-export function zodProblems(source: YamlSource, issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): Problem[] {
-  return issues.map((issue) => {
-    const path = [...prefix, ...issue.path];
-    if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0] ?? '';
-      const known = knownKeys(source, prefix, issue.path);
-      return error(source.file, FieldUnknown, [[...path, key].join('.'), nearest(key, known)], source.at([...path, key]));
-    }
-    const name = path.length > 0 ? `"${path.join('.')}"` : 'document';
-    if (issue.code === 'invalid_type' && issue.input === undefined) return error(source.file, FieldRequired, [name], source.at(path));
-    return error(source.file, FieldInvalid, [name, lowerFirst(issue.message)], source.at(path));
-  });
-}
-
-function knownKeys(source: YamlSource, prefix: readonly PropertyKey[], path: readonly PropertyKey[]): string[] {
-  // Suggest from the schema that reported the problem; we know them by where they sit.
-  const where = [...prefix, ...path];
-  if (source.file.endsWith('newsletter.yml')) return where.includes('schedule') ? Object.keys(scheduleSchema.shape) : Object.keys(newsletterSchema.shape);
-  if (source.file.endsWith('metrics.yml')) return Object.keys(metricDefSchema.shape);
-  return where.includes('metrics') ? [...OBSERVATION_FIELDS] : Object.keys(frontmatterSchema.shape);
-}
-
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s;
-}
