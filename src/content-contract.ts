@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { DateTime, IANAZone } from 'luxon';
+import { isoDateText } from './util/iso-date.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const timezone = nonEmpty.refine((tz) => IANAZone.isValidZone(tz), { message: 'is not a valid IANA time zone (e.g. Europe/London)' });
@@ -112,7 +113,7 @@ export const observationSchema = z
     value: metricValue,
     period: z
       .union([z.string(), z.number(), z.date()])
-      .transform((p) => (p instanceof Date ? p.toISOString().slice(0, 10) : String(p)))
+      .transform(isoDateText)
       .optional(),
     basis: z.enum(BASES).optional(),
     label: nonEmpty.optional(),

@@ -4,8 +4,8 @@
  * command does anything.
  */
 import { stat } from 'node:fs/promises';
-import { DateTime } from 'luxon';
 import { UsageError } from './usage-error.js';
+import { isIsoDate } from '../util/iso-date.js';
 
 export interface DirOptions {
   content: string;
@@ -37,7 +37,7 @@ export function parsePort(raw: unknown): number {
 /** `raw` as YYYY-MM-DD if it is a real calendar date written so (2025-02-30 is not), else null. */
 function calendarDate(raw: unknown): string | null {
   const text = typeof raw === 'string' ? raw.trim() : '';
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'utc' }).isValid ? text : null;
+  return isIsoDate(text) ? text : null;
 }
 
 /** A calendar date option such as --date. */

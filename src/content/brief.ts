@@ -3,7 +3,6 @@
  * Pure: the loader does the I/O and the cross-file checks (duplicate dates).
  */
 import matter from 'gray-matter';
-import { DateTime } from 'luxon';
 import type { Basis, Brief, BriefMetric, MetricDef, Period } from '../model.js';
 import { parsePeriod } from './period.js';
 import { error, type Problem } from '../problems.js';
@@ -13,8 +12,9 @@ import { briefMetricSchema, frontmatterSchema, observationSchema } from '../cont
 import { zodProblems } from './zod-problems.js';
 import { nearest } from './suggest.js';
 import { stripUndefined } from './newsletter-config.js';
+import { ISO_DATE_PATTERN, isIsoDate, isoDateText } from '../util/iso-date.js';
 
-export const BRIEF_FILE_NAME = /^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9][a-z0-9-]*))?\.md$/;
+export const BRIEF_FILE_NAME = new RegExp(String.raw`^(${ISO_DATE_PATTERN})(?:-([a-z0-9][a-z0-9-]*))?\.md$`);
 const DECIMAL = /^[+-]?\d+(\.\d+)?$/;
 
 /** Date and slug from a brief's file name, or a problem explaining the convention. */
@@ -22,7 +22,7 @@ export function briefNameParts(file: string, base: string): { date?: string; slu
   const m = BRIEF_FILE_NAME.exec(base);
   if (!m) return { problem: error(file, BriefFileName, [base]) };
   const date = m[1]!;
-  if (!DateTime.fromISO(date, { zone: 'utc' }).isValid) return { problem: error(file, BriefFileDate, [date]) };
+  if (!isIsoDate(date)) return { problem: error(file, BriefFileDate, [date]) };
   return m[2] ? { date, slug: m[2] } : { date };
 }
 
@@ -63,8 +63,8 @@ export function parseBrief(file: string, base: string, text: string, registry: r
   const data = source.data as Record<string, unknown>;
 
   if (name.date && data['date'] !== undefined) {
-    const written = data['date'] instanceof Date ? data['date'].toISOString().slice(0, 10) : String(data['date']);
-    if (!DateTime.fromISO(written, { zone: 'utc' }).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(written)) {
+    const written = isoDateText(data['date']);
+    if (!isIsoDate(written)) {
       problems.push(error(file, BriefDateInvalid, [written], source.at(['date'])));
     } else if (written !== name.date) {
       problems.push(error(file, BriefDateMismatch, [written, name.date], source.at(['date'])));

@@ -16,6 +16,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Period } from '../model.js';
+import { ISO_DATE_PATTERN } from '../util/iso-date.js';
 
 export type { Period, PeriodLength } from '../model.js';
 
@@ -36,7 +37,7 @@ const FORMS: { re: RegExp; build: (m: RegExpExecArray, fye: string) => Period | 
   { re: new RegExp(`^H([12]) ${YEAR}$`), build: (m, fye) => part(year(m[2] === 'FY', Number(m[3]), fye), 'half', Number(m[1])) },
   { re: new RegExp(`^Q([1-4]) ${YEAR}$`), build: (m, fye) => part(year(m[2] === 'FY', Number(m[3]), fye), 'quarter', Number(m[1])) },
   { re: /^(\d{4})-(\d{2})()$/, build: (m) => month(Number(m[1]), Number(m[2])) },
-  { re: /^(\d{4})-(\d{2})-(\d{2})$/, build: (m) => day(m[0]) },
+  { re: new RegExp(`^${ISO_DATE_PATTERN}$`), build: (m) => day(m[0]) },
   { re: /^(\d{4})-(\d{4})(E)?$/, build: (m) => span(Number(m[1]), Number(m[2])) },
 ];
 

@@ -11,6 +11,7 @@ import { error, fail, ok, type Problem, type Result } from '../problems.js';
 import { EditionFileMissing, EditionJsonInvalid, EditionNoUnsubscribe, IoFailed, NoBuiltEditions } from '../problem-catalogue.js';
 import { builtEditionDir, builtEditionsDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, parseEditionJson, type EditionJson, type EditionJsonV1 } from '../render/out-layout.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
+import { isIsoDate } from '../util/iso-date.js';
 
 export interface EditionFiles {
   date: string;
@@ -23,8 +24,6 @@ export interface EditionFiles {
   text: string;
 }
 
-export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * Dates of built editions (those with an edition.json), oldest first. Runs on
  * every cron tick over the whole archive, so it only stats; loadEdition reads.
@@ -36,7 +35,7 @@ export async function listBuiltEditions(outDir: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const candidates = names.filter((n) => DATE_PATTERN.test(n)).sort();
+  const candidates = names.filter(isIsoDate).sort();
   const built = await Promise.all(
     // A half-built directory is not an edition.
     candidates.map((name) => stat(path.join(builtEditionsDir(outDir), name, EDITION_JSON)).then((s) => s.isFile(), () => false)),

@@ -11,10 +11,12 @@ import { readdir } from 'node:fs/promises';
 import type { Problem } from '../problems.js';
 import { readLedger, sendsDir } from './ledger.js';
 import type { SubscriberStore } from './subscriber-store.js';
+import { ISO_DATE_PATTERN } from '../util/iso-date.js';
 
 export type MatchedBy = 'message-id' | 'recipient' | 'confirmation';
 
-const EDITION_ID = /^<?(\d{4}-\d{2}-\d{2})\.[0-9a-f]{32}@/i;
+const EDITION_ID = new RegExp(String.raw`^<?(${ISO_DATE_PATTERN})\.[0-9a-f]{32}@`, 'i');
+const LEDGER_FILE = new RegExp(String.raw`^(${ISO_DATE_PATTERN})\.jsonl$`);
 export const CONFIRMATION_ID_PREFIX = 'confirm.';
 
 export class SentMail {
@@ -31,7 +33,7 @@ export class SentMail {
     const problems: Problem[] = [];
     const files = await readdir(sendsDir(stateDir)).catch(() => [] as string[]);
     for (const name of files) {
-      const m = /^(\d{4}-\d{2}-\d{2})\.jsonl$/.exec(name);
+      const m = LEDGER_FILE.exec(name);
       if (!m) continue;
       const ledger = await readLedger(stateDir, m[1]!);
       if (!ledger.ok) {

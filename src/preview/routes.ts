@@ -19,6 +19,7 @@ import { redirect, send, type Route, type RouteRequest } from './router.js';
 import { sendTestOfRendered, type PreviewTestSend } from './test-send.js';
 import type { EditionCompatibilityResult } from './compatibility-reports.js';
 import type { RenderedEdition } from '../render/render-edition.js';
+import { ISO_DATE_PATTERN } from '../util/iso-date.js';
 
 export const PREVIEW_UNSUBSCRIBE_URL = '#preview-unsubscribe';
 
@@ -35,7 +36,7 @@ export interface PreviewContext {
   compatibility?(rendered: RenderedEdition): Promise<EditionCompatibilityResult> | undefined;
 }
 
-const DATE = '(\\d{4}-\\d{2}-\\d{2})';
+const DATE = `(${ISO_DATE_PATTERN})`;
 
 export function previewRoutes(ctx: PreviewContext): Route[] {
   const { state } = ctx;

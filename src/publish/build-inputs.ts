@@ -18,8 +18,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../util/map-limit.js';
 import { EDITIONS_DIR, isBriefName, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
+import { ISO_DATE_PATTERN } from '../util/iso-date.js';
 
 export const BUILD_INPUTS_FILE = 'build-inputs.json';
+const LEADING_DATE = new RegExp(`^(${ISO_DATE_PATTERN})`);
 
 export interface BuildInputs {
   version: 1;
@@ -76,7 +78,7 @@ export function serializeBuildInputs(inputs: BuildInputs): string {
 /** The date an input file belongs to, for briefs (from the file name); null for settings and templates. */
 function briefDate(file: string, contentDir: string): string | null {
   if (path.dirname(file) !== path.join(contentDir, EDITIONS_DIR)) return null;
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(path.basename(file));
+  const m = LEADING_DATE.exec(path.basename(file));
   // A brief without a date in its name fails the build; count it for every edition to be safe.
   return m ? m[1]! : '0000-00-00';
 }

@@ -17,6 +17,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { metricDefSchema } from '../content-contract.js';
+import { isIsoDate } from '../util/iso-date.js';
 
 export const EDITIONS_DIR = 'editions';
 export const EMAIL_HTML = 'email.html';
@@ -100,7 +101,7 @@ export function editionUrl(baseUrl: string, date: string): string {
  */
 export const EDITION_JSON_VERSION = 2;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const isoDate = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD');
 
 const delta = z
   .object({
