@@ -7,10 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Brief, Content, MetricDef, Newsletter } from '../model.js';
 import { error, resultFrom, sortProblems, type Problem, type Result } from '../problems.js';
-import { BriefDateDuplicate, EditionsEmpty, IoFailed } from '../problem-catalogue.js';
+import { IoFailed } from '../problem-catalogue.js';
 import { parseNewsletter } from './newsletter-config.js';
 import { parseMetricRegistry } from './metric-registry.js';
 import { parseBrief, type BriefOptions } from './brief.js';
+import { checkAcrossFiles } from './content-checks.js';
 import { describeIoError } from '../util/io-error.js';
 
 export const NEWSLETTER_FILE = 'newsletter.yml';
@@ -49,10 +50,9 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
 
   const texts = await Promise.all(briefFiles.map((f) => readText(f, problems)));
   const parsed = parseBriefs(briefFiles, texts, metrics, problems, { fiscalYearEnd: newsletter?.fiscalYearEnd });
-  // Drafts still count for the one-brief-per-date check above, so a draft can't shadow an edition.
-  const briefs = options.includeDrafts ? parsed : parsed.filter((b) => !b.draft);
-
-  if (newsletter && briefFiles.length === 0 && !problems.length) problems.push(error(editionsDir, EditionsEmpty));
+  const across = checkAcrossFiles({ editionsDir, briefFiles: briefFiles.length, briefs: parsed, fileProblems: problems });
+  problems.push(...across.problems);
+  const briefs = options.includeDrafts ? across.briefs : across.briefs.filter((b) => !b.draft);
   return resultFrom({ dir, newsletter: newsletter as Newsletter, metrics, briefs }, sortProblems(problems));
 }
 
@@ -70,8 +70,8 @@ export async function loadNewsletter(dir: string): Promise<Result<Newsletter>> {
   return resultFrom(parsed?.newsletter as Newsletter, problems);
 }
 
-/** Parses brief texts (already read) and checks what spans files: one brief per date. Sorted oldest first. */
-export function parseBriefs(
+/** Parses brief texts (already read), each on its own; `checkAcrossFiles` then checks what spans them. */
+function parseBriefs(
   files: readonly string[],
   texts: readonly (string | undefined)[],
   registry: readonly MetricDef[],
@@ -86,22 +86,7 @@ export function parseBriefs(
     problems.push(...r.problems);
     if (r.brief) briefs.push(r.brief);
   });
-  briefs.sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file));
-  problems.push(...duplicateDateProblems(briefs));
   return briefs;
-}
-
-/** One brief per date, on briefs sorted by date (the preview runs this on its cached parses too). */
-export function duplicateDateProblems(sorted: readonly Brief[]): Problem[] {
-  const problems: Problem[] = [];
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1]!;
-    const cur = sorted[i]!;
-    if (prev.date === cur.date) {
-      problems.push(error(cur.file, BriefDateDuplicate, [cur.date, prev.file, cur.file]));
-    }
-  }
-  return problems;
 }
 
 /** Editor backups and parked files (.name, _name) are not briefs. */

@@ -20,12 +20,12 @@
  */
 import path from 'node:path';
 import type { Brief, Edition, MetricDef, Newsletter } from '../model.js';
-import { error, hasErrors, sortProblems, type Problem } from '../problems.js';
-import { EditionsEmpty } from '../problem-catalogue.js';
+import { hasErrors, sortProblems, type Problem } from '../problems.js';
 import { parseNewsletter } from '../content/newsletter-config.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { parseBrief } from '../content/brief.js';
-import { duplicateDateProblems } from '../content/load.js';
+import { EDITIONS_DIR } from '../content/load.js';
+import { checkAcrossFiles } from '../content/content-checks.js';
 import { mergeTemplateProblems } from '../render/merge-problems.js';
 import { auditContent } from '../compute/audit.js';
 import { computeEditions } from '../compute/editions.js';
@@ -113,6 +113,8 @@ export class PreviewState {
   private registryProblems: Problem[] = [];
   private registryGeneration = 0;
   private readonly briefCache = new Map<string, BriefEntry>();
+  /** The briefs that parse, oldest first (as checkAcrossFiles sorts them). */
+  private briefs: Brief[] = [];
   private templates: TemplateSet | undefined;
   private templateProblems: Problem[] = [];
 
@@ -213,7 +215,7 @@ export class PreviewState {
     this.sourceProblems = this.collectSourceProblems();
     // The numbers audit is shown like the build shows it, but an audit error does not stop the
     // preview rendering: the analyst needs to see the edition to fix the figure.
-    this.auditProblems = hasErrors(this.sourceProblems) ? [] : auditContent({ metrics: this.registry, briefs: this.sortedBriefs() });
+    this.auditProblems = hasErrors(this.sourceProblems) ? [] : auditContent({ metrics: this.registry, briefs: this.briefs });
     if (hasErrors(this.sourceProblems) || !this.newsletter || !this.templates) {
       this.stale = true;
       return this.finish(started, [], []);
@@ -377,25 +379,22 @@ export class PreviewState {
     return full;
   }
 
-  /** The same checks as loadContent, on cached parses: per-file problems plus what spans files. */
+  /** loadContent's problems, from cached parses (each file's own, then checkAcrossFiles), plus the templates'. */
   private collectSourceProblems(): Problem[] {
-    const problems = [...this.content.listing, ...this.newsletterProblems, ...this.registryProblems, ...this.templateProblems];
-    for (const entry of this.briefCache.values()) problems.push(...entry.problems);
-    problems.push(...duplicateDateProblems(this.sortedBriefs()));
-    if (this.content.briefs.size === 0 && this.content.listing.length === 0 && problems.length === 0) {
-      problems.push(error(path.join(this.content.dir, 'editions'), EditionsEmpty));
+    const fileProblems = [...this.content.listing, ...this.newsletterProblems, ...this.registryProblems];
+    const parsed: Brief[] = [];
+    for (const entry of this.briefCache.values()) {
+      fileProblems.push(...entry.problems);
+      if (entry.brief) parsed.push(entry.brief);
     }
-    return sortProblems(problems);
-  }
-
-  private sortedBriefs(): Brief[] {
-    const briefs: Brief[] = [];
-    for (const entry of this.briefCache.values()) if (entry.brief) briefs.push(entry.brief);
-    return briefs.sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file));
+    const editionsDir = path.join(this.content.dir, EDITIONS_DIR);
+    const across = checkAcrossFiles({ editionsDir, briefFiles: this.content.briefs.size, briefs: parsed, fileProblems });
+    this.briefs = across.briefs;
+    return sortProblems([...fileProblems, ...across.problems, ...this.templateProblems]);
   }
 
   private compute(): Edition[] {
-    return computeEditions({ metrics: this.registry, briefs: this.sortedBriefs() });
+    return computeEditions({ metrics: this.registry, briefs: this.briefs });
   }
 
   private forget(date: string): void {

@@ -13,7 +13,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Brief, Content, MetricDef } from '../model.js';
 import { hasErrors, resultFrom, sortProblems, type Problem, type Result } from '../problems.js';
-import { duplicateDateProblems, EDITIONS_DIR, listBriefs, loadContent, loadNewsletter, METRICS_FILE } from '../content/load.js';
+import { EDITIONS_DIR, listBriefs, loadContent, loadNewsletter, METRICS_FILE } from '../content/load.js';
+import { checkAcrossFiles } from '../content/content-checks.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { parseBrief, type BriefOptions } from '../content/brief.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -44,15 +45,17 @@ export async function loadContentCached(dir: string, cache: BuildCache): Promise
   if (!newsletter.ok || metricsText === undefined) return fallback();
   const registry = parseMetricRegistry(metricsFile, metricsText);
   const listed: Problem[] = [];
-  const files = await listBriefs(path.join(dir, EDITIONS_DIR), listed);
+  const editionsDir = path.join(dir, EDITIONS_DIR);
+  const files = await listBriefs(editionsDir, listed);
   if (hasErrors(registry.problems) || listed.length > 0 || files.length === 0) return fallback();
 
   const options: BriefOptions = { fiscalYearEnd: newsletter.value.fiscalYearEnd };
   const registryKey = JSON.stringify([registry.metrics, options]);
   const parsed = await mapLimit(files, 32, (file) => parseCached(cache, file, registry.metrics, options, registryKey));
   if (parsed.some((p) => !p?.brief || hasErrors(p.problems))) return fallback();
-  const briefs = parsed.map((p) => p!.brief!).sort((a, b) => a.date.localeCompare(b.date) || a.file.localeCompare(b.file));
-  const problems = [...newsletter.warnings, ...registry.problems, ...parsed.flatMap((p) => p!.problems), ...duplicateDateProblems(briefs)];
+  const fileProblems = [...newsletter.warnings, ...registry.problems, ...parsed.flatMap((p) => p!.problems)];
+  const { briefs, problems: across } = checkAcrossFiles({ editionsDir, briefFiles: files.length, briefs: parsed.map((p) => p!.brief!), fileProblems });
+  const problems = [...fileProblems, ...across];
   if (hasErrors(problems)) return fallback();
   // As loadContent: drafts counted for the one-brief-per-date check, then left out of the build.
   return resultFrom({ dir, newsletter: newsletter.value, metrics: registry.metrics, briefs: briefs.filter((b) => !b.draft) }, sortProblems(problems));
