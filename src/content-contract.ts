@@ -9,7 +9,26 @@
  */
 import { z } from 'zod';
 import { DateTime, IANAZone } from 'luxon';
-import { isoDateText } from './util/iso-date.js';
+import { isIsoDate, isoDateText } from './util/iso-date.js';
+
+/** A calendar date written YYYY-MM-DD. */
+export const isoDateSchema = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD');
+
+export const PERIOD_LENGTHS = ['day', 'month', 'quarter', 'half', 'year', 'span'] as const;
+
+/**
+ * A period of the grammar (content/period.ts) once parsed: what the loader
+ * makes of an observation's `period`, and how edition.json writes it.
+ */
+export const periodSchema = z.object({
+  /** What the reader sees: the brief's `label`, else the grammar form ("Q3 FY2026"; "2025E" reads "2025 forecast"). */
+  label: z.string(),
+  /** ISO dates, inclusive. */
+  start: isoDateSchema,
+  end: isoDateSchema,
+  /** How long the period is; `span` is a multi-year range (2025-2030). */
+  length: z.enum(PERIOD_LENGTHS),
+});
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const timezone = nonEmpty.refine((tz) => IANAZone.isValidZone(tz), { message: 'is not a valid IANA time zone (e.g. Europe/London)' });
@@ -85,6 +104,8 @@ export const newsletterSchema = z
 export const METRIC_KINDS = ['share', 'rate', 'money', 'count', 'number'] as const;
 export const MEASURES = ['flow', 'stock', 'ratio'] as const;
 export const BASES = ['actual', 'forecast'] as const;
+/** An actual (reported) figure, or a forecast (estimate, projection, guidance). */
+export const basisSchema = z.enum(BASES);
 
 /** One entry of metrics.yml (its key is the mapping key). */
 export const metricDefSchema = z
@@ -115,7 +136,7 @@ export const observationSchema = z
       .union([z.string(), z.number(), z.date()])
       .transform(isoDateText)
       .optional(),
-    basis: z.enum(BASES).optional(),
+    basis: basisSchema.optional(),
     label: nonEmpty.optional(),
     source: z.string().optional(),
     note: z.string().optional(),

@@ -9,19 +9,11 @@
  * here.
  */
 import type { z } from 'zod';
-import type { frontmatterSchema, metricDefSchema, newsletterSchema, observationSchema, scheduleSchema } from './content-contract.js';
+import type { basisSchema, frontmatterSchema, metricDefSchema, newsletterSchema, observationSchema, periodSchema, scheduleSchema } from './content-contract.js';
 
-/** How long a period is; `span` is a multi-year range (2025-2030). */
-export type PeriodLength = 'day' | 'month' | 'quarter' | 'half' | 'year' | 'span';
-
-export interface Period {
-  /** What the reader sees: the brief's `label`, else the grammar form ("Q3 FY2026"; "2025E" reads "2025 forecast"). */
-  label: string;
-  /** ISO dates, inclusive. */
-  start: string;
-  end: string;
-  length: PeriodLength;
-}
+/** A parsed period: label, ISO start and end (inclusive), length. The same shape edition.json writes. */
+export type Period = z.output<typeof periodSchema>;
+export type PeriodLength = Period['length'];
 
 type MetricDefEntry = z.output<typeof metricDefSchema>;
 type Observation = z.output<typeof observationSchema>;
@@ -37,7 +29,7 @@ export type Better = MetricDefEntry['better'];
  */
 export type Measure = NonNullable<MetricDefEntry['measure']>;
 /** An actual (reported) figure, or a forecast (estimate, projection, guidance). */
-export type Basis = NonNullable<Observation['basis']>;
+export type Basis = z.output<typeof basisSchema>;
 
 /** One entry of content/metrics.yml, with its key and its measure settled. */
 export interface MetricDef extends Omit<MetricDefEntry, 'measure'> {

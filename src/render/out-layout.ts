@@ -16,8 +16,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { metricDefSchema } from '../content-contract.js';
-import { isIsoDate } from '../util/iso-date.js';
+import { basisSchema, isoDateSchema, metricDefSchema, periodSchema } from '../content-contract.js';
 
 export const EDITIONS_DIR = 'editions';
 export const EMAIL_HTML = 'email.html';
@@ -101,7 +100,7 @@ export function editionUrl(baseUrl: string, date: string): string {
  */
 export const EDITION_JSON_VERSION = 2;
 
-const isoDate = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD');
+const isoDate = isoDateSchema;
 
 const delta = z
   .object({
@@ -149,14 +148,9 @@ const metricHead = {
   delta,
 };
 
-/** A period of the grammar, as ISO dates; null for a point at the edition date. */
-const periodJson = z.object({
-  label: z.string(),
-  start: isoDate,
-  end: isoDate,
-  length: z.enum(['day', 'month', 'quarter', 'half', 'year', 'span']),
-});
-const basis = z.enum(['actual', 'forecast']);
+/** A period of the grammar, as ISO dates (the model's own); null for a point at the edition date. */
+const periodJson = periodSchema;
+const basis = basisSchema;
 
 const editionMetricJson = z.object({
   ...metricHead,
