@@ -40,9 +40,35 @@ export interface FeatureGap {
 
 const ERROR = /^`(.+)` is not supported by `(.+)`$/;
 
+type HtmlElement = Parameters<DoIUseEmail['checkHtmlNode']>[0];
+
+/**
+ * doiuse-email judges each element by itself alone (its tag, attributes and
+ * inline style), and an email repeats the same cells and paragraphs many
+ * times: an element identical to one already checked can add no gap, so it
+ * is skipped (its children are still visited). Same result, several times
+ * faster on our emails.
+ */
+class DistinctElementChecker extends DoIUseEmail {
+  private readonly seen = new Set<string>();
+
+  override checkHtmlNode(node: HtmlElement): void {
+    const key = JSON.stringify([node.tagName, node.attributes.map((a) => [a.name, a.value])]);
+    if (!this.seen.has(key)) {
+      this.seen.add(key);
+      super.checkHtmlNode(node);
+      return;
+    }
+    for (const child of node.childNodes) {
+      // Only elements ('tag'), as doiuse-email itself walks them; <style> and <script> are not.
+      if (child.type === ('tag' as HtmlElement['type'])) this.checkHtmlNode(child as HtmlElement);
+    }
+  }
+}
+
 /** feature -> platforms that do not support it, for one HTML document. */
 function gaps(html: string): Map<string, Set<string>> {
-  const checker = new DoIUseEmail({ emailClients: ['gmail.*'] });
+  const checker = new DistinctElementChecker({ emailClients: ['gmail.*'] });
   // The package's list of client names predates Outlook.com, which caniemail's data
   // (bundled in the package) does cover; the platforms are set directly so it is checked too.
   checker.emailClients = REPORT_CLIENTS.flatMap((c) => [...c.platforms]) as typeof checker.emailClients;

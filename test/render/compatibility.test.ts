@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
+import { DoIUseEmail } from '@jsx-email/doiuse-email';
 import { renderAll, type RenderedSite } from '../../src/build.js';
 import path from 'node:path';
 import { emailProgramOf } from '../../src/render/email.js';
-import { checkCompatibility, compatibilityAgainst, compatibilityBaseline, type ClientCompatibility } from '../../src/render/compatibility.js';
+import { checkCompatibility, compatibilityAgainst, compatibilityBaseline, REPORT_CLIENTS, type ClientCompatibility } from '../../src/render/compatibility.js';
 import { formatCompatibilitySummary, summarizeCompatibility } from '../../src/render/compatibility-summary.js';
 import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
 
@@ -61,5 +62,26 @@ describe('caniemail compatibility of the sample emails', () => {
     expect(lines).toContain(`    Outlook for Windows  white-space in ${e.edition.date}`);
     expect(lines).toContain('    Apple Mail           none');
     expect(summary.mjml.find((c) => c.client === 'Gmail')!.gaps.map((g) => g.feature)).toEqual(reports[0]!.report.find((c) => c.client === 'Gmail')!.mjml.map((g) => g.feature));
+  });
+
+  test('skipping elements identical to one already checked finds exactly what doiuse-email finds checking every element', () => {
+    const platforms = REPORT_CLIENTS.flatMap((c) => [...c.platforms]);
+    const everyElement = (html: string) => {
+      const checker = new DoIUseEmail({ emailClients: ['gmail.*'] });
+      checker.emailClients = platforms as typeof checker.emailClients;
+      const r = checker.check(html);
+      return [...new Set(r.success ? [] : r.errors.filter((e) => e.includes('is not supported by')))].sort();
+    };
+    // Against an empty baseline every gap counts as the templates', so the report lists them all.
+    const reported = (html: string) =>
+      compatibilityAgainst(html, { gaps: new Map() })
+        .flatMap((c) => c.templates.flatMap((g) => g.platforms.map((p) => `\`${g.feature}\` is not supported by \`${p}\``)))
+        .sort();
+    const changed = site.rendered[0]!.email.html.replace('Key metrics</h2>', 'Key metrics</h2><time style="white-space:nowrap">x</time>');
+    for (const html of [...site.rendered.map((e) => e.email.html), changed]) {
+      const expected = everyElement(html);
+      expect(expected.length).toBeGreaterThan(10);
+      expect(reported(html)).toEqual(expected);
+    }
   });
 });
