@@ -129,7 +129,8 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   // MJML's output for an unchanged layout comes from the content-addressed cache.
   loaded.templates.emailProgram = compileEmailProgram(loaded.templates, opts.cache === false ? undefined : fileProgramStore(cacheDirFor(opts.outDir)));
   const render = cache ? cachedEditionRenderer(cache, loaded.templates) : undefined;
-  const staged = await StagedOutDir.begin(opts.outDir);
+  // Files unchanged since the last cached build are hard-linked from the previous out/ (write-out.ts).
+  const staged = await StagedOutDir.begin(opts.outDir, await cache?.outRecord(opts.outDir));
   let result: RenderedSite;
   try {
     result = await renderContent(loaded.content, loaded.templates, loaded.problems, (rel, data) => staged.write(rel, data), render);
@@ -143,6 +144,7 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
     return fail(result.problems);
   }
   await staged.commit();
+  await cache?.setOutRecord(opts.outDir, staged.record);
   await cache?.prune();
   const problems = sortProblems([...result.problems, ...offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs)]);
   const cacheUse = cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {};

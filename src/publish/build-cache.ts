@@ -16,8 +16,9 @@ import { createRequire } from 'node:module';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseOutRecord, type OutRecord } from './write-out.js';
 
-export type CacheKind = 'email' | 'audit' | 'brief';
+export type CacheKind = 'email' | 'audit' | 'brief' | 'out';
 
 export function sha256(...parts: readonly (string | Uint8Array)[]): string {
   const h = createHash('sha256');
@@ -96,6 +97,18 @@ export class BuildCache {
   async set(kind: CacheKind, key: string, value: unknown): Promise<void> {
     this.use(kind, key);
     await writeChecked(this.file(kind, key), `${kind} ${key}`, JSON.stringify(value));
+  }
+
+  /** What the last cached build wrote into outDir (write-out.ts), so its unchanged files can be reused; {} when unknown. */
+  async outRecord(outDir: string): Promise<OutRecord> {
+    const key = this.key('out', path.resolve(outDir));
+    this.use('out', key);
+    return parseOutRecord(await readChecked(this.file('out', key), `out ${key}`));
+  }
+
+  async setOutRecord(outDir: string, record: OutRecord): Promise<void> {
+    const key = this.key('out', path.resolve(outDir));
+    await writeChecked(this.file('out', key), `out ${key}`, JSON.stringify(record));
   }
 
   /** Drops the entries of each kind this build used that it did not use, so the cache holds about one build. */

@@ -7,26 +7,65 @@
  * Files can be written as they are produced (the build streams each edition
  * to disk as soon as it is rendered, so memory does not grow with the
  * archive) and the swap happens once, at commit.
+ *
+ * Given a record of what the previous build wrote (OutRecord), a file whose
+ * bytes are the same as last time is hard-linked from the previous out/
+ * instead of written again, provided it is still the file that build wrote
+ * (same inode, size and modification time: edited or replaced since, it is
+ * written afresh). The previous out/ itself is never modified, so a failed
+ * build still leaves it as it was.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../util/map-limit.js';
+
+interface WrittenFile {
+  sha256: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Each file of a built out/, by path: its content hash and the identity it had when written. */
+export type OutRecord = Record<string, WrittenFile>;
+
+const isWritten = (w: unknown): w is WrittenFile => {
+  const f = w as WrittenFile | undefined;
+  return typeof f?.sha256 === 'string' && typeof f.ino === 'number' && typeof f.size === 'number' && typeof f.mtimeMs === 'number';
+};
+
+/** A record read back from storage, checked field by field (anything odd: no reuse). */
+export function parseOutRecord(text: string | undefined): OutRecord {
+  try {
+    const value = JSON.parse(text ?? 'null') as unknown;
+    return value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter(([, w]) => isWritten(w))) : {};
+  } catch {
+    return {};
+  }
+}
 
 export class StagedOutDir {
   private readonly dirs = new Set<string>();
   private count = 0;
+  /** Files hard-linked from the previous out/ rather than written. */
+  reused = 0;
+  /** What this build wrote, when asked to keep a record (see begin). */
+  readonly record: OutRecord = {};
 
   private constructor(
     readonly outDir: string,
     readonly tmp: string,
     private readonly old: string,
+    private readonly previous: OutRecord | undefined,
   ) {}
 
-  static async begin(outDir: string): Promise<StagedOutDir> {
+  /** `previous`: the record of the out/ being replaced, or undefined to neither reuse files nor keep a record. */
+  static async begin(outDir: string, previous?: OutRecord): Promise<StagedOutDir> {
     const parent = path.dirname(path.resolve(outDir));
     const base = path.basename(path.resolve(outDir));
     const stamp = `${process.pid}-${Date.now()}`;
-    const staged = new StagedOutDir(outDir, path.join(parent, `.${base}.tmp-${stamp}`), path.join(parent, `.${base}.old-${stamp}`));
+    const staged = new StagedOutDir(outDir, path.join(parent, `.${base}.tmp-${stamp}`), path.join(parent, `.${base}.old-${stamp}`), previous);
     await mkdir(staged.tmp, { recursive: true });
     return staged;
   }
@@ -43,8 +82,31 @@ export class StagedOutDir {
       await mkdir(dir, { recursive: true });
       this.dirs.add(dir);
     }
-    await writeFile(file, data);
     this.count++;
+    if (!this.previous) return writeFile(file, data);
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const before = this.previous[rel];
+    if (before?.sha256 === sha256 && (await this.linkUnchanged(rel, before, file))) {
+      this.record[rel] = before;
+      this.reused++;
+      return;
+    }
+    await writeFile(file, data);
+    const s = await stat(file);
+    this.record[rel] = { sha256, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+  }
+
+  /** Links the previous build's file when it is still the one that build wrote; false when not (or linking fails). */
+  private async linkUnchanged(rel: string, before: WrittenFile, file: string): Promise<boolean> {
+    const source = path.join(this.outDir, rel);
+    try {
+      const s = await lstat(source);
+      if (!s.isFile() || s.ino !== before.ino || s.size !== before.size || s.mtimeMs !== before.mtimeMs) return false;
+      await link(source, file);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async abort(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type BuildReport } from '../../src/build.js';
 import { copySample } from '../support/fixtures.js';
@@ -72,6 +72,21 @@ describe('the build cache', () => {
     expect(number.cache!.misses).toBeGreaterThan(3);
     expect(number.cache!.misses).toBeLessThan(cold.cache!.misses);
     expect(await readFile(path.join(s.out, 'editions', path.basename((await readdir(path.join(s.content, 'editions'))).sort()[3]!).slice(0, 10), 'email.txt'), 'utf8')).toContain('41');
+  });
+
+  test('unchanged files are hard-linked from the previous out/ and a file edited in out/ since is written afresh', async () => {
+    const s = await copySample();
+    await buildWith(s, true);
+    const edition = (await readdir(path.join(s.out, 'editions'))).sort()[2]!;
+    const text = path.join(s.out, 'editions', edition, 'email.txt');
+    const html = path.join(s.out, 'editions', edition, 'email.html');
+    const [textBefore, htmlBefore] = [await stat(text), await stat(html)];
+    // Edited in place by hand: the next build must not carry the edit over.
+    await writeFile(html, (await readFile(html, 'utf8')).replace('<body', '<body data-edited'));
+    await expectSameAsUncached(s);
+    expect((await stat(text)).ino).toBe(textBefore.ino);
+    expect((await stat(html)).ino).not.toBe(htmlBefore.ino);
+    expect(await readFile(html, 'utf8')).not.toContain('data-edited');
   });
 
   test('damaged entries are ignored: truncated, edited or replaced, each is a miss and the output is unchanged', async () => {
