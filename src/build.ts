@@ -13,7 +13,7 @@ import { readTemplateSources, compileTemplates, type TemplateSet } from './rende
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles } from './site/site-files.js';
-import { StagedOutDir } from './publish/write-out.js';
+import { StagedOutDir, type DeferredFile } from './publish/write-out.js';
 import { cacheDirFor, fileProgramStore } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
 import { offSlotWarnings } from './content/slot-day.js';
@@ -84,10 +84,15 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
  * dropped from memory once written, so a build's memory stays flat in the
  * number of editions.
  */
-export type FileSink = (rel: string, data: string) => Promise<void>;
+export type FileSink = (rel: string, data: string | DeferredFile) => Promise<void>;
 
-/** How one edition is rendered: renderEdition itself, or the build's cached path in front of it (publish/cached-steps.ts). */
-export type EditionRenderer = (edition: Edition, newsletter: Content['newsletter']) => Promise<{ rendered?: RenderedEdition; problems: Problem[] }>;
+/**
+ * How one edition is rendered: renderEdition itself, or the build's cached
+ * path in front of it (publish/cached-steps.ts), which may hand back some of
+ * the edition's files unread (`deferred`), for the sink to take from the cache
+ * only if out/ lacks them. Only the build, which has a sink, uses that path.
+ */
+export type EditionRenderer = (edition: Edition, newsletter: Content['newsletter']) => Promise<{ rendered?: RenderedEdition; problems: Problem[]; deferred?: Map<string, DeferredFile> }>;
 
 export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], sink?: FileSink, render?: EditionRenderer): Promise<RenderedSite> {
   const editions = computeEditions(content);
@@ -99,7 +104,7 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     if (!r.rendered || !sink) return r;
     const own: OutputFiles = new Map();
     addEditionFiles(own, r.rendered);
-    for (const [rel, data] of own) await sink(rel, data);
+    for (const [rel, data] of own) await sink(rel, r.deferred?.get(rel) ?? data);
     // The site needs the edition and its view, not the email: let the strings go.
     return { ...r, rendered: { ...r.rendered, email: { html: '', text: '', htmlBytes: r.rendered.email.htmlBytes } } };
   });

@@ -16,9 +16,9 @@ import { createRequire } from 'node:module';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseOutRecord, type OutRecord } from './write-out.js';
+import { contentHash, parseOutRecord, type OutRecord } from './write-out.js';
 
-export type CacheKind = 'email' | 'audit' | 'brief' | 'out';
+export type CacheKind = 'email' | 'audit' | 'brief' | 'out' | 'blob';
 
 export function sha256(...parts: readonly (string | Uint8Array)[]): string {
   const h = createHash('sha256');
@@ -73,7 +73,8 @@ export class BuildCache {
     return path.join(this.dir, kind, `${key}.json`);
   }
 
-  private use(kind: CacheKind, key: string): void {
+  /** Marks an entry as used by this build (kept by prune) without reading it. */
+  use(kind: CacheKind, key: string): void {
     let set = this.used.get(kind);
     if (!set) this.used.set(kind, (set = new Set()));
     set.add(key);
@@ -97,6 +98,21 @@ export class BuildCache {
   async set(kind: CacheKind, key: string, value: unknown): Promise<void> {
     this.use(kind, key);
     await writeChecked(this.file(kind, key), `${kind} ${key}`, JSON.stringify(value));
+  }
+
+  /** Bytes stored by their SHA-256 (blob/), or undefined when absent or damaged. Not counted as a hit or miss. */
+  async blob(sha: string): Promise<string | undefined> {
+    this.use('blob', sha);
+    const body = await readChecked(this.file('blob', sha), `blob ${sha}`);
+    return body !== undefined && contentHash(body) === sha ? body : undefined;
+  }
+
+  /** Stores text as a blob; returns its SHA-256. */
+  async setBlob(text: string): Promise<string> {
+    const sha = contentHash(text);
+    this.use('blob', sha);
+    await writeChecked(this.file('blob', sha), `blob ${sha}`, text);
+    return sha;
   }
 
   /** What the last cached build wrote into outDir (write-out.ts), so its unchanged files can be reused; {} when unknown. */

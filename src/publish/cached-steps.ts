@@ -7,12 +7,26 @@
 import type { Content, Edition, Newsletter } from '../model.js';
 import { hasErrors, type Problem } from '../problems.js';
 import { auditContent } from '../compute/audit.js';
-import { prepareEdition, renderEdition, type RenderedEdition } from '../render/render-edition.js';
+import { prepareEdition, renderEdition, type PreparedEdition, type RenderedEdition } from '../render/render-edition.js';
+import { editionOutputFile, EMAIL_HTML, EMAIL_TEXT } from '../render/out-layout.js';
+import type { DeferredFile } from './write-out.js';
 import { emailProgramOf, renderEmail, type RenderedEmail } from '../render/email.js';
 import type { TemplateSet } from '../render/templates.js';
 import { sha256, type BuildCache } from './build-cache.js';
 
-type EditionOutcome = { rendered?: RenderedEdition; problems: Problem[] };
+/** `deferred`: files of the edition (by out/ path) to take from the cache only if out/ does not already hold them. */
+type EditionOutcome = { rendered?: RenderedEdition; problems: Problem[]; deferred?: Map<string, DeferredFile> };
+
+/** What the cache keeps of an email: its size and warnings, and its two parts as blobs by hash. */
+interface EmailEntry {
+  htmlBytes: number;
+  problems: Problem[];
+  html: string;
+  text: string;
+}
+
+const isEmailEntry = (e: EmailEntry | undefined): e is EmailEntry =>
+  typeof e?.htmlBytes === 'number' && Array.isArray(e.problems) && typeof e.html === 'string' && typeof e.text === 'string';
 
 /** Every template source, by name: the email program's key covers the layout, this the rest the fill may use. */
 function templatesKey(templates: TemplateSet): string {
@@ -39,14 +53,44 @@ export function cachedEditionRenderer(cache: BuildCache, templates: TemplateSet)
     const { prepared, problems: briefProblems } = prepareEdition(edition, newsletter, templates);
     if (!prepared) return { problems: briefProblems };
     const key = cache.key('email', keys.program, keys.templates, edition.file, JSON.stringify(prepared.view));
-    const hit = await cache.get<{ email: RenderedEmail; problems: Problem[] }>('email', key);
-    if (hit && typeof hit.email?.html === 'string' && typeof hit.email.text === 'string') return { rendered: { ...prepared, email: hit.email }, problems: hit.problems ?? [] };
+    const hit = await cache.get<EmailEntry>('email', key);
+    if (isEmailEntry(hit)) return reuseEmail(cache, hit, prepared, () => renderEmail(prepared.view, templates, edition));
     const { email, problems } = await renderEmail(prepared.view, templates, edition);
     if (!email) return { problems };
     // Errors fail the build; only an edition that can ship is worth keeping.
-    if (!hasErrors(problems)) await cache.set('email', key, { email, problems });
+    if (!hasErrors(problems)) {
+      const [html, text] = [await cache.setBlob(email.html), await cache.setBlob(email.text)];
+      await cache.set('email', key, { htmlBytes: email.htmlBytes, problems, html, text } satisfies EmailEntry);
+    }
     return { rendered: { ...prepared, email }, problems };
   };
+}
+
+/**
+ * A cached email, unread: its parts are written from the cache only where
+ * out/ does not hold them already (write-out.ts links them otherwise). A
+ * part missing or damaged in the cache is rendered again.
+ */
+function reuseEmail(cache: BuildCache, entry: EmailEntry, prepared: PreparedEdition, render: () => Promise<{ email?: RenderedEmail }>): EditionOutcome {
+  let fresh: Promise<{ email?: RenderedEmail }> | undefined;
+  const part = (sha: string, pick: (e: RenderedEmail) => string): DeferredFile => ({
+    sha256: sha,
+    load: async () => {
+      const cached = await cache.blob(sha);
+      if (cached !== undefined) return cached;
+      const { email } = await (fresh ??= render());
+      if (!email) throw new Error(`the cached email of ${prepared.edition.date} no longer renders`);
+      return pick(email);
+    },
+  });
+  cache.use('blob', entry.html);
+  cache.use('blob', entry.text);
+  const date = prepared.edition.date;
+  const deferred = new Map([
+    [editionOutputFile(date, EMAIL_HTML), part(entry.html, (e) => e.html)],
+    [editionOutputFile(date, EMAIL_TEXT), part(entry.text, (e) => e.text)],
+  ]);
+  return { rendered: { ...prepared, email: { html: '', text: '', htmlBytes: entry.htmlBytes } }, problems: entry.problems, deferred };
 }
 
 /**

@@ -27,6 +27,24 @@ interface WrittenFile {
   mtimeMs: number;
 }
 
+/**
+ * A file whose bytes are known by hash before they are read: when the
+ * previous out/ holds those bytes the file is linked and `load` never runs.
+ */
+export interface DeferredFile {
+  sha256: string;
+  load: () => Promise<string>;
+}
+
+/** The SHA-256 of a file's bytes, as the out/ record holds it. */
+export function contentHash(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function isDeferred(data: string | Uint8Array | DeferredFile): data is DeferredFile {
+  return typeof data === 'object' && 'load' in data;
+}
+
 /** Each file of a built out/, by path: its content hash and the identity it had when written. */
 export type OutRecord = Record<string, WrittenFile>;
 
@@ -75,7 +93,7 @@ export class StagedOutDir {
     return this.count;
   }
 
-  async write(rel: string, data: string | Uint8Array): Promise<void> {
+  async write(rel: string, data: string | Uint8Array | DeferredFile): Promise<void> {
     const file = path.join(this.tmp, rel);
     const dir = path.dirname(file);
     if (!this.dirs.has(dir)) {
@@ -83,15 +101,18 @@ export class StagedOutDir {
       this.dirs.add(dir);
     }
     this.count++;
-    if (!this.previous) return writeFile(file, data);
-    const sha256 = createHash('sha256').update(data).digest('hex');
+    if (!this.previous) return writeFile(file, isDeferred(data) ? await data.load() : data);
     const before = this.previous[rel];
-    if (before?.sha256 === sha256 && (await this.linkUnchanged(rel, before, file))) {
+    const expected = isDeferred(data) ? data.sha256 : contentHash(data);
+    if (before?.sha256 === expected && (await this.linkUnchanged(rel, before, file))) {
       this.record[rel] = before;
       this.reused++;
       return;
     }
-    await writeFile(file, data);
+    const bytes = isDeferred(data) ? await data.load() : data;
+    // The record holds the hash of what was written, whatever was expected.
+    const sha256 = isDeferred(data) ? contentHash(bytes) : expected;
+    await writeFile(file, bytes);
     const s = await stat(file);
     this.record[rel] = { sha256, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
   }

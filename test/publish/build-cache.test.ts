@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type BuildReport } from '../../src/build.js';
 import { copySample } from '../support/fixtures.js';
@@ -103,6 +103,17 @@ describe('the build cache', () => {
     );
     const r = await expectSameAsUncached(s);
     expect(r.cache!.hits).toBe(0);
+  });
+
+  test('an email whose cached parts are damaged and not in out/ is rendered again, with the same bytes', async () => {
+    const s = await copySample();
+    await buildWith(s, true);
+    const blobs = (await cacheEntries(s)).filter((f) => f.includes(`${path.sep}blob${path.sep}`));
+    expect(blobs.length).toBeGreaterThan(10);
+    await Promise.all(blobs.map(async (f) => writeFile(f, `${await readFile(f, 'utf8')}<!-- damaged -->`)));
+    await rm(s.out, { recursive: true });
+    const r = await expectSameAsUncached(s);
+    expect(r.cache!.misses).toBe(0);
   });
 
   test('a cache that cannot be written changes nothing: the build succeeds with the same output', async () => {
