@@ -193,7 +193,10 @@ export interface Edition {
   previousDate: string | null;
   nextDate: string | null;
   metrics: EditionMetric[];
-  /** Each reported metric's observations up to and including this edition (latest value each, ordered by `at`), keyed by metric key. */
+  /**
+   * Each reported metric's observations up to and including this edition (latest value each, ordered by `at`), keyed by metric key:
+   * the last few (what the email's history bars draw), or the whole history in the last edition (see TREND_POINTS in compute/edition-metrics.ts).
+   */
   history: Record<string, HistoryPoint[]>;
   /** The brief's Markdown body; the render stage turns it into the intro and sections, filling in template helpers ({{value "key"}}) first. */
   body: string;

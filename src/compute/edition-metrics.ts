@@ -21,9 +21,21 @@ export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics' | 'draft'>;
 export interface EditionMetrics {
   /** Registry order. */
   metrics: EditionMetric[];
-  /** Registry order of keys; each list ordered by `at`, as of this edition. */
+  /**
+   * Registry order of keys; each list ordered by `at`, as of this edition:
+   * the last TREND_POINTS points, except in the last edition, which carries
+   * each metric's whole history (see TREND_POINTS).
+   */
   history: Record<string, HistoryPoint[]>;
 }
+
+/**
+ * How many of a metric's latest points an edition carries: what its email's
+ * history bars draw. Only the last edition carries whole histories (the
+ * archive's metric pages chart them); a whole history in every edition would
+ * grow with the square of the archive (1.8 GB at 5,200 editions).
+ */
+export const TREND_POINTS = 8;
 
 /** One observation as reported by one edition. */
 export interface Observation {
@@ -53,7 +65,9 @@ export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetric
   let previousEdition = new Map<string, Observation>();
   let published = 0;
 
-  return briefs.map((brief) => {
+  const lastIndex = briefs.length - 1;
+  return briefs.map((brief, index) => {
+    const kept = (list: HistoryPoint[]): HistoryPoint[] => (index === lastIndex ? list : list.slice(-TREND_POINTS));
     const number = brief.draft ? published + 1 : ++published;
     const written = firstByKey(brief.metrics);
     const metrics: EditionMetric[] = [];
@@ -66,19 +80,21 @@ export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetric
         const obs: Observation = { date: brief.date, number, metric: m, period: m.period ?? pointAt(brief.date) };
         metrics.push(reportedRow(def, obs, compare(def, obs, before)));
         reportedNow.set(def.key, obs);
-        const list = withObservation(points.get(def.key) ?? [], obs);
-        // A draft's point is shown with the draft only: later editions never see it.
+        const running = points.get(def.key) ?? [];
+        // A draft's point is shown with the draft only: later editions never see it, so it goes into a copy.
+        // A published one goes into the running list itself: earlier editions kept copies of their window.
+        const list = brief.draft ? withObservation([...running], obs) : withObservation(running, obs);
         if (!brief.draft) {
           points.set(def.key, list);
           before.push(obs);
           earlier.set(def.key, before);
         }
-        history[def.key] = list;
+        history[def.key] = kept(list);
       } else {
         const last = previousEdition.get(def.key);
         if (last) metrics.push(notReportedRow(def, last));
         const list = points.get(def.key);
-        if (list) history[def.key] = list;
+        if (list) history[def.key] = kept(list);
       }
     }
     if (!brief.draft) previousEdition = reportedNow;
@@ -132,11 +148,11 @@ function pointKey(o: Pick<HistoryPoint, 'period' | 'basis' | 'date'>): string {
 }
 
 /**
- * The history with this observation in it: a new point, a revised value for
- * an existing one, or nothing new. Returns a new list and never changes a
- * point, because earlier editions keep the list they were given.
+ * Puts the observation into the history (in place): a new point in `at`
+ * order, a revised value for an existing one, or nothing new. A point is
+ * replaced, never changed, because an earlier edition's window may hold it.
  */
-function withObservation(list: readonly HistoryPoint[], obs: Observation): HistoryPoint[] {
+function withObservation(list: HistoryPoint[], obs: Observation): HistoryPoint[] {
   const m = obs.metric;
   const candidate: HistoryPoint = {
     date: obs.date,
@@ -150,12 +166,17 @@ function withObservation(list: readonly HistoryPoint[], obs: Observation): Histo
   };
   const key = pointKey(candidate);
   const i = list.findIndex((p) => pointKey(p) === key);
-  if (i < 0) return [...list, candidate].sort((a, b) => a.at.localeCompare(b.at) || a.date.localeCompare(b.date));
+  if (i < 0) {
+    // Usually the newest point: find its place from the end.
+    let at = list.length;
+    while (at > 0 && (list[at - 1]!.at.localeCompare(candidate.at) || list[at - 1]!.date.localeCompare(candidate.date)) > 0) at--;
+    list.splice(at, 0, candidate);
+    return list;
+  }
   const old = list[i]!;
-  if (parseDecimal(old.valueText).eq(parseDecimal(m.value))) return [...list];
-  const next = [...list];
-  next[i] = { ...old, value: candidate.value, valueText: m.value, period: candidate.period, revised: [...old.revised, { date: obs.date, number: obs.number }] };
-  return next;
+  if (parseDecimal(old.valueText).eq(parseDecimal(m.value))) return list;
+  list[i] = { ...old, value: candidate.value, valueText: m.value, period: candidate.period, revised: [...old.revised, { date: obs.date, number: obs.number }] };
+  return list;
 }
 
 /** The loader rejects duplicate keys; should one slip through, the first written wins. */

@@ -9,6 +9,7 @@ import { renderBody } from './markdown.js';
 import { formatChange, formatDelta, formatRel, formatValue, arrow } from './format.js';
 import { formatDate } from './dates.js';
 import { biggestMovers } from '../compute/movers.js';
+import { TREND_POINTS } from '../compute/edition-metrics.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from './placeholders.js';
 import { absoluteUrl, editionUrl, HOME_PAGE } from './out-layout.js';
 
@@ -94,7 +95,6 @@ const SENTIMENT_LABELS: Record<Sentiment, string | null> = {
   neutral: null,
 };
 
-const TREND_POINTS = 8;
 /** Forecast bars are pale grey-blue so they never read as reported figures. */
 const FORECAST_BAR = '#d5dde6';
 const TREND_HEIGHT = 28;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeEditionMetrics, type BriefMetrics } from '../../src/compute/edition-metrics.js';
+import { computeEditionMetrics, TREND_POINTS, type BriefMetrics } from '../../src/compute/edition-metrics.js';
 import type { BriefMetric, EditionMetric, MetricDef } from '../../src/model.js';
 import { defaultMeasure } from '../../src/content/metric-registry.js';
 import { obs, P } from '../support/observations.js';
@@ -179,5 +179,24 @@ describe('computeEditionMetrics', () => {
     const frozen = structuredClone(briefs).map((b) => Object.freeze({ ...b, metrics: Object.freeze(b.metrics.map((m) => Object.freeze(m))) }));
     const again = computeEditionMetrics(Object.freeze([...registry]) as MetricDef[], frozen as BriefMetrics[]);
     expect(again).toEqual(result);
+  });
+
+  it('an edition carries its last TREND_POINTS points; only the last edition carries whole histories, so memory grows linearly', () => {
+    // Thirty weekly editions, each with a new value and one revising the first week's figure.
+    const weeks = Array.from({ length: 30 }, (_, i) => {
+      const date = new Date(Date.UTC(2025, 0, 6 + 7 * i)).toISOString().slice(0, 10);
+      const revision = i === 20 ? [obs('net_income', '-12', { period: '2024-12' })] : [];
+      return brief(date, [obs('downloads', String(700 + i)), ...(i === 0 ? [obs('net_income', '-10', { period: '2024-12' })] : revision)]);
+    });
+    const out = computeEditionMetrics(registry, weeks);
+    for (const [i, e] of out.slice(0, -1).entries()) {
+      expect(e.history.downloads!.length).toBe(Math.min(i + 1, TREND_POINTS));
+      // The window ends with this edition's own point, whatever later editions add.
+      expect(e.history.downloads!.at(-1)!.valueText).toBe(String(700 + i));
+    }
+    expect(out.at(-1)!.history.downloads!.map((p) => p.valueText)).toEqual(weeks.map((_, i) => String(700 + i)));
+    // A revision in week 21 replaces the point for later editions and leaves earlier windows as they were.
+    expect(out[19]!.history.net_income![0]!.valueText).toBe('-10');
+    expect(out.at(-1)!.history.net_income![0]).toMatchObject({ valueText: '-12', revised: [{ date: weeks[20]!.date, number: 21 }] });
   });
 });

@@ -140,8 +140,9 @@ describe('PreviewState', () => {
     expect(renders.length).toBeGreaterThan(1);
     expect(renders.length).toBeLessThan(12);
     expect(report.rendered.sort()).toEqual(expected.sort());
-    // The rest got the new edition data (history) without a render.
-    for (const e of state.editions) expect(state.rendered(e.date)!.edition.history['alibaba_cloud_revenue']![0]!.valueText, e.date).toBe('12');
+    // The rest got the new edition data (history) without a render; the last edition carries the whole history.
+    for (const e of state.editions) expect(state.rendered(e.date)!.edition.history, e.date).toEqual(e.history);
+    expect(state.rendered(state.editions.at(-1)!.date)!.edition.history['alibaba_cloud_revenue']![0]!.valueText).toBe('12');
   });
 
   it('re-renders every edition whose trend shows an edited value, with a draft among the briefs', async () => {
