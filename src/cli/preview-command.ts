@@ -24,7 +24,7 @@ export function registerPreview(cli: CAC): void {
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .option('--templates <dir>', 'Templates directory', { default: DIR_DEFAULTS.templates })
     .option('--open', 'Open the preview in the default browser')
-    .option('--test-to <address>', 'Show a "Send a test" button that mails the edition on screen to this address (needs SMTP_URL and UNSUBSCRIBE_SECRET)')
+    .option('--test-to <address>', 'Show a "Send a test" button that mails the edition on screen to this address (needs SMTP_URL or MAIL_TRANSPORT=ses, and UNSUBSCRIBE_SECRET)')
     .example('briefwire preview --port 4000 --open')
     .action(async (opts: PreviewCommandOptions) => {
       const port = parsePort(opts.port);

@@ -9,7 +9,7 @@ import { error, fail, ok, type Result } from '../problems.js';
 import { TestCopyFailed, UnsubscribeSecret } from '../problem-catalogue.js';
 import type { EditionFiles } from './built-editions.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
-import { createMailSender, parseSmtpUrl } from './transport.js';
+import { mailTransportFromEnv } from './mail-transport.js';
 import { createUnsubscribeToken, secretFromEnv } from './unsubscribe-token.js';
 
 export interface TestCopyRequest {
@@ -21,13 +21,16 @@ export interface TestCopyRequest {
   dkim?: DKIMOptions;
 }
 
-/** Sends the copy; the value is the SMTP server's answer. Settings come from the environment (SMTP_URL, UNSUBSCRIBE_SECRET). */
+/**
+ * Sends the copy; the value is the server's answer. Settings come from the environment: the transport
+ * the readers' copies take (SMTP_URL, or MAIL_TRANSPORT=ses), and UNSUBSCRIBE_SECRET.
+ */
 export async function deliverTestCopy(r: TestCopyRequest): Promise<Result<string>> {
-  const target = parseSmtpUrl(r.env['SMTP_URL']);
+  const target = mailTransportFromEnv(r.env);
   const secret = secretFromEnv(r.env);
   const problems = [...(target.ok ? [] : target.problems), ...(secret.ok ? [] : [error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])])];
   if (!target.ok || !secret.ok) return fail(problems);
-  const mailer = createMailSender(target.value, { connections: 1, rate: 0, ...(r.dkim ? { dkim: r.dkim } : {}) });
+  const mailer = target.value.create({ connections: 1, rate: 0, ...(r.dkim ? { dkim: r.dkim } : {}) });
   try {
     const verified = await mailer.verify();
     if (!verified.ok) return fail(verified.problems);

@@ -28,7 +28,7 @@ export interface PreviewOptions extends SourceDirs {
   logger?: PreviewLogger;
   /** For tests that count renders. */
   render?: RenderFn;
-  /** Enables the "Send a test" button: where to, and the environment with SMTP_URL and UNSUBSCRIBE_SECRET. */
+  /** Enables the "Send a test" button: where to, and the environment with the mail transport and UNSUBSCRIBE_SECRET. */
   testSend?: PreviewTestSend;
 }
 

@@ -10,7 +10,7 @@ import type { PreviewState } from './state.js';
 
 export interface PreviewTestSend {
   to: string;
-  /** Where SMTP_URL and UNSUBSCRIBE_SECRET come from. */
+  /** Where the mail transport settings (SMTP_URL or MAIL_TRANSPORT=ses) and UNSUBSCRIBE_SECRET come from. */
   env: NodeJS.ProcessEnv;
   /** For messages about the sender settings. */
   newsletterFile: string;

@@ -168,4 +168,18 @@ describe('briefwire send with MAIL_TRANSPORT=ses', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('AWS_REGION');
   });
+
+  it('a test copy (send --to) goes through SES too, as the readers\' copies would', async () => {
+    await emu.reset();
+    const p = box.paths();
+    await writeContent(p.content);
+    await writeEdition(p.out, DATE);
+    const res = await box.run(box.sendArgs(DATE, ['--to', 'editor@aicloudweekly.example']), { UNSUBSCRIBE_SECRET: SECRET, ...sesEnv(emu) });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('Sent test copy');
+    expect(emu.accepted).toHaveLength(1);
+    const mail = await parse(emu.accepted[0]!);
+    expect(mail.subject).toMatch(/^\[TEST\] /);
+    expect(headerValues(mail, 'to')).toEqual(['editor@aicloudweekly.example']);
+  });
 });
