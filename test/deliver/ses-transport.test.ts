@@ -147,12 +147,17 @@ describe('SES transport (in process)', () => {
 
 describe('briefwire send with MAIL_TRANSPORT=ses', () => {
   const box = useCliSandbox();
-
-  it('sends through the emulator, prints the quota warning and keeps the ledger', async () => {
+  /** An empty emulator, the content and the built edition in a fresh sandbox. */
+  async function ready(): Promise<ReturnType<typeof box.paths>> {
     await emu.reset();
     const p = box.paths();
     await writeContent(p.content);
     await writeEdition(p.out, DATE);
+    return p;
+  }
+
+  it('sends through the emulator, prints the quota warning and keeps the ledger', async () => {
+    const p = await ready();
     await writeSubscribers(p.subscribers, 3);
     const env = { UNSUBSCRIBE_SECRET: SECRET, ...sesEnv(emu) };
     const args = box.sendArgs(DATE);
@@ -170,10 +175,7 @@ describe('briefwire send with MAIL_TRANSPORT=ses', () => {
   });
 
   it('a test copy (send --to) goes through SES too, as the readers\' copies would', async () => {
-    await emu.reset();
-    const p = box.paths();
-    await writeContent(p.content);
-    await writeEdition(p.out, DATE);
+    await ready();
     const res = await box.run(box.sendArgs(DATE, ['--to', 'editor@aicloudweekly.example']), { UNSUBSCRIBE_SECRET: SECRET, ...sesEnv(emu) });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('Sent test copy');
