@@ -74,7 +74,7 @@ export async function runSubscribers(opts: SubscribersOptions): Promise<number> 
   const report = toStdout ? process.stderr : process.stdout;
   printProblems(problems, { limit: 50 });
   if (problems.some((p) => p.severity === 'error')) return 1;
-  const inBoth = [...store.confirmed.keys()].length - counts.confirmed;
+  const inBoth = store.confirmed.size - counts.confirmed;
   const pending = [...store.pending.keys()].filter((k) => !store.confirmed.has(k) || suppression.has(k)).length;
   report.write(
     [
