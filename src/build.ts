@@ -105,8 +105,8 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     const own: OutputFiles = new Map();
     addEditionFiles(own, r.rendered);
     for (const [rel, data] of own) await sink(rel, r.deferred?.get(rel) ?? data);
-    // The site needs the edition and its view, not the email: let the strings go.
-    return { ...r, rendered: { ...r.rendered, email: { html: '', text: '', htmlBytes: r.rendered.email.htmlBytes } } };
+    // The site needs the edition and its view, not the email: let the strings go (the deferred files hold them too).
+    return { problems: r.problems, rendered: { ...r.rendered, email: { html: '', text: '', htmlBytes: r.rendered.email.htmlBytes } } };
   });
   problems.push(...mergeTemplateProblems(editions, outcomes.map((r) => r.problems)));
   for (const r of outcomes) {
@@ -130,7 +130,10 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   // Results of unchanged work come from the content-addressed cache (publish/build-cache.ts); it never changes the output.
   const cache = opts.cache === false ? undefined : await openBuildCache(path.join(cacheDirFor(opts.outDir), 'build'));
   const loaded = await loadForBuild(opts, cache);
-  if (!('content' in loaded)) return fail(loaded.problems);
+  if (!('content' in loaded)) {
+    await cache?.close(false);
+    return fail(loaded.problems);
+  }
   // MJML's output for an unchanged layout comes from the content-addressed cache.
   loaded.templates.emailProgram = compileEmailProgram(loaded.templates, opts.cache === false ? undefined : fileProgramStore(cacheDirFor(opts.outDir)));
   const render = cache ? cachedEditionRenderer(cache, loaded.templates) : undefined;
@@ -142,15 +145,17 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();
+    await cache?.close(false);
     throw e;
   }
   if (hasErrors(result.problems)) {
     await staged.abort();
+    await cache?.close(false);
     return fail(result.problems);
   }
   await staged.commit();
   await cache?.setOutRecord(opts.outDir, staged.record);
-  await cache?.prune();
+  await cache?.close(true);
   const problems = sortProblems([...result.problems, ...offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs)]);
   const cacheUse = cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {};
   return { ok: true, problems, editions: result.rendered.length, files: staged.files, outDir: opts.outDir, ...cacheUse };

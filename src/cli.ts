@@ -5,42 +5,50 @@
  * and maps outcomes to exit codes: 0 success, 1 content/template/send errors,
  * 2 bad usage.
  */
-import { cac } from 'cac';
+import { cac, type CAC } from 'cac';
 import { UsageError } from './cli/usage-error.js';
-import { registerBuild } from './cli/build-command.js';
-import { registerPreview } from './cli/preview-command.js';
-import { registerSend } from './cli/send-command.js';
-import { registerSchedule } from './cli/schedule-command.js';
-import { registerServe } from './cli/serve-command.js';
-import { registerNew } from './cli/new-command.js';
-import { registerSkip } from './cli/skip-command.js';
-import { registerCheck } from './cli/check-command.js';
-import { registerBounces } from './cli/bounces-command.js';
-import { registerSubscribers } from './cli/subscribers-command.js';
 import { redactSecrets } from './util/redact.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
 
 dropOutputWhenClosed(process.stdout);
 dropOutputWhenClosed(process.stderr);
 
+type Register = (cli: CAC) => void;
+
+/**
+ * Each command's module, loaded only when it runs: `build` should not pay
+ * for loading the sender, the SES client or the preview server (together
+ * about a second of start-up). In the order `--help` lists them.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  build: async () => (await import('./cli/build-command.js')).registerBuild,
+  preview: async () => (await import('./cli/preview-command.js')).registerPreview,
+  send: async () => (await import('./cli/send-command.js')).registerSend,
+  schedule: async () => (await import('./cli/schedule-command.js')).registerSchedule,
+  skip: async () => (await import('./cli/skip-command.js')).registerSkip,
+  serve: async () => (await import('./cli/serve-command.js')).registerServe,
+  new: async () => (await import('./cli/new-command.js')).registerNew,
+  check: async () => (await import('./cli/check-command.js')).registerCheck,
+  bounces: async () => (await import('./cli/bounces-command.js')).registerBounces,
+  subscribers: async () => (await import('./cli/subscribers-command.js')).registerSubscribers,
+};
+
 const cli = cac('briefwire');
 
-registerBuild(cli);
-registerPreview(cli);
-registerSend(cli);
-registerSchedule(cli);
-registerSkip(cli);
-registerServe(cli);
-registerNew(cli);
-registerCheck(cli);
-registerBounces(cli);
-registerSubscribers(cli);
+/** The named command alone, or every command when none is named (help, a typo, an option first). */
+async function registerCommands(argv: readonly string[]): Promise<void> {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const names = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  const registers = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  for (const register of registers) register(cli);
+}
 
 cli.help();
 cli.version('0.1.0');
 
 async function main(argv: string[]): Promise<number> {
   try {
+    await registerCommands(argv);
     cli.parse(argv, { run: false });
     if (!cli.matchedCommand) {
       if (cli.options['help'] || cli.options['version']) return 0;

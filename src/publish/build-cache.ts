@@ -13,12 +13,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentHash, parseOutRecord, type OutRecord } from './write-out.js';
+import { parseOutRecord, type OutRecord } from './write-out.js';
 
-export type CacheKind = 'email' | 'audit' | 'brief' | 'out' | 'blob';
+export type CacheKind = 'email' | 'audit' | 'brief';
 
 export function sha256(...parts: readonly (string | Uint8Array)[]): string {
   const h = createHash('sha256');
@@ -54,8 +55,87 @@ export async function writeChecked(file: string, label: string, body: string): P
   }
 }
 
+/**
+ * One kind's entries as the last build left them: a file of lines, each
+ * `key checksum json`, indexed on first use and parsed entry by entry on
+ * lookup. One file per kind rather than one per entry: a 520-edition build
+ * used to spend a tenth of its time creating, renaming and reading a
+ * thousand small files.
+ */
+class Pack {
+  private constructor(
+    private readonly bytes: Buffer,
+    private readonly lines: Map<string, { start: number; end: number }>,
+  ) {}
+
+  static empty(): Pack {
+    return new Pack(Buffer.alloc(0), new Map());
+  }
+
+  static async read(file: string): Promise<Pack> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      return Pack.empty();
+    }
+    const lines = new Map<string, { start: number; end: number }>();
+    for (let start = 0; start < bytes.length; ) {
+      const nl = bytes.indexOf(0x0a, start);
+      const end = nl < 0 ? bytes.length : nl;
+      const space = bytes.indexOf(0x20, start);
+      if (space > start && space < end) lines.set(bytes.toString('latin1', start, space), { start: space + 1, end });
+      start = end + 1;
+    }
+    return new Pack(bytes, lines);
+  }
+
+  /** The entry (its JSON, and its checksum to carry over) when the checksum holds (label: `kind key`), else undefined. */
+  take(label: string, key: string): { json: string; checksum: string } | undefined {
+    const at = this.lines.get(key);
+    if (!at || at.end - at.start < 66 || this.bytes[at.start + 64] !== 0x20) return undefined;
+    const body = this.bytes.subarray(at.start + 65, at.end);
+    const checksum = this.bytes.toString('latin1', at.start, at.start + 64);
+    return checksum === sha256(label, body) ? { json: body.toString('utf8'), checksum } : undefined;
+  }
+}
+
+/** `kind key`: what an entry's checksum covers besides its body, so an entry moved to another key or kind fails. */
+const entryLabel = (kind: CacheKind, key: string) => `${kind} ${key}`;
+
+/**
+ * The next pack of one kind, written line by line as the build uses entries
+ * (so a large archive's entries are not all held in memory) to a temporary
+ * file that replaces the pack only when the build succeeds.
+ */
+class PackWriter {
+  private readonly stream: WriteStream;
+  private readonly seen = new Set<string>();
+  private failed = false;
+
+  constructor(readonly file: string) {
+    this.stream = createWriteStream(`${file}.${process.pid}.tmp`);
+    // A cache that cannot be written costs the next build time, nothing else.
+    this.stream.on('error', () => (this.failed = true));
+  }
+
+  add(key: string, checksum: string, json: string): void {
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.stream.write(`${key} ${checksum} ${json}\n`);
+  }
+
+  async finish(commit: boolean): Promise<void> {
+    await new Promise<void>((resolve) => this.stream.end(resolve));
+    const tmp = this.stream.path as string;
+    await (commit && !this.failed ? rename(tmp, this.file) : rm(tmp, { force: true })).catch(() => undefined);
+  }
+}
+
 export class BuildCache {
-  private readonly used = new Map<CacheKind, Set<string>>();
+  private readonly packs = new Map<CacheKind, Promise<Pack>>();
+  private readonly writers = new Map<CacheKind, PackWriter>();
+  private dirReady: boolean | undefined;
   hits = 0;
   misses = 0;
 
@@ -69,24 +149,39 @@ export class BuildCache {
     return sha256(this.codeKey, ...parts);
   }
 
-  private file(kind: CacheKind, key: string): string {
-    return path.join(this.dir, kind, `${key}.json`);
+  private packFile(kind: CacheKind): string {
+    return path.join(this.dir, `${kind}.pack`);
   }
 
-  /** Marks an entry as used by this build (kept by prune) without reading it. */
-  use(kind: CacheKind, key: string): void {
-    let set = this.used.get(kind);
-    if (!set) this.used.set(kind, (set = new Set()));
-    set.add(key);
+  private outRecordFile(key: string): string {
+    return path.join(this.dir, 'out', `${key}.json`);
+  }
+
+  /** Passes the entry on to the next pack (see PackWriter). */
+  private keep(kind: CacheKind, key: string, json: string, checksum = sha256(entryLabel(kind, key), json)): void {
+    if (this.dirReady === undefined) {
+      try {
+        mkdirSync(this.dir, { recursive: true });
+        this.dirReady = true;
+      } catch {
+        this.dirReady = false;
+      }
+    }
+    if (!this.dirReady) return;
+    let writer = this.writers.get(kind);
+    if (!writer) this.writers.set(kind, (writer = new PackWriter(this.packFile(kind))));
+    writer.add(key, checksum, json);
   }
 
   /** The payload stored under `key`, or undefined when absent or damaged in any way. */
   async get<T>(kind: CacheKind, key: string): Promise<T | undefined> {
-    this.use(kind, key);
+    let pack = this.packs.get(kind);
+    if (!pack) this.packs.set(kind, (pack = Pack.read(this.packFile(kind))));
+    const entry = (await pack).take(entryLabel(kind, key), key);
     try {
-      const body = await readChecked(this.file(kind, key), `${kind} ${key}`);
-      if (body === undefined) throw new Error('absent or damaged');
-      const value = JSON.parse(body) as T;
+      if (entry === undefined) throw new Error('absent or damaged');
+      const value = JSON.parse(entry.json) as T;
+      this.keep(kind, key, entry.json, entry.checksum);
       this.hits++;
       return value;
     } catch {
@@ -95,49 +190,29 @@ export class BuildCache {
     }
   }
 
-  async set(kind: CacheKind, key: string, value: unknown): Promise<void> {
-    this.use(kind, key);
-    await writeChecked(this.file(kind, key), `${kind} ${key}`, JSON.stringify(value));
+  set(kind: CacheKind, key: string, value: unknown): void {
+    this.keep(kind, key, JSON.stringify(value));
   }
 
-  /** Bytes stored by their SHA-256 (blob/), or undefined when absent or damaged. Not counted as a hit or miss. */
-  async blob(sha: string): Promise<string | undefined> {
-    this.use('blob', sha);
-    const body = await readChecked(this.file('blob', sha), `blob ${sha}`);
-    return body !== undefined && contentHash(body) === sha ? body : undefined;
-  }
-
-  /** Stores text as a blob; returns its SHA-256. */
-  async setBlob(text: string): Promise<string> {
-    const sha = contentHash(text);
-    this.use('blob', sha);
-    await writeChecked(this.file('blob', sha), `blob ${sha}`, text);
-    return sha;
+  /**
+   * Ends the build's use of the cache: with `commit`, each kind's pack is
+   * replaced by the entries this build used, and only those (so the cache
+   * holds about one build); without, the packs stay as they were.
+   */
+  async close(commit: boolean): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.finish(commit)));
+    this.writers.clear();
   }
 
   /** What the last cached build wrote into outDir (write-out.ts), so its unchanged files can be reused; {} when unknown. */
   async outRecord(outDir: string): Promise<OutRecord> {
     const key = this.key('out', path.resolve(outDir));
-    this.use('out', key);
-    return parseOutRecord(await readChecked(this.file('out', key), `out ${key}`));
+    return parseOutRecord(await readChecked(this.outRecordFile(key), `out ${key}`));
   }
 
   async setOutRecord(outDir: string, record: OutRecord): Promise<void> {
     const key = this.key('out', path.resolve(outDir));
-    await writeChecked(this.file('out', key), `out ${key}`, JSON.stringify(record));
-  }
-
-  /** Drops the entries of each kind this build used that it did not use, so the cache holds about one build. */
-  async prune(): Promise<void> {
-    for (const [kind, keep] of this.used) {
-      try {
-        const names = await readdir(path.join(this.dir, kind));
-        const stale = names.filter((n) => !keep.has(n.replace(/\.json$/, '')));
-        await Promise.all(stale.map((n) => rm(path.join(this.dir, kind, n), { force: true })));
-      } catch {
-        // Nothing to prune, or not allowed to: the cache only grows.
-      }
-    }
+    await writeChecked(this.outRecordFile(key), `out ${key}`, JSON.stringify(record));
   }
 }
 

@@ -33,7 +33,7 @@ async function parseCached(cache: BuildCache, file: string, registry: readonly M
   const hit = await cache.get<Parsed>('brief', key);
   if (hit && Array.isArray(hit.problems) && typeof hit.brief?.body === 'string') return hit;
   const parsed = parseBrief(file, path.basename(file), text, registry, options);
-  if (parsed.brief && !hasErrors(parsed.problems)) await cache.set('brief', key, parsed);
+  if (parsed.brief && !hasErrors(parsed.problems)) cache.set('brief', key, parsed);
   return parsed;
 }
 

@@ -9,7 +9,7 @@ import { hasErrors, type Problem } from '../problems.js';
 import { auditContent } from '../compute/audit.js';
 import { prepareEdition, renderEdition, type PreparedEdition, type RenderedEdition } from '../render/render-edition.js';
 import { editionOutputFile, EMAIL_HTML, EMAIL_TEXT } from '../render/out-layout.js';
-import type { DeferredFile } from './write-out.js';
+import { contentHash, type DeferredFile } from './write-out.js';
 import { emailProgramOf, renderEmail, type RenderedEmail } from '../render/email.js';
 import type { TemplateSet } from '../render/templates.js';
 import { sha256, type BuildCache } from './build-cache.js';
@@ -17,7 +17,12 @@ import { sha256, type BuildCache } from './build-cache.js';
 /** `deferred`: files of the edition (by out/ path) to take from the cache only if out/ does not already hold them. */
 type EditionOutcome = { rendered?: RenderedEdition; problems: Problem[]; deferred?: Map<string, DeferredFile> };
 
-/** What the cache keeps of an email: its size and warnings, and its two parts as blobs by hash. */
+/**
+ * What the cache keeps of an email: its size, its warnings and the SHA-256
+ * of its two parts. Not the parts themselves: out/ holds them, and the
+ * staged out/ links them from there when they are still the files the last
+ * build wrote (write-out.ts); when they are not, the email is rendered again.
+ */
 interface EmailEntry {
   htmlBytes: number;
   problems: Problem[];
@@ -54,42 +59,41 @@ export function cachedEditionRenderer(cache: BuildCache, templates: TemplateSet)
     if (!prepared) return { problems: briefProblems };
     const key = cache.key('email', keys.program, keys.templates, edition.file, JSON.stringify(prepared.view));
     const hit = await cache.get<EmailEntry>('email', key);
-    if (isEmailEntry(hit)) return reuseEmail(cache, hit, prepared, () => renderEmail(prepared.view, templates, edition));
+    if (isEmailEntry(hit)) return reuseEmail(hit, prepared, () => renderEmail(prepared.view, templates, edition));
     const { email, problems } = await renderEmail(prepared.view, templates, edition);
     if (!email) return { problems };
+    const parts = { html: contentHash(email.html), text: contentHash(email.text) };
     // Errors fail the build; only an edition that can ship is worth keeping.
-    if (!hasErrors(problems)) {
-      const [html, text] = [await cache.setBlob(email.html), await cache.setBlob(email.text)];
-      await cache.set('email', key, { htmlBytes: email.htmlBytes, problems, html, text } satisfies EmailEntry);
-    }
-    return { rendered: { ...prepared, email }, problems };
+    if (!hasErrors(problems)) cache.set('email', key, { htmlBytes: email.htmlBytes, problems, ...parts } satisfies EmailEntry);
+    // Hashed once: the staged out/ records the same hashes rather than computing them again.
+    const known = (sha: string, text: string): DeferredFile => ({ sha256: sha, load: async () => text, verified: true });
+    return { rendered: { ...prepared, email }, problems, deferred: emailFiles(edition.date, known(parts.html, email.html), known(parts.text, email.text)) };
   };
 }
 
+/** An edition's two email files, by out/ path. */
+function emailFiles(date: string, html: DeferredFile, text: DeferredFile): Map<string, DeferredFile> {
+  return new Map([
+    [editionOutputFile(date, EMAIL_HTML), html],
+    [editionOutputFile(date, EMAIL_TEXT), text],
+  ]);
+}
+
 /**
- * A cached email, unread: its parts are written from the cache only where
- * out/ does not hold them already (write-out.ts links them otherwise). A
- * part missing or damaged in the cache is rendered again.
+ * A cached email, unread: the staged out/ links its parts from the previous
+ * out/ (write-out.ts); where out/ no longer holds them, they are rendered again.
  */
-function reuseEmail(cache: BuildCache, entry: EmailEntry, prepared: PreparedEdition, render: () => Promise<{ email?: RenderedEmail }>): EditionOutcome {
+function reuseEmail(entry: EmailEntry, prepared: PreparedEdition, render: () => Promise<{ email?: RenderedEmail }>): EditionOutcome {
   let fresh: Promise<{ email?: RenderedEmail }> | undefined;
   const part = (sha: string, pick: (e: RenderedEmail) => string): DeferredFile => ({
     sha256: sha,
     load: async () => {
-      const cached = await cache.blob(sha);
-      if (cached !== undefined) return cached;
       const { email } = await (fresh ??= render());
       if (!email) throw new Error(`the cached email of ${prepared.edition.date} no longer renders`);
       return pick(email);
     },
   });
-  cache.use('blob', entry.html);
-  cache.use('blob', entry.text);
-  const date = prepared.edition.date;
-  const deferred = new Map([
-    [editionOutputFile(date, EMAIL_HTML), part(entry.html, (e) => e.html)],
-    [editionOutputFile(date, EMAIL_TEXT), part(entry.text, (e) => e.text)],
-  ]);
+  const deferred = emailFiles(prepared.edition.date, part(entry.html, (e) => e.html), part(entry.text, (e) => e.text));
   return { rendered: { ...prepared, email: { html: '', text: '', htmlBytes: entry.htmlBytes } }, problems: entry.problems, deferred };
 }
 
@@ -105,6 +109,6 @@ export async function cachedAudit(cache: BuildCache, content: Pick<Content, 'met
   const hit = await cache.get<Problem[]>('audit', key);
   if (Array.isArray(hit)) return hit;
   const problems = auditContent(content);
-  await cache.set('audit', key, problems);
+  cache.set('audit', key, problems);
   return problems;
 }

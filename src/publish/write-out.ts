@@ -16,7 +16,8 @@
  * build still leaves it as it was.
  */
 import { createHash } from 'node:crypto';
-import { link, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../util/map-limit.js';
 
@@ -34,6 +35,8 @@ interface WrittenFile {
 export interface DeferredFile {
   sha256: string;
   load: () => Promise<string>;
+  /** The bytes `load` gives are known to hash to sha256 (they were hashed in this build): not hashed again. */
+  verified?: boolean;
 }
 
 /** The SHA-256 of a file's bytes, as the out/ record holds it. */
@@ -93,37 +96,48 @@ export class StagedOutDir {
     return this.count;
   }
 
+  /**
+   * Synchronous file calls on purpose: a build writes thousands of small
+   * files and has nothing else to do meanwhile, and each asynchronous write
+   * (open, write, stat, close, each a trip through libuv's thread pool) cost
+   * more than the write itself.
+   */
   async write(rel: string, data: string | Uint8Array | DeferredFile): Promise<void> {
     const file = path.join(this.tmp, rel);
     const dir = path.dirname(file);
     if (!this.dirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.dirs.add(dir);
     }
     this.count++;
-    if (!this.previous) return writeFile(file, isDeferred(data) ? await data.load() : data);
+    if (!this.previous) return writeFileSync(file, isDeferred(data) ? await data.load() : data);
     const before = this.previous[rel];
     const expected = isDeferred(data) ? data.sha256 : contentHash(data);
-    if (before?.sha256 === expected && (await this.linkUnchanged(rel, before, file))) {
+    if (before?.sha256 === expected && this.linkUnchanged(rel, before, file)) {
       this.record[rel] = before;
       this.reused++;
       return;
     }
     const bytes = isDeferred(data) ? await data.load() : data;
     // The record holds the hash of what was written, whatever was expected.
-    const sha256 = isDeferred(data) ? contentHash(bytes) : expected;
-    await writeFile(file, bytes);
-    const s = await stat(file);
-    this.record[rel] = { sha256, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+    const sha256 = isDeferred(data) && !data.verified ? contentHash(bytes) : expected;
+    const fd = openSync(file, 'w');
+    try {
+      writeFileSync(fd, bytes);
+      const s = fstatSync(fd);
+      this.record[rel] = { sha256, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Links the previous build's file when it is still the one that build wrote; false when not (or linking fails). */
-  private async linkUnchanged(rel: string, before: WrittenFile, file: string): Promise<boolean> {
+  private linkUnchanged(rel: string, before: WrittenFile, file: string): boolean {
     const source = path.join(this.outDir, rel);
     try {
-      const s = await lstat(source);
+      const s = lstatSync(source);
       if (!s.isFile() || s.ino !== before.ino || s.size !== before.size || s.mtimeMs !== before.mtimeMs) return false;
-      await link(source, file);
+      linkSync(source, file);
       return true;
     } catch {
       return false;
