@@ -28,7 +28,7 @@ export function auditContent(content: Pick<Content, 'metrics' | 'briefs'>): Prob
   const byKey = new Map(content.metrics.map((d) => [d.key, d]));
   const results = computeEditionMetrics(content.metrics, content.briefs);
   // Earlier published observations, for sums and for periods going backwards.
-  const seen: { brief: Brief; metric: BriefMetric; period: Period }[] = [];
+  const seen = new Published(content.metrics);
   content.briefs.forEach((brief, i) => {
     if (!brief.draft) problems.push(...placeholderProblems(brief));
     const rows = new Map(results[i]!.metrics.map((m) => [m.key, m]));
@@ -41,15 +41,71 @@ export function auditContent(content: Pick<Content, 'metrics' | 'briefs'>): Prob
       if (row.source === null) problems.push(warning(brief.file, AuditNoSource, [def.key], at));
       const slip = slipProblem(def, row, brief.file, at);
       if (slip) problems.push(slip);
-      const later = seen.filter((s) => s.metric.key === def.key && s.metric.basis === o.metric.basis && s.period.end > o.period.end).at(-1);
+      const later = seen.laterThan(o);
       if (later && o.metric.period && o.metric.note === undefined) {
         problems.push(warning(brief.file, AuditPeriodBackwards, [def.key, o.period.label, later.period.label, later.brief.date], at));
       }
     }
-    problems.push(...shareSumProblems(content.metrics, brief, here, seen));
-    if (!brief.draft) seen.push(...here);
+    problems.push(...shareSumProblems(seen, brief, here));
+    if (!brief.draft) for (const o of here) seen.add(o);
   });
   return sortProblems(problems);
+}
+
+interface Seen {
+  brief: Brief;
+  metric: BriefMetric;
+  period: Period;
+}
+
+/**
+ * Observations of published briefs, indexed by what the audit asks of them
+ * (scanning them all for every observation made the audit quadratic in the
+ * archive): by metric and basis, and each share group's latest values by
+ * period and basis.
+ */
+class Published {
+  private readonly byMetric = new Map<string, { list: Seen[]; maxEnd: string }>();
+  private readonly slots = new Map<string, Map<string, string>>();
+  /** Share metrics that belong to a group, by key. */
+  readonly shares: Map<string, MetricDef>;
+
+  constructor(registry: readonly MetricDef[]) {
+    this.shares = new Map(registry.filter((d) => d.kind === 'share' && d.group !== undefined).map((d) => [d.key, d]));
+  }
+
+  /** The share group's slot an observation of this group, period and basis falls in. */
+  static slot(group: string | undefined, o: Pick<Seen, 'metric' | 'period'>): string {
+    return `${group}|${o.period.start}|${o.period.end}|${o.metric.basis}`;
+  }
+
+  add(o: Seen): void {
+    const k = `${o.metric.key}|${o.metric.basis}`;
+    const entry = this.byMetric.get(k);
+    if (!entry) this.byMetric.set(k, { list: [o], maxEnd: o.period.end });
+    else {
+      entry.list.push(o);
+      if (o.period.end > entry.maxEnd) entry.maxEnd = o.period.end;
+    }
+    const def = this.shares.get(o.metric.key);
+    if (!def) return;
+    const slot = Published.slot(def.group, o);
+    const values = this.slots.get(slot) ?? new Map<string, string>();
+    values.set(o.metric.key, o.metric.value);
+    this.slots.set(slot, values);
+  }
+
+  /** The latest published observation of this metric and basis for a later period, if any. */
+  laterThan(o: Seen): Seen | undefined {
+    const entry = this.byMetric.get(`${o.metric.key}|${o.metric.basis}`);
+    if (!entry || entry.maxEnd <= o.period.end) return undefined;
+    return entry.list.findLast((s) => s.period.end > o.period.end);
+  }
+
+  /** The latest published value of each share in the slot, by key. */
+  slotValues(slot: string): ReadonlyMap<string, string> {
+    return this.slots.get(slot) ?? new Map();
+  }
 }
 
 function position(m: BriefMetric): { line?: number; column?: number } {
@@ -78,26 +134,17 @@ function slipProblem(def: MetricDef, row: EditionMetric, file: string, at: { lin
  * more than 100. Each value may be off by half a unit in its last written
  * digit, so the sum may exceed 100 by that much before it is an error.
  */
-function shareSumProblems(
-  registry: readonly MetricDef[],
-  brief: Brief,
-  here: readonly { metric: BriefMetric; period: Period }[],
-  seen: readonly { metric: BriefMetric; period: Period }[],
-): Problem[] {
+function shareSumProblems(seen: Published, brief: Brief, here: readonly Seen[]): Problem[] {
   const problems: Problem[] = [];
-  const shares = new Map(registry.filter((d) => d.kind === 'share' && d.group !== undefined).map((d) => [d.key, d]));
   const checked = new Set<string>();
   for (const o of here) {
-    const def = shares.get(o.metric.key);
+    const def = seen.shares.get(o.metric.key);
     if (!def) continue;
-    const slot = `${def.group}|${o.period.start}|${o.period.end}|${o.metric.basis}`;
+    const slot = Published.slot(def.group, o);
     if (checked.has(slot)) continue;
     checked.add(slot);
-    const same = (x: { metric: BriefMetric; period: Period }) =>
-      shares.get(x.metric.key)?.group === def.group && x.metric.basis === o.metric.basis && x.period.start === o.period.start && x.period.end === o.period.end;
-    const values = new Map<string, string>();
-    for (const s of seen) if (same(s)) values.set(s.metric.key, s.metric.value);
-    for (const h of here) if (same(h)) values.set(h.metric.key, h.metric.value);
+    const values = new Map(seen.slotValues(slot));
+    for (const h of here) if (Published.slot(seen.shares.get(h.metric.key)?.group, h) === slot && seen.shares.has(h.metric.key)) values.set(h.metric.key, h.metric.value);
     let sum = new Big(0);
     let slack = new Big(0);
     for (const v of values.values()) {

@@ -12,7 +12,7 @@
  * 4. A metric the previous edition reported and this one does not: `not-reported`.
  */
 import type { Brief, BriefMetric, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation } from '../model.js';
-import { pointAt, samePeriod, type Period } from '../content/period.js';
+import { pointAt, type Period } from '../content/period.js';
 import { metricDelta } from './delta.js';
 import { parseDecimal } from './decimal.js';
 
@@ -60,8 +60,8 @@ export interface Comparison {
  * editions after it, so the preview shows the same comparisons as the build.
  */
 export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetrics[]): EditionMetrics[] {
-  const earlier = new Map<string, Observation[]>();
-  const points = new Map<string, HistoryPoint[]>();
+  const earlier = new Map<string, Earlier>();
+  const points = new Map<string, History>();
   let previousEdition = new Map<string, Observation>();
   let published = 0;
 
@@ -75,26 +75,26 @@ export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetric
     const history: Record<string, HistoryPoint[]> = {};
     for (const def of registry) {
       const m = written.get(def.key);
-      const before = earlier.get(def.key) ?? [];
       if (m) {
         const obs: Observation = { date: brief.date, number, metric: m, period: m.period ?? pointAt(brief.date) };
-        metrics.push(reportedRow(def, obs, compare(def, obs, before)));
+        metrics.push(reportedRow(def, obs, compare(def, obs, earlier.get(def.key) ?? new Earlier())));
         reportedNow.set(def.key, obs);
-        const running = points.get(def.key) ?? [];
+        const running = points.get(def.key) ?? new History();
         // A draft's point is shown with the draft only: later editions never see it, so it goes into a copy.
-        // A published one goes into the running list itself: earlier editions kept copies of their window.
-        const list = brief.draft ? withObservation([...running], obs) : withObservation(running, obs);
+        // A published one goes into the running history itself: earlier editions kept copies of their window.
+        const list = brief.draft ? running.copy().add(obs) : running.add(obs);
         if (!brief.draft) {
-          points.set(def.key, list);
-          before.push(obs);
+          points.set(def.key, running);
+          const before = earlier.get(def.key) ?? new Earlier();
+          before.add(obs);
           earlier.set(def.key, before);
         }
-        history[def.key] = kept(list);
+        history[def.key] = kept(list.points);
       } else {
         const last = previousEdition.get(def.key);
         if (last) metrics.push(notReportedRow(def, last));
         const list = points.get(def.key);
-        if (list) history[def.key] = kept(list);
+        if (list) history[def.key] = kept(list.points);
       }
     }
     if (!brief.draft) previousEdition = reportedNow;
@@ -102,10 +102,45 @@ export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetric
   });
 }
 
-/** The comparison of one observation with the metric's earlier observations (published editions, oldest first). */
-export function compare(def: MetricDef, obs: Observation, earlier: readonly Observation[]): Comparison {
+/**
+ * One metric's earlier observations (published editions, oldest first),
+ * indexed for what a comparison asks: those of one period and basis, and the
+ * latest by period end for a basis. A scan of every earlier observation per
+ * row made the compute stage quadratic in the archive (5,200 editions took
+ * minutes).
+ */
+export class Earlier {
+  private readonly byPeriod = new Map<string, Observation[]>();
+  private readonly latestByEnd = new Map<string, Observation>();
+
+  private static slot(basis: string, period: Period): string {
+    return `${basis}|${period.start}|${period.end}`;
+  }
+
+  add(o: Observation): void {
+    const slot = Earlier.slot(o.metric.basis, o.period);
+    const list = this.byPeriod.get(slot);
+    if (list) list.push(o);
+    else this.byPeriod.set(slot, [o]);
+    const reference = this.latestByEnd.get(o.metric.basis);
+    // Later period end wins; on a tie the later edition (observations arrive in edition order).
+    if (!reference || o.period.end >= reference.period.end) this.latestByEnd.set(o.metric.basis, o);
+  }
+
+  /** Observations of this basis and period (same start and end), oldest first. */
+  samePeriod(basis: string, period: Period): readonly Observation[] {
+    return this.byPeriod.get(Earlier.slot(basis, period)) ?? [];
+  }
+
+  latest(basis: string): Observation | undefined {
+    return this.latestByEnd.get(basis);
+  }
+}
+
+/** The comparison of one observation with the metric's earlier observations. */
+export function compare(def: MetricDef, obs: Observation, earlier: Earlier): Comparison {
   const basis = obs.metric.basis;
-  const same = earlier.filter((o) => o.metric.basis === basis && samePeriod(o.period, obs.period));
+  const same = earlier.samePeriod(basis, obs.period);
   const latestSame = same.at(-1);
   if (latestSame) {
     if (equalValues(latestSame, obs)) {
@@ -118,15 +153,10 @@ export function compare(def: MetricDef, obs: Observation, earlier: readonly Obse
     return { status: 'revised', previous: latestSame, delta: { ...metricDelta(def, obs.metric.value, latestSame.metric.value), sentiment: 'neutral' } };
   }
   if (basis === 'actual') {
-    const forecast = earlier.filter((o) => o.metric.basis === 'forecast' && samePeriod(o.period, obs.period)).at(-1);
+    const forecast = earlier.samePeriod('forecast', obs.period).at(-1);
     if (forecast) return { status: 'vs-forecast', previous: forecast, delta: metricDelta(def, obs.metric.value, forecast.metric.value) };
   }
-  let reference: Observation | undefined;
-  for (const o of earlier) {
-    if (o.metric.basis !== basis) continue;
-    // Later period end wins; on a tie the later edition (`earlier` is in edition order).
-    if (!reference || o.period.end >= reference.period.end) reference = o;
-  }
+  const reference = earlier.latest(basis);
   if (!reference) return { status: 'new', previous: null, delta: null };
   if (def.measure === 'flow' && lengthOf(reference.period) !== lengthOf(obs.period)) return { status: 'not-comparable', previous: reference, delta: null };
   const delta = metricDelta(def, obs.metric.value, reference.metric.value);
@@ -148,35 +178,53 @@ function pointKey(o: Pick<HistoryPoint, 'period' | 'basis' | 'date'>): string {
 }
 
 /**
- * Puts the observation into the history (in place): a new point in `at`
- * order, a revised value for an existing one, or nothing new. A point is
- * replaced, never changed, because an earlier edition's window may hold it.
+ * One metric's history points in `at` order, with an index by identity so
+ * that finding a point to revise does not scan the list.
  */
-function withObservation(list: HistoryPoint[], obs: Observation): HistoryPoint[] {
-  const m = obs.metric;
-  const candidate: HistoryPoint = {
-    date: obs.date,
-    number: obs.number,
-    value: Number(m.value),
-    valueText: m.value,
-    period: m.period ?? null,
-    basis: m.basis,
-    at: obs.period.end,
-    revised: [],
-  };
-  const key = pointKey(candidate);
-  const i = list.findIndex((p) => pointKey(p) === key);
-  if (i < 0) {
-    // Usually the newest point: find its place from the end.
-    let at = list.length;
-    while (at > 0 && (list[at - 1]!.at.localeCompare(candidate.at) || list[at - 1]!.date.localeCompare(candidate.date)) > 0) at--;
-    list.splice(at, 0, candidate);
-    return list;
+class History {
+  constructor(
+    readonly points: HistoryPoint[] = [],
+    private readonly index = new Map<string, HistoryPoint>(points.map((p) => [pointKey(p), p])),
+  ) {}
+
+  copy(): History {
+    return new History([...this.points], new Map(this.index));
   }
-  const old = list[i]!;
-  if (parseDecimal(old.valueText).eq(parseDecimal(m.value))) return list;
-  list[i] = { ...old, value: candidate.value, valueText: m.value, period: candidate.period, revised: [...old.revised, { date: obs.date, number: obs.number }] };
-  return list;
+
+  /**
+   * Puts the observation in (in place): a new point in `at` order, a revised
+   * value for an existing one, or nothing new. A point is replaced, never
+   * changed, because an earlier edition's window may hold it.
+   */
+  add(obs: Observation): this {
+    const m = obs.metric;
+    const candidate: HistoryPoint = {
+      date: obs.date,
+      number: obs.number,
+      value: Number(m.value),
+      valueText: m.value,
+      period: m.period ?? null,
+      basis: m.basis,
+      at: obs.period.end,
+      revised: [],
+    };
+    const key = pointKey(candidate);
+    const old = this.index.get(key);
+    const list = this.points;
+    if (!old) {
+      // Usually the newest point: find its place from the end.
+      let at = list.length;
+      while (at > 0 && (list[at - 1]!.at.localeCompare(candidate.at) || list[at - 1]!.date.localeCompare(candidate.date)) > 0) at--;
+      list.splice(at, 0, candidate);
+      this.index.set(key, candidate);
+      return this;
+    }
+    if (parseDecimal(old.valueText).eq(parseDecimal(m.value))) return this;
+    const revised = { ...old, value: candidate.value, valueText: m.value, period: candidate.period, revised: [...old.revised, { date: obs.date, number: obs.number }] };
+    list[list.lastIndexOf(old)] = revised;
+    this.index.set(key, revised);
+    return this;
+  }
 }
 
 /** The loader rejects duplicate keys; should one slip through, the first written wins. */
