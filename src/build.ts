@@ -8,11 +8,12 @@ import type { Content, Edition } from './model.js';
 import { hasErrors, sortProblems, type Problem } from './problems.js';
 import { loadContent } from './content/load.js';
 import { computeEditions } from './compute/editions.js';
+import { computeEditionMetrics, type EditionMetrics } from './compute/edition-metrics.js';
 import { auditContent } from './compute/audit.js';
 import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
-import { addSiteFiles } from './site/site-files.js';
+import { addSiteFiles, writeSite } from './site/site-files.js';
 import { StagedOutDir, type DeferredFile } from './publish/write-out.js';
 import { cacheDirFor, fileProgramStore } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
@@ -55,11 +56,20 @@ export interface RenderedSite {
   problems: Problem[];
 }
 
+interface Loaded {
+  content: Content;
+  templates: TemplateSet;
+  problems: Problem[];
+  /** The metric rows of every brief, computed once for the audit and the editions. */
+  metrics: EditionMetrics[];
+}
+
 /** Content and templates, or every problem found reading them. */
-async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>, cache?: BuildCache): Promise<{ content: Content; templates: TemplateSet; problems: Problem[] } | { problems: Problem[] }> {
+async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>, cache?: BuildCache): Promise<Loaded | { problems: Problem[] }> {
   const [loaded, templateRead] = await Promise.all([cache ? loadContentCached(opts.contentDir, cache) : loadContent(opts.contentDir), readTemplateSources(opts.templatesDir)]);
   const compiled = compileTemplates(opts.templatesDir, templateRead.sources, loaded.ok ? loaded.value.newsletter : undefined);
-  const audit = !loaded.ok ? [] : cache ? await cachedAudit(cache, loaded.value) : auditContent(loaded.value);
+  const metrics = loaded.ok ? computeEditionMetrics(loaded.value.metrics, loaded.value.briefs) : [];
+  const audit = !loaded.ok ? [] : cache ? await cachedAudit(cache, loaded.value, metrics) : auditContent(loaded.value, metrics);
   const problems = [
     ...(loaded.ok ? loaded.warnings : loaded.problems),
     // The numbers audit's errors fail the build like any content error; its warnings are printed.
@@ -68,14 +78,14 @@ async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDi
     ...(compiled.ok ? compiled.warnings : compiled.problems),
   ];
   if (!loaded.ok || !compiled.ok || hasErrors(problems)) return { problems: sortProblems(problems) };
-  return { content: loaded.value, templates: compiled.value, problems };
+  return { content: loaded.value, templates: compiled.value, problems, metrics };
 }
 
 /** Loads and renders everything in memory; writes nothing. */
 export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<RenderedSite | { problems: Problem[] }> {
   const loaded = await loadForBuild(opts);
   if (!('content' in loaded)) return loaded;
-  return renderContent(loaded.content, loaded.templates, loaded.problems);
+  return renderContent(loaded.content, loaded.templates, loaded.problems, { metrics: loaded.metrics });
 }
 
 /**
@@ -94,8 +104,17 @@ export type FileSink = (rel: string, data: string | DeferredFile) => Promise<voi
  */
 export type EditionRenderer = (edition: Edition, newsletter: Content['newsletter']) => Promise<{ rendered?: RenderedEdition; problems: Problem[]; deferred?: Map<string, DeferredFile> }>;
 
-export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], sink?: FileSink, render?: EditionRenderer): Promise<RenderedSite> {
-  const editions = computeEditions(content);
+export interface RenderOptions {
+  /** Where files go; without one they are kept in `files`. */
+  sink?: FileSink;
+  render?: EditionRenderer;
+  /** computeEditionMetrics of this content, when already computed. */
+  metrics?: readonly EditionMetrics[];
+}
+
+export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], options: RenderOptions = {}): Promise<RenderedSite> {
+  const { sink, render } = options;
+  const editions = computeEditions(content, options.metrics);
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
   const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
@@ -115,11 +134,8 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
       if (!sink) addEditionFiles(files, r.rendered);
     }
   }
-  if (!hasErrors(problems)) problems.push(...addSiteFiles(files, { content, rendered, templates }));
-  if (sink && !hasErrors(problems)) {
-    for (const [rel, data] of files) await sink(rel, data);
-    files.clear();
-  }
+  // Streamed to the sink page by page; a build with a site error aborts its staged out/.
+  if (!hasErrors(problems)) problems.push(...(sink ? await writeSite({ content, rendered, templates }, sink) : await addSiteFiles(files, { content, rendered, templates })));
   return { content, editions, rendered, templates, files, problems: sortProblems(problems) };
 }
 
@@ -141,7 +157,7 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   const staged = await StagedOutDir.begin(opts.outDir, await cache?.outRecord(opts.outDir));
   let result: RenderedSite;
   try {
-    result = await renderContent(loaded.content, loaded.templates, loaded.problems, (rel, data) => staged.write(rel, data), render);
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics });
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();

@@ -14,7 +14,7 @@ import type { Brief, BriefMetric, Content, EditionMetric, MetricDef } from '../m
 import { error, sortProblems, warning, type Problem } from '../problems.js';
 import { AuditNoSource, AuditPeriodBackwards, AuditPlaceholder, AuditSharesOver100, AuditSlip } from '../problem-catalogue.js';
 import { pointAt, type Period } from '../content/period.js';
-import { computeEditionMetrics } from './edition-metrics.js';
+import { computeEditionMetrics, type EditionMetrics } from './edition-metrics.js';
 import { decimalPlaces, parseDecimal } from './decimal.js';
 
 /** A change this many times larger (or smaller) than its reference is more often a slip than news. */
@@ -23,10 +23,10 @@ export const SLIP_FACTOR = 10;
 /** Statuses that compare like with like, so a 10x move between them means something. */
 const LIKE_FOR_LIKE = new Set<EditionMetric['status']>(['changed', 'unchanged', 'revised', 'vs-forecast']);
 
-export function auditContent(content: Pick<Content, 'metrics' | 'briefs'>): Problem[] {
+/** `results`: computeEditionMetrics of the same content, when the caller has it already (the build shares it with computeEditions). */
+export function auditContent(content: Pick<Content, 'metrics' | 'briefs'>, results: readonly EditionMetrics[] = computeEditionMetrics(content.metrics, content.briefs)): Problem[] {
   const problems: Problem[] = [];
   const byKey = new Map(content.metrics.map((d) => [d.key, d]));
-  const results = computeEditionMetrics(content.metrics, content.briefs);
   // Earlier published observations, for sums and for periods going backwards.
   const seen = new Published(content.metrics);
   content.briefs.forEach((brief, i) => {

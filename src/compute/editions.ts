@@ -5,11 +5,11 @@
  * render stage's job. Pure.
  */
 import type { Content, Edition } from '../model.js';
-import { computeEditionMetrics } from './edition-metrics.js';
+import { computeEditionMetrics, type EditionMetrics } from './edition-metrics.js';
 
-export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>): Edition[] {
+/** `metrics`: computeEditionMetrics of the same content, when the caller has it already (the build shares it with the audit). */
+export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>, metrics: readonly EditionMetrics[] = computeEditionMetrics(content.metrics, content.briefs)): Edition[] {
   const briefs = content.briefs;
-  const metrics = computeEditionMetrics(content.metrics, briefs);
   // Drafts (only the preview passes them) are numbered and linked as the next
   // edition would be, but published editions neither count nor link them.
   const published = briefs.filter((b) => !b.draft).map((b) => b.date);

@@ -7,6 +7,7 @@
 import type { Content, Edition, Newsletter } from '../model.js';
 import { hasErrors, type Problem } from '../problems.js';
 import { auditContent } from '../compute/audit.js';
+import type { EditionMetrics } from '../compute/edition-metrics.js';
 import { prepareEdition, renderEdition, type PreparedEdition, type RenderedEdition } from '../render/render-edition.js';
 import { editionOutputFile, EMAIL_HTML, EMAIL_TEXT } from '../render/out-layout.js';
 import { contentHash, type DeferredFile } from './write-out.js';
@@ -103,12 +104,12 @@ function reuseEmail(entry: EmailEntry, prepared: PreparedEdition, render: () => 
  * that. Keyed on just those, an edit to a brief's prose reuses the audit of
  * the whole archive; an edit to a number runs it again.
  */
-export async function cachedAudit(cache: BuildCache, content: Pick<Content, 'metrics' | 'briefs'>): Promise<Problem[]> {
+export async function cachedAudit(cache: BuildCache, content: Pick<Content, 'metrics' | 'briefs'>, metrics: readonly EditionMetrics[]): Promise<Problem[]> {
   const numbers = content.briefs.map((b) => [b.file, b.date, b.draft ?? false, b.metrics, b.placeholders]);
   const key = cache.key('audit', JSON.stringify(content.metrics), JSON.stringify(numbers));
   const hit = await cache.get<Problem[]>('audit', key);
   if (Array.isArray(hit)) return hit;
-  const problems = auditContent(content);
+  const problems = auditContent(content, metrics);
   cache.set('audit', key, problems);
   return problems;
 }

@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 
-export const DATE_STYLES = ['long', 'medium', 'short', 'iso', 'year', 'month'] as const;
+export const DATE_STYLES = ['long', 'medium', 'short', 'iso', 'year', 'month', 'month-short'] as const;
 export type DateStyle = (typeof DATE_STYLES)[number];
 
 export function editionDateTime(date: string, timezone: string): DateTime {
@@ -14,16 +14,19 @@ export function editionDateTime(date: string, timezone: string): DateTime {
 
 // A 520-edition build formats the same few hundred dates tens of thousands of
 // times (every history point of every edition); luxon + Intl is the slow part.
-const cache = new Map<string, string>();
+const formatted = new Map<string, string>();
 
-export function formatDate(date: string, style: DateStyle, locale: string, timezone: string): string {
-  const key = `${locale}|${timezone}|${style}|${date}`;
-  let text = cache.get(key);
+function memoized(key: string, compute: () => string): string {
+  let text = formatted.get(key);
   if (text === undefined) {
-    text = formatDateUncached(date, style, locale, timezone);
-    cache.set(key, text);
+    text = compute();
+    formatted.set(key, text);
   }
   return text;
+}
+
+export function formatDate(date: string, style: DateStyle, locale: string, timezone: string): string {
+  return memoized(`${locale}|${timezone}|${style}|${date}`, () => formatDateUncached(date, style, locale, timezone));
 }
 
 function formatDateUncached(date: string, style: DateStyle, locale: string, timezone: string): string {
@@ -35,6 +38,8 @@ function formatDateUncached(date: string, style: DateStyle, locale: string, time
       return dt.toFormat('yyyy');
     case 'month':
       return dt.toLocaleString({ month: 'long', year: 'numeric' });
+    case 'month-short':
+      return dt.toLocaleString({ month: 'short', year: 'numeric' });
     case 'short':
       return dt.toLocaleString({ day: 'numeric', month: 'short', year: 'numeric' });
     case 'medium':
@@ -46,5 +51,5 @@ function formatDateUncached(date: string, style: DateStyle, locale: string, time
 
 /** RFC 3339 timestamp of the edition's local midnight, for feeds and sitemaps. */
 export function editionTimestamp(date: string, timezone: string): string {
-  return editionDateTime(date, timezone).toISO({ suppressMilliseconds: true }) ?? `${date}T00:00:00Z`;
+  return memoized(`timestamp|${timezone}|${date}`, () => editionDateTime(date, timezone).toISO({ suppressMilliseconds: true }) ?? `${date}T00:00:00Z`);
 }

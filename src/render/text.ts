@@ -46,14 +46,34 @@ const CHANGE_WIDTH = 26;
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
+  // In code points, as a reader counts columns; kept as the line grows rather than recounted per word.
+  let length = 0;
   for (const word of text.split(/\s+/)) {
-    if (line && [...line].length + 1 + [...word].length > width) {
+    const n = codePoints(word);
+    if (line && length + 1 + n > width) {
       lines.push(line);
       line = word;
-    } else line = line ? `${line} ${word}` : word;
+      length = n;
+    } else if (line) {
+      line = `${line} ${word}`;
+      length += 1 + n;
+    } else {
+      line = word;
+      length = n;
+    }
   }
   if (line) lines.push(line);
   return lines;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A surrogate pair is one code point.
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
 }
 
 /**

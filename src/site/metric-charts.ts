@@ -5,7 +5,7 @@
  */
 import type { Newsletter } from '../model.js';
 import { formatNumber } from '../render/format.js';
-import { editionDateTime } from '../render/dates.js';
+import { formatDate } from '../render/dates.js';
 import { pointLabel, type MetricHistory } from './metric-history.js';
 import { lineChart, sparkline, type ChartPoint, type DateTickUnit } from './svg-chart.js';
 
@@ -15,10 +15,7 @@ function chartPoints(h: MetricHistory): ChartPoint[] {
 }
 
 function dateTick(newsletter: Newsletter): (date: string, unit: DateTickUnit) => string {
-  return (date, unit) => {
-    const dt = editionDateTime(date, newsletter.timezone).setLocale(newsletter.language);
-    return unit === 'year' ? dt.toFormat('yyyy') : dt.toLocaleString({ month: 'short', year: 'numeric' });
-  };
+  return (date, unit) => formatDate(date, unit === 'year' ? 'year' : 'month-short', newsletter.language, newsletter.timezone);
 }
 
 /**

@@ -31,12 +31,18 @@ export interface SiteInput {
  */
 export const FULL_CONTENT_IN_FEED = 20;
 
-export function addSiteFiles(files: OutputFiles, input: SiteInput): Problem[] {
+/**
+ * Writes the site page by page through `emit` (a build streams each page to
+ * its staged out/ as soon as it is rendered, so a 5,200-edition site is never
+ * held in memory whole). Problems come back once every page was tried; the
+ * caller discards what was emitted if any is an error.
+ */
+export async function writeSite(input: SiteInput, emit: (rel: string, text: string) => Promise<void> | void): Promise<Problem[]> {
   const { templates } = input;
   const problems: Problem[] = [];
   const failed = new Set<string>();
-  const out = new Map<string, string>();
   const templateFile = (name: string) => templates.files.get(name) ?? `${templates.dir}/${name}.hbs`;
+  const out = (path: string, text: string) => emit(`${SITE_DIR}/${path}`, text);
 
   // One problem per broken template, not one per edition page it would have failed on.
   const render = (name: string, context: unknown): string | undefined => {
@@ -57,17 +63,18 @@ export function addSiteFiles(files: OutputFiles, input: SiteInput): Problem[] {
 
   const model = siteModel(input.content, input.rendered);
   const css = render(SITE_TEMPLATES.stylesheet, {}) ?? '';
-  out.set(STYLESHEET, css);
+  await out(STYLESHEET, css);
 
-  const pages = sitePages(model, css);
-  for (const page of pages) {
+  const sitemap: { loc: string; lastmod: string | null }[] = [];
+  for (const page of sitePages(model, css)) {
     const html = render(page.template, page.context);
-    if (html !== undefined) out.set(page.path, html);
+    if (html !== undefined) await out(page.path, html);
+    if (page.inSitemap) sitemap.push({ loc: pageUrl(model, page), lastmod: page.lastmod });
   }
 
   for (const h of model.metrics) {
-    out.set(metricFilePath(h.def.key, METRIC_CSV), metricCsv(h));
-    out.set(metricFilePath(h.def.key, METRIC_JSON), metricJson(h));
+    await out(metricFilePath(h.def.key, METRIC_CSV), metricCsv(h));
+    await out(metricFilePath(h.def.key, METRIC_JSON), metricJson(h));
   }
 
   const entries: FeedEntry[] = [];
@@ -78,10 +85,16 @@ export function addSiteFiles(files: OutputFiles, input: SiteInput): Problem[] {
     entries.push({ date: v.date, title: v.title, summary: v.summary, url: v.viewUrl, contentHtml });
   });
   const feedInput = { site: model.site, timezone: model.newsletter.timezone, entries };
-  out.set(ATOM_FEED, atomFeed(feedInput));
-  out.set(JSON_FEED, jsonFeed(feedInput));
-  out.set(SITEMAP, sitemapXml(pages.filter((p) => p.inSitemap).map((p) => ({ loc: pageUrl(model, p), lastmod: p.lastmod }))));
+  await out(ATOM_FEED, atomFeed(feedInput));
+  await out(JSON_FEED, jsonFeed(feedInput));
+  await out(SITEMAP, sitemapXml(sitemap));
+  return problems;
+}
 
-  if (!hasErrors(problems)) for (const [path, text] of out) files.set(`${SITE_DIR}/${path}`, text);
+/** The site in memory: added to `files` only if the whole site built. */
+export async function addSiteFiles(files: OutputFiles, input: SiteInput): Promise<Problem[]> {
+  const site = new Map<string, string>();
+  const problems = await writeSite(input, (rel, text) => void site.set(rel, text));
+  if (!hasErrors(problems)) for (const [rel, text] of site) files.set(rel, text);
   return problems;
 }

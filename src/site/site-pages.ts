@@ -178,9 +178,9 @@ export function archiveYearPages(model: SiteModel): SitePage[] {
   });
 }
 
-export function editionPages(model: SiteModel): SitePage[] {
+export function* editionPages(model: SiteModel): Generator<SitePage> {
   const hasPage = pagedMetrics(model);
-  return model.editions.map((r) => {
+  for (const r of model.editions) {
     const v = r.view;
     const path = editionPagePath(v.date);
     const link = relativeLinker(path);
@@ -203,8 +203,8 @@ export function editionPages(model: SiteModel): SitePage[] {
       year,
       yearHref: link(archiveYearPagePath(year)),
     };
-    return { path, template: SITE_TEMPLATES.edition, context, lastmod: v.date, inSitemap: true };
-  });
+    yield { path, template: SITE_TEMPLATES.edition, context, lastmod: v.date, inSitemap: true };
+  }
 }
 
 function latestSummary(h: MetricHistory, link: Linker) {
@@ -248,8 +248,8 @@ export function metricsPage(model: SiteModel): SitePage {
   return { path, template: SITE_TEMPLATES.metrics, context, lastmod: model.updated, inSitemap: true };
 }
 
-export function metricPages(model: SiteModel): SitePage[] {
-  return model.metrics.map((h) => {
+export function* metricPages(model: SiteModel): Generator<SitePage> {
+  for (const h of model.metrics) {
     const path = metricPagePath(h.def.key);
     const link = relativeLinker(path);
     const def = h.def;
@@ -292,8 +292,8 @@ export function metricPages(model: SiteModel): SitePage[] {
       },
       metricsHref: link(METRICS_PAGE),
     };
-    return { path, template: SITE_TEMPLATES.metric, context, lastmod: h.latest.date, inSitemap: true };
-  });
+    yield { path, template: SITE_TEMPLATES.metric, context, lastmod: h.latest.date, inSitemap: true };
+  }
 }
 
 /**
@@ -323,8 +323,14 @@ export function feedEntryContext(model: SiteModel, r: RenderedEdition, full: boo
   return { full, site: model.site, edition: editionBody(r, absoluteLinker(model.site.baseUrl), hasPage) };
 }
 
-export function sitePages(model: SiteModel, css: string): SitePage[] {
-  return [homePage(model), ...archiveYearPages(model), ...editionPages(model), metricsPage(model), ...metricPages(model), notFoundSitePage(model, css)];
+/** Every page, made one at a time as they are asked for: a large archive's page contexts are never all in memory. */
+export function* sitePages(model: SiteModel, css: string): Generator<SitePage> {
+  yield homePage(model);
+  yield* archiveYearPages(model);
+  yield* editionPages(model);
+  yield metricsPage(model);
+  yield* metricPages(model);
+  yield notFoundSitePage(model, css);
 }
 
 /** Absolute URL of a page, as used in sitemaps and feeds. */

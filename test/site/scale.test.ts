@@ -51,7 +51,7 @@ beforeAll(async () => {
   }));
   files = new Map();
   const started = performance.now();
-  const problems = addSiteFiles(files, { content, rendered, templates: templates.value });
+  const problems = await addSiteFiles(files, { content, rendered, templates: templates.value });
   const ms = performance.now() - started;
   const bytes = [...files.values()].reduce((n, f) => n + Buffer.byteLength(f), 0);
   const byDir = new Map<string, number>();
