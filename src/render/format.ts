@@ -143,12 +143,33 @@ export function formatNumber(value: number, decimals: number, locale: string): s
  * valueText is given it is what gets printed, formatted as an exact decimal
  * (Intl reads numeric strings without a detour through binary floats).
  */
+/**
+ * Values already formatted, by everything the text depends on. A history
+ * point is shown by every edition whose trend window holds it (eight), and
+ * by the site; formatting through Intl was a tenth of a build. Emptied when
+ * it grows past MEMO_LIMIT, so a long-running preview does not keep every
+ * value it ever showed.
+ */
+const formattedValues = new Map<string, string>();
+const MEMO_LIMIT = 50_000;
+
 export function formatValue(
   m: Pick<MetricDef, 'kind' | 'unit' | 'decimals'>,
   value: number,
   locale: string,
   valueText?: string,
 ): string {
+  const key = `${m.unit}|${m.decimals}|${locale}|${valueText ?? `=${value}`}`;
+  let text = formattedValues.get(key);
+  if (text === undefined) {
+    if (formattedValues.size >= MEMO_LIMIT) formattedValues.clear();
+    text = formatValueUncached(m, value, locale, valueText);
+    formattedValues.set(key, text);
+  }
+  return text;
+}
+
+function formatValueUncached(m: Pick<MetricDef, 'unit' | 'decimals'>, value: number, locale: string, valueText?: string): string {
   if (valueText === undefined) return withUnit(m.unit, locale, clampDigits(m.decimals), 'negative', value);
   const digits = clampDigits(Math.max(m.decimals, decimalPlaces(valueText)));
   const exact = parseDecimal(valueText).toFixed() as `${number}`;

@@ -25,8 +25,11 @@ export type PreparedEdition = Omit<RenderedEdition, 'email'>;
  * templates filled in. The email is a pure function of this view and the
  * templates, which is what lets the build reuse an unchanged edition's email.
  */
+/** A body with helpers is rendered once, after they are filled: the view starts with none. */
+const FILLED_LATER: RenderedBody = { introHtml: '', introEmailHtml: '', sections: [] };
+
 export function prepareEdition(edition: Edition, newsletter: Newsletter, templates: TemplateSet): { prepared?: PreparedEdition; problems: Problem[] } {
-  const view = editionView(edition, newsletter);
+  const view = editionView(edition, newsletter, hasHelpers(edition.body) ? FILLED_LATER : undefined);
   const subject = renderSubject(edition, view, templates);
   const body = renderBodyTemplate(edition, view, templates);
   const briefProblems = [subject.problem, body.problem].filter((p): p is Problem => p !== undefined);
@@ -43,11 +46,37 @@ export async function renderEdition(edition: Edition, newsletter: Newsletter, te
   return email ? { rendered: { ...prepared, email }, problems } : { problems };
 }
 
+function hasHelpers(text: string): boolean {
+  return text.includes('{{');
+}
+
+type BriefTemplate = (view: EditionView, options: { helpers: typeof briefHelpers }) => string;
+const compiledBriefs = new WeakMap<TemplateSet['hb'], Map<string, BriefTemplate>>();
+
+/**
+ * A brief's subject or body as a strict Handlebars template, compiled once
+ * per text (an archive repeats boilerplate; the preview re-renders unchanged
+ * briefs). Handlebars compiles lazily, so a syntax error still surfaces on
+ * the first fill, where the caller reports it with file and line.
+ */
+function compileBrief(templates: TemplateSet, text: string): BriefTemplate {
+  let memo = compiledBriefs.get(templates.hb);
+  if (!memo) compiledBriefs.set(templates.hb, (memo = new Map()));
+  let template = memo.get(text);
+  if (!template) {
+    // Bounded: a long preview session's edits do not pile up.
+    if (memo.size >= 2_000) memo.clear();
+    template = templates.hb.compile(text, { strict: true, noEscape: true }) as BriefTemplate;
+    memo.set(text, template);
+  }
+  return template;
+}
+
 /** The brief's `subject` may use helpers such as {{delta "key"}}; it is plain text, so nothing is HTML-escaped. */
 function renderSubject(edition: Edition, view: EditionView, templates: TemplateSet): { text?: string; problem?: Problem } {
-  if (!edition.subject.includes('{{')) return { text: edition.subject };
+  if (!hasHelpers(edition.subject)) return { text: edition.subject };
   try {
-    const text = templates.hb.compile(edition.subject, { strict: true, noEscape: true })(view, { helpers: briefHelpers });
+    const text = compileBrief(templates, edition.subject)(view, { helpers: briefHelpers });
     return { text: text.replace(/\s+/g, ' ').trim() };
   } catch (e) {
     // The line Handlebars reports is within the subject string; the file line is where `subject:` is.
@@ -62,9 +91,9 @@ function renderSubject(edition: Edition, view: EditionView, templates: TemplateS
  * result, so the helpers' text is not HTML-escaped twice.
  */
 function renderBodyTemplate(edition: Edition, view: EditionView, templates: TemplateSet): { body?: RenderedBody; problem?: Problem } {
-  if (!edition.body.includes('{{')) return {};
+  if (!hasHelpers(edition.body)) return {};
   try {
-    const markdown = templates.hb.compile(edition.body, { strict: true, noEscape: true })(view, { helpers: briefHelpers });
+    const markdown = compileBrief(templates, edition.body)(view, { helpers: briefHelpers });
     return { body: renderBody(markdown) };
   } catch (e) {
     const d = handlebarsDetail(e);

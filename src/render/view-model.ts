@@ -5,7 +5,7 @@
  * about a value or a delta.
  */
 import type { Basis, Edition, EditionMetric, HistoryPoint, Newsletter, Period, Section, Sentiment } from '../model.js';
-import { renderBody } from './markdown.js';
+import { type RenderedBody, renderBody } from './markdown.js';
 import { formatChange, formatDelta, formatRel, formatValue, arrow } from './format.js';
 import { formatDate } from './dates.js';
 import { biggestMovers } from '../compute/movers.js';
@@ -192,9 +192,9 @@ export function trendView(m: EditionMetric, points: readonly HistoryPoint[], new
   };
 }
 
-export function editionView(edition: Edition, newsletter: Newsletter): EditionView {
+/** `body`: the brief's body as rendered, when the caller renders it (prepareEdition fills its helpers first); by default the body as written. */
+export function editionView(edition: Edition, newsletter: Newsletter, body: RenderedBody = renderBody(edition.body)): EditionView {
   const locale = newsletter.language;
-  const body = renderBody(edition.body);
   const rows = edition.metrics.map((m) => metricRowView(m, newsletter, edition.number === 1));
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const trends = trendedMetrics(edition).map((m) => trendView(m, edition.history[m.key]!, newsletter));
