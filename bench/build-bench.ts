@@ -129,8 +129,9 @@ export async function runBuildBench(): Promise<void> {
 
     const ms = (runs: Run[]) => median(runs.map((r) => r.ms));
     const rss = (runs: Run[]) => Math.max(...runs.map((r) => r.maxRssMb));
+    // Every round's time too: on a noisy machine the spread says how far to trust the median.
     const line = (label: string, runs: Run[], unit: string) =>
-      `  ${label.padEnd(58)} ${(ms(runs) / 1000).toFixed(2).padStart(6)} s  ${(EDITIONS / (ms(runs) / 1000)).toFixed(0).padStart(5)} ${unit}/s  peak RSS ${rss(runs).toFixed(0)} MB`;
+      `  ${label.padEnd(58)} ${(ms(runs) / 1000).toFixed(2).padStart(6)} s  ${(EDITIONS / (ms(runs) / 1000)).toFixed(0).padStart(5)} ${unit}/s  peak RSS ${rss(runs).toFixed(0)} MB  (rounds: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s)`;
     const verdict = (value: number, limit: number) => `${value.toFixed(3)}x (target <= ${limit}x: ${value <= limit ? 'met' : 'NOT met'})`;
     console.log(`build: ${EDITIONS} editions, median of ${ROUNDS} alternating rounds`);
     console.log(line('briefwire build, cold (no cache, empty out/)', cold, 'editions'));

@@ -15,13 +15,13 @@ import { renderEdition, type RenderedEdition } from './render/render-edition.js'
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles, writeSite } from './site/site-files.js';
 import { StagedOutDir, type DeferredFile } from './publish/write-out.js';
-import { cacheDirFor, fileProgramStore } from './publish/program-cache.js';
+import { cacheDirFor, fileProgramStore, holdsProgram } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
 import { offSlotWarnings } from './content/slot-day.js';
 import { BUILD_INPUTS_FILE, fingerprintInputs, serializeBuildInputs } from './publish/build-inputs.js';
 import { mapLimit } from './util/map-limit.js';
 import { mergeTemplateProblems } from './render/merge-problems.js';
-import { RENDER_PARALLELISM } from './render/mjml-compile.js';
+import { RENDER_PARALLELISM, startMjmlWorker } from './render/mjml-compile.js';
 import { openBuildCache, type BuildCache } from './publish/build-cache.js';
 import { cachedAudit, cachedEditionRenderer } from './publish/cached-steps.js';
 import { loadContentCached } from './publish/cached-load.js';
@@ -143,6 +143,8 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
   // Before reading: a file saved mid-build then counts as changed since the build (see build-inputs.ts).
   const inputs = await fingerprintInputs(opts.contentDir, opts.templatesDir);
+  // A build with no compiled layout to reuse loads and runs MJML on another core while it loads the content.
+  if (opts.cache === false || !(await holdsProgram(cacheDirFor(opts.outDir)))) startMjmlWorker();
   // Results of unchanged work come from the content-addressed cache (publish/build-cache.ts); it never changes the output.
   const cache = opts.cache === false ? undefined : await openBuildCache(path.join(cacheDirFor(opts.outDir), 'build'));
   const loaded = await loadForBuild(opts, cache);

@@ -6,6 +6,7 @@
  * corrupt or missing entry (checked by its checksum, build-cache.ts) is
  * simply compiled again.
  */
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProgramStore } from '../render/email-program.js';
 import { readChecked, writeChecked } from './build-cache.js';
@@ -20,4 +21,13 @@ export function fileProgramStore(dir: string): ProgramStore {
     get: (key) => readChecked(file(key), `program ${key}`),
     set: (key, html) => writeChecked(file(key), `program ${key}`, html),
   };
+}
+
+/** Whether the store holds any compiled program: when not (a first build), this build will surely run MJML. */
+export async function holdsProgram(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).some((name) => /^email-[0-9a-f]{64}\.html$/.test(name));
+  } catch {
+    return false;
+  }
 }

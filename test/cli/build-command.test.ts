@@ -41,6 +41,18 @@ describe('briefwire build', () => {
     }
   });
 
+  test('a first build compiles the layout with MJML on a worker thread: its validation errors still name the template file and line, exit 1', async () => {
+    const s = await copySample();
+    const layout = path.join(s.templates, 'email.mjml.hbs');
+    const text = await readFile(layout, 'utf8');
+    await writeFile(layout, text.replace('<mj-column>', '<mj-column colour="red">'));
+    const line = text.slice(0, text.indexOf('<mj-column>')).split('\n').length;
+    const r = await buildSample(s);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${layout}:${line}: error[BW_MJML_INVALID]: `);
+    expect(r.stderr).toContain('<mj-column> Attribute colour is illegal');
+  });
+
   test('bad content: every problem with file and line on stderr, no stack trace, exit 1, previous out/ untouched', async () => {
     const { s, before } = await builtCopy();
 
