@@ -24,7 +24,7 @@ import { editionView } from '../src/render/view-model.js';
 
 const EDITIONS = 520;
 const LARGE = 5200;
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 interface Run {
   ms: number;
