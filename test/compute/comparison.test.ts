@@ -108,6 +108,11 @@ describe('comparison statuses', () => {
     expect(last([market], editions).previous).toMatchObject({ valueText: '12', period: P('Q2 2025') });
   });
 
+  it('of two earlier observations whose periods end on the same day, the reference is the later edition', () => {
+    const editions = [[obs('market', '40', { period: '2025' })], [obs('market', '11', { period: 'Q4 2025' })], [obs('market', '12', { period: 'Q1 2026' })]];
+    expect(last([market], editions).previous).toMatchObject({ valueText: '11', period: P('Q4 2025') });
+  });
+
   it('forecasts compare with forecasts, actuals with actuals', () => {
     const editions = [[obs('cagr', '25', { period: '2024-2029E' })], [obs('cagr', '30', { period: '2024' })], [obs('cagr', '26.8', { period: '2025-2030E' })]];
     expect(last([cagr], editions)).toMatchObject({ status: 'changed', basis: 'forecast', previous: { valueText: '25' }, delta: { abs: 1.8, unit: 'pp' } });

@@ -59,6 +59,19 @@ describe('formatValue', () => {
   });
 });
 
+describe('formatValue memo', () => {
+  it('gives each unit, number of decimals and locale its own text for the same written value', () => {
+    const written = '38.1';
+    expect(formatValue(shareDef, 38.1, 'en-GB', written)).toBe('38.1%');
+    expect(formatValue({ ...shareDef, decimals: 2 }, 38.1, 'en-GB', written)).toBe('38.10%');
+    expect(formatValue(shareDef, 38.1, 'de-DE', written)).toBe(`38,1${NBSP}%`);
+    expect(formatValue(revenueDef, 38.1, 'en-GB', written)).toBe('CNY 38.1 bn');
+    // A value with no written text is keyed on the number itself.
+    expect(formatValue(shareDef, 38.1, 'en-GB')).toBe('38.1%');
+    expect(formatValue(shareDef, 38.15, 'en-GB')).toBe('38.2%');
+  });
+});
+
 describe('formatDelta', () => {
   const d = (abs: number, unit: string, direction: MetricDelta['direction']): MetricDelta =>
     ({ abs, unit, rel: null, direction, sentiment: 'neutral' });
