@@ -13,7 +13,7 @@ import { auditContent } from './compute/audit.js';
 import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
-import { addSiteFiles, writeSite } from './site/site-files.js';
+import { addSiteFiles, SiteWriter } from './site/site-files.js';
 import { StagedOutDir, type DeferredFile } from './publish/write-out.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
@@ -50,7 +50,9 @@ export interface BuildReport {
 export interface RenderedSite {
   content: Content;
   editions: Edition[];
+  /** Each edition rendered, when there was no sink to write it to (with one, only `count` says how many). */
   rendered: RenderedEdition[];
+  count: number;
   templates: TemplateSet;
   files: OutputFiles;
   problems: Problem[];
@@ -118,25 +120,27 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
   const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
-  const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition) => {
+  // With a sink, each edition's site page goes out with its email, and the site keeps only a summary of it.
+  const site = sink ? new SiteWriter(content, templates, editions, sink) : undefined;
+  const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition): Promise<{ problems: Problem[]; rendered?: RenderedEdition; written?: true }> => {
     const r = await renderOne(edition, content.newsletter);
-    if (!r.rendered || !sink) return r;
+    if (!r.rendered || !sink || !site) return r;
     const own: OutputFiles = new Map();
     addEditionFiles(own, r.rendered);
     for (const [rel, data] of own) await sink(rel, r.deferred?.get(rel) ?? data);
-    // The site needs the edition and its view, not the email: let the strings go (the deferred files hold them too).
-    return { problems: r.problems, rendered: { ...r.rendered, email: { html: '', text: '', htmlBytes: r.rendered.email.htmlBytes } } };
+    await site.addEdition(r.rendered);
+    // Its view and email go (the deferred files held the email too).
+    return { problems: r.problems, written: true };
   });
   problems.push(...mergeTemplateProblems(editions, outcomes.map((r) => r.problems)));
   for (const r of outcomes) {
-    if (r.rendered) {
-      rendered.push(r.rendered);
-      if (!sink) addEditionFiles(files, r.rendered);
-    }
+    if (!r.rendered) continue;
+    rendered.push(r.rendered);
+    addEditionFiles(files, r.rendered);
   }
-  // Streamed to the sink page by page; a build with a site error aborts its staged out/.
-  if (!hasErrors(problems)) problems.push(...(sink ? await writeSite({ content, rendered, templates }, sink) : await addSiteFiles(files, { content, rendered, templates })));
-  return { content, editions, rendered, templates, files, problems: sortProblems(problems) };
+  const count = outcomes.filter((r) => r.rendered || r.written).length;
+  if (!hasErrors(problems)) problems.push(...(site ? await site.finish() : await addSiteFiles(files, { content, rendered, templates })));
+  return { content, editions, rendered, count, templates, files, problems: sortProblems(problems) };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildReport> {
@@ -176,5 +180,5 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   await cache?.close(true);
   const problems = sortProblems([...result.problems, ...offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs)]);
   const cacheUse = cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {};
-  return { ok: true, problems, editions: result.rendered.length, files: staged.files, outDir: opts.outDir, ...cacheUse };
+  return { ok: true, problems, editions: result.count, files: staged.files, outDir: opts.outDir, ...cacheUse };
 }

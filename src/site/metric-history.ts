@@ -6,9 +6,9 @@
  * observation as it was reported, not a later "no new data". Linear in
  * editions × metrics.
  */
-import type { Basis, MetricDef, Period } from '../model.js';
-import type { RenderedEdition } from '../render/render-edition.js';
-import { periodText, type MetricRowView } from '../render/view-model.js';
+import type { Basis, Edition, MetricDef, Period } from '../model.js';
+import { periodText } from '../render/view-model.js';
+import type { EditionSummary, HistoryRow } from './edition-summary.js';
 
 export interface MetricPoint {
   /** The edition that first reported the observation. */
@@ -26,7 +26,7 @@ export interface MetricPoint {
   /** Editions that revised the value, oldest first. */
   revised: { date: string; number: number; dateShort: string }[];
   /** The metric's row in the edition that set the current value, as the email showed it. */
-  row: MetricRowView;
+  row: HistoryRow;
   /** Date of that edition. */
   rowDate: string;
 }
@@ -41,14 +41,13 @@ export interface MetricHistory {
 }
 
 /** Metrics in registry order; a metric never reported has no history and no page. */
-export function metricHistories(registry: readonly MetricDef[], rendered: readonly RenderedEdition[]): MetricHistory[] {
-  const newest = rendered.at(-1);
-  if (!newest) return [];
-  const byDate = new Map(rendered.map((r) => [r.edition.date, { view: r.view, rows: new Map(r.view.metrics.map((m) => [m.key, m])) }]));
+export function metricHistories(registry: readonly MetricDef[], summaries: readonly EditionSummary[], history: Edition['history']): MetricHistory[] {
+  if (summaries.length === 0) return [];
+  const byDate = new Map(summaries.map((r) => [r.date, r]));
   const out: MetricHistory[] = [];
   for (const def of registry) {
     const points: MetricPoint[] = [];
-    for (const p of newest.edition.history[def.key] ?? []) {
+    for (const p of history[def.key] ?? []) {
       const first = byDate.get(p.date);
       const setBy = p.revised.at(-1)?.date ?? p.date;
       const row = byDate.get(setBy)?.rows.get(def.key);
@@ -63,8 +62,8 @@ export function metricHistories(registry: readonly MetricDef[], rendered: readon
         at: p.at,
         value: p.value,
         valueText: p.valueText,
-        dateShort: first.view.dateShort,
-        revised: p.revised.map((r) => ({ ...r, dateShort: byDate.get(r.date)?.view.dateShort ?? r.date })),
+        dateShort: first.dateShort,
+        revised: p.revised.map((r) => ({ ...r, dateShort: byDate.get(r.date)?.dateShort ?? r.date })),
         row,
         rowDate: setBy,
       });

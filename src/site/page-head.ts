@@ -6,7 +6,7 @@
 import { editionTimestamp } from '../render/dates.js';
 import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED, METRICS_PAGE, STYLESHEET } from '../render/out-layout.js';
 import type { Linker } from './paths.js';
-import type { SiteInfo, SiteModel } from './site-model.js';
+import type { SiteFrame, SiteInfo } from './site-model.js';
 
 export type NavSection = 'home' | 'archive' | 'edition' | 'metrics' | 'none';
 
@@ -53,7 +53,7 @@ export interface FrameOptions {
   inlineCss?: string;
 }
 
-export function pageFrame(model: SiteModel, path: string, link: Linker, o: FrameOptions): PageFrame {
+export function pageFrame(model: SiteFrame, path: string, link: Linker, o: FrameOptions): PageFrame {
   return {
     page: {
       lang: model.site.language,

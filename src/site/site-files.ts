@@ -1,20 +1,24 @@
 /**
- * The static archive under out/site/: builds the site model once, renders
- * each page's context through its template, then writes feeds and sitemap.
- * Pure apart from Handlebars; problems come back as values naming the
- * template file, and nothing is added to `files` unless the whole site built.
+ * The static archive under out/site/. Each edition's page and feed entry are
+ * rendered as soon as the edition is (SiteWriter.addEdition), and only a
+ * summary of it is kept; the pages that list editions, the metric pages,
+ * the feeds and the sitemap are made from those summaries at the end
+ * (finish). Pure apart from Handlebars; problems come back as values naming
+ * the template file, and nothing is added to `files` unless the whole site
+ * built.
  */
-import type { Content } from '../model.js';
+import type { Content, Edition } from '../model.js';
 import { error, hasErrors, type Problem } from '../problems.js';
 import { SiteUnsubscribeLink } from '../problem-catalogue.js';
 import type { OutputFiles } from '../publish/edition-output.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
-import { ATOM_FEED, JSON_FEED, metricFilePath, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
+import { ATOM_FEED, editionPagePath, JSON_FEED, metricFilePath, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
 import { METRIC_CSV, METRIC_JSON, metricCsv, metricJson } from './metric-data.js';
-import { siteModel } from './site-model.js';
-import { feedEntryContext, pageUrl, SITE_TEMPLATES, sitePages } from './site-pages.js';
+import { siteFrame, siteModel, type SiteFrame } from './site-model.js';
+import { editionSummary, type EditionSummary } from './edition-summary.js';
+import { editionPage, feedEntryContext, indexPages, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';
 import { sitemapXml } from './sitemap.js';
 
@@ -31,64 +35,103 @@ export interface SiteInput {
  */
 export const FULL_CONTENT_IN_FEED = 20;
 
+type Emit = (rel: string, text: string) => Promise<void> | void;
+
 /**
- * Writes the site page by page through `emit` (a build streams each page to
- * its staged out/ as soon as it is rendered, so a 5,200-edition site is never
- * held in memory whole). Problems come back once every page was tried; the
- * caller discards what was emitted if any is an error.
+ * Writes the site through `emit` (a build streams each page to its staged
+ * out/ as soon as it is rendered). Problems come back from finish(), once
+ * every page was tried; the caller discards what was emitted if any is an
+ * error.
  */
-export async function writeSite(input: SiteInput, emit: (rel: string, text: string) => Promise<void> | void): Promise<Problem[]> {
-  const { templates } = input;
-  const problems: Problem[] = [];
-  const failed = new Set<string>();
-  const templateFile = (name: string) => templates.files.get(name) ?? `${templates.dir}/${name}.hbs`;
-  const out = (path: string, text: string) => emit(`${SITE_DIR}/${path}`, text);
+export class SiteWriter {
+  readonly problems: Problem[] = [];
+  private readonly failed = new Set<string>();
+  private readonly frame: SiteFrame;
+  private readonly summaries: (EditionSummary | undefined)[];
+  private readonly index: Map<string, number>;
+  /** The newest edition's histories, which are whole: the metric pages chart them. */
+  private readonly history: Edition['history'];
+
+  /** `editions`: every computed edition of the build, oldest first (the site links and numbers them all); only what the site needs of them is kept. */
+  constructor(
+    private readonly content: Pick<Content, 'newsletter' | 'metrics'>,
+    private readonly templates: TemplateSet,
+    editions: readonly Edition[],
+    private readonly emit: Emit,
+  ) {
+    this.frame = siteFrame(content, editions);
+    this.summaries = new Array<EditionSummary | undefined>(editions.length);
+    this.index = new Map(editions.map((e, i) => [e.date, i]));
+    this.history = editions.at(-1)?.history ?? {};
+  }
+
+  private out(path: string, text: string): Promise<void> | void {
+    return this.emit(`${SITE_DIR}/${path}`, text);
+  }
 
   // One problem per broken template, not one per edition page it would have failed on.
-  const render = (name: string, context: unknown): string | undefined => {
-    if (failed.has(name)) return undefined;
-    const { output, problem } = runTemplate(templates, name, context);
+  private render(name: string, context: unknown): string | undefined {
+    if (this.failed.has(name)) return undefined;
+    const { output, problem } = runTemplate(this.templates, name, context);
     if (problem) {
-      failed.add(name);
-      problems.push(problem);
+      this.failed.add(name);
+      this.problems.push(problem);
       return undefined;
     }
     if (output!.includes(UNSUBSCRIBE_URL_PLACEHOLDER)) {
-      failed.add(name);
-      problems.push(error(templateFile(name), SiteUnsubscribeLink));
+      this.failed.add(name);
+      this.problems.push(error(this.templates.files.get(name) ?? `${this.templates.dir}/${name}.hbs`, SiteUnsubscribeLink));
       return undefined;
     }
     return output;
-  };
-
-  const model = siteModel(input.content, input.rendered);
-  const css = render(SITE_TEMPLATES.stylesheet, {}) ?? '';
-  await out(STYLESHEET, css);
-
-  const sitemap: { loc: string; lastmod: string | null }[] = [];
-  for (const page of sitePages(model, css)) {
-    const html = render(page.template, page.context);
-    if (html !== undefined) await out(page.path, html);
-    if (page.inSitemap) sitemap.push({ loc: pageUrl(model, page), lastmod: page.lastmod });
   }
 
-  for (const h of model.metrics) {
-    await out(metricFilePath(h.def.key, METRIC_CSV), metricCsv(h));
-    await out(metricFilePath(h.def.key, METRIC_JSON), metricJson(h));
+  private async page(page: SitePage): Promise<void> {
+    const html = this.render(page.template, page.context);
+    if (html !== undefined) await this.out(page.path, html);
   }
 
-  const entries: FeedEntry[] = [];
-  model.editions.forEach((r, i) => {
-    const contentHtml = render(SITE_TEMPLATES.feedEntry, feedEntryContext(model, r, i < FULL_CONTENT_IN_FEED));
-    if (contentHtml === undefined) return;
-    const v = r.view;
-    entries.push({ date: v.date, title: v.title, summary: v.summary, url: v.viewUrl, contentHtml });
-  });
-  const feedInput = { site: model.site, timezone: model.newsletter.timezone, entries };
-  await out(ATOM_FEED, atomFeed(feedInput));
-  await out(JSON_FEED, jsonFeed(feedInput));
-  await out(SITEMAP, sitemapXml(sitemap));
-  return problems;
+  /** The edition's page and feed entry; then only its summary is kept. */
+  async addEdition(r: RenderedEdition): Promise<void> {
+    const i = this.index.get(r.edition.date)!;
+    await this.page(editionPage(this.frame, r));
+    // The newest editions' entries carry the whole edition (FULL_CONTENT_IN_FEED).
+    const full = this.summaries.length - 1 - i < FULL_CONTENT_IN_FEED;
+    this.summaries[i] = editionSummary(r.view, this.render(SITE_TEMPLATES.feedEntry, feedEntryContext(this.frame, r, full)));
+  }
+
+  /** Everything that lists editions, the metric pages and data, feeds and sitemap; the problems of the whole site. */
+  async finish(): Promise<Problem[]> {
+    const summaries = this.summaries.filter((x): x is EditionSummary => x !== undefined);
+    const model = siteModel(this.frame, this.content.metrics, summaries, this.history);
+    const css = this.render(SITE_TEMPLATES.stylesheet, {}) ?? '';
+    await this.out(STYLESHEET, css);
+    const sitemap: { loc: string; lastmod: string | null }[] = [];
+    const listed = (page: Pick<SitePage, 'path' | 'lastmod'>) => sitemap.push({ loc: pageUrl(model, page), lastmod: page.lastmod });
+    for (const page of indexPages(model, css)) {
+      // Edition pages are listed between the year pages and the metrics page, newest first, as they always were.
+      if (page.template === SITE_TEMPLATES.metrics) for (const e of model.editions) listed({ path: editionPagePath(e.date), lastmod: e.date });
+      await this.page(page);
+      if (page.inSitemap) listed(page);
+    }
+    for (const h of model.metrics) {
+      await this.out(metricFilePath(h.def.key, METRIC_CSV), metricCsv(h));
+      await this.out(metricFilePath(h.def.key, METRIC_JSON), metricJson(h));
+    }
+    const entries: FeedEntry[] = model.editions.flatMap((e) => (e.feedHtml === undefined ? [] : [{ date: e.date, title: e.title, summary: e.summary, url: e.url, contentHtml: e.feedHtml }]));
+    const feedInput = { site: model.site, timezone: model.newsletter.timezone, entries };
+    await this.out(ATOM_FEED, atomFeed(feedInput));
+    await this.out(JSON_FEED, jsonFeed(feedInput));
+    await this.out(SITEMAP, sitemapXml(sitemap));
+    return this.problems;
+  }
+}
+
+/** The whole site from editions rendered already, through `emit`. */
+export async function writeSite(input: SiteInput, emit: Emit): Promise<Problem[]> {
+  const writer = new SiteWriter(input.content, input.templates, input.rendered.map((r) => r.edition), emit);
+  for (const r of input.rendered) await writer.addEdition(r);
+  return writer.finish();
 }
 
 /** The site in memory: added to `files` only if the whole site built. */

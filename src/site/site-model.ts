@@ -2,8 +2,9 @@
  * Everything the archive pages are built from, computed once per build so
  * that no page has to scan the whole list of editions again.
  */
-import type { Content, Newsletter } from '../model.js';
-import type { RenderedEdition } from '../render/render-edition.js';
+import type { Content, Edition, MetricDef, Newsletter } from '../model.js';
+import type { EditionSummary } from './edition-summary.js';
+import { formatDate } from '../render/dates.js';
 import { metricHistories, type MetricHistory } from './metric-history.js';
 
 /**
@@ -23,16 +24,25 @@ export interface SiteInfo {
 export interface YearGroup {
   year: string;
   /** Newest first. */
-  editions: RenderedEdition[];
+  editions: EditionSummary[];
 }
 
-export interface SiteModel {
+/** What every page needs before any edition is rendered: the newsletter, its public face, and which metrics have a page. */
+export interface SiteFrame {
   /** For formatting only (language, time zone); templates get `site`. */
   newsletter: Newsletter;
   site: SiteInfo;
+  /** Metrics with a history page: those some edition reported. */
+  hasPage: ReadonlySet<string>;
+  /** Every edition as a link to it shows it, by date: an edition page names its neighbours before they are rendered. */
+  linkable: ReadonlyMap<string, Linkable>;
+}
+
+export type Linkable = Pick<EditionSummary, 'title' | 'date' | 'dateShort' | 'number'>;
+
+export interface SiteModel extends SiteFrame {
   /** Newest first, the order every list on the site uses. */
-  editions: RenderedEdition[];
-  byDate: Map<string, RenderedEdition>;
+  editions: EditionSummary[];
   /** Newest year first. */
   years: YearGroup[];
   metrics: MetricHistory[];
@@ -51,23 +61,25 @@ function subscribeUrl(n: Newsletter): string | null {
   return url.startsWith('/') ? new URL(url, `${n.baseUrl}/`).href : url;
 }
 
-/** `rendered` is in date order, oldest first, as the compute stage numbers editions. */
-export function siteModel(content: Pick<Content, 'newsletter' | 'metrics'>, rendered: readonly RenderedEdition[]): SiteModel {
-  const editions = [...rendered].reverse();
+/** The frame, from the computed editions (date order, oldest first): the newest carries every metric's whole history. */
+export function siteFrame(content: Pick<Content, 'newsletter' | 'metrics'>, editions: readonly Pick<Edition, 'history' | 'title' | 'date' | 'number'>[]): SiteFrame {
+  const n = content.newsletter;
+  const history = editions.at(-1)?.history ?? {};
+  const hasPage = new Set(content.metrics.filter((d) => (history[d.key]?.length ?? 0) > 0).map((d) => d.key));
+  // The date as the edition's view writes it (view-model.ts), so a neighbour link reads as the page it links to.
+  const linkable = new Map(editions.map((e) => [e.date, { title: e.title, date: e.date, number: e.number, dateShort: formatDate(e.date, 'short', n.language, n.timezone) }]));
+  return { newsletter: n, site: siteInfo(n), hasPage, linkable };
+}
+
+/** `summaries` are in date order, oldest first, as the compute stage numbers editions; `history` is the newest edition's. */
+export function siteModel(frame: SiteFrame, registry: readonly MetricDef[], summaries: readonly EditionSummary[], history: Edition['history']): SiteModel {
+  const editions = [...summaries].reverse();
   const years: YearGroup[] = [];
   for (const r of editions) {
-    const year = r.edition.date.slice(0, 4);
+    const year = r.date.slice(0, 4);
     const group = years.at(-1);
     if (group?.year === year) group.editions.push(r);
     else years.push({ year, editions: [r] });
   }
-  return {
-    newsletter: content.newsletter,
-    site: siteInfo(content.newsletter),
-    editions,
-    byDate: new Map(editions.map((r) => [r.edition.date, r])),
-    years,
-    metrics: metricHistories(content.metrics, rendered),
-    updated: editions[0]?.edition.date ?? null,
-  };
+  return { ...frame, editions, years, metrics: metricHistories(registry, summaries, history), updated: editions[0]?.date ?? null };
 }

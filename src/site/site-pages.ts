@@ -9,12 +9,13 @@
  * reference to them into a build error).
  */
 import type { RenderedEdition } from '../render/render-edition.js';
+import type { EditionSummary } from './edition-summary.js';
 import type { MetricRowView, TrendView } from '../render/view-model.js';
 import type { Section } from '../model.js';
 import { absoluteUrl, archiveYearPagePath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricFilePath, metricPagePath, NOT_FOUND_PAGE } from '../render/out-layout.js';
 import { absoluteLinker, relativeLinker, type Linker } from './paths.js';
 import { pageFrame } from './page-head.js';
-import type { SiteModel } from './site-model.js';
+import type { Linkable, SiteFrame, SiteModel } from './site-model.js';
 import type { MetricHistory } from './metric-history.js';
 import { historySummary, metricChartSvgs, metricSparklineSvg } from './metric-charts.js';
 import { METRIC_CSV, METRIC_JSON } from './metric-data.js';
@@ -96,22 +97,16 @@ function linkRow(row: MetricRowView, link: Linker, date: string, hasPage: Readon
   };
 }
 
-function pagedMetrics(model: SiteModel): Set<string> {
-  return new Set(model.metrics.map((h) => h.def.key));
+function editionLink(r: Linkable, link: Linker): EditionLink {
+  return { href: link(editionPagePath(r.date)), title: r.title, date: r.date, dateShort: r.dateShort, number: r.number };
 }
 
-function editionLink(r: RenderedEdition, link: Linker): EditionLink {
-  const v = r.view;
-  return { href: link(editionPagePath(v.date)), title: v.title, date: v.date, dateShort: v.dateShort, number: v.number };
-}
-
-function editionItem(r: RenderedEdition, link: Linker, hasPage: ReadonlySet<string>): EditionItem {
-  const v = r.view;
+function editionItem(r: EditionSummary, link: Linker, hasPage: ReadonlySet<string>): EditionItem {
   return {
     ...editionLink(r, link),
-    dateLong: v.dateLong,
-    summary: v.summary,
-    movers: v.movers.map((m) => linkRow(m, link, v.date, hasPage)),
+    dateLong: r.dateLong,
+    summary: r.summary,
+    movers: r.movers.map((m) => linkRow(m, link, r.date, hasPage)),
   };
 }
 
@@ -146,7 +141,7 @@ function siteDescription(model: SiteModel): string {
 export function homePage(model: SiteModel): SitePage {
   const path = HOME_PAGE;
   const link = relativeLinker(path);
-  const hasPage = pagedMetrics(model);
+  const hasPage = model.hasPage;
   const context = {
     ...pageFrame(model, path, link, { title: model.site.name, description: siteDescription(model), current: 'home' }),
     latest: model.editions.slice(0, LATEST_ON_HOME).map((r) => editionItem(r, link, hasPage)),
@@ -159,7 +154,7 @@ export function homePage(model: SiteModel): SitePage {
 }
 
 export function archiveYearPages(model: SiteModel): SitePage[] {
-  const hasPage = pagedMetrics(model);
+  const hasPage = model.hasPage;
   return model.years.map((y) => {
     const path = archiveYearPagePath(y.year);
     const link = relativeLinker(path);
@@ -174,37 +169,35 @@ export function archiveYearPages(model: SiteModel): SitePage[] {
       editions: y.editions.map((r) => editionItem(r, link, hasPage)),
       years: yearLinks(model, link, y.year),
     };
-    return { path, template: SITE_TEMPLATES.archiveYear, context, lastmod: y.editions[0]!.edition.date, inSitemap: true };
+    return { path, template: SITE_TEMPLATES.archiveYear, context, lastmod: y.editions[0]!.date, inSitemap: true };
   });
 }
 
-export function* editionPages(model: SiteModel): Generator<SitePage> {
-  const hasPage = pagedMetrics(model);
-  for (const r of model.editions) {
-    const v = r.view;
-    const path = editionPagePath(v.date);
-    const link = relativeLinker(path);
-    const neighbour = (date: string | null) => {
-      const other = date ? model.byDate.get(date) : undefined;
-      return other ? editionLink(other, link) : null;
-    };
-    const year = v.date.slice(0, 4);
-    const context = {
-      ...pageFrame(model, path, link, {
-        title: `${v.title} · ${model.site.name} #${v.number}`,
-        ogTitle: v.title,
-        description: v.summary ?? v.preheader,
-        current: 'edition',
-        published: v.date,
-      }),
-      edition: editionBody(r, link, hasPage),
-      previous: neighbour(v.previousDate),
-      next: neighbour(v.nextDate),
-      year,
-      yearHref: link(archiveYearPagePath(year)),
-    };
-    yield { path, template: SITE_TEMPLATES.edition, context, lastmod: v.date, inSitemap: true };
-  }
+/** An edition's page, made as soon as the edition is rendered: its neighbours come from the frame. */
+export function editionPage(frame: SiteFrame, r: RenderedEdition): SitePage {
+  const v = r.view;
+  const path = editionPagePath(v.date);
+  const link = relativeLinker(path);
+  const neighbour = (date: string | null) => {
+    const other = date ? frame.linkable.get(date) : undefined;
+    return other ? editionLink(other, link) : null;
+  };
+  const year = v.date.slice(0, 4);
+  const context = {
+    ...pageFrame(frame, path, link, {
+      title: `${v.title} · ${frame.site.name} #${v.number}`,
+      ogTitle: v.title,
+      description: v.summary ?? v.preheader,
+      current: 'edition',
+      published: v.date,
+    }),
+    edition: editionBody(r, link, frame.hasPage),
+    previous: neighbour(v.previousDate),
+    next: neighbour(v.nextDate),
+    year,
+    yearHref: link(archiveYearPagePath(year)),
+  };
+  return { path, template: SITE_TEMPLATES.edition, context, lastmod: v.date, inSitemap: true };
 }
 
 function latestSummary(h: MetricHistory, link: Linker) {
@@ -319,22 +312,21 @@ export function notFoundSitePage(model: SiteModel, css: string): SitePage {
 }
 
 /** Context of one feed entry: the edition body with absolute links, in full or as a summary. */
-export function feedEntryContext(model: SiteModel, r: RenderedEdition, full: boolean, hasPage = pagedMetrics(model)): object {
-  return { full, site: model.site, edition: editionBody(r, absoluteLinker(model.site.baseUrl), hasPage) };
+export function feedEntryContext(frame: SiteFrame, r: RenderedEdition, full: boolean): object {
+  return { full, site: frame.site, edition: editionBody(r, absoluteLinker(frame.site.baseUrl), frame.hasPage) };
 }
 
-/** Every page, made one at a time as they are asked for: a large archive's page contexts are never all in memory. */
-export function* sitePages(model: SiteModel, css: string): Generator<SitePage> {
+/** Every page but the editions' own (editionPage), made one at a time as they are asked for. */
+export function* indexPages(model: SiteModel, css: string): Generator<SitePage> {
   yield homePage(model);
   yield* archiveYearPages(model);
-  yield* editionPages(model);
   yield metricsPage(model);
   yield* metricPages(model);
   yield notFoundSitePage(model, css);
 }
 
 /** Absolute URL of a page, as used in sitemaps and feeds. */
-export function pageUrl(model: SiteModel, page: SitePage): string {
-  return absoluteUrl(model.site.baseUrl, page.path);
+export function pageUrl(frame: SiteFrame, page: Pick<SitePage, 'path'>): string {
+  return absoluteUrl(frame.site.baseUrl, page.path);
 }
 

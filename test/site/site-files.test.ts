@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'node-html-parser';
 import { buildSample, checkLinks, listFiles, readSite, type BuiltSite, type LinkReport } from '../support/site.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
-import { builtEditionDir, EDITION_JSON, editionJsonSchema } from '../../src/render/out-layout.js';
+import { builtEditionDir, EDITION_JSON, editionJsonSchema, SITE_DIR } from '../../src/render/out-layout.js';
+import { build, renderAll } from '../../src/build.js';
+import { copySample } from '../support/fixtures.js';
 
 const BASE = 'https://aicloudweekly.example';
 const FROM_ADDRESS = 'brief@aicloudweekly.example';
@@ -173,5 +175,26 @@ describe('sitemap', () => {
     expect([...locs].sort()).toEqual(expected);
     expect(xml).toContain(`<url><loc>${BASE}/editions/2025-09-01/</loc><lastmod>2025-09-01</lastmod></url>`);
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+  });
+});
+
+/**
+ * A build writes each edition's page as soon as the edition is rendered and
+ * keeps only a summary of it for the rest of the site; the in-memory path
+ * renders the site from every rendered edition at the end. Both must make
+ * the same site, byte for byte.
+ */
+describe('the site written edition by edition', () => {
+  it('is the site made in memory from every rendered edition, file for file', async () => {
+    const s = await copySample();
+    const built = await build({ contentDir: s.content, templatesDir: s.templates, outDir: s.out, cache: false });
+    expect(built.ok).toBe(true);
+    const inMemory = await renderAll({ contentDir: s.content, templatesDir: s.templates });
+    if (!('files' in inMemory)) throw new Error(JSON.stringify(inMemory.problems));
+    const site = [...inMemory.files].filter(([rel]) => rel.startsWith(`${SITE_DIR}/`));
+    const written = (await readdir(path.join(s.out, SITE_DIR), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(written.map((e) => path.relative(s.out, path.join(e.parentPath, e.name))).sort()).toEqual(site.map(([rel]) => rel).sort());
+    expect(site.length).toBeGreaterThan(20);
+    for (const [rel, text] of site) expect(await readFile(path.join(s.out, rel), 'utf8'), rel).toBe(text);
   });
 });
