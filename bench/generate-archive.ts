@@ -26,6 +26,15 @@ function rng(seed: number): () => number {
   };
 }
 
+/** Varied sentences for each edition's own paragraph. */
+const sentences = [
+  'prices moved again at the low end of the model market.',
+  'two providers announced new regions for their AI clouds.',
+  'chip supply stayed the constraint most buyers mentioned.',
+  'enterprise contracts, not consumer apps, drove the quarter.',
+  'open-weight releases kept pressure on per-token prices.',
+];
+
 export async function generateArchive(contentDir: string, count: number, sampleDir = 'content'): Promise<void> {
   await mkdir(path.join(contentDir, 'editions'), { recursive: true });
   await cp(path.join(sampleDir, 'newsletter.yml'), path.join(contentDir, 'newsletter.yml'));
@@ -70,7 +79,9 @@ export async function generateArchive(contentDir: string, count: number, sampleD
       '---',
     ].join('\n');
     const file = path.join(contentDir, 'editions', `${date}-week-${i + 1}.md`);
-    writes.push(writeFile(file, `${front}\n${sample.content}`));
+    // A paragraph of its own makes every body unique, as a real archive's are: no memo keyed on the text can hit across editions.
+    const own = `Week ${i + 1} of the archive, dated ${date}: ${sentences[i % sentences.length]}`;
+    writes.push(writeFile(file, `${front}\n${own}\n\n${sample.content}`));
   }
   await Promise.all(writes);
 }
