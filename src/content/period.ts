@@ -15,6 +15,7 @@
  * is an estimate: the observation's basis is `forecast`.
  */
 import { DateTime } from 'luxon';
+import { boundedMemo } from '../util/bounded-memo.js';
 import type { Period } from '../model.js';
 import { ISO_DATE_PATTERN } from '../util/iso-date.js';
 
@@ -45,7 +46,21 @@ const FORMS: { re: RegExp; build: (m: RegExpExecArray, fye: string) => Period | 
  * Parses a period. `fiscalYearEnd` is `MM-DD`; an FY year is named by the
  * calendar year it ends in (FY2026 ending 03-31 runs April 2025 to March 2026).
  */
-export function parsePeriod(text: string, fiscalYearEnd = DEFAULT_FISCAL_YEAR_END): { parsed?: ParsedPeriod; error?: string; suggestion?: string } {
+type PeriodParse = { parsed?: ParsedPeriod; error?: string; suggestion?: string };
+
+/**
+ * Parses by text and fiscal-year end, once: an archive writes the same few
+ * periods thousands of times (each metric of each brief) and the calendar
+ * arithmetic goes through luxon. Callers get their own copy.
+ */
+const parses = boundedMemo<PeriodParse>(10_000);
+
+export function parsePeriod(text: string, fiscalYearEnd = DEFAULT_FISCAL_YEAR_END): PeriodParse {
+  const result = parses(`${fiscalYearEnd}|${text}`, () => parsePeriodUncached(text, fiscalYearEnd));
+  return result.parsed ? { ...result, parsed: { ...result.parsed, period: { ...result.parsed.period } } } : { ...result };
+}
+
+function parsePeriodUncached(text: string, fiscalYearEnd: string): PeriodParse {
   const written = text.trim().replace(/\s+/g, ' ');
   for (const form of FORMS) {
     const m = form.re.exec(written);

@@ -4,6 +4,7 @@
  * that "Monday 1 September" means that Monday where the newsletter lives.
  */
 import { DateTime } from 'luxon';
+import { boundedMemo } from '../util/bounded-memo.js';
 
 export const DATE_STYLES = ['long', 'medium', 'short', 'iso', 'year', 'month', 'month-short'] as const;
 export type DateStyle = (typeof DATE_STYLES)[number];
@@ -14,16 +15,7 @@ export function editionDateTime(date: string, timezone: string): DateTime {
 
 // A 520-edition build formats the same few hundred dates tens of thousands of
 // times (every history point of every edition); luxon + Intl is the slow part.
-const formatted = new Map<string, string>();
-
-function memoized(key: string, compute: () => string): string {
-  let text = formatted.get(key);
-  if (text === undefined) {
-    text = compute();
-    formatted.set(key, text);
-  }
-  return text;
-}
+const memoized = boundedMemo<string>(100_000);
 
 export function formatDate(date: string, style: DateStyle, locale: string, timezone: string): string {
   return memoized(`${locale}|${timezone}|${style}|${date}`, () => formatDateUncached(date, style, locale, timezone));

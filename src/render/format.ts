@@ -4,6 +4,7 @@
  * Intl.NumberFormat; formatters are cached because building an archive of
  * hundreds of editions formats tens of thousands of values.
  */
+import { boundedMemo } from '../util/bounded-memo.js';
 import type { Direction, EditionMetric, MetricDef, MetricDelta } from '../model.js';
 import { decimalPlaces, parseDecimal } from '../compute/decimal.js';
 
@@ -146,12 +147,9 @@ export function formatNumber(value: number, decimals: number, locale: string): s
 /**
  * Values already formatted, by everything the text depends on. A history
  * point is shown by every edition whose trend window holds it (eight), and
- * by the site; formatting through Intl was a tenth of a build. Emptied when
- * it grows past MEMO_LIMIT, so a long-running preview does not keep every
- * value it ever showed.
+ * by the site; formatting through Intl was a tenth of a build.
  */
-const formattedValues = new Map<string, string>();
-const MEMO_LIMIT = 50_000;
+const formattedValues = boundedMemo<string>(50_000);
 
 export function formatValue(
   m: Pick<MetricDef, 'kind' | 'unit' | 'decimals'>,
@@ -159,14 +157,7 @@ export function formatValue(
   locale: string,
   valueText?: string,
 ): string {
-  const key = `${m.unit}|${m.decimals}|${locale}|${valueText ?? `=${value}`}`;
-  let text = formattedValues.get(key);
-  if (text === undefined) {
-    if (formattedValues.size >= MEMO_LIMIT) formattedValues.clear();
-    text = formatValueUncached(m, value, locale, valueText);
-    formattedValues.set(key, text);
-  }
-  return text;
+  return formattedValues(`${m.unit}|${m.decimals}|${locale}|${valueText ?? `=${value}`}`, () => formatValueUncached(m, value, locale, valueText));
 }
 
 function formatValueUncached(m: Pick<MetricDef, 'unit' | 'decimals'>, value: number, locale: string, valueText?: string): string {

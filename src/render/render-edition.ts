@@ -11,6 +11,7 @@ import { editionView, type EditionView } from './view-model.js';
 import { briefHelpers } from './helpers.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { renderEmail, type RenderedEmail } from './email.js';
+import { boundedMemo } from '../util/bounded-memo.js';
 
 export interface RenderedEdition {
   edition: Edition;
@@ -51,25 +52,18 @@ function hasHelpers(text: string): boolean {
 }
 
 type BriefTemplate = (view: EditionView, options: { helpers: typeof briefHelpers }) => string;
-const compiledBriefs = new WeakMap<TemplateSet['hb'], Map<string, BriefTemplate>>();
+const compiledBriefs = new WeakMap<TemplateSet['hb'], (text: string, compile: () => BriefTemplate) => BriefTemplate>();
 
 /**
  * A brief's subject or body as a strict Handlebars template, compiled once
- * per text (an archive repeats boilerplate; the preview re-renders unchanged
- * briefs). Handlebars compiles lazily, so a syntax error still surfaces on
- * the first fill, where the caller reports it with file and line.
+ * per text (the preview re-renders unchanged briefs). Handlebars compiles
+ * lazily, so a syntax error still surfaces on the first fill, where the
+ * caller reports it with file and line.
  */
 function compileBrief(templates: TemplateSet, text: string): BriefTemplate {
   let memo = compiledBriefs.get(templates.hb);
-  if (!memo) compiledBriefs.set(templates.hb, (memo = new Map()));
-  let template = memo.get(text);
-  if (!template) {
-    // Bounded: a long preview session's edits do not pile up.
-    if (memo.size >= 2_000) memo.clear();
-    template = templates.hb.compile(text, { strict: true, noEscape: true }) as BriefTemplate;
-    memo.set(text, template);
-  }
-  return template;
+  if (!memo) compiledBriefs.set(templates.hb, (memo = boundedMemo<BriefTemplate>(2_000)));
+  return memo(text, () => templates.hb.compile(text, { strict: true, noEscape: true }) as BriefTemplate);
 }
 
 /** The brief's `subject` may use helpers such as {{delta "key"}}; it is plain text, so nothing is HTML-escaped. */

@@ -80,6 +80,20 @@ describe('fiscal year end', () => {
   });
 });
 
+describe('parsePeriod: parsed once per text', () => {
+  it('hands every caller its own period, so changing one changes no later parse', () => {
+    const first = parsePeriod('Q3 2025').parsed!;
+    first.period.label = 'changed by a caller';
+    first.period.end = '1999-01-01';
+    expect(parsePeriod('Q3 2025').parsed!.period).toEqual({ label: 'Q3 2025', start: '2025-07-01', end: '2025-09-30', length: 'quarter' });
+  });
+
+  it('keys on the fiscal-year end as well as the text', () => {
+    expect(parsePeriod('FY2025', '03-31').parsed!.period.end).toBe('2025-03-31');
+    expect(parsePeriod('FY2025', '12-31').parsed!.period.end).toBe('2025-12-31');
+  });
+});
+
 describe('suggestPeriod', () => {
   it('keeps FY with a two-digit year', () => {
     expect(suggestPeriod("Q3 FY'26")).toBe('Q3 FY2026');
