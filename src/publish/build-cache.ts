@@ -100,6 +100,9 @@ class Pack {
   }
 }
 
+/** Where versions before the packs kept one file per entry. */
+const PER_ENTRY_DIRS = ['brief', 'audit', 'email', 'blob'];
+
 /** `kind key`: what an entry's checksum covers besides its body, so an entry moved to another key or kind fails. */
 const entryLabel = (kind: CacheKind, key: string) => `${kind} ${key}`;
 
@@ -202,6 +205,8 @@ export class BuildCache {
   async close(commit: boolean): Promise<void> {
     await Promise.all([...this.writers.values()].map((w) => w.finish(commit)));
     this.writers.clear();
+    // Earlier versions kept a file per entry in these; their code key never matches again, so they would only take space.
+    if (commit) await Promise.all(PER_ENTRY_DIRS.map((d) => rm(path.join(this.dir, d), { recursive: true, force: true }).catch(() => undefined)));
   }
 
   /** What the last cached build wrote into outDir (write-out.ts), so its unchanged files can be reused; {} when unknown. */

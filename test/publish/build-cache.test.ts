@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type BuildReport } from '../../src/build.js';
 import { copySample } from '../support/fixtures.js';
@@ -122,6 +122,12 @@ describe('the build cache', () => {
     await buildWith(s, true);
     const packs = (await cacheEntries(s)).filter((f) => f.endsWith('.pack')).map((f) => path.basename(f)).sort();
     expect(packs).toEqual(['audit.pack', 'brief.pack', 'email.pack']);
+    // A cache an earlier version left, a file per entry, goes once a build succeeds.
+    const legacy = path.join(cacheDir(s), 'build', 'blob', `${'0'.repeat(64)}.json`);
+    await mkdir(path.dirname(legacy), { recursive: true });
+    await writeFile(legacy, 'an entry in the old layout');
+    await buildWith(s, true);
+    expect((await cacheEntries(s)).some((f) => f.includes(`${path.sep}blob${path.sep}`))).toBe(false);
     const before = await bytesUnder(cacheDir(s));
     await editBrief(s, 2, (t) => t.replace(/^(\s+)alibaba_ai_cloud_share:/m, '$1alibaba_ai_cloud_shares:'));
     expect((await build({ contentDir: s.content, templatesDir: s.templates, outDir: s.out })).ok).toBe(false);
