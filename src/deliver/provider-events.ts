@@ -47,6 +47,14 @@ export function parseSnsDelivery(body: unknown, now: Date): ProviderParse {
   return parseSesNotification(inner, now);
 }
 
+/** The entries of an SES recipients list (bouncedRecipients, complainedRecipients) that name an address, keyed as the store keys them. */
+function sesRecipients(list: unknown[]): { address: string; entry: Json }[] {
+  return list.flatMap((entry) => {
+    const address = isObject(entry) ? str(entry['emailAddress']) : undefined;
+    return isObject(entry) && address?.includes('@') ? [{ address: addressKey(address), entry }] : [];
+  });
+}
+
 export function parseSesNotification(n: unknown, now: Date): ProviderParse {
   if (!isObject(n)) return { ok: false, message: 'not an SES notification (expected a JSON object)' };
   const kind = str(n['notificationType']) ?? str(n['eventType']);
@@ -63,22 +71,19 @@ export function parseSesNotification(n: unknown, now: Date): ProviderParse {
     if (type !== 'Permanent' && type !== 'Transient') return { ok: true, events: [], ignored: [`SES bounce of type ${type ?? 'none'} (only Permanent and Transient count)`] };
     const feedbackId = str(bounce['feedbackId']) ?? messageId;
     if (!feedbackId) return { ok: false, message: 'SES Bounce without feedbackId or mail.messageId' };
-    const events: FeedbackEvent[] = [];
-    for (const r of bounce['bouncedRecipients']) {
-      const address = isObject(r) ? str(r['emailAddress']) : undefined;
-      if (!address || !address.includes('@')) continue;
-      const status = isObject(r) ? str(r['status']) : undefined;
-      const detail = isObject(r) ? str(r['diagnosticCode']) : undefined;
-      events.push({
+    const events: FeedbackEvent[] = sesRecipients(bounce['bouncedRecipients']).map(({ address, entry }) => {
+      const status = str(entry['status']);
+      const detail = str(entry['diagnosticCode']);
+      return {
         ...base,
-        id: `ses:${feedbackId} ${addressKey(address)}`,
+        id: `ses:${feedbackId} ${address}`,
         kind: type === 'Permanent' ? 'hard-bounce' : 'soft-bounce',
-        address: addressKey(address),
+        address,
         at: iso(bounce['timestamp'], now),
         ...(status ? { status } : {}),
         detail: [`${type}/${str(bounce['bounceSubType']) ?? 'General'}`, detail].filter(Boolean).join(': '),
-      });
-    }
+      };
+    });
     if (events.length === 0) return { ok: false, message: 'SES Bounce names no recipient address' };
     return { ok: true, events, ignored: [] };
   }
@@ -89,19 +94,14 @@ export function parseSesNotification(n: unknown, now: Date): ProviderParse {
     if (feedbackType === 'not-spam') return { ok: true, events: [], ignored: ['SES complaint of type not-spam'] };
     const feedbackId = str(complaint['feedbackId']) ?? messageId;
     if (!feedbackId) return { ok: false, message: 'SES Complaint without feedbackId or mail.messageId' };
-    const events: FeedbackEvent[] = [];
-    for (const r of complaint['complainedRecipients']) {
-      const address = isObject(r) ? str(r['emailAddress']) : undefined;
-      if (!address || !address.includes('@')) continue;
-      events.push({
-        ...base,
-        id: `ses:${feedbackId} ${addressKey(address)}`,
-        kind: 'complaint',
-        address: addressKey(address),
-        at: iso(complaint['timestamp'], now),
-        detail: `feedback type ${feedbackType ?? 'unspecified'}`,
-      });
-    }
+    const events: FeedbackEvent[] = sesRecipients(complaint['complainedRecipients']).map(({ address }) => ({
+      ...base,
+      id: `ses:${feedbackId} ${address}`,
+      kind: 'complaint',
+      address,
+      at: iso(complaint['timestamp'], now),
+      detail: `feedback type ${feedbackType ?? 'unspecified'}`,
+    }));
     if (events.length === 0) return { ok: false, message: 'SES Complaint names no recipient address' };
     return { ok: true, events, ignored: [] };
   }
