@@ -13,12 +13,14 @@ import { auditContent } from './compute/audit.js';
 import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
-import { addSiteFiles, SiteWriter } from './site/site-files.js';
-import { StagedOutDir, type DeferredFile } from './publish/write-out.js';
+import { addSiteFiles, SiteWriter, type SiteEdition } from './site/site-files.js';
+import { contentHash, isDeferred, StagedOutDir, type DeferredFile } from './publish/write-out.js';
+import { keptEditions, type EditionMemo, type KeptEdition } from './publish/kept-editions.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
 import { offSlotWarnings } from './content/slot-day.js';
-import { BUILD_INPUTS_FILE, fingerprintInputs, serializeBuildInputs } from './publish/build-inputs.js';
+import { BUILD_INPUTS_FILE, readInputs, serializeBuildInputs } from './publish/build-inputs.js';
+import type { ReadText } from './util/read-text.js';
 import { mapLimit } from './util/map-limit.js';
 import { mergeTemplateProblems } from './render/merge-problems.js';
 import { RENDER_PARALLELISM, startMjmlWorker } from './render/mjml-compile.js';
@@ -67,8 +69,11 @@ interface Loaded {
 }
 
 /** Content and templates, or every problem found reading them. */
-async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>, cache?: BuildCache): Promise<Loaded | { problems: Problem[] }> {
-  const [loaded, templateRead] = await Promise.all([cache ? loadContentCached(opts.contentDir, cache) : loadContent(opts.contentDir), readTemplateSources(opts.templatesDir)]);
+async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>, cache?: BuildCache, read?: ReadText): Promise<Loaded | { problems: Problem[] }> {
+  const [loaded, templateRead] = await Promise.all([
+    cache ? loadContentCached(opts.contentDir, cache, read) : loadContent(opts.contentDir, read ? { read } : {}),
+    readTemplateSources(opts.templatesDir, read),
+  ]);
   const compiled = compileTemplates(opts.templatesDir, templateRead.sources, loaded.ok ? loaded.value.newsletter : undefined);
   const metrics = loaded.ok ? computeEditionMetrics(loaded.value.metrics, loaded.value.briefs) : [];
   const audit = !loaded.ok ? [] : cache ? await cachedAudit(cache, loaded.value, metrics) : auditContent(loaded.value, metrics);
@@ -112,24 +117,63 @@ export interface RenderOptions {
   render?: EditionRenderer;
   /** computeEditionMetrics of this content, when already computed. */
   metrics?: readonly EditionMetrics[];
+  /** Editions as the last build rendered them (publish/kept-editions.ts); only with a sink. */
+  kept?: EditionMemo;
 }
 
+type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written?: true };
+
 export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], options: RenderOptions = {}): Promise<RenderedSite> {
-  const { sink, render } = options;
+  const { sink, render, kept } = options;
   const editions = computeEditions(content, options.metrics);
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
   const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
   // With a sink, each edition's site page goes out with its email, and the site keeps only a summary of it.
   const site = sink ? new SiteWriter(content, templates, editions, sink) : undefined;
-  const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition): Promise<{ problems: Problem[]; rendered?: RenderedEdition; written?: true }> => {
+
+  /** The edition's files, by out/ path, each as text or as bytes known by hash (see EditionRenderer). */
+  const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | DeferredFile>; site?: SiteEdition }> => {
     const r = await renderOne(edition, content.newsletter);
-    if (!r.rendered || !sink || !site) return r;
+    if (!r.rendered || !site) return r;
     const own: OutputFiles = new Map();
     addEditionFiles(own, r.rendered);
-    for (const [rel, data] of own) await sink(rel, r.deferred?.get(rel) ?? data);
-    await site.addEdition(r.rendered);
-    // Its view and email go (the deferred files held the email too).
+    const out = new Map<string, string | DeferredFile>([...own].map(([rel, data]) => [rel, r.deferred?.get(rel) ?? data]));
+    const parts = site.editionParts(r.rendered);
+    if (parts.page) out.set(parts.page.rel, parts.page.text);
+    return { problems: r.problems, files: out, site: parts };
+  };
+
+  /** An edition rendered last time in the same context: its files are taken from the previous out/, or rendered again if gone. */
+  const reuse = async (edition: Edition, hit: KeptEdition): Promise<EditionOutcome> => {
+    let again: ReturnType<typeof editionFiles> | undefined;
+    for (const [rel, sha256] of hit.files) {
+      const load = async () => {
+        const data = (await (again ??= editionFiles(edition))).files?.get(rel);
+        if (data === undefined) throw new Error(`${edition.file}: the kept edition ${edition.date} no longer renders ${rel}`);
+        return typeof data === 'string' ? data : data.load();
+      };
+      await sink!(rel, { sha256, load });
+    }
+    site!.addSummary(hit.summary);
+    return { problems: hit.problems, written: true };
+  };
+
+  const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition): Promise<EditionOutcome> => {
+    if (!sink || !site) return renderOne(edition, content.newsletter);
+    const context = kept ? site.editionContext(edition) : '';
+    const hit = await kept?.lookup(edition, context);
+    if (hit) return reuse(edition, hit);
+    const r = await editionFiles(edition);
+    if (!r.files || !r.site) return { problems: r.problems };
+    const written: [string, string][] = [];
+    for (const [rel, data] of r.files) {
+      await sink(rel, data);
+      written.push([rel, isDeferred(data) ? data.sha256 : contentHash(data)]);
+    }
+    site.addSummary(r.site.summary);
+    // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
+    if (r.site.page) await kept?.keep(edition, context, { problems: r.problems, files: written, summary: r.site.summary });
     return { problems: r.problems, written: true };
   });
   problems.push(...mergeTemplateProblems(editions, outcomes.map((r) => r.problems)));
@@ -145,13 +189,13 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
 
 export async function build(opts: BuildOptions): Promise<BuildReport> {
   const fail = (problems: Problem[]): BuildReport => ({ ok: false, problems, editions: 0, files: 0, outDir: opts.outDir });
-  // Before reading: a file saved mid-build then counts as changed since the build (see build-inputs.ts).
-  const inputs = await fingerprintInputs(opts.contentDir, opts.templatesDir);
+  // Read once, first: the loaders parse the very bytes fingerprinted, so a file saved mid-build counts as changed since (build-inputs.ts).
+  const { inputs, read } = await readInputs(opts.contentDir, opts.templatesDir);
   // A build with no compiled layout to reuse loads and runs MJML on another core while it loads the content.
   if (opts.cache === false || !(await holdsProgram(cacheDirFor(opts.outDir)))) startMjmlWorker();
   // Results of unchanged work come from the content-addressed cache (publish/build-cache.ts); it never changes the output.
   const cache = opts.cache === false ? undefined : await openBuildCache(path.join(cacheDirFor(opts.outDir), 'build'));
-  const loaded = await loadForBuild(opts, cache);
+  const loaded = await loadForBuild(opts, cache, read);
   if (!('content' in loaded)) {
     await cache?.close(false);
     return fail(loaded.problems);
@@ -159,11 +203,12 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   // MJML's output for an unchanged layout comes from the content-addressed cache.
   loaded.templates.emailProgram = compileEmailProgram(loaded.templates, opts.cache === false ? undefined : fileProgramStore(cacheDirFor(opts.outDir)));
   const render = cache ? cachedEditionRenderer(cache, loaded.templates) : undefined;
-  // Files unchanged since the last cached build are hard-linked from the previous out/ (write-out.ts).
-  const staged = await StagedOutDir.begin(opts.outDir, await cache?.outRecord(opts.outDir));
+  // Files unchanged since the last cached build are left in out/ or linked from it (write-out.ts).
+  const staged = await StagedOutDir.begin(opts.outDir, await cache?.outRecord(opts.outDir), BUILD_INPUTS_FILE);
   let result: RenderedSite;
   try {
-    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics });
+    const kept = cache ? keptEditions(cache, loaded.templates, loaded.content.newsletter) : undefined;
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics, kept });
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();

@@ -3,7 +3,7 @@
  * place that reads content files; everything after it is pure. All problems
  * of all files are collected, so one build reports everything at once.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Brief, Content, MetricDef, Newsletter } from '../model.js';
 import { error, resultFrom, sortProblems, type Problem, type Result } from '../problems.js';
@@ -13,6 +13,7 @@ import { parseMetricRegistry } from './metric-registry.js';
 import { parseBrief, type BriefOptions } from './brief.js';
 import { checkAcrossFiles } from './content-checks.js';
 import { describeIoError } from '../util/io-error.js';
+import { readFromDisk, type ReadText } from '../util/read-text.js';
 
 export const NEWSLETTER_FILE = 'newsletter.yml';
 export const METRICS_FILE = 'metrics.yml';
@@ -21,6 +22,7 @@ export const EDITIONS_DIR = 'editions';
 export interface LoadOptions {
   /** Keep briefs marked `draft: true` (the preview shows them; build and send leave them out). */
   includeDrafts?: boolean;
+  read?: ReadText;
 }
 
 export async function loadContent(dir: string, options: LoadOptions = {}): Promise<Result<Content>> {
@@ -29,9 +31,10 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   const metricsFile = path.join(dir, METRICS_FILE);
   const editionsDir = path.join(dir, EDITIONS_DIR);
 
+  const read = options.read ?? readFromDisk;
   const [newsletterText, metricsText, briefFiles] = await Promise.all([
-    readText(newsletterFile, problems),
-    readText(metricsFile, problems),
+    readText(newsletterFile, problems, read),
+    readText(metricsFile, problems, read),
     listBriefs(editionsDir, problems),
   ]);
 
@@ -48,7 +51,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
     problems.push(...r.problems);
   }
 
-  const texts = await Promise.all(briefFiles.map((f) => readText(f, problems)));
+  const texts = await Promise.all(briefFiles.map((f) => readText(f, problems, read)));
   const parsed = parseBriefs(briefFiles, texts, metrics, problems, { fiscalYearEnd: newsletter?.fiscalYearEnd });
   const across = checkAcrossFiles({ editionsDir, briefFiles: briefFiles.length, briefs: parsed, fileProblems: problems });
   problems.push(...across.problems);
@@ -61,10 +64,10 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
  * not the briefs: a half-written brief for next week must not stop this
  * week's unattended send.
  */
-export async function loadNewsletter(dir: string): Promise<Result<Newsletter>> {
+export async function loadNewsletter(dir: string, read: ReadText = readFromDisk): Promise<Result<Newsletter>> {
   const problems: Problem[] = [];
   const file = path.join(dir, NEWSLETTER_FILE);
-  const text = await readText(file, problems);
+  const text = await readText(file, problems, read);
   const parsed = text === undefined ? undefined : parseNewsletter(file, text);
   problems.push(...(parsed?.problems ?? []));
   return resultFrom(parsed?.newsletter as Newsletter, problems);
@@ -107,9 +110,9 @@ export async function listBriefs(editionsDir: string, problems: Problem[]): Prom
   }
 }
 
-async function readText(file: string, problems: Problem[]): Promise<string | undefined> {
+async function readText(file: string, problems: Problem[], read: ReadText): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return await read(file);
   } catch (e) {
     problems.push(error(file, IoFailed, [describeIoError(e)]));
     return undefined;

@@ -12,6 +12,7 @@ import { EditionFileMissing, EditionJsonInvalid, EditionNoUnsubscribe, IoFailed,
 import { builtEditionDir, builtEditionsDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, parseEditionJson, type EditionJson, type EditionJsonV1 } from '../render/out-layout.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { isIsoDate } from '../util/iso-date.js';
+import { settleOutDir } from '../publish/write-out.js';
 
 export interface EditionFiles {
   date: string;
@@ -29,6 +30,8 @@ export interface EditionFiles {
  * every cron tick over the whole archive, so it only stats; loadEdition reads.
  */
 export async function listBuiltEditions(outDir: string): Promise<string[]> {
+  // A build killed while it updated out/ in place is finished first: the sender never reads half of one.
+  await settleOutDir(outDir);
   let names: string[];
   try {
     names = await readdir(builtEditionsDir(outDir));
@@ -51,6 +54,7 @@ export async function latestBuiltEdition(outDir: string): Promise<Result<string>
 }
 
 export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
+  await settleOutDir(outDir);
   const dir = builtEditionDir(outDir, date);
   const files = { html: path.join(dir, EMAIL_HTML), text: path.join(dir, EMAIL_TEXT), json: path.join(dir, EDITION_JSON) };
   const problems: Problem[] = [];

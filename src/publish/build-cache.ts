@@ -13,13 +13,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOutRecord, type OutRecord } from './write-out.js';
 
-export type CacheKind = 'email' | 'audit' | 'brief';
+export type CacheKind = 'email' | 'audit' | 'brief' | 'edition';
 
 export function sha256(...parts: readonly (string | Uint8Array)[]): string {
   const h = createHash('sha256');
@@ -224,8 +224,8 @@ export class BuildCache {
 /** Libraries whose output ends up in out/: a new version may render differently. */
 const OUTPUT_LIBRARIES = ['handlebars', 'mjml', 'markdown-it', 'html-to-text', 'luxon', 'big.js', 'yaml', 'gray-matter', 'zod', 'feed'];
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+function filesUnder(dir: string): string[] {
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && /\.(js|ts|json)$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
@@ -244,7 +244,8 @@ export function codeKey(): Promise<string> {
   return (codeKeyMemo ??= (async () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     const h = createHash('sha256');
-    for (const file of await filesUnder(root)) h.update(path.relative(root, file)).update('\0').update(await readFile(file)).update('\0');
+    // Read synchronously: a few hundred small files, which one at a time through the thread pool took longer than hashing them.
+    for (const file of filesUnder(root)) h.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
     const require = createRequire(import.meta.url);
     for (const lib of OUTPUT_LIBRARIES) {
       let version = 'unknown';

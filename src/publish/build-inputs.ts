@@ -10,8 +10,9 @@
  * earlier values its deltas, history and number come from). Next week's draft
  * does not hold up this week's send.
  *
- * The fingerprint is taken before the build reads anything, so a file saved
- * during a build reads as changed afterwards rather than silently included.
+ * The build reads its inputs once, for the fingerprint, and parses those
+ * same bytes (readInputs): what the record names is exactly what was built,
+ * and a file saved during a build reads as changed afterwards.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { mapLimit } from '../util/map-limit.js';
 import { EDITIONS_DIR, isBriefName, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
 import { ISO_DATE_PATTERN } from '../util/iso-date.js';
+import { readFromDisk, type ReadText } from '../util/read-text.js';
 
 export const BUILD_INPUTS_FILE = 'build-inputs.json';
 const LEADING_DATE = new RegExp(`^(${ISO_DATE_PATTERN})`);
@@ -37,13 +39,7 @@ export interface InputChange {
   change: 'changed' | 'added' | 'removed';
 }
 
-async function sha256(file: string): Promise<string | null> {
-  try {
-    return createHash('sha256').update(await readFile(file)).digest('hex');
-  } catch {
-    return null;
-  }
-}
+const readBytes = (file: string): Promise<Buffer | null> => readFile(file).catch(() => null);
 
 async function listFiles(dir: string, recursive: boolean): Promise<string[]> {
   try {
@@ -61,14 +57,28 @@ async function inputFiles(contentDir: string, templatesDir: string): Promise<str
 }
 
 export async function fingerprintInputs(contentDir: string, templatesDir: string): Promise<BuildInputs> {
+  return (await readInputs(contentDir, templatesDir)).inputs;
+}
+
+/**
+ * The inputs read once: their fingerprint, and a reader that gives the
+ * loaders those same bytes (a file the fingerprint did not read comes from
+ * disk). So a build parses exactly what it records, and reads each file once.
+ */
+export async function readInputs(contentDir: string, templatesDir: string): Promise<{ inputs: BuildInputs; read: ReadText }> {
   const list = await inputFiles(contentDir, templatesDir);
   // Read side by side (bounded): one at a time, a 520-brief archive waits on 520 round trips.
-  const hashes = await mapLimit(list, 32, sha256);
+  const bytes = await mapLimit(list, 32, readBytes);
   const files: Record<string, string> = {};
+  const texts = new Map<string, Buffer>();
   list.forEach((file, i) => {
-    if (hashes[i] !== null) files[file] = hashes[i]!;
+    const b = bytes[i];
+    if (!b) return;
+    files[file] = createHash('sha256').update(b).digest('hex');
+    texts.set(path.resolve(file), b);
   });
-  return { version: 1, contentDir, templatesDir, files };
+  const read: ReadText = async (file) => texts.get(path.resolve(file))?.toString('utf8') ?? readFromDisk(file);
+  return { inputs: { version: 1, contentDir, templatesDir, files }, read };
 }
 
 export function serializeBuildInputs(inputs: BuildInputs): string {

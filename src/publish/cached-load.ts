@@ -9,11 +9,11 @@
  * date) falls back to loadContent itself, so every error a build reports
  * comes from the one loader everything else uses.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Brief, Content, MetricDef } from '../model.js';
 import { hasErrors, resultFrom, sortProblems, type Problem, type Result } from '../problems.js';
 import { EDITIONS_DIR, listBriefs, loadContent, loadNewsletter, METRICS_FILE } from '../content/load.js';
+import { readFromDisk, type ReadText } from '../util/read-text.js';
 import { checkAcrossFiles } from '../content/content-checks.js';
 import { parseMetricRegistry } from '../content/metric-registry.js';
 import { parseBrief, type BriefOptions } from '../content/brief.js';
@@ -22,10 +22,10 @@ import type { BuildCache } from './build-cache.js';
 
 type Parsed = { brief?: Brief; problems: Problem[] };
 
-async function parseCached(cache: BuildCache, file: string, registry: readonly MetricDef[], options: BriefOptions, registryKey: string): Promise<Parsed | undefined> {
+async function parseCached(cache: BuildCache, file: string, registry: readonly MetricDef[], options: BriefOptions, registryKey: string, read: ReadText): Promise<Parsed | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await read(file);
   } catch {
     return undefined;
   }
@@ -37,11 +37,11 @@ async function parseCached(cache: BuildCache, file: string, registry: readonly M
   return parsed;
 }
 
-export async function loadContentCached(dir: string, cache: BuildCache): Promise<Result<Content>> {
-  const fallback = () => loadContent(dir);
-  const newsletter = await loadNewsletter(dir);
+export async function loadContentCached(dir: string, cache: BuildCache, read: ReadText = readFromDisk): Promise<Result<Content>> {
+  const fallback = () => loadContent(dir, { read });
+  const newsletter = await loadNewsletter(dir, read);
   const metricsFile = path.join(dir, METRICS_FILE);
-  const metricsText = await readFile(metricsFile, 'utf8').catch(() => undefined);
+  const metricsText = await read(metricsFile).catch(() => undefined);
   if (!newsletter.ok || metricsText === undefined) return fallback();
   const registry = parseMetricRegistry(metricsFile, metricsText);
   const listed: Problem[] = [];
@@ -51,7 +51,7 @@ export async function loadContentCached(dir: string, cache: BuildCache): Promise
 
   const options: BriefOptions = { fiscalYearEnd: newsletter.value.fiscalYearEnd };
   const registryKey = JSON.stringify([registry.metrics, options]);
-  const parsed = await mapLimit(files, 32, (file) => parseCached(cache, file, registry.metrics, options, registryKey));
+  const parsed = await mapLimit(files, 32, (file) => parseCached(cache, file, registry.metrics, options, registryKey, read));
   if (parsed.some((p) => !p?.brief || hasErrors(p.problems))) return fallback();
   const fileProblems = [...newsletter.warnings, ...registry.problems, ...parsed.flatMap((p) => p!.problems)];
   const { briefs, problems: across } = checkAcrossFiles({ editionsDir, briefFiles: files.length, briefs: parsed.map((p) => p!.brief!), fileProblems });

@@ -39,6 +39,18 @@ function templatesKey(templates: TemplateSet): string {
   return sha256(...[...templates.sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flat());
 }
 
+const keysOf = new WeakMap<TemplateSet, Promise<{ program: string; templates: string } | undefined>>();
+
+/** The compiled layout's key and the templates' hash, which every rendered file depends on; undefined when the layout does not compile. */
+export function renderKeys(templates: TemplateSet): Promise<{ program: string; templates: string } | undefined> {
+  let keys = keysOf.get(templates);
+  if (!keys) {
+    keys = emailProgramOf(templates).then(({ program }) => (program ? { program: program.key, templates: templatesKey(templates) } : undefined));
+    keysOf.set(templates, keys);
+  }
+  return keys;
+}
+
 /**
  * The edition's view model is computed every build (it is cheap and the
  * archive site needs it); the email (the program filled with the view, and
@@ -48,12 +60,8 @@ function templatesKey(templates: TemplateSet): string {
  * numbers depend on a changed brief miss, and only they.
  */
 export function cachedEditionRenderer(cache: BuildCache, templates: TemplateSet): (edition: Edition, newsletter: Newsletter) => Promise<EditionOutcome> {
-  const keyed = (async () => {
-    const { program } = await emailProgramOf(templates);
-    return program ? { program: program.key, templates: templatesKey(templates) } : undefined;
-  })();
   return async (edition, newsletter) => {
-    const keys = await keyed;
+    const keys = await renderKeys(templates);
     // No program: the uncached path reports why, with the template's file and line.
     if (!keys) return renderEdition(edition, newsletter, templates);
     const { prepared, problems: briefProblems } = prepareEdition(edition, newsletter, templates);

@@ -1,22 +1,27 @@
 /**
- * Writes a build's files so that `out/` is either the previous build or the
- * new one, never a mix: everything goes to a sibling temporary directory,
- * which then replaces `out/` by rename. A failed build aborts the staging
- * directory and leaves the previous `out/` exactly as it was.
+ * Writes a build's files so that a failed build leaves the previous `out/`
+ * exactly as it was: every new file goes first to a sibling staging
+ * directory, and out/ changes only at commit, once the whole build
+ * succeeded.
  *
  * Files can be written as they are produced (the build streams each edition
  * to disk as soon as it is rendered, so memory does not grow with the
- * archive) and the swap happens once, at commit.
+ * archive).
  *
  * Given a record of what the previous build wrote (OutRecord), a file whose
- * bytes are the same as last time is hard-linked from the previous out/
- * instead of written again, provided it is still the file that build wrote
- * (same inode, size and modification time: edited or replaced since, it is
- * written afresh). The previous out/ itself is never modified, so a failed
- * build still leaves it as it was.
+ * bytes are the same as last time is not written again, provided it is
+ * still the file that build wrote (same inode, size and modification time:
+ * edited or replaced since, it is written afresh). Two ways to commit:
+ *  - whole (no record, or out/ is not the tree the record describes): the
+ *    staging directory holds the complete new tree, unchanged files
+ *    hard-linked from out/, and replaces out/ by rename;
+ *  - in place (out/ is the recorded tree): only changed files are staged;
+ *    commit writes a journal of the moves and removals, then carries it out.
+ *    A build killed mid-commit is finished from the journal by the next
+ *    build or send (settleOutDir) before either reads out/.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../util/map-limit.js';
@@ -66,27 +71,69 @@ export function parseOutRecord(text: string | undefined): OutRecord {
   }
 }
 
+/** Whether `file` is still the file a build wrote: same inode, size and modification time. */
+function sameFile(file: string, w: WrittenFile): boolean {
+  try {
+    const s = lstatSync(file);
+    return s.isFile() && s.ino === w.ino && s.size === w.size && s.mtimeMs === w.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/** What an in-place commit does to out/, written down before it starts (see StagedOutDir.commit). */
+interface Journal {
+  /** The staging directory the new files wait in. */
+  tmp: string;
+  /** Files to move from tmp into out/, by path. */
+  moves: string[];
+  /** Files of the previous build this one no longer makes. */
+  deletes: string[];
+}
+
+/** Where an unfinished in-place commit of outDir is written down: beside it, like the staging directory. */
+function journalFile(outDir: string): string {
+  const resolved = path.resolve(outDir);
+  return path.join(path.dirname(resolved), `.${path.basename(resolved)}.journal.json`);
+}
+
 export class StagedOutDir {
   private readonly dirs = new Set<string>();
   private count = 0;
-  /** Files hard-linked from the previous out/ rather than written. */
+  /** Files hard-linked from the previous out/ (or, in place, left there) rather than written. */
   reused = 0;
   /** What this build wrote, when asked to keep a record (see begin). */
   readonly record: OutRecord = {};
+  /** In place: the files written to the staging directory, to be moved into out/ at commit. */
+  private readonly moves: string[] = [];
 
   private constructor(
     readonly outDir: string,
     readonly tmp: string,
     private readonly old: string,
     private readonly previous: OutRecord | undefined,
+    /** Update out/ file by file (see begin) rather than swap in a whole new tree. */
+    readonly inPlace: boolean,
   ) {}
 
-  /** `previous`: the record of the out/ being replaced, or undefined to neither reuse files nor keep a record. */
-  static async begin(outDir: string, previous?: OutRecord): Promise<StagedOutDir> {
+  /**
+   * `previous`: the record of the out/ being replaced, or undefined to
+   * neither reuse files nor keep a record. When out/ is still the tree that
+   * record describes (its `witness`, a file every build writes, is the one
+   * recorded), the build updates it in place: only files whose bytes changed
+   * are staged, and commit moves them in, so a rebuild after a one-brief edit
+   * does not re-create a thousand directories and link two thousand files.
+   * Otherwise (no record, or out/ rebuilt or replaced since) everything is
+   * staged and the new tree replaces out/ whole.
+   */
+  static async begin(outDir: string, previous?: OutRecord, witness?: string): Promise<StagedOutDir> {
+    await settleOutDir(outDir);
     const parent = path.dirname(path.resolve(outDir));
     const base = path.basename(path.resolve(outDir));
     const stamp = `${process.pid}-${Date.now()}`;
-    const staged = new StagedOutDir(outDir, path.join(parent, `.${base}.tmp-${stamp}`), path.join(parent, `.${base}.old-${stamp}`), previous);
+    const recorded = witness === undefined ? undefined : previous?.[witness];
+    const inPlace = recorded !== undefined && sameFile(path.join(outDir, witness!), recorded);
+    const staged = new StagedOutDir(outDir, path.join(parent, `.${base}.tmp-${stamp}`), path.join(parent, `.${base}.old-${stamp}`), previous, inPlace);
     await mkdir(staged.tmp, { recursive: true });
     return staged;
   }
@@ -103,17 +150,11 @@ export class StagedOutDir {
    * more than the write itself.
    */
   async write(rel: string, data: string | Uint8Array | DeferredFile): Promise<void> {
-    const file = path.join(this.tmp, rel);
-    const dir = path.dirname(file);
-    if (!this.dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
     this.count++;
-    if (!this.previous) return writeFileSync(file, isDeferred(data) ? await data.load() : data);
+    if (!this.previous) return writeFileSync(this.stagedPath(rel), isDeferred(data) ? await data.load() : data);
     const before = this.previous[rel];
     const expected = isDeferred(data) ? data.sha256 : contentHash(data);
-    if (before?.sha256 === expected && this.linkUnchanged(rel, before, file)) {
+    if (before?.sha256 === expected && this.keepUnchanged(rel, before)) {
       this.record[rel] = before;
       this.reused++;
       return;
@@ -121,23 +162,40 @@ export class StagedOutDir {
     const bytes = isDeferred(data) ? await data.load() : data;
     // The record holds the hash of what was written, whatever was expected.
     const sha256 = isDeferred(data) && !data.verified ? contentHash(bytes) : expected;
-    const fd = openSync(file, 'w');
+    const fd = openSync(this.stagedPath(rel), 'w');
     try {
       writeFileSync(fd, bytes);
+      // A rename keeps inode, size and modification time: the record holds after the move into out/.
       const s = fstatSync(fd);
       this.record[rel] = { sha256, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
     } finally {
       closeSync(fd);
     }
+    if (this.inPlace) this.moves.push(rel);
   }
 
-  /** Links the previous build's file when it is still the one that build wrote; false when not (or linking fails). */
-  private linkUnchanged(rel: string, before: WrittenFile, file: string): boolean {
+  /** The file's path in the staging directory, its directory made. */
+  private stagedPath(rel: string): string {
+    const file = path.join(this.tmp, rel);
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return file;
+  }
+
+  /**
+   * Whether the previous build's file is still the one that build wrote
+   * (same inode, size and modification time: edited or replaced since, it is
+   * written afresh); staged whole, it is linked into the new tree.
+   */
+  private keepUnchanged(rel: string, before: WrittenFile): boolean {
     const source = path.join(this.outDir, rel);
+    if (!sameFile(source, before)) return false;
+    if (this.inPlace) return true;
     try {
-      const s = lstatSync(source);
-      if (!s.isFile() || s.ino !== before.ino || s.size !== before.size || s.mtimeMs !== before.mtimeMs) return false;
-      linkSync(source, file);
+      linkSync(source, this.stagedPath(rel));
       return true;
     } catch {
       return false;
@@ -148,8 +206,26 @@ export class StagedOutDir {
     await rm(this.tmp, { recursive: true, force: true });
   }
 
-  /** Swaps the staged directory in for out/. */
+  /**
+   * Staged whole: swaps the new tree in for out/. In place: writes down
+   * what it is about to do (the journal), then moves the new files in and
+   * removes those the build no longer makes. A build killed before the
+   * journal leaves out/ as it was; one killed after it is finished by the
+   * next build or send before either reads out/ (settleOutDir).
+   */
   async commit(): Promise<void> {
+    if (!this.inPlace) return this.swap();
+    const deletes = Object.keys(this.previous!).filter((rel) => !(rel in this.record));
+    const journal: Journal = { tmp: this.tmp, moves: this.moves, deletes };
+    const file = journalFile(this.outDir);
+    writeFileSync(`${file}.tmp`, JSON.stringify(journal));
+    renameSync(`${file}.tmp`, file);
+    applyJournal(this.outDir, journal);
+    await rm(this.tmp, { recursive: true, force: true });
+    rmSync(file, { force: true });
+  }
+
+  private async swap(): Promise<void> {
     let hadOld = true;
     try {
       await rename(this.outDir, this.old);
@@ -170,6 +246,55 @@ export class StagedOutDir {
     }
     if (hadOld) await rm(this.old, { recursive: true, force: true });
   }
+}
+
+/** Carries out a journal; a step done already (by a commit that was killed) is skipped, so it can run again. */
+function applyJournal(outDir: string, journal: Journal): void {
+  const made = new Set<string>();
+  for (const rel of journal.moves) {
+    const target = path.join(outDir, rel);
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    try {
+      renameSync(path.join(journal.tmp, rel), target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  for (const rel of journal.deletes) {
+    rmSync(path.join(outDir, rel), { force: true });
+    // Directories the build no longer writes into go with their last file.
+    for (let dir = path.dirname(rel); dir !== '.'; dir = path.dirname(dir)) {
+      try {
+        rmdirSync(path.join(outDir, dir));
+      } catch {
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Finishes an in-place commit a killed build left half done, so that out/ is
+ * the build the journal describes; nothing to do when there is no journal.
+ * The build runs it before it begins and `send` before it reads out/.
+ */
+export async function settleOutDir(outDir: string): Promise<void> {
+  const file = journalFile(outDir);
+  let journal: Journal;
+  try {
+    journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    // Unreadable: written by tmp-and-rename, so it never is half a journal; a damaged one is not acted on.
+    throw new Error(`${file}: unreadable build journal (${(e as Error).message}); remove it and ${path.basename(outDir)}/, then build again`);
+  }
+  applyJournal(outDir, journal);
+  await rm(journal.tmp, { recursive: true, force: true });
+  rmSync(file, { force: true });
 }
 
 export async function writeOutDir(outDir: string, files: ReadonlyMap<string, string | Uint8Array>): Promise<void> {

@@ -6,13 +6,14 @@
  * (`email.mjml`, `site/edition.html`). Syntax errors are reported up front,
  * with the file and line, for all files at once.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Newsletter } from '../model.js';
 import { error, resultFrom, type Problem, type Result } from '../problems.js';
 import { IoFailed, PartialNameTaken, TemplateError, TemplateMissing } from '../problem-catalogue.js';
 import { describeIoError } from '../util/io-error.js';
+import { readFromDisk, type ReadText } from '../util/read-text.js';
 import { registerHelpers } from './helpers.js';
 import { darkModeCss } from './email-css.js';
 
@@ -52,7 +53,7 @@ export interface TemplateSource {
 export const EMAIL_TEMPLATE = 'email.mjml';
 export const DARK_CSS_PARTIAL = 'email-dark-css';
 
-export async function readTemplateSources(dir: string): Promise<{ sources: TemplateSource[]; problems: Problem[] }> {
+export async function readTemplateSources(dir: string, read: ReadText = readFromDisk): Promise<{ sources: TemplateSource[]; problems: Problem[] }> {
   const problems: Problem[] = [];
   let rels: string[] = [];
   try {
@@ -63,11 +64,11 @@ export async function readTemplateSources(dir: string): Promise<{ sources: Templ
   } catch (e) {
     problems.push(error(dir, IoFailed, [describeIoError(e)]));
   }
-  const read = await Promise.all(
+  const sources = await Promise.all(
     rels.map(async (rel): Promise<TemplateSource | undefined> => {
       const file = path.join(dir, rel);
       try {
-        return { file, rel, text: await readFile(file, 'utf8') };
+        return { file, rel, text: await read(file) };
       } catch (e) {
         // Unreadable, or deleted between listing and reading (the preview re-reads on the next event).
         problems.push(error(file, IoFailed, [describeIoError(e)]));
@@ -75,7 +76,7 @@ export async function readTemplateSources(dir: string): Promise<{ sources: Templ
       }
     }),
   );
-  return { sources: read.filter((s): s is TemplateSource => s !== undefined), problems };
+  return { sources: sources.filter((s): s is TemplateSource => s !== undefined), problems };
 }
 
 /** Stands in when newsletter.yml itself is broken, so template errors are still reported alongside. */

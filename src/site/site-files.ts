@@ -35,7 +35,13 @@ export interface SiteInput {
  */
 export const FULL_CONTENT_IN_FEED = 20;
 
-type Emit = (rel: string, text: string) => Promise<void> | void;
+type Emit = (rel: string, text: string) => Promise<unknown> | void;
+
+/** One edition's share of the site: its page, by out/ path, and what the site keeps of it. */
+export interface SiteEdition {
+  page?: { rel: string; text: string };
+  summary: EditionSummary;
+}
 
 /**
  * Writes the site through `emit` (a build streams each page to its staged
@@ -65,7 +71,7 @@ export class SiteWriter {
     this.history = editions.at(-1)?.history ?? {};
   }
 
-  private out(path: string, text: string): Promise<void> | void {
+  private out(path: string, text: string): Promise<unknown> | void {
     return this.emit(`${SITE_DIR}/${path}`, text);
   }
 
@@ -91,13 +97,41 @@ export class SiteWriter {
     if (html !== undefined) await this.out(page.path, html);
   }
 
-  /** The edition's page and feed entry; then only its summary is kept. */
-  async addEdition(r: RenderedEdition): Promise<void> {
+  /** What the site makes of one edition: its page (none when the page's template failed) and the summary it keeps. */
+  editionParts(r: RenderedEdition): SiteEdition {
     const i = this.index.get(r.edition.date)!;
-    await this.page(editionPage(this.frame, r));
+    const page = editionPage(this.frame, r);
+    const html = this.render(page.template, page.context);
     // The newest editions' entries carry the whole edition (FULL_CONTENT_IN_FEED).
     const full = this.summaries.length - 1 - i < FULL_CONTENT_IN_FEED;
-    this.summaries[i] = editionSummary(r.view, this.render(SITE_TEMPLATES.feedEntry, feedEntryContext(this.frame, r, full)));
+    const summary = editionSummary(r.view, this.render(SITE_TEMPLATES.feedEntry, feedEntryContext(this.frame, r, full)));
+    return html === undefined ? { summary } : { page: { rel: `${SITE_DIR}/${page.path}`, text: html }, summary };
+  }
+
+  /** The edition's page and feed entry; then only its summary is kept. */
+  async addEdition(r: RenderedEdition): Promise<SiteEdition> {
+    const parts = this.editionParts(r);
+    if (parts.page) await this.emit(parts.page.rel, parts.page.text);
+    this.addSummary(parts.summary);
+    return parts;
+  }
+
+  /** An edition's summary, kept from a build that rendered the same edition in the same site (the build cache). */
+  addSummary(summary: EditionSummary): void {
+    this.summaries[this.index.get(summary.date)!] = summary;
+  }
+
+  /**
+   * Everything an edition's page and feed entry read of the site besides the
+   * edition and the newsletter settings: its neighbours as links show them,
+   * which metrics have a page, whether its feed entry is whole. Text, for a
+   * cache key: the same edition in the same context renders the same files.
+   */
+  editionContext(edition: Pick<Edition, 'date' | 'previousDate' | 'nextDate'>): string {
+    const i = this.index.get(edition.date)!;
+    const link = (date: string | null) => (date === null ? null : (this.frame.linkable.get(date) ?? null));
+    const full = this.summaries.length - 1 - i < FULL_CONTENT_IN_FEED;
+    return JSON.stringify([[...this.frame.hasPage].sort(), link(edition.previousDate), link(edition.nextDate), full]);
   }
 
   /** Everything that lists editions, the metric pages and data, feeds and sitemap; the problems of the whole site. */

@@ -1,0 +1,64 @@
+/**
+ * Whole editions from the build cache: what an edition rendered to last time
+ * (the out/ files it wrote, by content hash, its warnings, and the summary
+ * the site keeps of it), stored under a hash of everything those read. An
+ * edition whose computed numbers, text, neighbours and settings are all as
+ * they were is neither viewed, filled nor paged again: its files are linked
+ * from the previous out/ and its summary goes straight to the site.
+ *
+ * The key is the computed edition itself (its figures, deltas, history,
+ * number, neighbours' dates and body), the newsletter settings, the site
+ * context its page reads (SiteWriter.editionContext), the compiled layout,
+ * every template and the code. So a prose edit reaches one edition, and a
+ * figure edit reaches exactly the editions whose computed rows it changed.
+ */
+import type { Edition, Newsletter } from '../model.js';
+import { hasErrors, type Problem } from '../problems.js';
+import type { EditionSummary, HistoryRow } from '../site/edition-summary.js';
+import type { TemplateSet } from '../render/templates.js';
+import type { BuildCache } from './build-cache.js';
+import { renderKeys } from './cached-steps.js';
+
+/** What the build keeps of a rendered edition. */
+export interface KeptEdition {
+  problems: Problem[];
+  /** Each file the edition wrote: out/ path and SHA-256. */
+  files: [string, string][];
+  summary: EditionSummary;
+}
+
+type StoredSummary = Omit<EditionSummary, 'rows' | 'feedHtml'> & { rows: [string, HistoryRow][]; feedHtml: string | null };
+type Stored = Omit<KeptEdition, 'summary'> & { summary: StoredSummary };
+
+function isStored(s: Stored | undefined): s is Stored {
+  return Array.isArray(s?.problems) && Array.isArray(s.files) && Array.isArray(s.summary?.rows) && Array.isArray(s.summary.movers) && typeof s.summary.date === 'string';
+}
+
+export interface EditionMemo {
+  lookup(edition: Edition, context: string): Promise<KeptEdition | undefined>;
+  keep(edition: Edition, context: string, kept: KeptEdition): Promise<void>;
+}
+
+export function keptEditions(cache: BuildCache, templates: TemplateSet, newsletter: Newsletter): EditionMemo {
+  const settings = JSON.stringify(newsletter);
+  const keyOf = async (edition: Edition, context: string) => {
+    const keys = await renderKeys(templates);
+    return keys && cache.key('edition', keys.program, keys.templates, settings, context, JSON.stringify(edition));
+  };
+  return {
+    async lookup(edition, context) {
+      const key = await keyOf(edition, context);
+      const stored = key ? await cache.get<Stored>('edition', key) : undefined;
+      if (!isStored(stored)) return undefined;
+      const { rows, feedHtml, ...rest } = stored.summary;
+      return { problems: stored.problems, files: stored.files, summary: { ...rest, rows: new Map(rows), feedHtml: feedHtml ?? undefined } };
+    },
+    async keep(edition, context, kept) {
+      // Errors fail the build; only an edition that can ship is worth keeping.
+      const key = hasErrors(kept.problems) ? undefined : await keyOf(edition, context);
+      if (!key) return;
+      const summary: StoredSummary = { ...kept.summary, rows: [...kept.summary.rows], feedHtml: kept.summary.feedHtml ?? null };
+      cache.set('edition', key, { problems: kept.problems, files: kept.files, summary } satisfies Stored);
+    },
+  };
+}

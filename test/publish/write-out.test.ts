@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { settleOutDir, StagedOutDir, type OutRecord } from '../../src/publish/write-out.js';
+import { listBuiltEditions } from '../../src/deliver/built-editions.js';
+
+const WITNESS = 'build-inputs.json';
+
+/** Every file under dir, relative path -> text. */
+async function tree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[path.relative(dir, path.join(e.parentPath, e.name))] = await readFile(path.join(e.parentPath, e.name), 'utf8');
+  }
+  return out;
+}
+
+async function build(outDir: string, files: Record<string, string>, previous?: OutRecord): Promise<StagedOutDir> {
+  const staged = await StagedOutDir.begin(outDir, previous, WITNESS);
+  for (const [rel, text] of Object.entries(files)) await staged.write(rel, text);
+  await staged.commit();
+  return staged;
+}
+
+async function sandbox(): Promise<{ root: string; out: string }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'briefwire-write-out-'));
+  return { root, out: path.join(root, 'out') };
+}
+
+const first = { [WITNESS]: 'inputs 1', 'a.txt': 'a', 'd/b.txt': 'b', 'd/e/c.txt': 'c' };
+
+describe('the staged out/', () => {
+  test('without a record of out/ the new tree replaces it whole; with one, out/ is updated in place: changed files moved in, unchanged ones left, files no longer made removed with their emptied directories', async () => {
+    const { root, out } = await sandbox();
+    const one = await build(out, first, {});
+    expect(one.inPlace).toBe(false);
+    const aBefore = await stat(path.join(out, 'a.txt'));
+
+    const two = await build(out, { [WITNESS]: 'inputs 2', 'a.txt': 'a', 'f.txt': 'f' }, one.record);
+    expect(two.inPlace).toBe(true);
+    expect(two.reused).toBe(1);
+    expect(await tree(out)).toEqual({ [WITNESS]: 'inputs 2', 'a.txt': 'a', 'f.txt': 'f' });
+    expect((await stat(path.join(out, 'a.txt'))).ino).toBe(aBefore.ino);
+    // No directory the build no longer writes into, no staging directory or journal left beside out/.
+    expect(await readdir(out)).not.toContain('d');
+    expect(await readdir(root)).toEqual(['out']);
+
+    // The record holds after the move: a third build with nothing changed writes nothing.
+    const three = await build(out, { [WITNESS]: 'inputs 2', 'a.txt': 'a', 'f.txt': 'f' }, two.record);
+    expect(three.reused).toBe(3);
+  });
+
+  test('out/ rebuilt since the record (its witness is another file) is replaced whole, so no file of that other build survives', async () => {
+    const { out } = await sandbox();
+    const one = await build(out, first, {});
+    // Another build (the uncached one) replaced out/ and wrote a file the record does not know.
+    await build(out, { ...first, [WITNESS]: 'inputs by another build', 'stray.txt': 's' });
+    const again = await build(out, first, one.record);
+    expect(again.inPlace).toBe(false);
+    expect(await tree(out)).toEqual(first);
+  });
+
+  test('an in-place build that fails before commit leaves out/ as it was', async () => {
+    const { root, out } = await sandbox();
+    const one = await build(out, first, {});
+    const staged = await StagedOutDir.begin(out, one.record, WITNESS);
+    expect(staged.inPlace).toBe(true);
+    await staged.write('a.txt', 'changed');
+    await staged.write('new.txt', 'new');
+    await staged.abort();
+    expect(await tree(out)).toEqual(first);
+    expect(await readdir(root)).toEqual(['out']);
+  });
+
+  test('a commit killed after writing its journal is finished before out/ is next read: by the next build, or by send', async () => {
+    const { root, out } = await sandbox();
+    await build(out, { ...first, 'editions/2025-01-06/edition.json': '{}' }, {});
+    // What a killed in-place commit leaves: a.txt moved already, the new edition and c.txt's removal still to do.
+    const tmp = path.join(root, '.out.tmp-killed');
+    await mkdir(path.join(tmp, 'editions', '2025-01-13'), { recursive: true });
+    await writeFile(path.join(out, 'a.txt'), 'a2');
+    await writeFile(path.join(tmp, 'editions', '2025-01-13', 'edition.json'), '{"new":true}');
+    const journal = { tmp, moves: ['a.txt', 'editions/2025-01-13/edition.json'], deletes: ['d/e/c.txt'] };
+    await writeFile(path.join(root, '.out.journal.json'), JSON.stringify(journal));
+
+    expect(await listBuiltEditions(out)).toEqual(['2025-01-06', '2025-01-13']);
+    expect(await tree(out)).toEqual({ [WITNESS]: 'inputs 1', 'a.txt': 'a2', 'd/b.txt': 'b', 'editions/2025-01-06/edition.json': '{}', 'editions/2025-01-13/edition.json': '{"new":true}' });
+    expect(await readdir(root)).toEqual(['out']);
+    // Settled once, there is nothing left to do.
+    await settleOutDir(out);
+    expect(await readdir(root)).toEqual(['out']);
+  });
+});
