@@ -1,6 +1,7 @@
 import type { CAC } from 'cac';
 import { printProblems } from '../util/print-problems.js';
 import { DIR_DEFAULTS, type DirOptions } from './options.js';
+import v8 from 'node:v8';
 
 export function registerBuild(cli: CAC): void {
   cli
@@ -11,6 +12,7 @@ export function registerBuild(cli: CAC): void {
     .example('briefwire build --content content --out out')
     .action(async (opts: DirOptions) => {
       const started = performance.now();
+      boundHeapGrowth();
       // Loaded on use: `briefwire --help` or `send` should not pay for MJML's start-up.
       const { build } = await import('../build.js');
       const report = await build({ contentDir: String(opts.content), templatesDir: String(opts.templates), outDir: String(opts.out) });
@@ -23,4 +25,17 @@ export function registerBuild(cli: CAC): void {
       process.stdout.write(`Built ${report.editions} edition${report.editions === 1 ? '' : 's'} (${report.files} files) into ${opts.out}/ in ${ms} ms\n`);
       return 0;
     });
+}
+
+/**
+ * A build allocates fast and briefly, and V8 then lets the heap grow to up
+ * to four times what is live before it collects: a 5,200-edition build
+ * peaked at 840 MB of memory with under 300 MB live. Growing by at most 30%
+ * per collection held it to about 550 MB (520 editions: 237 -> 205 MB), at
+ * no cost in time measured side by side. Set as the command starts, before
+ * the build allocates; the flag only steers how far the heap grows after
+ * each collection.
+ */
+function boundHeapGrowth(): void {
+  v8.setFlagsFromString('--heap-growing-percent=30');
 }

@@ -13,6 +13,7 @@ import { zodProblems } from './zod-problems.js';
 import { nearest } from './suggest.js';
 import { stripUndefined } from './newsletter-config.js';
 import { ISO_DATE_PATTERN, isIsoDate, isoDateText } from '../util/iso-date.js';
+import { ownStrings } from '../util/own-strings.js';
 
 export const BRIEF_FILE_NAME = new RegExp(String.raw`^(${ISO_DATE_PATTERN})(?:-([a-z0-9][a-z0-9-]*))?\.md$`);
 const DECIMAL = /^[+-]?\d+(\.\d+)?$/;
@@ -91,7 +92,8 @@ export function parseBrief(file: string, base: string, text: string, registry: r
     bodyLine,
     placeholders: placeholderPositions(text),
   });
-  return { brief, problems };
+  // Kept for the whole build: its strings must not hold the file's text alive.
+  return { brief: ownStrings(brief), problems };
 }
 
 function parseMetrics(source: YamlSource, raw: unknown, registry: readonly MetricDef[], options: BriefOptions, problems: Problem[]): BriefMetric[] {

@@ -11,7 +11,7 @@ import { editionView, type EditionView } from './view-model.js';
 import { briefHelpers } from './helpers.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { renderEmail, type RenderedEmail } from './email.js';
-import { boundedMemo } from '../util/bounded-memo.js';
+import { boundedMemo, EDITIONS_MEMOIZED } from '../util/bounded-memo.js';
 
 export interface RenderedEdition {
   edition: Edition;
@@ -56,13 +56,14 @@ const compiledBriefs = new WeakMap<TemplateSet['hb'], (text: string, compile: ()
 
 /**
  * A brief's subject or body as a strict Handlebars template, compiled once
- * per text (the preview re-renders unchanged briefs). Handlebars compiles
+ * per text (the preview re-renders unchanged briefs; a subject and a body per
+ * edition). Handlebars compiles
  * lazily, so a syntax error still surfaces on the first fill, where the
  * caller reports it with file and line.
  */
 function compileBrief(templates: TemplateSet, text: string): BriefTemplate {
   let memo = compiledBriefs.get(templates.hb);
-  if (!memo) compiledBriefs.set(templates.hb, (memo = boundedMemo<BriefTemplate>(2_000)));
+  if (!memo) compiledBriefs.set(templates.hb, (memo = boundedMemo<BriefTemplate>(2 * EDITIONS_MEMOIZED)));
   return memo(text, () => templates.hb.compile(text, { strict: true, noEscape: true }) as BriefTemplate);
 }
 

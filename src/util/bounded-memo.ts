@@ -17,3 +17,12 @@ export function boundedMemo<V>(limit: number): (key: string, compute: () => V) =
     return value;
   };
 }
+
+/**
+ * How many editions' worth the per-edition memos keep (rendered bodies,
+ * compiled brief templates): a ten-year weekly archive fits, so the preview
+ * re-renders no unchanged brief of it, and a larger archive's build, which
+ * meets each body once, holds no more than this (its memory stays flat in
+ * the number of editions).
+ */
+export const EDITIONS_MEMOIZED = 600;
