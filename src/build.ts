@@ -101,7 +101,8 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
  * dropped from memory once written, so a build's memory stays flat in the
  * number of editions.
  */
-export type FileSink = (rel: string, data: string | DeferredFile) => Promise<void>;
+/** Resolves to the SHA-256 of the bytes written, when the sink knows it. */
+export type FileSink = (rel: string, data: string | DeferredFile) => Promise<string | undefined | void>;
 
 /**
  * How one edition is rendered: renderEdition itself, or the build's cached
@@ -168,8 +169,8 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     if (!r.files || !r.site) return { problems: r.problems };
     const written: [string, string][] = [];
     for (const [rel, data] of r.files) {
-      await sink(rel, data);
-      written.push([rel, isDeferred(data) ? data.sha256 : contentHash(data)]);
+      const sha = await sink(rel, data);
+      written.push([rel, sha ?? (isDeferred(data) ? data.sha256 : contentHash(data))]);
     }
     site.addSummary(r.site.summary);
     // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.

@@ -12,7 +12,7 @@
  * every template and the code. So a prose edit reaches one edition, and a
  * figure edit reaches exactly the editions whose computed rows it changed.
  */
-import type { Edition, Newsletter } from '../model.js';
+import type { Edition, HistoryPoint, Newsletter } from '../model.js';
 import { hasErrors, type Problem } from '../problems.js';
 import type { EditionSummary, HistoryRow } from '../site/edition-summary.js';
 import type { TemplateSet } from '../render/templates.js';
@@ -34,6 +34,27 @@ function isStored(s: Stored | undefined): s is Stored {
   return Array.isArray(s?.problems) && Array.isArray(s.files) && Array.isArray(s.summary?.rows) && Array.isArray(s.summary.movers) && typeof s.summary.date === 'string';
 }
 
+const pointTexts = new WeakMap<HistoryPoint, string>();
+
+/**
+ * The computed edition as text, for its key. A history point is shared by
+ * the windows of the eight editions after it and never changed once made (a
+ * revision replaces it: compute/edition-metrics.ts), so its JSON is made once;
+ * writing the whole edition out each time was most of a cold build's cost
+ * of keeping editions.
+ */
+function editionText(edition: Edition): string {
+  const history = Object.entries(edition.history).map(([key, points]) => {
+    const texts = points.map((p) => {
+      let text = pointTexts.get(p);
+      if (text === undefined) pointTexts.set(p, (text = JSON.stringify(p)));
+      return text;
+    });
+    return `${JSON.stringify(key)}:[${texts.join(',')}]`;
+  });
+  return `${JSON.stringify({ ...edition, history: undefined })}{${history.join(',')}}`;
+}
+
 export interface EditionMemo {
   lookup(edition: Edition, context: string): Promise<KeptEdition | undefined>;
   keep(edition: Edition, context: string, kept: KeptEdition): Promise<void>;
@@ -43,7 +64,7 @@ export function keptEditions(cache: BuildCache, templates: TemplateSet, newslett
   const settings = JSON.stringify(newsletter);
   const keyOf = async (edition: Edition, context: string) => {
     const keys = await renderKeys(templates);
-    return keys && cache.key('edition', keys.program, keys.templates, settings, context, JSON.stringify(edition));
+    return keys && cache.key('edition', keys.program, keys.templates, settings, context, editionText(edition));
   };
   return {
     async lookup(edition, context) {

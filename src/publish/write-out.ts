@@ -149,15 +149,19 @@ export class StagedOutDir {
    * (open, write, stat, close, each a trip through libuv's thread pool) cost
    * more than the write itself.
    */
-  async write(rel: string, data: string | Uint8Array | DeferredFile): Promise<void> {
+  /** Returns the SHA-256 of the file's bytes, when keeping a record (see begin). */
+  async write(rel: string, data: string | Uint8Array | DeferredFile): Promise<string | undefined> {
     this.count++;
-    if (!this.previous) return writeFileSync(this.stagedPath(rel), isDeferred(data) ? await data.load() : data);
+    if (!this.previous) {
+      writeFileSync(this.stagedPath(rel), isDeferred(data) ? await data.load() : data);
+      return undefined;
+    }
     const before = this.previous[rel];
     const expected = isDeferred(data) ? data.sha256 : contentHash(data);
     if (before?.sha256 === expected && this.keepUnchanged(rel, before)) {
       this.record[rel] = before;
       this.reused++;
-      return;
+      return expected;
     }
     const bytes = isDeferred(data) ? await data.load() : data;
     // The record holds the hash of what was written, whatever was expected.
@@ -172,6 +176,7 @@ export class StagedOutDir {
       closeSync(fd);
     }
     if (this.inPlace) this.moves.push(rel);
+    return sha256;
   }
 
   /** The file's path in the staging directory, its directory made. */
