@@ -13,9 +13,9 @@ import { auditContent } from './compute/audit.js';
 import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
-import { addSiteFiles, SiteWriter, type SiteEdition } from './site/site-files.js';
+import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition } from './site/site-files.js';
 import { contentHash, isDeferred, StagedOutDir, type DeferredFile } from './publish/write-out.js';
-import { keptEditions, type EditionMemo, type KeptEdition } from './publish/kept-editions.js';
+import { keptEditions, keptSiteFiles, type EditionMemo, type KeptEdition } from './publish/kept-output.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
 import { offSlotWarnings } from './content/slot-day.js';
@@ -118,8 +118,10 @@ export interface RenderOptions {
   render?: EditionRenderer;
   /** computeEditionMetrics of this content, when already computed. */
   metrics?: readonly EditionMetrics[];
-  /** Editions as the last build rendered them (publish/kept-editions.ts); only with a sink. */
+  /** Editions as the last build rendered them (publish/kept-output.ts); only with a sink. */
   kept?: EditionMemo;
+  /** Site pages and feeds as the last build made them; only with a sink. */
+  keptSite?: KeptFiles;
 }
 
 type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written?: true };
@@ -131,7 +133,7 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   const files: OutputFiles = new Map();
   const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
   // With a sink, each edition's site page goes out with its email, and the site keeps only a summary of it.
-  const site = sink ? new SiteWriter(content, templates, editions, sink) : undefined;
+  const site = sink ? new SiteWriter(content, templates, editions, sink, options.keptSite) : undefined;
 
   /** The edition's files, by out/ path, each as text or as bytes known by hash (see EditionRenderer). */
   const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | DeferredFile>; site?: SiteEdition }> => {
@@ -209,7 +211,8 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   let result: RenderedSite;
   try {
     const kept = cache ? keptEditions(cache, loaded.templates, loaded.content.newsletter) : undefined;
-    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics, kept });
+    const keptSite = cache ? keptSiteFiles(cache, loaded.templates) : undefined;
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics, kept, keptSite });
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();

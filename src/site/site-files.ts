@@ -11,6 +11,7 @@ import type { Content, Edition } from '../model.js';
 import { error, hasErrors, type Problem } from '../problems.js';
 import { SiteUnsubscribeLink } from '../problem-catalogue.js';
 import type { OutputFiles } from '../publish/edition-output.js';
+import type { DeferredFile } from '../publish/write-out.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
@@ -35,7 +36,20 @@ export interface SiteInput {
  */
 export const FULL_CONTENT_IN_FEED = 20;
 
-type Emit = (rel: string, text: string) => Promise<unknown> | void;
+/** Writes a site file; may resolve to the SHA-256 of the bytes written (see FileSink in build.ts). */
+type Emit = (rel: string, data: string | DeferredFile) => Promise<unknown> | void;
+
+/**
+ * Site files as the last build made them, by what they were made from: the
+ * hash of the bytes a page or feed rendered to from the same input (its
+ * template and context, or the feed's entries), so an unchanged one is taken
+ * from the previous out/ without rendering. The build cache provides it
+ * (publish/kept-output.ts); nothing else needs one.
+ */
+export interface KeptFiles {
+  lookup(rel: string, input: string): Promise<string | undefined>;
+  keep(rel: string, input: string, sha256: string): Promise<void>;
+}
 
 /** One edition's share of the site: its page, by out/ path, and what the site keeps of it. */
 export interface SiteEdition {
@@ -64,6 +78,7 @@ export class SiteWriter {
     private readonly templates: TemplateSet,
     editions: readonly Edition[],
     private readonly emit: Emit,
+    private readonly kept?: KeptFiles,
   ) {
     this.frame = siteFrame(content, editions);
     this.summaries = new Array<EditionSummary | undefined>(editions.length);
@@ -73,6 +88,32 @@ export class SiteWriter {
 
   private out(path: string, text: string): Promise<unknown> | void {
     return this.emit(`${SITE_DIR}/${path}`, text);
+  }
+
+  /**
+   * A file made from `input` (text that determines it): taken from the
+   * previous out/ by its kept hash when made from the same input before, else
+   * made, written and kept. `make` gives undefined when its template failed
+   * (the problem is recorded), and nothing is written.
+   */
+  private async made(path: string, input: () => string, make: () => string | undefined): Promise<void> {
+    const rel = `${SITE_DIR}/${path}`;
+    if (!this.kept) {
+      const text = make();
+      if (text !== undefined) await this.emit(rel, text);
+      return;
+    }
+    const key = input();
+    const sha256 = await this.kept.lookup(rel, key);
+    if (sha256 !== undefined) {
+      const load = async () => make() ?? Promise.reject(new Error(`${rel}: a kept site file no longer renders`));
+      await this.emit(rel, { sha256, load });
+      return;
+    }
+    const text = make();
+    if (text === undefined) return;
+    const written = await this.emit(rel, text);
+    if (typeof written === 'string') await this.kept.keep(rel, key, written);
   }
 
   // One problem per broken template, not one per edition page it would have failed on.
@@ -93,8 +134,7 @@ export class SiteWriter {
   }
 
   private async page(page: SitePage): Promise<void> {
-    const html = this.render(page.template, page.context);
-    if (html !== undefined) await this.out(page.path, html);
+    await this.made(page.path, () => JSON.stringify([page.template, page.context]), () => this.render(page.template, page.context));
   }
 
   /** What the site makes of one edition: its page (none when the page's template failed) and the summary it keeps. */
@@ -154,8 +194,10 @@ export class SiteWriter {
     }
     const entries: FeedEntry[] = model.editions.flatMap((e) => (e.feedHtml === undefined ? [] : [{ date: e.date, title: e.title, summary: e.summary, url: e.url, contentHtml: e.feedHtml }]));
     const feedInput = { site: model.site, timezone: model.newsletter.timezone, entries };
-    await this.out(ATOM_FEED, atomFeed(feedInput));
-    await this.out(JSON_FEED, jsonFeed(feedInput));
+    let feedKey: string | undefined;
+    const feedText = () => (feedKey ??= JSON.stringify(feedInput));
+    await this.made(ATOM_FEED, feedText, () => atomFeed(feedInput));
+    await this.made(JSON_FEED, feedText, () => jsonFeed(feedInput));
     await this.out(SITEMAP, sitemapXml(sitemap));
     return this.problems;
   }
@@ -171,7 +213,7 @@ export async function writeSite(input: SiteInput, emit: Emit): Promise<Problem[]
 /** The site in memory: added to `files` only if the whole site built. */
 export async function addSiteFiles(files: OutputFiles, input: SiteInput): Promise<Problem[]> {
   const site = new Map<string, string>();
-  const problems = await writeSite(input, (rel, text) => void site.set(rel, text));
+  const problems = await writeSite(input, async (rel, data) => void site.set(rel, typeof data === 'string' ? data : await data.load()));
   if (!hasErrors(problems)) for (const [rel, text] of site) files.set(rel, text);
   return problems;
 }

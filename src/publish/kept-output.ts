@@ -1,10 +1,12 @@
 /**
- * Whole editions from the build cache: what an edition rendered to last time
- * (the out/ files it wrote, by content hash, its warnings, and the summary
- * the site keeps of it), stored under a hash of everything those read. An
- * edition whose computed numbers, text, neighbours and settings are all as
- * they were is neither viewed, filled nor paged again: its files are linked
- * from the previous out/ and its summary goes straight to the site.
+ * Whole editions and site pages from the build cache. What an edition
+ * rendered to last time (the out/ files it wrote, by content hash, its
+ * warnings, and the summary the site keeps of it) is stored under a hash of
+ * everything those read. An edition whose computed numbers, text,
+ * neighbours and settings are all as they were is neither viewed, filled
+ * nor paged again: its files are linked from the previous out/ and its
+ * summary goes straight to the site. The site's pages and feeds are kept the
+ * same way, by their template and context (keptSiteFiles).
  *
  * The key is the computed edition itself (its figures, deltas, history,
  * number, neighbours' dates and body), the newsletter settings, the site
@@ -15,6 +17,7 @@
 import type { Edition, HistoryPoint, Newsletter } from '../model.js';
 import { hasErrors, type Problem } from '../problems.js';
 import type { EditionSummary, HistoryRow } from '../site/edition-summary.js';
+import type { KeptFiles } from '../site/site-files.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BuildCache } from './build-cache.js';
 import { renderKeys } from './cached-steps.js';
@@ -80,6 +83,29 @@ export function keptEditions(cache: BuildCache, templates: TemplateSet, newslett
       if (!key) return;
       const summary: StoredSummary = { ...kept.summary, rows: [...kept.summary.rows], feedHtml: kept.summary.feedHtml ?? null };
       cache.set('edition', key, { problems: kept.problems, files: kept.files, summary } satisfies Stored);
+    },
+  };
+}
+
+/**
+ * The site's pages and feeds as the last build made them (SiteWriter's
+ * KeptFiles): each file's hash under its path, its input, the templates and
+ * the code.
+ */
+export function keptSiteFiles(cache: BuildCache, templates: TemplateSet): KeptFiles {
+  const keyOf = async (rel: string, input: string) => {
+    const keys = await renderKeys(templates);
+    return keys && cache.key('page', keys.templates, rel, input);
+  };
+  return {
+    async lookup(rel, input) {
+      const key = await keyOf(rel, input);
+      const sha256 = key ? await cache.get<string>('page', key) : undefined;
+      return typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : undefined;
+    },
+    async keep(rel, input, sha256) {
+      const key = await keyOf(rel, input);
+      if (key) cache.set('page', key, sha256);
     },
   };
 }
