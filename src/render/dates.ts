@@ -21,24 +21,30 @@ export function formatDate(date: string, style: DateStyle, locale: string, timez
   return memoized(`${locale}|${timezone}|${style}|${date}`, () => formatDateUncached(date, style, locale, timezone));
 }
 
+/** What each style shows (besides `iso` and `year`), as Intl options. */
+export const DATE_STYLE_OPTIONS: Record<Exclude<DateStyle, 'iso' | 'year'>, Intl.DateTimeFormatOptions> = {
+  month: { month: 'long', year: 'numeric' },
+  'month-short': { month: 'short', year: 'numeric' },
+  short: { day: 'numeric', month: 'short', year: 'numeric' },
+  medium: { day: 'numeric', month: 'long', year: 'numeric' },
+  long: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+};
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A calendar date names the same day in every zone, so it is formatted as
+ * that day in UTC with Intl directly: the same text luxon gave for it in the
+ * newsletter's zone (a test holds them equal), for a few microseconds
+ * instead of a tenth of a millisecond per date.
+ */
 function formatDateUncached(date: string, style: DateStyle, locale: string, timezone: string): string {
-  const dt = editionDateTime(date, timezone).setLocale(locale);
-  switch (style) {
-    case 'iso':
-      return date;
-    case 'year':
-      return dt.toFormat('yyyy');
-    case 'month':
-      return dt.toLocaleString({ month: 'long', year: 'numeric' });
-    case 'month-short':
-      return dt.toLocaleString({ month: 'short', year: 'numeric' });
-    case 'short':
-      return dt.toLocaleString({ day: 'numeric', month: 'short', year: 'numeric' });
-    case 'medium':
-      return dt.toLocaleString({ day: 'numeric', month: 'long', year: 'numeric' });
-    case 'long':
-      return dt.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  }
+  if (style === 'iso') return date;
+  if (style === 'year') return editionDateTime(date, timezone).setLocale(locale).toFormat('yyyy');
+  const key = `${locale}|${style}`;
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(locale, { ...DATE_STYLE_OPTIONS[style], timeZone: 'UTC' })));
+  return format.format(new Date(`${date}T00:00:00Z`));
 }
 
 /** RFC 3339 timestamp of the edition's local midnight, for feeds and sitemaps. */
