@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,29 +109,50 @@ const entryLabel = (kind: CacheKind, key: string) => `${kind} ${key}`;
 /**
  * The next pack of one kind, written line by line as the build uses entries
  * (so a large archive's entries are not all held in memory) to a temporary
- * file that replaces the pack only when the build succeeds.
+ * file that replaces the pack only when the build succeeds. Lines are
+ * gathered into blocks and written synchronously: a write stream queued
+ * them in memory while the build kept the thread busy (30 MB in flight at
+ * 5,200 editions).
  */
 class PackWriter {
-  private readonly stream: WriteStream;
+  private static readonly BLOCK = 256 * 1024;
+  private readonly tmp: string;
+  private fd: number | undefined;
   private readonly seen = new Set<string>();
+  private block: string[] = [];
+  private blockLength = 0;
   private failed = false;
 
   constructor(readonly file: string) {
-    this.stream = createWriteStream(`${file}.${process.pid}.tmp`);
-    // A cache that cannot be written costs the next build time, nothing else.
-    this.stream.on('error', () => (this.failed = true));
+    this.tmp = `${file}.${process.pid}.tmp`;
   }
 
   add(key: string, checksum: string, json: string): void {
-    if (this.seen.has(key)) return;
+    if (this.seen.has(key) || this.failed) return;
     this.seen.add(key);
-    this.stream.write(`${key} ${checksum} ${json}\n`);
+    const line = `${key} ${checksum} ${json}\n`;
+    this.block.push(line);
+    this.blockLength += line.length;
+    if (this.blockLength >= PackWriter.BLOCK) this.flush();
+  }
+
+  private flush(): void {
+    if (this.block.length === 0 || this.failed) return;
+    try {
+      this.fd ??= openSync(this.tmp, 'w');
+      writeSync(this.fd, this.block.join(''));
+    } catch {
+      // A cache that cannot be written costs the next build time, nothing else.
+      this.failed = true;
+    }
+    this.block = [];
+    this.blockLength = 0;
   }
 
   async finish(commit: boolean): Promise<void> {
-    await new Promise<void>((resolve) => this.stream.end(resolve));
-    const tmp = this.stream.path as string;
-    await (commit && !this.failed ? rename(tmp, this.file) : rm(tmp, { force: true })).catch(() => undefined);
+    if (commit) this.flush();
+    if (this.fd !== undefined) closeSync(this.fd);
+    await (commit && !this.failed && this.fd !== undefined ? rename(this.tmp, this.file) : rm(this.tmp, { force: true })).catch(() => undefined);
   }
 }
 
