@@ -8,7 +8,7 @@ export function registerBuild(cli: CAC): void {
     .command('build', 'Build every edition (email HTML + text + edition.json) and the archive site into --out')
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .option('--templates <dir>', 'Templates directory', { default: DIR_DEFAULTS.templates })
-    .option('--out <dir>', 'Output directory (replaced only when the build succeeds)', { default: DIR_DEFAULTS.out })
+    .option('--out <dir>', 'Output directory (changed only when the whole build succeeds)', { default: DIR_DEFAULTS.out })
     .example('briefwire build --content content --out out')
     .action(async (opts: DirOptions) => {
       const started = performance.now();
