@@ -98,10 +98,9 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
 /**
  * Where rendered files go: kept in memory (renderAll, the tests) or written
  * straight to a staged out/ (build), in which case each edition's email is
- * dropped from memory once written, so a build's memory stays flat in the
- * number of editions.
+ * dropped from memory once written. Resolves to the SHA-256 of the bytes
+ * written when the sink knows it (the build cache keeps it).
  */
-/** Resolves to the SHA-256 of the bytes written, when the sink knows it. */
 export type FileSink = (rel: string, data: string | DeferredFile) => Promise<string | undefined | void>;
 
 /**

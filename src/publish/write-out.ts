@@ -253,8 +253,23 @@ export class StagedOutDir {
   }
 }
 
-/** Carries out a journal; a step done already (by a commit that was killed) is skipped, so it can run again. */
+/**
+ * Carries out a journal; a step done already (by a commit that was killed)
+ * is skipped, so it can run again. Removals first, so a path that was a
+ * file and is now a directory (or the reverse) is free when the move comes.
+ */
 function applyJournal(outDir: string, journal: Journal): void {
+  for (const rel of journal.deletes) {
+    rmSync(path.join(outDir, rel), { force: true });
+    // Directories the build no longer writes into go with their last file.
+    for (let dir = path.dirname(rel); dir !== '.'; dir = path.dirname(dir)) {
+      try {
+        rmdirSync(path.join(outDir, dir));
+      } catch {
+        break;
+      }
+    }
+  }
   const made = new Set<string>();
   for (const rel of journal.moves) {
     const target = path.join(outDir, rel);
@@ -267,17 +282,6 @@ function applyJournal(outDir: string, journal: Journal): void {
       renameSync(path.join(journal.tmp, rel), target);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-  }
-  for (const rel of journal.deletes) {
-    rmSync(path.join(outDir, rel), { force: true });
-    // Directories the build no longer writes into go with their last file.
-    for (let dir = path.dirname(rel); dir !== '.'; dir = path.dirname(dir)) {
-      try {
-        rmdirSync(path.join(outDir, dir));
-      } catch {
-        break;
-      }
     }
   }
 }

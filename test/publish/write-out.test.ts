@@ -51,6 +51,14 @@ describe('the staged out/', () => {
     expect(three.reused).toBe(3);
   });
 
+  test('in place, a path that was a file and is now a directory (and the reverse) is handed over: removals come before moves', async () => {
+    const { out } = await sandbox();
+    const one = await build(out, { [WITNESS]: 'inputs 1', x: 'a file', 'd/y.txt': 'in a directory' }, {});
+    const two = await build(out, { [WITNESS]: 'inputs 2', 'x/inside.txt': 'now a directory', d: 'now a file' }, one.record);
+    expect(two.inPlace).toBe(true);
+    expect(await tree(out)).toEqual({ [WITNESS]: 'inputs 2', 'x/inside.txt': 'now a directory', d: 'now a file' });
+  });
+
   test('out/ rebuilt since the record (its witness is another file) is replaced whole, so no file of that other build survives', async () => {
     const { out } = await sandbox();
     const one = await build(out, first, {});
