@@ -71,6 +71,8 @@ export class SiteWriter {
   private readonly index: Map<string, number>;
   /** The newest edition's histories, which are whole: the metric pages chart them. */
   private readonly history: Edition['history'];
+  /** Which metrics have a page, as editionContext writes it: the same for every edition, so written once. */
+  private metricPages: string | undefined;
 
   /** `editions`: every computed edition of the build, oldest first (the site links and numbers them all); only what the site needs of them is kept. */
   constructor(
@@ -171,7 +173,7 @@ export class SiteWriter {
     const i = this.index.get(edition.date)!;
     const link = (date: string | null) => (date === null ? null : (this.frame.linkable.get(date) ?? null));
     const full = this.summaries.length - 1 - i < FULL_CONTENT_IN_FEED;
-    return JSON.stringify([[...this.frame.hasPage].sort(), link(edition.previousDate), link(edition.nextDate), full]);
+    return `${(this.metricPages ??= JSON.stringify([...this.frame.hasPage].sort()))}${JSON.stringify([link(edition.previousDate), link(edition.nextDate), full])}`;
   }
 
   /** Everything that lists editions, the metric pages and data, feeds and sitemap; the problems of the whole site. */
