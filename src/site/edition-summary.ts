@@ -16,7 +16,7 @@ export interface EditionSummary {
   movers: MetricRowView[];
   /** Its rows with a value, by key: a metric page shows the row that set each point. */
   rows: Map<string, HistoryRow>;
-  /** Its feed entry, rendered with its page; undefined when the entry's template failed. */
+  /** Its feed entry, rendered with its page; undefined when it is not among the feeds' newest (site-files.ts) or its template failed. */
   feedHtml: string | undefined;
   url: string;
 }

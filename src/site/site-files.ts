@@ -30,11 +30,17 @@ export interface SiteInput {
 }
 
 /**
- * Feed entries beyond this many carry the summary and movers instead of the
- * whole edition, so a 500-edition feed stays a few hundred KB while still
- * listing every edition.
+ * The feeds carry the newest editions, not the archive: a reader polls them,
+ * so their size must not grow with every week published (the year pages list
+ * everything). The newest FULL_CONTENT_IN_FEED carry the whole edition, the
+ * rest of the newest FEED_ENTRIES its summary and movers.
  */
+export const FEED_ENTRIES = 50;
 export const FULL_CONTENT_IN_FEED = 20;
+
+/** What an edition's feed entry carries, by its place counted from the newest (0). */
+type FeedRole = 'full' | 'summary' | 'none';
+const feedRole = (age: number): FeedRole => (age < FULL_CONTENT_IN_FEED ? 'full' : age < FEED_ENTRIES ? 'summary' : 'none');
 
 /** Writes a site file; may resolve to the SHA-256 of the bytes written (see FileSink in build.ts). */
 type Emit = (rel: string, data: string | DeferredFile) => Promise<unknown> | void;
@@ -144,9 +150,9 @@ export class SiteWriter {
     const i = this.index.get(r.edition.date)!;
     const page = editionPage(this.frame, r);
     const html = this.render(page.template, page.context);
-    // The newest editions' entries carry the whole edition (FULL_CONTENT_IN_FEED).
-    const full = this.summaries.length - 1 - i < FULL_CONTENT_IN_FEED;
-    const summary = editionSummary(r.view, this.render(SITE_TEMPLATES.feedEntry, feedEntryContext(this.frame, r, full)));
+    const role = this.feedRole(i);
+    const feedHtml = role === 'none' ? undefined : this.render(SITE_TEMPLATES.feedEntry, feedEntryContext(this.frame, r, role === 'full'));
+    const summary = editionSummary(r.view, feedHtml);
     return html === undefined ? { summary } : { page: { rel: `${SITE_DIR}/${page.path}`, text: html }, summary };
   }
 
@@ -166,14 +172,17 @@ export class SiteWriter {
   /**
    * Everything an edition's page and feed entry read of the site besides the
    * edition and the newsletter settings: its neighbours as links show them,
-   * which metrics have a page, whether its feed entry is whole. Text, for a
+   * which metrics have a page, what its feed entry carries. Text, for a
    * cache key: the same edition in the same context renders the same files.
    */
   editionContext(edition: Pick<Edition, 'date' | 'previousDate' | 'nextDate'>): string {
     const i = this.index.get(edition.date)!;
     const link = (date: string | null) => (date === null ? null : (this.frame.linkable.get(date) ?? null));
-    const full = this.summaries.length - 1 - i < FULL_CONTENT_IN_FEED;
-    return `${(this.metricPages ??= JSON.stringify([...this.frame.hasPage].sort()))}${JSON.stringify([link(edition.previousDate), link(edition.nextDate), full])}`;
+    return `${(this.metricPages ??= JSON.stringify([...this.frame.hasPage].sort()))}${JSON.stringify([link(edition.previousDate), link(edition.nextDate), this.feedRole(i)])}`;
+  }
+
+  private feedRole(i: number): FeedRole {
+    return feedRole(this.summaries.length - 1 - i);
   }
 
   /** Everything that lists editions, the metric pages and data, feeds and sitemap; the problems of the whole site. */

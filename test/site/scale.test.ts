@@ -6,7 +6,7 @@ import { computeEditions } from '../../src/compute/editions.js';
 import { editionView } from '../../src/render/view-model.js';
 import type { RenderedEdition } from '../../src/render/render-edition.js';
 import type { Brief, Content } from '../../src/model.js';
-import { addSiteFiles } from '../../src/site/site-files.js';
+import { addSiteFiles, FEED_ENTRIES, FULL_CONTENT_IN_FEED } from '../../src/site/site-files.js';
 import { LATEST_ON_HOME } from '../../src/site/site-pages.js';
 
 /**
@@ -103,14 +103,16 @@ describe(`an archive of ${EDITIONS} editions`, () => {
     expect(ticks.filter((t) => /^\d{4}$/.test(t)).length).toBeLessThanOrEqual(7);
   });
 
-  it('feeds list every edition but carry the full text only for the newest 20', () => {
+  it('feeds carry the newest 50 editions, the full text only for the newest 20', () => {
     const atom = files.get('site/feed.xml')!;
-    expect(atom.split('<entry>')).toHaveLength(EDITIONS + 1);
-    expect(atom.split('class="metrics-table"')).toHaveLength(21);
-    const json = JSON.parse(files.get('site/feed.json')!) as { items: { id: string }[] };
-    expect(json.items).toHaveLength(EDITIONS);
+    expect(atom.split('<entry>')).toHaveLength(FEED_ENTRIES + 1);
+    expect(atom.split('class="metrics-table"')).toHaveLength(FULL_CONTENT_IN_FEED + 1);
+    const json = JSON.parse(files.get('site/feed.json')!) as { items: { id: string; content_html: string }[] };
+    expect(json.items).toHaveLength(FEED_ENTRIES);
     expect(json.items[0]!.id).toBe('https://aicloudweekly.example/editions/2025-12-15/');
-    expect(json.items.at(-1)!.id).toBe('https://aicloudweekly.example/editions/2016-01-04/');
-    expect(Buffer.byteLength(atom)).toBeLessThan(2 * 1024 * 1024);
+    // Fifty weeks back from the newest, inclusive.
+    expect(json.items.at(-1)!.id).toBe('https://aicloudweekly.example/editions/2025-01-06/');
+    expect(json.items.filter((i) => i.content_html.includes('class="metrics-table"'))).toHaveLength(FULL_CONTENT_IN_FEED);
+    expect(Buffer.byteLength(atom)).toBeLessThan(300 * 1024);
   });
 });
