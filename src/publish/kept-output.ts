@@ -65,9 +65,14 @@ export interface EditionMemo {
 
 export function keptEditions(cache: BuildCache, templates: TemplateSet, newsletter: Newsletter): EditionMemo {
   const settings = JSON.stringify(newsletter);
-  const keyOf = async (edition: Edition, context: string) => {
-    const keys = await renderKeys(templates);
-    return keys && cache.key('edition', keys.program, keys.templates, settings, context, editionText(edition));
+  // A build looks an edition up, then keeps it after a miss: its key is made once.
+  const made = new WeakMap<Edition, { context: string; key: Promise<string | undefined> }>();
+  const keyOf = (edition: Edition, context: string): Promise<string | undefined> => {
+    const known = made.get(edition);
+    if (known?.context === context) return known.key;
+    const key = renderKeys(templates).then((keys) => keys && cache.key('edition', keys.program, keys.templates, settings, context, editionText(edition)));
+    made.set(edition, { context, key });
+    return key;
   };
   return {
     async lookup(edition, context) {
