@@ -51,6 +51,7 @@ export interface BuildReport {
 
 export interface RenderedSite {
   content: Content;
+  /** Every computed edition; none when they were let go as they were written (RenderOptions.consume). */
   editions: Edition[];
   /** Each edition rendered, when there was no sink to write it to (with one, only `count` says how many). */
   rendered: RenderedEdition[];
@@ -121,6 +122,13 @@ export interface RenderOptions {
   kept?: EditionMemo;
   /** Site pages and feeds as the last build made them; only with a sink. */
   keptSite?: KeptFiles;
+  /**
+   * The caller hands `content.briefs` and `metrics` over and reads neither
+   * again: each edition's brief, rows and computed edition are let go once
+   * its files are written, so memory does not grow with every edition
+   * written (the build's case; only with a sink).
+   */
+  consume?: boolean;
 }
 
 type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written?: true };
@@ -128,11 +136,16 @@ type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written
 export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], options: RenderOptions = {}): Promise<RenderedSite> {
   const { sink, render, kept } = options;
   const editions = computeEditions(content, options.metrics);
+  const named = editions.map(({ file, date }) => ({ file, date }));
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
   const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
   // With a sink, each edition's site page goes out with its email, and the site keeps only a summary of it.
-  const site = sink ? new SiteWriter(content, templates, editions, sink, options.keptSite) : undefined;
+  const site = sink ? new SiteWriter({ newsletter: content.newsletter, metrics: content.metrics }, templates, editions, sink, options.keptSite) : undefined;
+  const letGo = (i: number) => {
+    if (!sink || !options.consume) return;
+    for (const list of [editions, content.briefs, options.metrics ?? []]) (list as unknown[])[i] = undefined;
+  };
 
   /** The edition's files, by out/ path, each as text or as bytes known by hash (see EditionRenderer). */
   const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | DeferredFile>; site?: SiteEdition }> => {
@@ -161,7 +174,12 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     return { problems: hit.problems, written: true };
   };
 
-  const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition): Promise<EditionOutcome> => {
+  const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition, i): Promise<EditionOutcome> => {
+    const outcome = await editionOutcome(edition);
+    letGo(i);
+    return outcome;
+  });
+  async function editionOutcome(edition: Edition): Promise<EditionOutcome> {
     if (!sink || !site) return renderOne(edition, content.newsletter);
     const context = kept ? site.editionContext(edition) : '';
     const hit = await kept?.lookup(edition, context);
@@ -177,8 +195,8 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
     if (r.site.page) await kept?.keep(edition, context, { problems: r.problems, files: written, summary: r.site.summary });
     return { problems: r.problems, written: true };
-  });
-  problems.push(...mergeTemplateProblems(editions, outcomes.map((r) => r.problems)));
+  }
+  problems.push(...mergeTemplateProblems(named, outcomes.map((r) => r.problems)));
   for (const r of outcomes) {
     if (!r.rendered) continue;
     rendered.push(r.rendered);
@@ -186,7 +204,7 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   }
   const count = outcomes.filter((r) => r.rendered || r.written).length;
   if (!hasErrors(problems)) problems.push(...(site ? await site.finish() : await addSiteFiles(files, { content, rendered, templates })));
-  return { content, editions, rendered, count, templates, files, problems: sortProblems(problems) };
+  return { content, editions: options.consume ? [] : editions, rendered, count, templates, files, problems: sortProblems(problems) };
 }
 
 export async function build(opts: BuildOptions): Promise<BuildReport> {
@@ -206,12 +224,14 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   loaded.templates.emailProgram = compileEmailProgram(loaded.templates, opts.cache === false ? undefined : fileProgramStore(cacheDirFor(opts.outDir)));
   const render = cache ? cachedEditionRenderer(cache, loaded.templates) : undefined;
   // Files unchanged since the last cached build are left in out/ or linked from it (write-out.ts).
+  // Before rendering, which lets each brief go once its edition is written.
+  const slotWarnings = offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs);
   const staged = await StagedOutDir.begin(opts.outDir, await cache?.outRecord(opts.outDir), BUILD_INPUTS_FILE);
   let result: RenderedSite;
   try {
     const kept = cache ? keptEditions(cache, loaded.templates, loaded.content.newsletter) : undefined;
     const keptSite = cache ? keptSiteFiles(cache, loaded.templates) : undefined;
-    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics, kept, keptSite });
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics, kept, keptSite, consume: true });
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();
@@ -226,7 +246,7 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   await staged.commit();
   await cache?.setOutRecord(opts.outDir, staged.record);
   await cache?.close(true);
-  const problems = sortProblems([...result.problems, ...offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs)]);
+  const problems = sortProblems([...result.problems, ...slotWarnings]);
   const cacheUse = cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {};
   return { ok: true, problems, editions: result.count, files: staged.files, outDir: opts.outDir, ...cacheUse };
 }

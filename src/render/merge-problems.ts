@@ -6,7 +6,7 @@ import type { Problem } from '../problems.js';
  * saying which editions, instead of 520 identical lines. Problems in a brief
  * (its own file) are already specific and pass through unchanged.
  */
-export function mergeTemplateProblems(editions: readonly Edition[], perEdition: readonly Problem[][]): Problem[] {
+export function mergeTemplateProblems(editions: readonly Pick<Edition, 'file' | 'date'>[], perEdition: readonly Problem[][]): Problem[] {
   const merged = new Map<string, { problem: Problem; dates: string[] }>();
   const out: Problem[] = [];
   perEdition.forEach((problems, i) => {
