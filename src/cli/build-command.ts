@@ -2,6 +2,10 @@ import type { CAC } from 'cac';
 import { printProblems } from '../util/print-problems.js';
 import { DIR_DEFAULTS, type DirOptions } from './options.js';
 import v8 from 'node:v8';
+import { memoizeEditions } from '../util/bounded-memo.js';
+
+/** Editions' worth of rendered bodies a one-shot build keeps: those rendering side by side, with room to spare. */
+const ONE_SHOT_MEMO = 8;
 
 export function registerBuild(cli: CAC): void {
   cli
@@ -13,6 +17,8 @@ export function registerBuild(cli: CAC): void {
     .action(async (opts: DirOptions) => {
       const started = performance.now();
       boundHeapGrowth();
+      // Each body is met once, for its email and its page together (util/bounded-memo.ts).
+      memoizeEditions(ONE_SHOT_MEMO);
       // Loaded on use: `briefwire --help` or `send` should not pay for MJML's start-up.
       const { build } = await import('../build.js');
       const report = await build({ contentDir: String(opts.content), templatesDir: String(opts.templates), outDir: String(opts.out) });

@@ -14,7 +14,7 @@ type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 import type { Section } from '../model.js';
 import { INLINE_CSS } from './email-css.js';
 import { slugify } from './slug.js';
-import { EDITIONS_MEMOIZED } from '../util/bounded-memo.js';
+import { editionsMemoized } from '../util/bounded-memo.js';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
 const emailMd = new MarkdownIt({ html: false, linkify: true, typographer: true });
@@ -95,7 +95,6 @@ export interface RenderedBody {
  * of unchanged bodies each time. Bounded so a long preview session's edits do
  * not pile up; callers treat the result as read-only.
  */
-const MEMO_LIMIT = EDITIONS_MEMOIZED;
 const memo = new Map<string, RenderedBody>();
 
 export function renderBody(markdown: string): RenderedBody {
@@ -108,7 +107,7 @@ export function renderBody(markdown: string): RenderedBody {
   }
   const rendered = renderUncached(markdown);
   memo.set(markdown, rendered);
-  if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  while (memo.size > editionsMemoized()) memo.delete(memo.keys().next().value!);
   return rendered;
 }
 

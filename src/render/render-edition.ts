@@ -11,7 +11,7 @@ import { editionView, type EditionView } from './view-model.js';
 import { briefHelpers } from './helpers.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { renderEmail, type RenderedEmail } from './email.js';
-import { boundedMemo, EDITIONS_MEMOIZED } from '../util/bounded-memo.js';
+import { boundedMemo, editionsMemoized } from '../util/bounded-memo.js';
 
 export interface RenderedEdition {
   edition: Edition;
@@ -63,7 +63,7 @@ const compiledBriefs = new WeakMap<TemplateSet['hb'], (text: string, compile: ()
  */
 function compileBrief(templates: TemplateSet, text: string): BriefTemplate {
   let memo = compiledBriefs.get(templates.hb);
-  if (!memo) compiledBriefs.set(templates.hb, (memo = boundedMemo<BriefTemplate>(2 * EDITIONS_MEMOIZED)));
+  if (!memo) compiledBriefs.set(templates.hb, (memo = boundedMemo<BriefTemplate>(() => 2 * editionsMemoized())));
   return memo(text, () => templates.hb.compile(text, { strict: true, noEscape: true }) as BriefTemplate);
 }
 

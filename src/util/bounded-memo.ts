@@ -5,12 +5,13 @@
  * inputs of one build fit well within the limit, and a long preview session
  * must not keep every value it ever saw.
  */
-export function boundedMemo<V>(limit: number): (key: string, compute: () => V) => V {
+export function boundedMemo<V>(limit: number | (() => number)): (key: string, compute: () => V) => V {
   const entries = new Map<string, V>();
+  const bound = typeof limit === 'number' ? () => limit : limit;
   return (key, compute) => {
     let value = entries.get(key);
     if (value === undefined) {
-      if (entries.size >= limit) entries.clear();
+      if (entries.size >= bound()) entries.clear();
       value = compute();
       entries.set(key, value);
     }
@@ -18,11 +19,20 @@ export function boundedMemo<V>(limit: number): (key: string, compute: () => V) =
   };
 }
 
+let editions = 600;
+
 /**
  * How many editions' worth the per-edition memos keep (rendered bodies,
- * compiled brief templates): a ten-year weekly archive fits, so the preview
- * re-renders no unchanged brief of it, and a larger archive's build, which
- * meets each body once, holds no more than this (its memory stays flat in
- * the number of editions).
+ * compiled brief templates). The preview re-renders every edition on each
+ * save, so by default a ten-year weekly archive fits and no unchanged brief
+ * is rendered again. A one-shot build meets each body once (its email and
+ * its page, one after the other) and sets a few (memoizeEditions): 600
+ * editions' bodies and templates were 20 MB it never read again.
  */
-export const EDITIONS_MEMOIZED = 600;
+export function editionsMemoized(): number {
+  return editions;
+}
+
+export function memoizeEditions(n: number): void {
+  editions = n;
+}
