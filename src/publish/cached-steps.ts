@@ -14,6 +14,7 @@ import { contentHash, type DeferredFile } from './write-out.js';
 import { emailProgramOf, renderEmail, type RenderedEmail } from '../render/email.js';
 import type { TemplateSet } from '../render/templates.js';
 import { sha256, type BuildCache } from './build-cache.js';
+import { editionText, settingsText } from './edition-text.js';
 
 /** `deferred`: files of the edition (by out/ path) to take from the cache only if out/ does not already hold them. */
 type EditionOutcome = { rendered?: RenderedEdition; problems: Problem[]; deferred?: Map<string, DeferredFile> };
@@ -52,12 +53,16 @@ export function renderKeys(templates: TemplateSet): Promise<{ program: string; t
 }
 
 /**
- * The edition's view model is computed every build (it is cheap and the
- * archive site needs it); the email (the program filled with the view, and
- * its text part) is a pure function of that view, the compiled program, the
- * templates and the code, so it is kept under their hash. A metric whose
- * value, delta or history changed changes the view, so the editions whose
- * numbers depend on a changed brief miss, and only they.
+ * The email of an edition whose whole output was not kept (kept-output.ts),
+ * typically because its page's context changed: the email (the program
+ * filled with the view, and its text part) is a pure function of the
+ * computed edition, the settings, the compiled program, the templates and
+ * the code, so it is kept under their hash. The key starts from the
+ * edition's text (edition-text.ts), made for the edition's own key anyway,
+ * not from the view: writing out every view as JSON to key it cost a cold
+ * build 0.1 s. A metric whose value, delta or history changed changes the
+ * edition, so the editions whose numbers depend on a changed brief miss, and
+ * only they.
  */
 export function cachedEditionRenderer(cache: BuildCache, templates: TemplateSet): (edition: Edition, newsletter: Newsletter) => Promise<EditionOutcome> {
   return async (edition, newsletter) => {
@@ -66,7 +71,7 @@ export function cachedEditionRenderer(cache: BuildCache, templates: TemplateSet)
     if (!keys) return renderEdition(edition, newsletter, templates);
     const { prepared, problems: briefProblems } = prepareEdition(edition, newsletter, templates);
     if (!prepared) return { problems: briefProblems };
-    const key = cache.key('email', keys.program, keys.templates, edition.file, JSON.stringify(prepared.view));
+    const key = cache.key('email', keys.program, keys.templates, settingsText(newsletter), editionText(edition));
     const hit = await cache.get<EmailEntry>('email', key);
     if (isEmailEntry(hit)) return reuseEmail(hit, prepared, () => renderEmail(prepared.view, templates, edition));
     const { email, problems } = await renderEmail(prepared.view, templates, edition);

@@ -14,13 +14,14 @@
  * every template and the code. So a prose edit reaches one edition, and a
  * figure edit reaches exactly the editions whose computed rows it changed.
  */
-import type { Edition, HistoryPoint, Newsletter } from '../model.js';
+import type { Edition, Newsletter } from '../model.js';
 import { hasErrors, type Problem } from '../problems.js';
 import type { EditionSummary, HistoryRow } from '../site/edition-summary.js';
 import type { KeptFiles } from '../site/site-files.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BuildCache } from './build-cache.js';
 import { renderKeys } from './cached-steps.js';
+import { editionText, settingsText } from './edition-text.js';
 
 /** What the build keeps of a rendered edition. */
 export interface KeptEdition {
@@ -37,47 +38,13 @@ function isStored(s: Stored | undefined): s is Stored {
   return Array.isArray(s?.problems) && Array.isArray(s.files) && Array.isArray(s.summary?.rows) && Array.isArray(s.summary.movers) && typeof s.summary.date === 'string';
 }
 
-/**
- * Recent history points' JSON, by point. Editions are keyed in date order
- * and a point sits only in the windows of the few editions after it, so the
- * newest few thousand are all that are asked for again; a WeakMap would
- * keep every point's text as long as the newest edition's whole history
- * keeps the point (about 8 MB at 5,200 editions).
- */
-const pointTexts = new Map<HistoryPoint, string>();
-const POINT_TEXTS_KEPT = 4_096;
-
-function pointText(p: HistoryPoint): string {
-  let text = pointTexts.get(p);
-  if (text === undefined) {
-    if (pointTexts.size >= POINT_TEXTS_KEPT) pointTexts.delete(pointTexts.keys().next().value!);
-    pointTexts.set(p, (text = JSON.stringify(p)));
-  }
-  return text;
-}
-
-/**
- * The computed edition as text, for its key. A history point is shared by
- * the windows of the eight editions after it and never changed once made (a
- * revision replaces it: compute/edition-metrics.ts), so its JSON is made once;
- * writing the whole edition out each time was most of a cold build's cost
- * of keeping editions.
- */
-function editionText(edition: Edition): string {
-  const history = Object.entries(edition.history).map(([key, points]) => {
-    const texts = points.map(pointText);
-    return `${JSON.stringify(key)}:[${texts.join(',')}]`;
-  });
-  return `${JSON.stringify({ ...edition, history: undefined })}{${history.join(',')}}`;
-}
-
 export interface EditionMemo {
   lookup(edition: Edition, context: string): Promise<KeptEdition | undefined>;
   keep(edition: Edition, context: string, kept: KeptEdition): Promise<void>;
 }
 
 export function keptEditions(cache: BuildCache, templates: TemplateSet, newsletter: Newsletter): EditionMemo {
-  const settings = JSON.stringify(newsletter);
+  const settings = settingsText(newsletter);
   // A build looks an edition up, then keeps it after a miss: its key is made once.
   const made = new WeakMap<Edition, { context: string; key: Promise<string | undefined> }>();
   const keyOf = (edition: Edition, context: string): Promise<string | undefined> => {
