@@ -22,6 +22,7 @@ import { editionSummary, type EditionSummary } from './edition-summary.js';
 import { editionPage, feedEntryContext, indexPages, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';
 import { sitemapXml } from './sitemap.js';
+import { jsonDigest } from '../util/json-digest.js';
 
 export interface SiteInput {
   content: Content;
@@ -99,7 +100,7 @@ export class SiteWriter {
   }
 
   /**
-   * A file made from `input` (text that determines it): taken from the
+   * A file made from `input` (text that determines it, or its digest): taken from the
    * previous out/ by its kept hash when made from the same input before, else
    * made, written and kept. `make` gives undefined when its template failed
    * (the problem is recorded), and nothing is written.
@@ -142,7 +143,7 @@ export class SiteWriter {
   }
 
   private async page(page: SitePage): Promise<void> {
-    await this.made(page.path, () => JSON.stringify([page.template, page.context]), () => this.render(page.template, page.context));
+    await this.made(page.path, () => jsonDigest([page.template, page.context]), () => this.render(page.template, page.context));
   }
 
   /** What the site makes of one edition: its page (none when the page's template failed) and the summary it keeps. */
@@ -206,7 +207,7 @@ export class SiteWriter {
     const entries: FeedEntry[] = model.editions.flatMap((e) => (e.feedHtml === undefined ? [] : [{ date: e.date, title: e.title, summary: e.summary, url: e.url, contentHtml: e.feedHtml }]));
     const feedInput = { site: model.site, timezone: model.newsletter.timezone, entries };
     let feedKey: string | undefined;
-    const feedText = () => (feedKey ??= JSON.stringify(feedInput));
+    const feedText = () => (feedKey ??= jsonDigest(feedInput));
     await this.made(ATOM_FEED, feedText, () => atomFeed(feedInput));
     await this.made(JSON_FEED, feedText, () => jsonFeed(feedInput));
     await this.out(SITEMAP, sitemapXml(sitemap));
