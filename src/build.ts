@@ -14,7 +14,7 @@ import { readTemplateSources, compileTemplates, type TemplateSet } from './rende
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition } from './site/site-files.js';
-import { contentHash, isDeferred, StagedOutDir, type DeferredFile } from './publish/write-out.js';
+import { contentHash, isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from './publish/write-out.js';
 import { keptEditions, keptSiteFiles, type EditionMemo, type KeptEdition } from './publish/kept-output.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
@@ -223,10 +223,21 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   // MJML's output for an unchanged layout comes from the content-addressed cache.
   loaded.templates.emailProgram = compileEmailProgram(loaded.templates, opts.cache === false ? undefined : fileProgramStore(cacheDirFor(opts.outDir)));
   const render = cache ? cachedEditionRenderer(cache, loaded.templates) : undefined;
-  // Files unchanged since the last cached build are left in out/ or linked from it (write-out.ts).
   // Before rendering, which lets each brief go once its edition is written.
   const slotWarnings = offSlotWarnings(loaded.content.newsletter.schedule, loaded.content.briefs);
-  const staged = await StagedOutDir.begin(opts.outDir, await cache?.outRecord(opts.outDir), BUILD_INPUTS_FILE);
+  // Another build updating out/ at the same time is a problem to report, not a crash.
+  const conflict = async (e: unknown): Promise<BuildReport> => {
+    await cache?.close(false);
+    if (e instanceof OutDirConflict) return fail([e.problem]);
+    throw e;
+  };
+  // Files unchanged since the last cached build are left in out/ or linked from it (write-out.ts).
+  let staged: StagedOutDir;
+  try {
+    staged = await StagedOutDir.begin(opts.outDir, await cache?.outRecord(opts.outDir), BUILD_INPUTS_FILE);
+  } catch (e) {
+    return conflict(e);
+  }
   let result: RenderedSite;
   try {
     const kept = cache ? keptEditions(cache, loaded.templates, loaded.content.newsletter) : undefined;
@@ -243,7 +254,11 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
     await cache?.close(false);
     return fail(result.problems);
   }
-  await staged.commit();
+  try {
+    await staged.commit();
+  } catch (e) {
+    return conflict(e);
+  }
   await cache?.setOutRecord(opts.outDir, staged.record);
   await cache?.close(true);
   const problems = sortProblems([...result.problems, ...slotWarnings]);

@@ -446,6 +446,30 @@ export const EditionNoUnsubscribe = {
   hint: 'Rebuild the edition; keep {{unsubscribeUrl}} in the email templates.',
 } satisfies ProblemDef;
 
+/**
+ * Another process (a build, on this host or one sharing the disk) is moving
+ * its files into the out directory, and did not finish within the wait. A
+ * build or send that read out/ now would see half of that build.
+ */
+export const OutDirBusy = {
+  code: 'BW_OUT_DIR_BUSY',
+  title: 'Output directory being updated',
+  message: (owner: string, seconds: number) => `is being updated by ${owner}, still after ${seconds} s`,
+  hint: 'Let that build finish, then run this command again.',
+} satisfies ProblemDef;
+
+/**
+ * The out directory was replaced by another build while this one ran (two
+ * builds at once). This build's changes were made against the tree it found
+ * when it started, so it writes nothing rather than mix the two.
+ */
+export const OutDirReplaced = {
+  code: 'BW_OUT_DIR_REPLACED',
+  title: 'Output directory replaced during the build',
+  message: 'was replaced by another build while this one ran; this build wrote nothing to it',
+  hint: 'Run "briefwire build" again once the other build has finished.',
+} satisfies ProblemDef;
+
 // ---------------------------------------------------------------- sending
 
 /** The subscriber CSV needs a header row with an "email" column. */

@@ -12,7 +12,7 @@ import { EditionFileMissing, EditionJsonInvalid, EditionNoUnsubscribe, IoFailed,
 import { builtEditionDir, builtEditionsDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, parseEditionJson, type EditionJson, type EditionJsonV1 } from '../render/out-layout.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { isIsoDate } from '../util/iso-date.js';
-import { settleOutDir } from '../publish/write-out.js';
+import { OutDirConflict, settleOutDir } from '../publish/write-out.js';
 
 export interface EditionFiles {
   date: string;
@@ -54,7 +54,12 @@ export async function latestBuiltEdition(outDir: string): Promise<Result<string>
 }
 
 export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
-  await settleOutDir(outDir);
+  try {
+    await settleOutDir(outDir);
+  } catch (e) {
+    if (e instanceof OutDirConflict) return fail([e.problem]);
+    throw e;
+  }
   const dir = builtEditionDir(outDir, date);
   const files = { html: path.join(dir, EMAIL_HTML), text: path.join(dir, EMAIL_TEXT), json: path.join(dir, EDITION_JSON) };
   const problems: Problem[] = [];

@@ -4,7 +4,8 @@
  * runs, or a manual send started while cron is sending, would otherwise both
  * see "not sent yet" in the ledger and mail everyone twice.
  *
- * `judgeLock` is the one place that decides what an existing lock means:
+ * `judgeLock` decides what an existing lock means, its holder judged by
+ * util/process-owner.ts:
  *  - from another host: never assumed stale (we cannot see its processes);
  *    sharing a state dir across hosts is the operator's call, made by deleting
  *    the file, so it is reported as an error;
@@ -28,21 +29,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { hostname, uptime } from 'node:os';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { error, type Problem } from '../problems.js';
 import { SendLockFailed, SendLockForeign, SendRunning, SendStarting } from '../problem-catalogue.js';
 import { mkdirDurable } from './jsonl.js';
 import { sendsDir } from './ledger.js';
+import { bootTime, judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../util/process-owner.js';
 
-export interface LockInfo {
-  pid: number;
-  host: string;
-  /**
-   * When the host booted, ms since the epoch to the second. Absent in locks
-   * written by earlier versions (those are judged by pid alone).
-   */
-  bootTime?: number;
+export interface LockInfo extends ProcessOwner {
   startedAt: string;
   /** Random per acquisition, so two locks never have the same content. */
   id?: string;
@@ -70,20 +65,8 @@ export type LockOutcome =
 /** A lock file that exists but has no readable content is only considered abandoned after this long. */
 const EMPTY_LOCK_GRACE_MS = 10_000;
 
-/**
- * Boot times computed as now - uptime wobble by a second or so, and more when
- * the clock is stepped (NTP); a lock counts as from an earlier boot only when
- * its boot time is earlier than this one's by more than this.
- */
-const BOOT_TIME_SLACK_MS = 60_000;
-
 export function lockFile(stateDir: string, date: string): string {
   return path.join(sendsDir(stateDir), `${date}.lock`);
-}
-
-/** When this host booted, ms since the epoch, rounded to the second. */
-export function bootTime(): number {
-  return Math.round((Date.now() - uptime() * 1000) / 1000) * 1000;
 }
 
 /** Decides what a lock's content means. `ageMs` is the file's age, for unreadable content. */
@@ -92,12 +75,8 @@ export function judgeLock(text: string, ageMs: number, here = { host: hostname()
   if (!holder) {
     return ageMs < EMPTY_LOCK_GRACE_MS ? { kind: 'starting' } : { kind: 'stale', reason: 'it was left empty or unreadable' };
   }
-  if (holder.host !== here.host) return { kind: 'foreign', holder };
-  if (holder.bootTime !== undefined && holder.bootTime < here.bootTime - BOOT_TIME_SLACK_MS) {
-    return { kind: 'stale', holder, reason: 'it is from before this host last booted' };
-  }
-  if (isAlive(holder.pid)) return { kind: 'running', holder };
-  return { kind: 'stale', holder, reason: 'its process is gone' };
+  const owner = judgeOwner(holder, here);
+  return owner.kind === 'gone' ? { kind: 'stale', holder, reason: owner.reason } : { kind: owner.kind, holder };
 }
 
 /** The state of an edition's lock right now, without changing anything (for `send --due`). */
@@ -123,7 +102,7 @@ export function lockProblem(file: string, date: string, state: LockState): Probl
 
 export async function acquireSendLock(stateDir: string, date: string, now = new Date()): Promise<LockOutcome> {
   const file = lockFile(stateDir, date);
-  const mine: LockInfo = { pid: process.pid, host: hostname(), bootTime: bootTime(), startedAt: now.toISOString(), id: randomBytes(6).toString('hex') };
+  const mine: LockInfo = { ...thisProcess(), startedAt: now.toISOString(), id: randomBytes(6).toString('hex') };
   const text = JSON.stringify(mine) + '\n';
   let takenOver: TakenOverLock | undefined;
   try {
@@ -172,7 +151,7 @@ export async function acquireSendLock(stateDir: string, date: string, now = new 
 /** The takeover guard: like the lock, but held only while one stale lock is removed. */
 async function takeGuard(lock: string, date: string): Promise<{ ok: true; release: () => Promise<void> } | { ok: false; problem: Problem }> {
   const guard = `${lock}.takeover`;
-  const text = JSON.stringify({ pid: process.pid, host: hostname(), bootTime: bootTime(), startedAt: new Date().toISOString(), id: randomBytes(6).toString('hex') });
+  const text = JSON.stringify({ ...thisProcess(), startedAt: new Date().toISOString(), id: randomBytes(6).toString('hex') });
   for (let tries = 0; tries < 3; tries++) {
     try {
       await writeFile(guard, text, { flag: 'wx' });
@@ -226,22 +205,10 @@ async function readLock(file: string): Promise<{ text: string; ageMs: number } |
 function parseLock(text: string): LockInfo | null {
   try {
     const v = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.startedAt === 'string') {
-      if (v.bootTime !== undefined && typeof v.bootTime !== 'number') return null;
-      return v as LockInfo;
-    }
+    if (parseOwner(v) && typeof v.startedAt === 'string') return v as LockInfo;
   } catch {
     // torn or empty: the caller decides by age
   }
   return null;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else; still alive.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

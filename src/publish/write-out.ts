@@ -20,11 +20,16 @@
  *    A build killed mid-commit is finished from the journal by the next
  *    build or send (settleOutDir) before either reads out/.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { mapLimit } from '../util/map-limit.js';
+import { judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../util/process-owner.js';
+import { error, type Problem } from '../problems.js';
+import { OutDirBusy, OutDirReplaced } from '../problem-catalogue.js';
 
 interface WrittenFile {
   sha256: string;
@@ -89,7 +94,19 @@ interface Journal {
   moves: string[];
   /** Files of the previous build this one no longer makes. */
   deletes: string[];
+  /** The build carrying it out: while it runs, nobody else may (absent in journals of earlier versions). */
+  owner?: ProcessOwner;
 }
+
+/** out/ cannot be read or updated now: another build is updating it, or replaced it while this one ran. */
+export class OutDirConflict extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.file}: ${problem.message}`);
+  }
+}
+
+/** How long a build or send waits for another build's commit into out/ (a whole archive's files moved: seconds). */
+const SETTLE_WAIT_MS = 60_000;
 
 /** Where an unfinished in-place commit of outDir is written down: beside it, like the staging directory. */
 function journalFile(outDir: string): string {
@@ -112,9 +129,14 @@ export class StagedOutDir {
     readonly tmp: string,
     private readonly old: string,
     private readonly previous: OutRecord | undefined,
-    /** Update out/ file by file (see begin) rather than swap in a whole new tree. */
-    readonly inPlace: boolean,
+    /** In place: the file of out/ that showed it was the recorded tree, as recorded; checked again at commit. */
+    private readonly witness: { file: string; recorded: WrittenFile } | undefined,
   ) {}
+
+  /** Update out/ file by file (see begin) rather than swap in a whole new tree. */
+  get inPlace(): boolean {
+    return this.witness !== undefined;
+  }
 
   /**
    * `previous`: the record of the out/ being replaced, or undefined to
@@ -130,9 +152,11 @@ export class StagedOutDir {
     await settleOutDir(outDir);
     const parent = path.dirname(path.resolve(outDir));
     const base = path.basename(path.resolve(outDir));
-    const stamp = `${process.pid}-${Date.now()}`;
+    // Unique even for two builds started by one process in the same millisecond.
+    const stamp = `${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`;
     const recorded = witness === undefined ? undefined : previous?.[witness];
-    const inPlace = recorded !== undefined && sameFile(path.join(outDir, witness!), recorded);
+    const file = witness === undefined ? '' : path.join(outDir, witness);
+    const inPlace = recorded !== undefined && sameFile(file, recorded) ? { file, recorded } : undefined;
     const staged = new StagedOutDir(outDir, path.join(parent, `.${base}.tmp-${stamp}`), path.join(parent, `.${base}.old-${stamp}`), previous, inPlace);
     await mkdir(staged.tmp, { recursive: true });
     return staged;
@@ -219,9 +243,17 @@ export class StagedOutDir {
    * next build or send before either reads out/ (settleOutDir).
    */
   async commit(): Promise<void> {
-    if (!this.inPlace) return this.swap();
+    if (!this.witness) return this.swap();
+    // Another build at once: its commit finishes first, and if it replaced out/, this build's changes no longer apply.
+    try {
+      await settleOutDir(this.outDir);
+      if (!sameFile(this.witness.file, this.witness.recorded)) throw new OutDirConflict(error(this.outDir, OutDirReplaced));
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
     const deletes = Object.keys(this.previous!).filter((rel) => !(rel in this.record));
-    const journal: Journal = { tmp: this.tmp, moves: this.moves, deletes };
+    const journal: Journal = { tmp: this.tmp, moves: this.moves, deletes, owner: thisProcess() };
     const file = journalFile(this.outDir);
     writeFileSync(`${file}.tmp`, JSON.stringify(journal));
     renameSync(`${file}.tmp`, file);
@@ -289,21 +321,43 @@ function applyJournal(outDir: string, journal: Journal): void {
 /**
  * Finishes an in-place commit a killed build left half done, so that out/ is
  * the build the journal describes; nothing to do when there is no journal.
- * The build runs it before it begins and `send` before it reads out/.
+ * The build runs it before it begins and `send` before it reads out/. A
+ * journal whose build is still running is that build's to carry out: this
+ * waits for it (up to `waitMs`) rather than move its files from under it.
  */
-export async function settleOutDir(outDir: string): Promise<void> {
+export async function settleOutDir(outDir: string, waitMs = SETTLE_WAIT_MS): Promise<void> {
   const file = journalFile(outDir);
+  const started = Date.now();
+  for (;;) {
+    const journal = readJournal(outDir, file);
+    if (!journal) return;
+    const owner = journal.owner;
+    const mine = owner?.pid === process.pid && owner.host === hostname();
+    if (!owner || mine || judgeOwner(owner).kind === 'gone') {
+      applyJournal(outDir, journal);
+      await rm(journal.tmp, { recursive: true, force: true });
+      rmSync(file, { force: true });
+      return;
+    }
+    if (Date.now() - started >= waitMs) {
+      throw new OutDirConflict(error(outDir, OutDirBusy, [`the build of process ${owner.pid} on ${owner.host}`, Math.round(waitMs / 1000)]));
+    }
+    await delay(25);
+  }
+}
+
+/** The journal beside outDir, or undefined when there is none. */
+function readJournal(outDir: string, file: string): Journal | undefined {
   let journal: Journal;
   try {
     journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // Unreadable: written by tmp-and-rename, so it never is half a journal; a damaged one is not acted on.
     throw new Error(`${file}: unreadable build journal (${(e as Error).message}); remove it and ${path.basename(outDir)}/, then build again`);
   }
-  applyJournal(outDir, journal);
-  await rm(journal.tmp, { recursive: true, force: true });
-  rmSync(file, { force: true });
+  // An owner not written as one is no owner: the journal is carried out like one a killed build left.
+  return { ...journal, owner: parseOwner(journal.owner) };
 }
 
 export async function writeOutDir(outDir: string, files: ReadonlyMap<string, string | Uint8Array>): Promise<void> {

@@ -3,7 +3,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireSendLock, bootTime, judgeLock, lockFile } from '../../src/deliver/lock.js';
+import { acquireSendLock, judgeLock, lockFile } from '../../src/deliver/lock.js';
+import { bootTime } from '../../src/util/process-owner.js';
 import { useTempDir } from '../support/fixtures.js';
 
 let dir: string;

@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { settleOutDir, StagedOutDir, type OutRecord } from '../../src/publish/write-out.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { OutDirConflict, settleOutDir, StagedOutDir, type OutRecord } from '../../src/publish/write-out.js';
 import { listBuiltEditions } from '../../src/deliver/built-editions.js';
+import { thisProcess } from '../../src/util/process-owner.js';
 
 const WITNESS = 'build-inputs.json';
 
@@ -97,6 +100,68 @@ describe('the staged out/', () => {
     expect(await readdir(root)).toEqual(['out']);
     // Settled once, there is nothing left to do.
     await settleOutDir(out);
+    expect(await readdir(root)).toEqual(['out']);
+  });
+
+  /** What an in-place commit in progress (or killed) leaves beside out/: a.txt still to move in, c.txt still to remove. */
+  async function journalOf(root: string, owner: object): Promise<string> {
+    const tmp = path.join(root, '.out.tmp-other');
+    await mkdir(tmp, { recursive: true });
+    await writeFile(path.join(tmp, 'a.txt'), 'a2');
+    const journal = path.join(root, '.out.journal.json');
+    await writeFile(journal, JSON.stringify({ tmp, moves: ['a.txt'], deletes: ['d/e/c.txt'], owner }));
+    return journal;
+  }
+
+  test('a journal whose build is still running is left to that build: a send waits for it, then reports the busy out/ rather than move files from under it', async () => {
+    const { root, out } = await sandbox();
+    await build(out, first, {});
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const journal = await journalOf(root, { ...thisProcess(), pid: other.pid });
+      const settled = await settleOutDir(out, 300).catch((e: unknown) => e);
+      expect(settled).toBeInstanceOf(OutDirConflict);
+      expect((settled as OutDirConflict).problem).toMatchObject({ code: 'BW_OUT_DIR_BUSY', file: out, message: `is being updated by the build of process ${other.pid} on ${os.hostname()}, still after 0 s` });
+      expect(await tree(out)).toEqual(first);
+      expect(await readFile(journal, 'utf8')).toContain('a.txt');
+
+      // That build finishing its commit (here: removing its journal) is what the wait is for.
+      setTimeout(() => void rm(journal), 100);
+      await settleOutDir(out, 5000);
+      expect(await tree(out)).toEqual(first);
+    } finally {
+      other.kill();
+    }
+  });
+
+  test('a journal whose build was killed is carried out by whoever reads out/ next', async () => {
+    const { root, out } = await sandbox();
+    await build(out, first, {});
+    const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await once(gone, 'exit');
+    await journalOf(root, { ...thisProcess(), pid: gone.pid });
+    await settleOutDir(out, 300);
+    expect(await tree(out)).toEqual({ [WITNESS]: 'inputs 1', 'a.txt': 'a2', 'd/b.txt': 'b' });
+    expect(await readdir(root)).toEqual(['out']);
+  });
+
+  test('two in-place builds at once: the second to commit writes nothing once the first has replaced out/', async () => {
+    const { root, out } = await sandbox();
+    const one = await build(out, first, {});
+    const a = await StagedOutDir.begin(out, one.record, WITNESS);
+    const b = await StagedOutDir.begin(out, one.record, WITNESS);
+    expect([a.inPlace, b.inPlace]).toEqual([true, true]);
+    for (const [staged, n] of [[a, 'A'], [b, 'B']] as const) {
+      await staged.write(WITNESS, `inputs ${n}`);
+      await staged.write('a.txt', `a ${n}`);
+      await staged.write(`only-${n}.txt`, n);
+    }
+    await a.commit();
+    const second = await b.commit().catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(OutDirConflict);
+    expect((second as OutDirConflict).problem).toMatchObject({ code: 'BW_OUT_DIR_REPLACED', file: out });
+    // A's tree, whole; nothing of B's; no staging directory left.
+    expect(await tree(out)).toEqual({ [WITNESS]: 'inputs A', 'a.txt': 'a A', 'only-A.txt': 'A' });
     expect(await readdir(root)).toEqual(['out']);
   });
 });
