@@ -17,9 +17,9 @@ import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { ATOM_FEED, editionPagePath, JSON_FEED, metricFilePath, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
 import { METRIC_CSV, METRIC_JSON, metricCsv, metricJson } from './metric-data.js';
-import { siteFrame, siteModel, type SiteFrame } from './site-model.js';
+import { siteFrame, siteModel, withoutEditions, type SiteFrame } from './site-model.js';
 import { editionSummary, type EditionSummary } from './edition-summary.js';
-import { editionPage, feedEntryContext, indexPages, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
+import { editionPage, feedEntryContext, listingPages, metricIndexPages, notFoundSitePage, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';
 import { sitemapXml } from './sitemap.js';
 import { jsonDigest } from '../util/json-digest.js';
@@ -188,23 +188,29 @@ export class SiteWriter {
 
   /** Everything that lists editions, the metric pages and data, feeds and sitemap; the problems of the whole site. */
   async finish(): Promise<Problem[]> {
-    const summaries = this.summaries.filter((x): x is EditionSummary => x !== undefined);
-    const model = siteModel(this.frame, this.content.metrics, summaries, this.history);
+    let model = siteModel(this.frame, this.content.metrics, this.summaries.filter((x): x is EditionSummary => x !== undefined), this.history);
+    // From here the model holds what the site knows of each edition.
+    this.summaries.fill(undefined);
     const css = this.render(SITE_TEMPLATES.stylesheet, {}) ?? '';
     await this.out(STYLESHEET, css);
     const sitemap: { loc: string; lastmod: string | null }[] = [];
     const listed = (page: Pick<SitePage, 'path' | 'lastmod'>) => sitemap.push({ loc: pageUrl(model, page), lastmod: page.lastmod });
-    for (const page of indexPages(model, css)) {
-      // Edition pages are listed between the year pages and the metrics page, newest first, as they always were.
-      if (page.template === SITE_TEMPLATES.metrics) for (const e of model.editions) listed({ path: editionPagePath(e.date), lastmod: e.date });
+    const make = async (page: SitePage) => {
       await this.page(page);
       if (page.inSitemap) listed(page);
-    }
+    };
+    for (const page of listingPages(model)) await make(page);
+    // Edition pages are listed between the year pages and the metrics page, newest first, as they always were.
+    for (const e of model.editions) listed({ path: editionPagePath(e.date), lastmod: e.date });
+    const notFound = notFoundSitePage(model, css);
+    const entries: FeedEntry[] = model.editions.flatMap((e) => (e.feedHtml === undefined ? [] : [{ date: e.date, title: e.title, summary: e.summary, url: e.url, contentHtml: e.feedHtml }]));
+    model = withoutEditions(model);
+    for (const page of metricIndexPages(model)) await make(page);
+    await make(notFound);
     for (const h of model.metrics) {
       await this.out(metricFilePath(h.def.key, METRIC_CSV), metricCsv(h));
       await this.out(metricFilePath(h.def.key, METRIC_JSON), metricJson(h));
     }
-    const entries: FeedEntry[] = model.editions.flatMap((e) => (e.feedHtml === undefined ? [] : [{ date: e.date, title: e.title, summary: e.summary, url: e.url, contentHtml: e.feedHtml }]));
     const feedInput = { site: model.site, timezone: model.newsletter.timezone, entries };
     let feedKey: string | undefined;
     const feedText = () => (feedKey ??= jsonDigest(feedInput));

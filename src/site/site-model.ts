@@ -83,3 +83,12 @@ export function siteModel(frame: SiteFrame, registry: readonly MetricDef[], summ
   }
   return { ...frame, editions, years, metrics: metricHistories(registry, summaries, history), updated: editions[0]?.date ?? null };
 }
+
+/**
+ * The model once every page that lists editions is made: the metric pages,
+ * the largest over a long archive, need only the metric histories and the
+ * frame, and the editions' summaries (titles, movers, dates) can go first.
+ */
+export function withoutEditions(model: SiteModel): SiteModel {
+  return { ...model, editions: [], years: [] };
+}

@@ -153,9 +153,10 @@ export function homePage(model: SiteModel): SitePage {
   return { path, template: SITE_TEMPLATES.home, context, lastmod: model.updated, inSitemap: true };
 }
 
-export function archiveYearPages(model: SiteModel): SitePage[] {
+/** One year's page at a time: a century of weekly editions is 5,200 items with their movers, too many to hold at once. */
+export function* archiveYearPages(model: SiteModel): Generator<SitePage> {
   const hasPage = model.hasPage;
-  return model.years.map((y) => {
+  for (const y of model.years) {
     const path = archiveYearPagePath(y.year);
     const link = relativeLinker(path);
     const n = y.editions.length;
@@ -169,8 +170,8 @@ export function archiveYearPages(model: SiteModel): SitePage[] {
       editions: y.editions.map((r) => editionItem(r, link, hasPage)),
       years: yearLinks(model, link, y.year),
     };
-    return { path, template: SITE_TEMPLATES.archiveYear, context, lastmod: y.editions[0]!.date, inSitemap: true };
-  });
+    yield { path, template: SITE_TEMPLATES.archiveYear, context, lastmod: y.editions[0]!.date, inSitemap: true };
+  }
 }
 
 /** An edition's page, made as soon as the edition is rendered: its neighbours come from the frame. */
@@ -316,13 +317,16 @@ export function feedEntryContext(frame: SiteFrame, r: RenderedEdition, full: boo
   return { full, site: frame.site, edition: editionBody(r, absoluteLinker(frame.site.baseUrl), frame.hasPage) };
 }
 
-/** Every page but the editions' own (editionPage), made one at a time as they are asked for. */
-export function* indexPages(model: SiteModel, css: string): Generator<SitePage> {
+/** The pages that list editions (the home page and a page per year), one at a time as they are asked for. */
+export function* listingPages(model: SiteModel): Generator<SitePage> {
   yield homePage(model);
   yield* archiveYearPages(model);
+}
+
+/** The metrics page and a page per metric, one at a time: they read the metric histories, not the editions. */
+export function* metricIndexPages(model: SiteModel): Generator<SitePage> {
   yield metricsPage(model);
   yield* metricPages(model);
-  yield notFoundSitePage(model, css);
 }
 
 /** Absolute URL of a page, as used in sitemaps and feeds. */
