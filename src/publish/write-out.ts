@@ -24,10 +24,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mapLimit } from '../util/map-limit.js';
-import { judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../util/process-owner.js';
+import { isThisProcess, judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../util/process-owner.js';
 import { error, type Problem } from '../problems.js';
 import { OutDirBusy, OutDirReplaced } from '../problem-catalogue.js';
 
@@ -332,8 +331,7 @@ export async function settleOutDir(outDir: string, waitMs = SETTLE_WAIT_MS): Pro
     const journal = readJournal(outDir, file);
     if (!journal) return;
     const owner = journal.owner;
-    const mine = owner?.pid === process.pid && owner.host === hostname();
-    if (!owner || mine || judgeOwner(owner).kind === 'gone') {
+    if (!owner || isThisProcess(owner) || judgeOwner(owner).kind === 'gone') {
       applyJournal(outDir, journal);
       await rm(journal.tmp, { recursive: true, force: true });
       rmSync(file, { force: true });

@@ -38,6 +38,11 @@ export function thisProcess(): ProcessOwner {
   return { pid: process.pid, host: hostname(), bootTime: bootTime() };
 }
 
+/** Whether `owner` is this very process (whose own record, left by a failure, is its to finish). */
+export function isThisProcess(owner: ProcessOwner): boolean {
+  return owner.pid === process.pid && owner.host === hostname();
+}
+
 export function judgeOwner(owner: ProcessOwner, here: { host: string; bootTime: number } = { host: hostname(), bootTime: bootTime() }): OwnerState {
   if (owner.host !== here.host) return { kind: 'foreign' };
   if (owner.bootTime !== undefined && owner.bootTime < here.bootTime - BOOT_TIME_SLACK_MS) return { kind: 'gone', reason: 'it is from before this host last booted' };
