@@ -189,7 +189,8 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     const written: [string, string][] = [];
     for (const [rel, data] of r.files) {
       const sha = await sink(rel, data);
-      written.push([rel, sha ?? (isDeferred(data) ? data.sha256 : contentHash(data))]);
+      // Only the cache needs each file's hash; an uncached build does not hash what it writes.
+      if (kept) written.push([rel, sha ?? (isDeferred(data) ? data.sha256 : contentHash(data))]);
     }
     site.addSummary(r.site.summary);
     // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
