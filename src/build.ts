@@ -14,7 +14,8 @@ import { readTemplateSources, compileTemplates, type TemplateSet } from './rende
 import { renderEdition, type RenderedEdition } from './render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
 import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition } from './site/site-files.js';
-import { contentHash, isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from './publish/write-out.js';
+import { isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from './publish/write-out.js';
+import { contentHash } from './publish/file-write.js';
 import { keptEditions, keptSiteFiles, type EditionMemo, type KeptEdition } from './publish/kept-output.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from './publish/program-cache.js';
 import { compileEmailProgram } from './render/email-program.js';
@@ -186,12 +187,10 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     if (hit) return reuse(edition, hit);
     const r = await editionFiles(edition);
     if (!r.files || !r.site) return { problems: r.problems };
-    const written: [string, string][] = [];
-    for (const [rel, data] of r.files) {
-      const sha = await sink(rel, data);
-      // Only the cache needs each file's hash; an uncached build does not hash what it writes.
-      if (kept) written.push([rel, sha ?? (isDeferred(data) ? data.sha256 : contentHash(data))]);
-    }
+    // Sent to the writer together: rendering goes on while they are written (publish/file-writer.ts).
+    const shas = await Promise.all([...r.files].map(([rel, data]) => sink(rel, data)));
+    // Only the cache needs each file's hash; an uncached build does not hash what it writes.
+    const written: [string, string][] = kept ? [...r.files].map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
     site.addSummary(r.site.summary);
     // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
     if (r.site.page) await kept?.keep(edition, context, { problems: r.problems, files: written, summary: r.site.summary });

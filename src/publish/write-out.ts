@@ -20,15 +20,16 @@
  *    A build killed mid-commit is finished from the journal by the next
  *    build or send (settleOutDir) before either reads out/.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { mapLimit } from '../util/map-limit.js';
 import { isThisProcess, judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../util/process-owner.js';
 import { error, type Problem } from '../problems.js';
 import { OutDirBusy, OutDirReplaced } from '../problem-catalogue.js';
+import { contentHash } from './file-write.js';
+import { openFileWriter, type FileWriter } from './file-writer.js';
 
 interface WrittenFile {
   sha256: string;
@@ -46,11 +47,6 @@ export interface DeferredFile {
   load: () => Promise<string>;
   /** The bytes `load` gives are known to hash to sha256 (they were hashed in this build): not hashed again. */
   verified?: boolean;
-}
-
-/** The SHA-256 of a file's bytes, as the out/ record holds it. */
-export function contentHash(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export function isDeferred(data: string | Uint8Array | DeferredFile): data is DeferredFile {
@@ -122,6 +118,8 @@ export class StagedOutDir {
   readonly record: OutRecord = {};
   /** In place: the files written to the staging directory, to be moved into out/ at commit. */
   private readonly moves: string[] = [];
+  /** Staged whole, a build writes every file: on a thread of their own (file-writer.ts). In place, the few changed ones inline. */
+  private readonly writer: FileWriter;
 
   private constructor(
     readonly outDir: string,
@@ -130,7 +128,9 @@ export class StagedOutDir {
     private readonly previous: OutRecord | undefined,
     /** In place: the file of out/ that showed it was the recorded tree, as recorded; checked again at commit. */
     private readonly witness: { file: string; recorded: WrittenFile } | undefined,
-  ) {}
+  ) {
+    this.writer = openFileWriter(witness === undefined);
+  }
 
   /** Update out/ file by file (see begin) rather than swap in a whole new tree. */
   get inPlace(): boolean {
@@ -167,42 +167,36 @@ export class StagedOutDir {
   }
 
   /**
-   * Synchronous file calls on purpose: a build writes thousands of small
-   * files and has nothing else to do meanwhile, and each asynchronous write
-   * (open, write, stat, close, each a trip through libuv's thread pool) cost
-   * more than the write itself.
+   * Resolves to the SHA-256 of the file's bytes when keeping a record (see
+   * begin), once the file is written. Hashed where it is written, unless
+   * the hash is known already.
    */
-  /** Returns the SHA-256 of the file's bytes, when keeping a record (see begin). */
   async write(rel: string, data: string | Uint8Array | DeferredFile): Promise<string | undefined> {
     this.count++;
+    const file = path.join(this.tmp, rel);
     if (!this.previous) {
-      writeFileSync(this.stagedPath(rel), isDeferred(data) ? await data.load() : data);
+      await this.writer.write(file, isDeferred(data) ? await data.load() : data, false);
       return undefined;
     }
     const before = this.previous[rel];
-    const expected = isDeferred(data) ? data.sha256 : contentHash(data);
-    if (before?.sha256 === expected && this.keepUnchanged(rel, before)) {
+    // Only a file the previous build also wrote may be kept; for it, the hash decides.
+    const expected = before === undefined ? undefined : isDeferred(data) ? data.sha256 : contentHash(data);
+    if (before !== undefined && before.sha256 === expected && this.keepUnchanged(rel, before)) {
       this.record[rel] = before;
       this.reused++;
       return expected;
     }
     const bytes = isDeferred(data) ? await data.load() : data;
     // The record holds the hash of what was written, whatever was expected.
-    const sha256 = isDeferred(data) && !data.verified ? contentHash(bytes) : expected;
-    const fd = openSync(this.stagedPath(rel), 'w');
-    try {
-      writeFileSync(fd, bytes);
-      // A rename keeps inode, size and modification time: the record holds after the move into out/.
-      const s = fstatSync(fd);
-      this.record[rel] = { sha256, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
-    } finally {
-      closeSync(fd);
-    }
+    const known = isDeferred(data) ? (data.verified ? data.sha256 : undefined) : expected;
+    const written = await this.writer.write(file, bytes, known === undefined);
+    const sha256 = known ?? written.sha256!;
+    this.record[rel] = { sha256, ino: written.ino, size: written.size, mtimeMs: written.mtimeMs };
     if (this.inPlace) this.moves.push(rel);
     return sha256;
   }
 
-  /** The file's path in the staging directory, its directory made. */
+  /** The file's path in the staging directory, its directory made (for a link; the writer makes its own). */
   private stagedPath(rel: string): string {
     const file = path.join(this.tmp, rel);
     const dir = path.dirname(file);
@@ -231,6 +225,8 @@ export class StagedOutDir {
   }
 
   async abort(): Promise<void> {
+    // Stopped first: no write may land in the staging directory once it is removed.
+    await this.writer.abort();
     await rm(this.tmp, { recursive: true, force: true });
   }
 
@@ -242,6 +238,7 @@ export class StagedOutDir {
    * next build or send before either reads out/ (settleOutDir).
    */
   async commit(): Promise<void> {
+    await this.writer.close();
     if (!this.witness) return this.swap();
     // Another build at once: its commit finishes first, and if it replaced out/, this build's changes no longer apply.
     try {
@@ -356,16 +353,4 @@ function readJournal(outDir: string, file: string): Journal | undefined {
   }
   // An owner not written as one is no owner: the journal is carried out like one a killed build left.
   return { ...journal, owner: parseOwner(journal.owner) };
-}
-
-export async function writeOutDir(outDir: string, files: ReadonlyMap<string, string | Uint8Array>): Promise<void> {
-  const staged = await StagedOutDir.begin(outDir);
-  try {
-    // Bounded, so a 520-edition build does not open thousands of files at once.
-    await mapLimit([...files], 64, ([rel, data]) => staged.write(rel, data));
-  } catch (e) {
-    await staged.abort();
-    throw e;
-  }
-  await staged.commit();
 }
