@@ -28,7 +28,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isThisProcess, judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../util/process-owner.js';
 import { error, type Problem } from '../problems.js';
 import { OutDirBusy, OutDirReplaced } from '../problem-catalogue.js';
-import { contentHash } from './file-write.js';
+import { contentHash, type WrittenIdentity } from './file-write.js';
 import { openFileWriter, type FileWriter } from './file-writer.js';
 
 interface WrittenFile {
@@ -118,8 +118,12 @@ export class StagedOutDir {
   readonly record: OutRecord = {};
   /** In place: the files written to the staging directory, to be moved into out/ at commit. */
   private readonly moves: string[] = [];
-  /** Staged whole, a build writes every file: on a thread of their own (file-writer.ts). In place, the few changed ones inline. */
-  private readonly writer: FileWriter;
+  /**
+   * Staged whole, a build writes every file: on a thread of their own
+   * (file-writer.ts). In place, the few changed ones inline. Opened at the
+   * first write, so a build that fails before it writes starts no thread.
+   */
+  private writer: FileWriter | undefined;
 
   private constructor(
     readonly outDir: string,
@@ -128,9 +132,7 @@ export class StagedOutDir {
     private readonly previous: OutRecord | undefined,
     /** In place: the file of out/ that showed it was the recorded tree, as recorded; checked again at commit. */
     private readonly witness: { file: string; recorded: WrittenFile } | undefined,
-  ) {
-    this.writer = openFileWriter(witness === undefined);
-  }
+  ) {}
 
   /** Update out/ file by file (see begin) rather than swap in a whole new tree. */
   get inPlace(): boolean {
@@ -175,7 +177,7 @@ export class StagedOutDir {
     this.count++;
     const file = path.join(this.tmp, rel);
     if (!this.previous) {
-      await this.writer.write(file, isDeferred(data) ? await data.load() : data, false);
+      await this.writeFile(file, isDeferred(data) ? await data.load() : data, false);
       return undefined;
     }
     const before = this.previous[rel];
@@ -189,11 +191,15 @@ export class StagedOutDir {
     const bytes = isDeferred(data) ? await data.load() : data;
     // The record holds the hash of what was written, whatever was expected.
     const known = isDeferred(data) ? (data.verified ? data.sha256 : undefined) : expected;
-    const written = await this.writer.write(file, bytes, known === undefined);
+    const written = await this.writeFile(file, bytes, known === undefined);
     const sha256 = known ?? written.sha256!;
     this.record[rel] = { sha256, ino: written.ino, size: written.size, mtimeMs: written.mtimeMs };
     if (this.inPlace) this.moves.push(rel);
     return sha256;
+  }
+
+  private writeFile(file: string, data: string | Uint8Array, hash: boolean): Promise<WrittenIdentity> {
+    return (this.writer ??= openFileWriter(!this.inPlace)).write(file, data, hash);
   }
 
   /** The file's path in the staging directory, its directory made (for a link; the writer makes its own). */
@@ -226,7 +232,7 @@ export class StagedOutDir {
 
   async abort(): Promise<void> {
     // Stopped first: no write may land in the staging directory once it is removed.
-    await this.writer.abort();
+    await this.writer?.abort();
     await rm(this.tmp, { recursive: true, force: true });
   }
 
@@ -238,7 +244,7 @@ export class StagedOutDir {
    * next build or send before either reads out/ (settleOutDir).
    */
   async commit(): Promise<void> {
-    await this.writer.close();
+    await this.writer?.close();
     if (!this.witness) return this.swap();
     // Another build at once: its commit finishes first, and if it replaced out/, this build's changes no longer apply.
     try {
