@@ -36,7 +36,12 @@ export function registerSchedule(cli: CAC): void {
       if (!loaded) return 1;
       const { newsletter, schedule } = loaded;
       const stateDir = String(opts.state);
-      const built = new Set(await listBuiltEditions(String(opts.out)));
+      const listed = await listBuiltEditions(String(opts.out));
+      if (!listed.ok) {
+        printProblems(listed.problems);
+        return 1;
+      }
+      const built = new Set(listed.value);
       const records = await readSlotRecords(stateDir);
       if (!records.ok) {
         printProblems(records.problems);

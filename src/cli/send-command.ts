@@ -264,7 +264,9 @@ async function pickEdition(req: SendRequest): Promise<Picked> {
 /** `--due`: the edition of the schedule's most recent slot, if it is built and its send should start (see deliver/due.ts). */
 async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, newsletterFile: string, dryRun: boolean): Promise<Picked> {
   if (!schedule) return fail([error(newsletterFile, ScheduleMissing)]);
-  const decision = decideDue(schedule, req.now, await listBuiltEditions(req.outDir));
+  const built = await listBuiltEditions(req.outDir);
+  if (!built.ok) return fail(built.problems);
+  const decision = decideDue(schedule, req.now, built.value);
   const records = await readSlotRecords(req.stateDir);
   if (!records.ok) return fail(records.problems);
   printProblems(records.warnings);

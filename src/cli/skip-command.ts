@@ -59,8 +59,14 @@ export function registerSkip(cli: CAC): void {
         process.stdout.write(`The slot ${slot} is already skipped.\n`);
         return 0;
       }
+      // Read before the skip is recorded: an out/ another build holds too long fails the command with nothing recorded.
+      const built = await listBuiltEditions(String(opts.out));
+      if (!built.ok) {
+        printProblems(built.problems);
+        return 1;
+      }
       await appendSlotRecord(stateDir, date, 'skip');
-      if ((await listBuiltEditions(String(opts.out))).includes(date)) {
+      if (built.value.includes(date)) {
         printProblems([warning(path.join(String(opts.out), 'editions', date), SkipEditionBuilt, [date])]);
       }
       process.stdout.write(`Skipped the slot ${slot}: "send --due" will send nothing for it.\n`);

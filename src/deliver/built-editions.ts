@@ -25,41 +25,58 @@ export interface EditionFiles {
   text: string;
 }
 
+/** How long a reader of out/ waits for a build that is updating it (settleOutDir's default when absent). */
+export interface ReadOutOptions {
+  settleWaitMs?: number;
+}
+
+/**
+ * out/ ready to read: a build killed while it updated out/ in place is
+ * finished first, so the sender never reads half of one. A build still
+ * updating it past the wait is a problem to report (BW_OUT_DIR_BUSY).
+ */
+async function settledForReading(outDir: string, options: ReadOutOptions): Promise<Problem[]> {
+  try {
+    await settleOutDir(outDir, options.settleWaitMs);
+    return [];
+  } catch (e) {
+    if (e instanceof OutDirConflict) return [e.problem];
+    throw e;
+  }
+}
+
 /**
  * Dates of built editions (those with an edition.json), oldest first. Runs on
  * every cron tick over the whole archive, so it only stats; loadEdition reads.
  */
-export async function listBuiltEditions(outDir: string): Promise<string[]> {
-  // A build killed while it updated out/ in place is finished first: the sender never reads half of one.
-  await settleOutDir(outDir);
+export async function listBuiltEditions(outDir: string, options: ReadOutOptions = {}): Promise<Result<string[]>> {
+  const busy = await settledForReading(outDir, options);
+  if (busy.length > 0) return fail(busy);
   let names: string[];
   try {
     names = await readdir(builtEditionsDir(outDir));
   } catch {
-    return [];
+    return ok([]);
   }
   const candidates = names.filter(isIsoDate).sort();
   const built = await Promise.all(
     // A half-built directory is not an edition.
     candidates.map((name) => stat(path.join(builtEditionsDir(outDir), name, EDITION_JSON)).then((s) => s.isFile(), () => false)),
   );
-  return candidates.filter((_, i) => built[i]);
+  return ok(candidates.filter((_, i) => built[i]));
 }
 
 /** The newest built edition's date (for `send latest`). */
 export async function latestBuiltEdition(outDir: string): Promise<Result<string>> {
   const dates = await listBuiltEditions(outDir);
-  const last = dates[dates.length - 1];
+  if (!dates.ok) return dates;
+  const last = dates.value[dates.value.length - 1];
   return last ? ok(last) : fail([error(builtEditionsDir(outDir), NoBuiltEditions)]);
 }
 
-export async function loadEdition(outDir: string, date: string): Promise<Result<EditionFiles>> {
-  try {
-    await settleOutDir(outDir);
-  } catch (e) {
-    if (e instanceof OutDirConflict) return fail([e.problem]);
-    throw e;
-  }
+export async function loadEdition(outDir: string, date: string, options: ReadOutOptions = {}): Promise<Result<EditionFiles>> {
+  const busy = await settledForReading(outDir, options);
+  if (busy.length > 0) return fail(busy);
   const dir = builtEditionDir(outDir, date);
   const files = { html: path.join(dir, EMAIL_HTML), text: path.join(dir, EMAIL_TEXT), json: path.join(dir, EDITION_JSON) };
   const problems: Problem[] = [];

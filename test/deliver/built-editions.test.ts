@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBuiltEditions, loadEdition } from '../../src/deliver/built-editions.js';
 import { builtEditionDir, EDITION_JSON } from '../../src/render/out-layout.js';
+import { ok } from '../../src/problems.js';
 import { useTempDir } from '../support/fixtures.js';
 import { writeEdition } from '../support/deliver.js';
 
@@ -18,8 +19,8 @@ describe('built editions', () => {
     await rm(path.join(out, 'editions', '2025-03-24', 'edition.json'));
     await mkdir(path.join(out, 'editions', '2025-03-31', 'edition.json'), { recursive: true });
     await writeEdition(out, 'drafts');
-    expect(await listBuiltEditions(out)).toEqual(['2025-03-10', '2025-03-17']);
-    expect(await listBuiltEditions(path.join(dir, 'nothing-built'))).toEqual([]);
+    expect(await listBuiltEditions(out)).toEqual(ok(['2025-03-10', '2025-03-17']));
+    expect(await listBuiltEditions(path.join(dir, 'nothing-built'))).toEqual(ok([]));
   });
 
   it('reads edition.json through its schema: a wrong type is an error naming the field, not a silent default', async () => {

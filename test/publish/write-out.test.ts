@@ -5,7 +5,8 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { OutDirConflict, settleOutDir, StagedOutDir, type OutRecord } from '../../src/publish/write-out.js';
-import { listBuiltEditions } from '../../src/deliver/built-editions.js';
+import { listBuiltEditions, loadEdition } from '../../src/deliver/built-editions.js';
+import { ok } from '../../src/problems.js';
 import { thisProcess } from '../../src/util/process-owner.js';
 
 const WITNESS = 'build-inputs.json';
@@ -95,7 +96,7 @@ describe('the staged out/', () => {
     const journal = { tmp, moves: ['a.txt', 'editions/2025-01-13/edition.json'], deletes: ['d/e/c.txt'] };
     await writeFile(path.join(root, '.out.journal.json'), JSON.stringify(journal));
 
-    expect(await listBuiltEditions(out)).toEqual(['2025-01-06', '2025-01-13']);
+    expect(await listBuiltEditions(out)).toEqual(ok(['2025-01-06', '2025-01-13']));
     expect(await tree(out)).toEqual({ [WITNESS]: 'inputs 1', 'a.txt': 'a2', 'd/b.txt': 'b', 'editions/2025-01-06/edition.json': '{}', 'editions/2025-01-13/edition.json': '{"new":true}' });
     expect(await readdir(root)).toEqual(['out']);
     // Settled once, there is nothing left to do.
@@ -124,6 +125,11 @@ describe('the staged out/', () => {
       expect((settled as OutDirConflict).problem).toMatchObject({ code: 'BW_OUT_DIR_BUSY', file: out, message: `is being updated by the build of process ${other.pid} on ${os.hostname()}, still after 0 s` });
       expect(await tree(out)).toEqual(first);
       expect(await readFile(journal, 'utf8')).toContain('a.txt');
+
+      // The sender's readers of out/ report it as a problem, not an exception (send --due, schedule, skip, send).
+      const busy = { ok: false, problems: [expect.objectContaining({ code: 'BW_OUT_DIR_BUSY', file: out })] };
+      expect(await listBuiltEditions(out, { settleWaitMs: 100 })).toEqual(busy);
+      expect(await loadEdition(out, '2025-01-06', { settleWaitMs: 100 })).toEqual(busy);
 
       // That build finishing its commit (here: removing its journal) is what the wait is for.
       setTimeout(() => void rm(journal), 100);
