@@ -19,8 +19,9 @@
  *    commit writes a journal of the moves and removals, then carries it out.
  *    A build killed mid-commit is finished from the journal by the next
  *    build or send (settleOutDir) before either reads out/.
+ * A build killed before it commits leaves only its staging directories,
+ * which the next build removes (staging-dirs.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +31,7 @@ import { error, type Problem } from '../problems.js';
 import { OutDirBusy, OutDirReplaced } from '../problem-catalogue.js';
 import { contentHash, type WrittenIdentity } from './file-write.js';
 import { openFileWriter, type FileWriter } from './file-writer.js';
+import { removeLeftStagingDirs, stagingDirs } from './staging-dirs.js';
 
 interface WrittenFile {
   sha256: string;
@@ -151,14 +153,13 @@ export class StagedOutDir {
    */
   static async begin(outDir: string, previous?: OutRecord, witness?: string): Promise<StagedOutDir> {
     await settleOutDir(outDir);
-    const parent = path.dirname(path.resolve(outDir));
-    const base = path.basename(path.resolve(outDir));
-    // Unique even for two builds started by one process in the same millisecond.
-    const stamp = `${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`;
+    // Settled first: a staging directory a journal still names is carried out, not removed.
+    await removeLeftStagingDirs(outDir);
     const recorded = witness === undefined ? undefined : previous?.[witness];
     const file = witness === undefined ? '' : path.join(outDir, witness);
     const inPlace = recorded !== undefined && sameFile(file, recorded) ? { file, recorded } : undefined;
-    const staged = new StagedOutDir(outDir, path.join(parent, `.${base}.tmp-${stamp}`), path.join(parent, `.${base}.old-${stamp}`), previous, inPlace);
+    const dirs = stagingDirs(outDir);
+    const staged = new StagedOutDir(outDir, dirs.tmp, dirs.old, previous, inPlace);
     await mkdir(staged.tmp, { recursive: true });
     return staged;
   }
