@@ -59,6 +59,17 @@ describe('the threaded file writer', () => {
     await Promise.all(writes);
   });
 
+  test('writes a file far larger than the thread keeps room for (a long archive\'s feed or metric page)', async () => {
+    const dir = await sandbox();
+    const writer = openFileWriter(true, THREAD_FILE);
+    const big = `<p>${'Qwen downloads passed 600 million. '.repeat(600_000)}</p>`;
+    const written = await writer.write(path.join(dir, 'big.html'), big, true);
+    await writer.close();
+    expect(written.size).toBe(Buffer.byteLength(big));
+    expect(written.sha256).toBe(contentHash(big));
+    expect(await readFile(path.join(dir, 'big.html'), 'utf8')).toBe(big);
+  });
+
   test('after abort no write is done: each one sent then rejects', async () => {
     const dir = await sandbox();
     const writer = openFileWriter(true, THREAD_FILE);
