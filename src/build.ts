@@ -188,9 +188,10 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     const r = await editionFiles(edition);
     if (!r.files || !r.site) return { problems: r.problems };
     // Sent to the writer together: rendering goes on while they are written (publish/file-writer.ts).
-    const shas = await Promise.all([...r.files].map(([rel, data]) => sink(rel, data)));
+    const entries = [...r.files];
+    const shas = await Promise.all(entries.map(([rel, data]) => sink(rel, data)));
     // Only the cache needs each file's hash; an uncached build does not hash what it writes.
-    const written: [string, string][] = kept ? [...r.files].map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
+    const written: [string, string][] = kept ? entries.map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
     site.addSummary(r.site.summary);
     // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
     if (r.site.page) await kept?.keep(edition, context, { problems: r.problems, files: written, summary: r.site.summary });
