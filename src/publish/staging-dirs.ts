@@ -1,5 +1,6 @@
 /**
- * The directories a build stages out/ in, beside it: `.out.tmp-<stamp>` for
+ * What a build keeps beside out/ (`besideOutDir`: the journal, and the
+ * directories it stages out/ in): `.out.tmp-<stamp>` for
  * the new files and `.out.old-<stamp>` for the tree a whole swap replaces.
  * A build that is killed (Ctrl-C, SIGKILL, a crash) leaves them behind, up
  * to a whole archive's worth each. The stamp names the build that made them
@@ -20,16 +21,19 @@ export interface StagingDirs {
 
 const KINDS = ['tmp', 'old'] as const;
 
-function prefix(outDir: string, kind: (typeof KINDS)[number]): string {
-  return `.${path.basename(path.resolve(outDir))}.${kind}-`;
+/** What a build keeps beside outDir is named `.<out>.<suffix>`, in out/'s parent directory. */
+export function besideOutDir(outDir: string, suffix: string): { parent: string; name: string; file: string } {
+  const resolved = path.resolve(outDir);
+  const parent = path.dirname(resolved);
+  const name = `.${path.basename(resolved)}.${suffix}`;
+  return { parent, name, file: path.join(parent, name) };
 }
 
 /** A new pair of staging directories for this process: unique even for two builds it starts in one millisecond. */
 export function stagingDirs(outDir: string): StagingDirs {
-  const parent = path.dirname(path.resolve(outDir));
   const me = thisProcess();
   const stamp = `${me.host}-${me.bootTime}-${me.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`;
-  return { tmp: path.join(parent, `${prefix(outDir, 'tmp')}${stamp}`), old: path.join(parent, `${prefix(outDir, 'old')}${stamp}`) };
+  return { tmp: besideOutDir(outDir, `tmp-${stamp}`).file, old: besideOutDir(outDir, `old-${stamp}`).file };
 }
 
 /** host-boot-pid-ms-random; the host may hold dashes, the rest are digits. */
@@ -47,7 +51,7 @@ export function stampOwner(stamp: string, host: string = thisProcess().host): Pr
 
 /** Removes the staging directories beside outDir whose build is gone; returns their names. */
 export async function removeLeftStagingDirs(outDir: string): Promise<string[]> {
-  const parent = path.dirname(path.resolve(outDir));
+  const { parent } = besideOutDir(outDir, '');
   let names: string[];
   try {
     names = await readdir(parent);
@@ -56,7 +60,7 @@ export async function removeLeftStagingDirs(outDir: string): Promise<string[]> {
   }
   const left = names.filter((name) =>
     KINDS.some((kind) => {
-      const p = prefix(outDir, kind);
+      const p = besideOutDir(outDir, `${kind}-`).name;
       const owner = name.startsWith(p) ? stampOwner(name.slice(p.length)) : undefined;
       return owner !== undefined && judgeOwner(owner).kind === 'gone';
     }),

@@ -31,7 +31,7 @@ import { error, type Problem } from '../problems.js';
 import { OutDirBusy, OutDirReplaced } from '../problem-catalogue.js';
 import { contentHash, type WrittenIdentity } from './file-write.js';
 import { openFileWriter, type FileWriter } from './file-writer.js';
-import { removeLeftStagingDirs, stagingDirs } from './staging-dirs.js';
+import { besideOutDir, removeLeftStagingDirs, stagingDirs } from './staging-dirs.js';
 
 interface WrittenFile {
   sha256: string;
@@ -107,8 +107,7 @@ const SETTLE_WAIT_MS = 60_000;
 
 /** Where an unfinished in-place commit of outDir is written down: beside it, like the staging directory. */
 function journalFile(outDir: string): string {
-  const resolved = path.resolve(outDir);
-  return path.join(path.dirname(resolved), `.${path.basename(resolved)}.journal.json`);
+  return besideOutDir(outDir, 'journal.json').file;
 }
 
 export class StagedOutDir {
