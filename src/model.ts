@@ -5,11 +5,13 @@
  * can be written to edition.json and reused by the preview server and sender.
  *
  * What the content files hold is inferred from their zod schemas
- * (content-contract.ts); what the loader and compute stage add is declared
- * here.
+ * (content-contract.ts), and so is what a comparison computes
+ * (comparison-contract.ts, which edition.json's schema is built from); what
+ * the loader and compute stage add beside them is declared here.
  */
 import type { z } from 'zod';
 import type { basisSchema, frontmatterSchema, metricDefSchema, newsletterSchema, observationSchema, periodSchema, scheduleSchema } from './content-contract.js';
+import type { directionSchema, metricComparisonSchema, metricDeltaSchema, metricStatusSchema, previousObservationSchema, sentimentSchema } from './comparison-contract.js';
 
 /** A parsed period: label, ISO start and end (inclusive), length. The same shape edition.json writes. */
 export type Period = z.output<typeof periodSchema>;
@@ -95,53 +97,19 @@ export interface Content {
   briefs: Brief[];
 }
 
-export type Direction = 'up' | 'down' | 'flat';
-export type Sentiment = 'positive' | 'negative' | 'neutral';
-export type MetricStatus = 'new' | 'no-new-data' | 'revised' | 'vs-forecast' | 'not-comparable' | 'changed' | 'unchanged' | 'not-reported';
-
+/** How a value moved, and whether that is good for the reader's side of the metric (comparison-contract.ts). */
+export type Direction = z.output<typeof directionSchema>;
+export type Sentiment = z.output<typeof sentimentSchema>;
+/** What kind of comparison a metric's value makes; the list is comparison-contract.ts's METRIC_STATUSES. */
+export type MetricStatus = z.output<typeof metricStatusSchema>;
 /** What an earlier observation a comparison refers to was: edition, value, period and basis. */
-export interface PreviousObservation {
-  date: string;
-  value: number;
-  valueText: string;
-  period: Period | null;
-  basis: Basis;
-}
-
-export interface MetricDelta {
-  /** Absolute change rounded to the metric's decimals (percentage points for share/rate). */
-  abs: number;
-  /** `pp` for share and rate; the metric's unit otherwise. */
-  unit: string;
-  /** Relative change as a fraction of |previous| (0.0946 = +9.46%); null for pp metrics or previous 0. */
-  rel: number | null;
-  direction: Direction;
-  sentiment: Sentiment;
-}
+export type PreviousObservation = z.output<typeof previousObservationSchema>;
+export type MetricDelta = z.output<typeof metricDeltaSchema>;
+/** A metric's value in one edition and its comparison (status, previous, delta). */
+export type MetricComparison = z.output<typeof metricComparisonSchema>;
 
 /** A metric of one edition with its comparison, as written to edition.json. Carries its registry definition. */
-export interface EditionMetric extends Omit<MetricDef, 'source'> {
-  /** null only when status is "not-reported". */
-  value: number | null;
-  /** The value's decimal text as written in the brief (null when not reported). */
-  valueText: string | null;
-  /** null for a point at the edition date, and when not reported. */
-  period: Period | null;
-  /** null only when status is "not-reported". */
-  basis: Basis | null;
-  source: string | null;
-  note: string | null;
-  /**
-   * What this value is compared with: the reference of a change, the value
-   * revised, the forecast beaten, the edition that first reported a repeated
-   * figure, the unlike figure of a not-comparable pair, the last value of a
-   * metric not reported.
-   */
-  previous: PreviousObservation | null;
-  /** null for new, no-new-data, not-comparable and not-reported. */
-  delta: MetricDelta | null;
-  status: MetricStatus;
-}
+export interface EditionMetric extends Omit<MetricDef, 'source'>, MetricComparison {}
 
 /** A `## ` section of the brief, rendered. */
 export interface Section {

@@ -16,7 +16,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { basisSchema, isoDateSchema, metricDefSchema, periodSchema } from '../content-contract.js';
+import { isoDateSchema, metricDefSchema } from '../content-contract.js';
+import { metricComparisonSchema } from '../comparison-contract.js';
 
 export const EDITIONS_DIR = 'editions';
 export const EMAIL_HTML = 'email.html';
@@ -102,16 +103,6 @@ export const EDITION_JSON_VERSION = 2;
 
 const isoDate = isoDateSchema;
 
-const delta = z
-  .object({
-    abs: z.number(),
-    unit: z.string(),
-    rel: z.number().nullable(),
-    direction: z.enum(['up', 'down', 'flat']),
-    sentiment: z.enum(['positive', 'negative', 'neutral']),
-  })
-  .nullable();
-
 const editionHead = {
   date: isoDate,
   /** Position in date order, 1 = oldest. */
@@ -132,6 +123,7 @@ const editionHead = {
   sections: z.array(z.object({ id: z.string(), heading: z.string() })),
 };
 
+/** A metric's registry definition, as edition.json writes it. */
 const metricHead = {
   key: z.string(),
   label: z.string(),
@@ -139,30 +131,14 @@ const metricHead = {
   unit: z.string(),
   decimals: z.number().int(),
   better: metricDefSchema.shape.better,
-  /** null only when status is "not-reported". */
-  value: z.number().nullable(),
-  /** The value as written in the brief (keeps its precision). */
-  valueText: z.string().nullable(),
-  source: z.string().nullable(),
-  note: z.string().nullable(),
-  delta,
 };
 
-/** A period of the grammar, as ISO dates (the model's own); null for a point at the edition date. */
-const periodJson = periodSchema;
-const basis = basisSchema;
-
-const editionMetricJson = z.object({
-  ...metricHead,
-  period: periodJson.nullable(),
-  /** null only when status is "not-reported". */
-  basis: basis.nullable(),
-  /** What the value is compared with (see docs/content.md for each status). */
-  previous: z
-    .object({ date: isoDate, value: z.number(), valueText: z.string(), period: periodJson.nullable(), basis })
-    .nullable(),
-  status: z.enum(['new', 'no-new-data', 'revised', 'vs-forecast', 'not-comparable', 'changed', 'unchanged', 'not-reported']),
-});
+/**
+ * A metric as edition.json writes it: its registry head and its comparison,
+ * taken whole from the shared schema the model's `EditionMetric` is inferred
+ * from, so the file and the model cannot disagree on a status or a field.
+ */
+const editionMetricJson = z.object({ ...metricHead, ...metricComparisonSchema.shape });
 
 export const editionJsonSchema = z.object({
   version: z.literal(EDITION_JSON_VERSION),
@@ -183,6 +159,7 @@ const editionJsonV1Schema = z.object({
   metrics: z.array(
     z.object({
       ...metricHead,
+      ...metricComparisonSchema.omit({ period: true, basis: true, previous: true, status: true }).shape,
       period: z.string().nullable(),
       previous: z.object({ value: z.number(), valueText: z.string(), date: isoDate, period: z.string().nullable() }).nullable(),
       status: z.enum(['new', 'changed', 'unchanged', 'not-reported']),
