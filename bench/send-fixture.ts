@@ -9,9 +9,9 @@ import path from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
 import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, EMAIL_HTML, EMAIL_TEXT, serializeEditionJson } from '../src/render/out-layout.js';
-import { loadEdition, type EditionFiles } from '../src/deliver/built-editions.js';
-import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../src/deliver/message.js';
-import { createUnsubscribeToken, messageIdHash } from '../src/deliver/unsubscribe-token.js';
+import { loadEdition, type EditionFiles } from '../src/deliver/send/built-editions.js';
+import { buildMessage, prepareEdition, senderIdentity, type SenderIdentity } from '../src/deliver/send/message.js';
+import { createUnsubscribeToken, messageIdHash } from '../src/deliver/audience/unsubscribe-token.js';
 
 export const SEND_RECIPIENTS = Number(process.env['BENCH_SEND_RECIPIENTS'] ?? 10_000);
 /** Connections (SMTP) or requests in flight (SES). */

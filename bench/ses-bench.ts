@@ -17,8 +17,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
-import { sendEdition } from '../src/deliver/send-edition.js';
-import { createSesMailSender, sesTargetFromEnv } from '../src/deliver/ses-transport.js';
+import { sendEdition } from '../src/deliver/send/send-edition.js';
+import { createSesMailSender, sesTargetFromEnv } from '../src/deliver/transport/ses-transport.js';
 import { benchRate, prepareSendFixture, SEND_CONNECTIONS, type SendFixture } from './send-fixture.js';
 
 // One round each: the emulator parses every message (about 20-50 per second here), so 10,000 take minutes per arm.

@@ -70,7 +70,7 @@ export const newsletterSchema = z
     /** RFC 5322 mailbox, e.g. `AI Cloud Weekly <brief@example.com>`. */
     from: nonEmpty.regex(/<[^<>@\s]+@[^<>@\s]+>$|^[^<>@\s]+@[^<>@\s]+$/, 'must be an address, e.g. "AI Cloud Weekly <brief@example.com>"'),
     replyTo: nonEmpty.optional(),
-    /** Pinned RFC 2919 List-Id (a dot-atom with at least one dot); derived from name and From's domain when absent (src/deliver/list-id.ts). */
+    /** Pinned RFC 2919 List-Id (a dot-atom with at least one dot); derived from name and From's domain when absent (src/deliver/send/list-id.ts). */
     listId: z
       .string()
       .regex(/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)+$/i, 'must be a list id such as "ai-cloud-weekly.example.com" (RFC 2919: no spaces or angle brackets, at least one dot)')

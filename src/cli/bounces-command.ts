@@ -2,15 +2,15 @@
  * `briefwire bounces --maildir DIR | --mbox FILE`: reads bounce reports (DSN)
  * and complaint reports (ARF) from the mailbox that receives our bounces,
  * matches them to mail we sent and updates the suppression list (rules in
- * src/deliver/feedback.ts). Idempotent: a report already read changes nothing.
+ * src/deliver/audience/feedback.ts). Idempotent: a report already read changes nothing.
  */
 import type { CAC } from 'cac';
 import { error } from '../problems.js';
 import { MailboxUnreadable } from '../problem-catalogue.js';
-import { applyFeedback, SOFT_BOUNCE_LIMIT, SOFT_BOUNCE_WINDOW_DAYS, type FeedbackEvent } from '../deliver/feedback.js';
-import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/mailbox.js';
-import { SentMail } from '../deliver/sent-mail.js';
-import { SubscriberStore } from '../deliver/subscriber-store.js';
+import { applyFeedback, SOFT_BOUNCE_LIMIT, SOFT_BOUNCE_WINDOW_DAYS, type FeedbackEvent } from '../deliver/audience/feedback.js';
+import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/audience/mailbox.js';
+import { SentMail } from '../deliver/send/sent-mail.js';
+import { SubscriberStore } from '../deliver/audience/subscriber-store.js';
 import { STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from '../util/print-problems.js';
 import { UsageError } from './usage-error.js';
@@ -104,7 +104,7 @@ interface MailboxReading {
 /** Every message of the mailbox: which are reports, and the events of those that are about mail we sent. */
 async function readReports(source: AsyncGenerator<RawMail>, sent: SentMail): Promise<MailboxReading> {
   // mailparser is loaded only when bounces are read, so it costs every other command nothing.
-  const { parseReport, reportEvents } = await import('../deliver/bounce-report.js');
+  const { parseReport, reportEvents } = await import('../deliver/audience/bounce-report.js');
   const r: MailboxReading = { messages: 0, reports: 0, notReports: [], unmatched: [], ignored: [], events: [] };
   for await (const mail of source) {
     r.messages++;

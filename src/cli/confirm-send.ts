@@ -6,7 +6,7 @@
  * confirmation) or the send stops before anything is sent or recorded.
  */
 import { createInterface } from 'node:readline/promises';
-import { formatReasons, type SuppressionReason } from '../deliver/suppression.js';
+import { formatReasons, type SuppressionReason } from '../deliver/audience/suppression.js';
 
 export interface SendPreview {
   date: string;

@@ -9,7 +9,7 @@ import { parseMetricRegistry } from '../content/metric-registry.js';
 import { BRIEF_FILE_NAME } from '../content/brief.js';
 import { nextEditionDate, scaffoldBrief } from '../content/scaffold.js';
 import { offSlotWarnings } from '../content/slot-day.js';
-import { nowFromEnv } from '../deliver/clock.js';
+import { nowFromEnv } from '../deliver/schedule/clock.js';
 import { UsageError } from './usage-error.js';
 import { printProblems } from '../util/print-problems.js';
 import { DIR_DEFAULTS, parseDateOption } from './options.js';

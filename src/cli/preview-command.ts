@@ -4,7 +4,7 @@ import { DIR_DEFAULTS, parsePort, requireDir } from './options.js';
 import { startPreview } from '../preview/server.js';
 import path from 'node:path';
 import { NEWSLETTER_FILE } from '../content/load.js';
-import { addressProblem } from '../deliver/address.js';
+import { addressProblem } from '../deliver/audience/address.js';
 import { UsageError } from './usage-error.js';
 
 export interface PreviewCommandOptions {

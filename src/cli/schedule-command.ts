@@ -5,13 +5,13 @@
  * the local time stays put.
  */
 import type { CAC } from 'cac';
-import { nowFromEnv } from '../deliver/clock.js';
-import { listBuiltEditions } from '../deliver/built-editions.js';
-import { isComplete, readLedger } from '../deliver/ledger.js';
+import { nowFromEnv } from '../deliver/schedule/clock.js';
+import { listBuiltEditions } from '../deliver/send/built-editions.js';
+import { isComplete, readLedger } from '../deliver/send/ledger.js';
 import type { DateTime } from 'luxon';
-import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule.js';
-import { readSlotRecords } from '../deliver/slot-records.js';
-import { previousSlots, slotStatus, type SlotFacts } from '../deliver/slot-status.js';
+import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule/schedule.js';
+import { readSlotRecords } from '../deliver/schedule/slot-records.js';
+import { previousSlots, slotStatus, type SlotFacts } from '../deliver/schedule/slot-status.js';
 import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from '../util/print-problems.js';
 import { loadSchedule } from './load-schedule.js';

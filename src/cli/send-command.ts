@@ -14,31 +14,31 @@ import type { Schedule } from '../model.js';
 import { error, type Problem } from '../problems.js';
 import { DueEditionMissing, DueTooLate, ScheduleMissing, UnsubscribeSecret } from '../problem-catalogue.js';
 import { builtEditionDir } from '../render/out-layout.js';
-import { addressProblem } from '../deliver/address.js';
-import { nowFromEnv } from '../deliver/clock.js';
-import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/built-editions.js';
-import { listIdSentWith, readLedger } from '../deliver/ledger.js';
-import { listIdMigrates } from '../deliver/list-id.js';
-import { inspectSendLock, lockProblem } from '../deliver/lock.js';
-import { senderIdentity, type SenderIdentity } from '../deliver/message.js';
-import { planSend } from '../deliver/plan.js';
-import { createProgressReporter, formatDuration } from '../deliver/progress.js';
-import { decideDue, gateDueSend } from '../deliver/due.js';
-import { formatLocal, formatUtc } from '../deliver/schedule.js';
-import { sendEdition, type SendSummary } from '../deliver/send-edition.js';
-import { scanSubscribers } from '../deliver/subscribers.js';
-import { describeRecipients, readRecipients } from '../deliver/recipients.js';
-import { formatReasons } from '../deliver/suppression.js';
-import { dkimAlignmentProblem, dkimFromEnv, type MailSender } from '../deliver/transport.js';
-import { mailTransportFromEnv } from '../deliver/mail-transport.js';
-import { secretFromEnv } from '../deliver/unsubscribe-token.js';
+import { addressProblem } from '../deliver/audience/address.js';
+import { nowFromEnv } from '../deliver/schedule/clock.js';
+import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/send/built-editions.js';
+import { listIdSentWith, readLedger } from '../deliver/send/ledger.js';
+import { listIdMigrates } from '../deliver/send/list-id.js';
+import { inspectSendLock, lockProblem } from '../deliver/send/lock.js';
+import { senderIdentity, type SenderIdentity } from '../deliver/send/message.js';
+import { planSend } from '../deliver/send/plan.js';
+import { createProgressReporter, formatDuration } from '../deliver/send/progress.js';
+import { decideDue, gateDueSend } from '../deliver/schedule/due.js';
+import { formatLocal, formatUtc } from '../deliver/schedule/schedule.js';
+import { sendEdition, type SendSummary } from '../deliver/send/send-edition.js';
+import { scanSubscribers } from '../deliver/audience/subscriber-csv.js';
+import { describeRecipients, readRecipients } from '../deliver/send/recipients.js';
+import { formatReasons } from '../deliver/audience/suppression.js';
+import { dkimAlignmentProblem, dkimFromEnv, type MailSender } from '../deliver/transport/smtp.js';
+import { mailTransportFromEnv } from '../deliver/transport/choose-transport.js';
+import { secretFromEnv } from '../deliver/audience/unsubscribe-token.js';
 import { DIR_DEFAULTS, parseEditionArgument, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from '../util/print-problems.js';
 import { UsageError } from './usage-error.js';
 import { askToSend } from './confirm-send.js';
-import { deliverTestCopy } from '../deliver/test-copy.js';
-import { auditErrors, buildFreshnessProblems, settingsProblems } from '../deliver/preflight.js';
-import { appendSlotRecord, missingSlotAction, readSlotRecords } from '../deliver/slot-records.js';
+import { deliverTestCopy } from '../deliver/send/test-copy.js';
+import { auditErrors, buildFreshnessProblems, settingsProblems } from '../deliver/send/preflight.js';
+import { appendSlotRecord, missingSlotAction, readSlotRecords } from '../deliver/schedule/slot-records.js';
 
 export interface SendCliOptions {
   dryRun?: boolean;
@@ -159,7 +159,7 @@ export async function runSend(editionArgument: unknown, opts: SendCliOptions, en
     return 1;
   }
   const newsletterFile = path.join(req.contentDir, NEWSLETTER_FILE);
-  // Only an accented name's List-Id depends on what earlier sends carried (see deliver/list-id.ts).
+  // Only an accented name's List-Id depends on what earlier sends carried (see deliver/send/list-id.ts).
   const history = !loaded.value.listId && listIdMigrates(loaded.value.name) ? { sentWith: await listIdSentWith(req.stateDir) } : {};
   const sender = senderIdentity(loaded.value, newsletterFile, history);
   if (!sender.ok) return fail(sender.problems);
@@ -261,7 +261,7 @@ async function pickEdition(req: SendRequest): Promise<Picked> {
   return latest.ok ? { date: latest.value, slotNote: '' } : fail(latest.problems);
 }
 
-/** `--due`: the edition of the schedule's most recent slot, if it is built and its send should start (see deliver/due.ts). */
+/** `--due`: the edition of the schedule's most recent slot, if it is built and its send should start (see deliver/schedule/due.ts). */
 async function pickDueEdition(req: SendRequest, schedule: Schedule | undefined, newsletterFile: string, dryRun: boolean): Promise<Picked> {
   if (!schedule) return fail([error(newsletterFile, ScheduleMissing)]);
   const built = await listBuiltEditions(req.outDir);

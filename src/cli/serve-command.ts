@@ -1,6 +1,6 @@
 /**
  * `briefwire serve`: the archive site plus the unsubscribe endpoint (see
- * src/deliver/unsubscribe-server.ts). Runs until SIGINT/SIGTERM.
+ * src/deliver/serve/public-server.ts). Runs until SIGINT/SIGTERM.
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
@@ -8,10 +8,10 @@ import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import { error, warning } from '../problems.js';
 import { ServeWithoutName, UnsubscribeSecret, WebhookSecretShort } from '../problem-catalogue.js';
 import { siteOutputDir } from '../render/out-layout.js';
-import { startUnsubscribeServer } from '../deliver/unsubscribe-server.js';
-import { MIN_SECRET_LENGTH, secretFromEnv } from '../deliver/unsubscribe-token.js';
-import { senderIdentity } from '../deliver/message.js';
-import { mailTransportConfigured, mailTransportFromEnv } from '../deliver/mail-transport.js';
+import { startUnsubscribeServer } from '../deliver/serve/public-server.js';
+import { MIN_SECRET_LENGTH, secretFromEnv } from '../deliver/audience/unsubscribe-token.js';
+import { senderIdentity } from '../deliver/send/message.js';
+import { mailTransportConfigured, mailTransportFromEnv } from '../deliver/transport/choose-transport.js';
 import { DIR_DEFAULTS, parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from '../util/print-problems.js';
 

@@ -2,7 +2,7 @@
  * `briefwire skip <slot-date>`: records that a send slot sends nothing, on
  * purpose (a holiday week). `send --due` then says so in one line and exits 0
  * instead of reporting a missing edition, and `schedule` shows the slot as
- * skipped. The record goes to <state>/slots.jsonl (see deliver/slot-records.ts).
+ * skipped. The record goes to <state>/slots.jsonl (see deliver/schedule/slot-records.ts).
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
@@ -10,10 +10,10 @@ import { NEWSLETTER_FILE } from '../content/load.js';
 import { offSlot } from '../content/slot-day.js';
 import { error, warning } from '../problems.js';
 import { SkipAlreadySent, SkipEditionBuilt, SkipNotSlotDay } from '../problem-catalogue.js';
-import { listBuiltEditions } from '../deliver/built-editions.js';
-import { isComplete, readLedger } from '../deliver/ledger.js';
-import { formatLocal, slotOnDate } from '../deliver/schedule.js';
-import { appendSlotRecord, readSlotRecords } from '../deliver/slot-records.js';
+import { listBuiltEditions } from '../deliver/send/built-editions.js';
+import { isComplete, readLedger } from '../deliver/send/ledger.js';
+import { formatLocal, slotOnDate } from '../deliver/schedule/schedule.js';
+import { appendSlotRecord, readSlotRecords } from '../deliver/schedule/slot-records.js';
 import { DIR_DEFAULTS, parseDateOption, STATE_DIR_DEFAULT } from './options.js';
 import { loadSchedule } from './load-schedule.js';
 import { printProblems } from '../util/print-problems.js';

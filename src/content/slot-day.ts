@@ -1,6 +1,6 @@
 /**
  * An edition is sent by the slot on its date's weekday (see
- * deliver/schedule.ts: a slot sends the edition dated its local day). A brief
+ * deliver/schedule/schedule.ts: a slot sends the edition dated its local day). A brief
  * dated on another weekday would never be sent by the schedule, and nothing
  * would say so until the next slot found no edition. These checks say so when
  * the brief is created and built.

@@ -4,8 +4,8 @@
  * --test-to`, through deliverTestCopy, the function behind `send --to`.
  */
 import { escapeHtml } from '../util/escape.js';
-import { deliverTestCopy } from '../deliver/test-copy.js';
-import { senderIdentity } from '../deliver/message.js';
+import { deliverTestCopy } from '../deliver/send/test-copy.js';
+import { senderIdentity } from '../deliver/send/message.js';
 import type { PreviewState } from './state.js';
 
 export interface PreviewTestSend {

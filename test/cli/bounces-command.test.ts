@@ -7,8 +7,8 @@
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { feedbackFile } from '../../src/deliver/feedback.js';
-import { suppressionFile } from '../../src/deliver/suppression.js';
+import { feedbackFile } from '../../src/deliver/audience/feedback.js';
+import { suppressionFile } from '../../src/deliver/audience/suppression.js';
 import { runCli } from '../support/cli.js';
 import { readJsonLinesFile, tempDir } from '../support/fixtures.js';
 import { cliAvailable } from '../support/deliver.js';

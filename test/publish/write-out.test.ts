@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { OutDirConflict, settleOutDir, StagedOutDir, type OutRecord } from '../../src/publish/write-out.js';
-import { listBuiltEditions, loadEdition } from '../../src/deliver/built-editions.js';
+import { listBuiltEditions, loadEdition } from '../../src/deliver/send/built-editions.js';
 import { ok } from '../../src/problems.js';
 import { thisProcess } from '../../src/util/process-owner.js';
 

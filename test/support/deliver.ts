@@ -14,9 +14,9 @@ import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, serializeEditionJson, type EditionJson } from '../../src/render/out-layout.js';
 import type { Newsletter } from '../../src/model.js';
-import { loadEdition, type EditionFiles } from '../../src/deliver/built-editions.js';
-import { senderIdentity, type SenderIdentity } from '../../src/deliver/message.js';
-import { startUnsubscribeServer, type RunningServer, type UnsubscribeServerOptions } from '../../src/deliver/unsubscribe-server.js';
+import { loadEdition, type EditionFiles } from '../../src/deliver/send/built-editions.js';
+import { senderIdentity, type SenderIdentity } from '../../src/deliver/send/message.js';
+import { startUnsubscribeServer, type RunningServer, type UnsubscribeServerOptions } from '../../src/deliver/serve/public-server.js';
 import { CLI, runCli, startCli, type CliResult } from './cli.js';
 import { tempDir } from './fixtures.js';
 

@@ -1,0 +1,60 @@
+/**
+ * Is a bounce or complaint about mail we sent? A report is matched by the
+ * Message-ID of the original (ours are `<edition-date>.<hash>@<domain>`, and
+ * the edition's ledger must show the recipient) or, when the reporting server
+ * left the original out, by the recipient being in some edition's ledger.
+ * Confirmation emails (`<confirm.…@domain>`) match readers who asked for one.
+ * A report about mail we never sent to that address (a forged bounce, mail
+ * someone else sent in our name) matches nothing and changes nothing.
+ */
+import { readdir } from 'node:fs/promises';
+import type { Problem } from '../../problems.js';
+import { readLedger, sendsDir } from './ledger.js';
+import type { SubscriberStore } from '../audience/subscriber-store.js';
+import { ISO_DATE_PATTERN } from '../../util/iso-date.js';
+
+export type MatchedBy = 'message-id' | 'recipient' | 'confirmation';
+
+const EDITION_ID = new RegExp(String.raw`^<?(${ISO_DATE_PATTERN})\.[0-9a-f]{32}@`, 'i');
+const LEDGER_FILE = new RegExp(String.raw`^(${ISO_DATE_PATTERN})\.jsonl$`);
+export const CONFIRMATION_ID_PREFIX = 'confirm.';
+
+export class SentMail {
+  private constructor(
+    private readonly byEdition: Map<string, Set<string>>,
+    private readonly everyone: Set<string>,
+    private readonly store: SubscriberStore | null,
+    readonly problems: Problem[],
+  ) {}
+
+  static async load(stateDir: string, store: SubscriberStore | null): Promise<SentMail> {
+    const byEdition = new Map<string, Set<string>>();
+    const everyone = new Set<string>();
+    const problems: Problem[] = [];
+    const files = await readdir(sendsDir(stateDir)).catch(() => [] as string[]);
+    for (const name of files) {
+      const m = LEDGER_FILE.exec(name);
+      if (!m) continue;
+      const ledger = await readLedger(stateDir, m[1]!);
+      if (!ledger.ok) {
+        problems.push(...ledger.problems);
+        continue;
+      }
+      const keys = new Set(ledger.value.states.keys());
+      byEdition.set(m[1]!, keys);
+      for (const k of keys) everyone.add(k);
+    }
+    return new SentMail(byEdition, everyone, store, problems);
+  }
+
+  match(address: string, messageId: string | undefined): MatchedBy | null {
+    const id = messageId?.trim();
+    if (id) {
+      const edition = EDITION_ID.exec(id);
+      if (edition && this.byEdition.get(edition[1]!)?.has(address)) return 'message-id';
+      const local = id.replace(/^</, '');
+      if (local.startsWith(CONFIRMATION_ID_PREFIX) && this.store && (this.store.pending.has(address) || this.store.confirmed.has(address))) return 'confirmation';
+    }
+    return this.everyone.has(address) ? 'recipient' : null;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Which way mail leaves: MAIL_TRANSPORT=smtp (the default; SMTP_URL) or
+ * MAIL_TRANSPORT=ses (Amazon SES v2 API; the AWS environment). Both give a
+ * MailSender with the same outcome contract, so `send` and `serve`'s
+ * confirmation emails do not care which.
+ */
+import type { DKIMOptions } from 'nodemailer';
+import { error, fail, ok, type Result } from '../../problems.js';
+import { MailTransportUnknown } from '../../problem-catalogue.js';
+import { createSesMailSender, sesTargetFromEnv } from './ses-transport.js';
+import { createMailSender, parseSmtpUrl, type MailSender } from './smtp.js';
+
+export interface MailTransport {
+  kind: 'smtp' | 'ses';
+  /** Where mail goes, safe to print. */
+  display: string;
+  create(settings: { connections: number; rate: number; dkim?: DKIMOptions }): MailSender;
+}
+
+export function mailTransportFromEnv(env: NodeJS.ProcessEnv): Result<MailTransport> {
+  const kind = (env['MAIL_TRANSPORT'] ?? 'smtp').trim().toLowerCase() || 'smtp';
+  if (kind === 'ses') {
+    const target = sesTargetFromEnv(env);
+    if (!target.ok) return target;
+    return ok({ kind, display: target.value.display, create: (s) => createSesMailSender(target.value, { rate: s.rate, ...(s.dkim ? { dkim: s.dkim } : {}) }) });
+  }
+  if (kind !== 'smtp') return fail([error('MAIL_TRANSPORT', MailTransportUnknown, [kind])]);
+  const target = parseSmtpUrl(env['SMTP_URL']);
+  if (!target.ok) return target;
+  return ok({ kind, display: target.value.display, create: (s) => createMailSender(target.value, s) });
+}
+
+/** Whether the environment names a transport at all (serve runs without one; /subscribe is then closed). */
+export function mailTransportConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env['SMTP_URL']?.trim()) || (env['MAIL_TRANSPORT'] ?? '').trim().toLowerCase() === 'ses';
+}

@@ -1,0 +1,234 @@
+/**
+ * The SMTP side: SMTP_URL parsing with credential redaction, optional DKIM
+ * from the environment, and a pooled nodemailer transport wrapped so every
+ * send resolves to an outcome the ledger can record (never a throw).
+ *
+ * Credentials live only inside SMTP_URL. Anything that could reach a terminal
+ * or a log (error messages from nodemailer included, which can echo server
+ * replies or URLs) goes through `redact` first.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import nodemailer from 'nodemailer';
+import type { DKIMOptions, SendMailOptions } from 'nodemailer';
+import { error, fail, ok, warning, type Problem, type Result } from '../../problems.js';
+import { DkimIncomplete, DkimKeyInvalid, DkimKeyMissing, DkimMisaligned, SmtpConnect, SmtpUrlInvalid, SmtpUrlMissing, SmtpUrlNoHost, SmtpUrlProtocol } from '../../problem-catalogue.js';
+import { redactor } from '../../util/redact.js';
+
+export interface SmtpTarget {
+  url: string;
+  /** host:port and scheme, safe to print. */
+  display: string;
+  /** Replaces every form of the credentials in `text` with "***". */
+  redact: (text: string) => string;
+}
+
+export function parseSmtpUrl(raw: string | undefined, source = 'SMTP_URL'): Result<SmtpTarget> {
+  if (!raw || !raw.trim()) {
+    return fail([error(source, SmtpUrlMissing)]);
+  }
+  const redact = redactor(raw);
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    // Never echo the value: it holds the password.
+    return fail([error(source, SmtpUrlInvalid)]);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    return fail([error(source, SmtpUrlProtocol, [url.protocol])]);
+  }
+  if (!url.hostname) return fail([error(source, SmtpUrlNoHost)]);
+  const port = url.port || (url.protocol === 'smtps:' ? '465' : '587');
+  return ok({ url: raw.trim(), display: `${url.protocol}//${url.hostname}:${port}`, redact });
+}
+
+/**
+ * nodemailer signs this list by default minus List-Unsubscribe-Post; RFC 8058
+ * requires both List-Unsubscribe and List-Unsubscribe-Post to be covered by the
+ * DKIM signature for one-click to be honoured (Gmail and Yahoo check).
+ */
+export const DKIM_SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'In-Reply-To', 'References',
+  'List-Id', 'List-Help', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+].join(':');
+
+/** DKIM from DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE: all three or none. */
+export async function dkimFromEnv(env: NodeJS.ProcessEnv): Promise<Result<DKIMOptions | undefined>> {
+  const names = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE'] as const;
+  const set = names.filter((n) => env[n]?.trim());
+  if (set.length === 0) return ok(undefined);
+  if (set.length < names.length) {
+    const missing = names.filter((n) => !set.includes(n));
+    return fail([error(missing[0]!, DkimIncomplete, [names.join(', '), missing.join(', ')])]);
+  }
+  const keyFile = env['DKIM_PRIVATE_KEY_FILE']!.trim();
+  let privateKey: string;
+  try {
+    privateKey = await readFile(keyFile, 'utf8');
+    createPrivateKey(privateKey); // fail now, not on the first message
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail([code === 'ENOENT' ? error(keyFile, DkimKeyMissing) : error(keyFile, DkimKeyInvalid)]);
+  }
+  return ok({
+    domainName: env['DKIM_DOMAIN']!.trim(),
+    keySelector: env['DKIM_SELECTOR']!.trim(),
+    privateKey,
+    headerFieldNames: DKIM_SIGNED_HEADERS,
+  });
+}
+
+/**
+ * DMARC only counts a DKIM pass whose d= aligns with the From domain (relaxed
+ * alignment: the same domain, or one a subdomain of the other). A misaligned
+ * key still signs, so this is a warning for the operator, not an error.
+ */
+export function dkimAlignmentProblem(dkim: DKIMOptions, fromDomain: string): Problem | null {
+  const d = String(dkim.domainName ?? '').toLowerCase();
+  const from = fromDomain.toLowerCase();
+  if (from === d || from.endsWith(`.${d}`) || d.endsWith(`.${from}`)) return null;
+  return warning('DKIM_DOMAIN', DkimMisaligned, [d, from]);
+}
+
+export type SendOutcome =
+  | { ok: true; response: string }
+  | {
+      ok: false;
+      /**
+       * permanent: a 5xx; retrying would get the same answer.
+       * temporary: a 4xx, or the connection failed before the message body was out.
+       * unconfirmed: the connection failed after the whole body was handed over and
+       *   before the server's answer: it may have been accepted. Not retried.
+       */
+      kind: 'permanent' | 'temporary' | 'unconfirmed';
+      code?: number;
+      message: string;
+    };
+
+export interface MailSender {
+  send(message: SendMailOptions): Promise<SendOutcome>;
+  /** Connects and authenticates once, so a bad URL or password fails before anything is recorded. */
+  verify(): Promise<Result<void>>;
+  close(): void;
+}
+
+export interface TransportSettings {
+  /** Parallel SMTP connections (and so messages in flight). */
+  connections: number;
+  /** Messages per second across the pool; 0 = no limit. */
+  rate: number;
+  dkim?: DKIMOptions;
+  /** Socket inactivity timeout; a stalled server fails the message instead of hanging the run. */
+  socketTimeoutMs?: number;
+}
+
+/** nodemailer's limiter counts messages per window; express any rate (also < 1/s) as limit per delta. */
+export function rateToPool(rate: number): { rateLimit?: number; rateDelta?: number } {
+  if (!rate || rate <= 0 || !Number.isFinite(rate)) return {};
+  if (rate >= 1) return { rateLimit: Math.round(rate), rateDelta: 1000 };
+  return { rateLimit: 1, rateDelta: Math.round(1000 / rate) };
+}
+
+export function poolOptions(target: SmtpTarget, settings: TransportSettings) {
+  return {
+    url: target.url,
+    pool: true as const,
+    maxConnections: settings.connections,
+    ...rateToPool(settings.rate),
+    // The pool would silently resend a message whose connection dropped; we retry ourselves so
+    // every try is in the ledger and a drop after the body went out is never resent blindly.
+    maxRequeues: 0,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: settings.socketTimeoutMs ?? 60_000,
+    ...(settings.dkim ? { dkim: settings.dkim } : {}),
+    logger: false,
+  };
+}
+
+interface BodyTracker {
+  bodyHandedOver: boolean;
+}
+
+export function createMailSender(target: SmtpTarget, settings: TransportSettings): MailSender {
+  const transporter = nodemailer.createTransport(poolOptions(target, settings));
+  const trackers = new Map<string, BodyTracker>();
+
+  // Learn whether the whole message stream was consumed by the SMTP connection. That is the
+  // line between "the server cannot have accepted it" (safe to retry) and "it might have".
+  transporter.use('stream', (mail, done) => {
+    const tracker = trackers.get(String(mail.data.messageId ?? ''));
+    const message = mail.message as unknown as { createReadStream: (options?: unknown) => Readable };
+    if (tracker) {
+      const original = message.createReadStream.bind(message);
+      message.createReadStream = (options?: unknown) => {
+        const stream = original(options);
+        stream.once('end', () => {
+          tracker.bodyHandedOver = true;
+        });
+        return stream;
+      };
+    }
+    done();
+  });
+
+  return {
+    async send(message) {
+      const id = String(message.messageId ?? '');
+      const tracker: BodyTracker = { bodyHandedOver: false };
+      trackers.set(id, tracker);
+      try {
+        const info = (await transporter.sendMail(message)) as { response?: string; rejected?: unknown[] };
+        if (Array.isArray(info.rejected) && info.rejected.length > 0) {
+          return { ok: false, kind: 'permanent', message: target.redact(`recipient rejected: ${info.response ?? ''}`) };
+        }
+        return { ok: true, response: target.redact(String(info.response ?? '')) };
+      } catch (e) {
+        return classifySmtpError(e, tracker.bodyHandedOver, target.redact);
+      } finally {
+        trackers.delete(id);
+      }
+    },
+    async verify() {
+      try {
+        await transporter.verify();
+        return ok(undefined);
+      } catch (e) {
+        return fail([error('SMTP_URL', SmtpConnect, [target.display, target.redact(describe(e))])]);
+      }
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+/** Decides what an SMTP error means for this recipient. Pure, so the rules are testable. */
+export function classifySmtpError(e: unknown, bodyHandedOver: boolean, redact: (s: string) => string = (s) => s): SendOutcome & { ok: false } {
+  const err = (e ?? {}) as { responseCode?: number; permanent?: boolean; code?: string; message?: string };
+  const message = redact(describe(e));
+  const code = typeof err.responseCode === 'number' ? err.responseCode : undefined;
+  if (code !== undefined) {
+    // The server answered: an explicit refusal was not accepted, whenever it came. 503 (bad
+    // sequence) is about session state, not the message, so it is worth another connection.
+    const permanent = typeof err.permanent === 'boolean' ? err.permanent : code >= 500 && code !== 503;
+    return { ok: false, kind: permanent ? 'permanent' : 'temporary', code, message };
+  }
+  if (err.code === 'EENVELOPE' || err.code === 'EMESSAGE' || err.code === 'EMAXRECIPIENTS') {
+    // Refused by nodemailer itself before sending (bad address, oversized): trying again cannot help.
+    return { ok: false, kind: 'permanent', message };
+  }
+  // No answer from the server: a dropped connection, a timeout, a reset.
+  return { ok: false, kind: bodyHandedOver ? 'unconfirmed' : 'temporary', message };
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+  }
+  return String(e);
+}
