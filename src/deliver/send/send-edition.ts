@@ -21,7 +21,7 @@ import { SendStep, type StepResult } from './send-step.js';
 import { readRecipients } from './recipients.js';
 import type { Recipient, SubscriberItem } from '../audience/subscriber-csv.js';
 import { countReason, SuppressionList, type SuppressionReason } from '../audience/suppression.js';
-import type { MailSender } from '../transport/smtp.js';
+import type { MailSender } from '../transport/sender.js';
 import { createUnsubscribeToken, messageIdHash } from '../audience/unsubscribe-token.js';
 
 export interface SendEditionOptions {

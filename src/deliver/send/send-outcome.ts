@@ -11,7 +11,7 @@
  *                                else leave it for a later run
  */
 import type { LedgerRecord } from './ledger.js';
-import type { SendOutcome } from '../transport/smtp.js';
+import type { SendOutcome } from '../transport/sender.js';
 
 /** A ledger outcome line before the step stamps it with recipient and time. */
 export type OutcomeRecord = DistributiveOmit<Extract<LedgerRecord, { type: 'sent' | 'failed' | 'unconfirmed' }>, 'to' | 'at'>;

@@ -13,7 +13,7 @@ import type { SendMailOptions } from 'nodemailer';
 import type { LedgerWriter } from './ledger.js';
 import type { Recipient } from '../audience/subscriber-csv.js';
 import { backoff, decideOutcome, type RecipientResult } from './send-outcome.js';
-import type { MailSender } from '../transport/smtp.js';
+import type { MailSender } from '../transport/sender.js';
 
 export interface StepSettings {
   ledger: LedgerWriter;

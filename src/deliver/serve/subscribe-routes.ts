@@ -26,7 +26,7 @@ import type { SenderIdentity } from '../send/message.js';
 import { RateLimiter } from './rate-limit.js';
 import { SubscriberStore } from '../audience/subscriber-store.js';
 import { liftSuppression, type SuppressionList } from '../audience/suppression.js';
-import type { SendOutcome } from '../transport/smtp.js';
+import type { SendOutcome } from '../transport/sender.js';
 
 export interface SubscribeOptions {
   stateDir: string;

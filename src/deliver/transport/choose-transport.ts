@@ -8,7 +8,8 @@ import type { DKIMOptions } from 'nodemailer';
 import { error, fail, ok, type Result } from '../../problems.js';
 import { MailTransportUnknown } from '../../problem-catalogue.js';
 import { createSesMailSender, sesTargetFromEnv } from './ses-transport.js';
-import { createMailSender, parseSmtpUrl, type MailSender } from './smtp.js';
+import type { MailSender } from './sender.js';
+import { createMailSender, parseSmtpUrl } from './smtp.js';
 
 export interface MailTransport {
   kind: 'smtp' | 'ses';

@@ -23,7 +23,7 @@ import { GetAccountCommand, SendEmailCommand, SESv2Client } from '@aws-sdk/clien
 import nodemailer from 'nodemailer';
 import type { DKIMOptions } from 'nodemailer';
 import { error, fail, ok, warning, type Problem, type Result } from '../../problems.js';
-import type { MailSender, SendOutcome } from './smtp.js';
+import type { MailSender, SendOutcome } from './sender.js';
 
 export interface SesTarget {
   region: string;

@@ -1,20 +1,19 @@
 /**
- * The SMTP side: SMTP_URL parsing with credential redaction, optional DKIM
- * from the environment, and a pooled nodemailer transport wrapped so every
- * send resolves to an outcome the ledger can record (never a throw).
+ * The SMTP transport: SMTP_URL parsing with credential redaction and a pooled
+ * nodemailer transport wrapped so every send resolves to an outcome the ledger
+ * can record (never a throw; the contract is in sender.ts).
  *
  * Credentials live only inside SMTP_URL. Anything that could reach a terminal
  * or a log (error messages from nodemailer included, which can echo server
  * replies or URLs) goes through `redact` first.
  */
-import { createPrivateKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
-import type { DKIMOptions, SendMailOptions } from 'nodemailer';
-import { error, fail, ok, warning, type Problem, type Result } from '../../problems.js';
-import { DkimIncomplete, DkimKeyInvalid, DkimKeyMissing, DkimMisaligned, SmtpConnect, SmtpUrlInvalid, SmtpUrlMissing, SmtpUrlNoHost, SmtpUrlProtocol } from '../../problem-catalogue.js';
+import type { DKIMOptions } from 'nodemailer';
+import { error, fail, ok, type Result } from '../../problems.js';
+import { SmtpConnect, SmtpUrlInvalid, SmtpUrlMissing, SmtpUrlNoHost, SmtpUrlProtocol } from '../../problem-catalogue.js';
 import { redactor } from '../../util/redact.js';
+import type { MailSender, SendOutcome } from './sender.js';
 
 export interface SmtpTarget {
   url: string;
@@ -42,77 +41,6 @@ export function parseSmtpUrl(raw: string | undefined, source = 'SMTP_URL'): Resu
   if (!url.hostname) return fail([error(source, SmtpUrlNoHost)]);
   const port = url.port || (url.protocol === 'smtps:' ? '465' : '587');
   return ok({ url: raw.trim(), display: `${url.protocol}//${url.hostname}:${port}`, redact });
-}
-
-/**
- * nodemailer signs this list by default minus List-Unsubscribe-Post; RFC 8058
- * requires both List-Unsubscribe and List-Unsubscribe-Post to be covered by the
- * DKIM signature for one-click to be honoured (Gmail and Yahoo check).
- */
-export const DKIM_SIGNED_HEADERS = [
-  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
-  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'In-Reply-To', 'References',
-  'List-Id', 'List-Help', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
-].join(':');
-
-/** DKIM from DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE: all three or none. */
-export async function dkimFromEnv(env: NodeJS.ProcessEnv): Promise<Result<DKIMOptions | undefined>> {
-  const names = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE'] as const;
-  const set = names.filter((n) => env[n]?.trim());
-  if (set.length === 0) return ok(undefined);
-  if (set.length < names.length) {
-    const missing = names.filter((n) => !set.includes(n));
-    return fail([error(missing[0]!, DkimIncomplete, [names.join(', '), missing.join(', ')])]);
-  }
-  const keyFile = env['DKIM_PRIVATE_KEY_FILE']!.trim();
-  let privateKey: string;
-  try {
-    privateKey = await readFile(keyFile, 'utf8');
-    createPrivateKey(privateKey); // fail now, not on the first message
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail([code === 'ENOENT' ? error(keyFile, DkimKeyMissing) : error(keyFile, DkimKeyInvalid)]);
-  }
-  return ok({
-    domainName: env['DKIM_DOMAIN']!.trim(),
-    keySelector: env['DKIM_SELECTOR']!.trim(),
-    privateKey,
-    headerFieldNames: DKIM_SIGNED_HEADERS,
-  });
-}
-
-/**
- * DMARC only counts a DKIM pass whose d= aligns with the From domain (relaxed
- * alignment: the same domain, or one a subdomain of the other). A misaligned
- * key still signs, so this is a warning for the operator, not an error.
- */
-export function dkimAlignmentProblem(dkim: DKIMOptions, fromDomain: string): Problem | null {
-  const d = String(dkim.domainName ?? '').toLowerCase();
-  const from = fromDomain.toLowerCase();
-  if (from === d || from.endsWith(`.${d}`) || d.endsWith(`.${from}`)) return null;
-  return warning('DKIM_DOMAIN', DkimMisaligned, [d, from]);
-}
-
-export type SendOutcome =
-  | { ok: true; response: string }
-  | {
-      ok: false;
-      /**
-       * permanent: a 5xx; retrying would get the same answer.
-       * temporary: a 4xx, or the connection failed before the message body was out.
-       * unconfirmed: the connection failed after the whole body was handed over and
-       *   before the server's answer: it may have been accepted. Not retried.
-       */
-      kind: 'permanent' | 'temporary' | 'unconfirmed';
-      code?: number;
-      message: string;
-    };
-
-export interface MailSender {
-  send(message: SendMailOptions): Promise<SendOutcome>;
-  /** Connects and authenticates once, so a bad URL or password fails before anything is recorded. */
-  verify(): Promise<Result<void>>;
-  close(): void;
 }
 
 export interface TransportSettings {

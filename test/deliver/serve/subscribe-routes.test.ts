@@ -10,7 +10,8 @@ import { createConfirmToken } from '../../../src/deliver/audience/confirm-token.
 import { senderIdentity } from '../../../src/deliver/send/message.js';
 import { subscriberStoreFile } from '../../../src/deliver/audience/subscriber-store.js';
 import { suppressionFile } from '../../../src/deliver/audience/suppression.js';
-import { createMailSender, parseSmtpUrl, type MailSender } from '../../../src/deliver/transport/smtp.js';
+import type { MailSender } from '../../../src/deliver/transport/sender.js';
+import { createMailSender, parseSmtpUrl } from '../../../src/deliver/transport/smtp.js';
 import { startUnsubscribeServer, type RunningServer } from '../../../src/deliver/serve/public-server.js';
 import { createUnsubscribeToken } from '../../../src/deliver/audience/unsubscribe-token.js';
 import { readJsonLinesFile, tempDir } from '../../support/fixtures.js';

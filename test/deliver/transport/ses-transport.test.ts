@@ -12,7 +12,7 @@ import { ledgerFile, type LedgerRecord } from '../../../src/deliver/send/ledger.
 import type { SenderIdentity } from '../../../src/deliver/send/message.js';
 import { sendEdition } from '../../../src/deliver/send/send-edition.js';
 import { classifySesError, createSesMailSender, sesTargetFromEnv } from '../../../src/deliver/transport/ses-transport.js';
-import type { MailSender } from '../../../src/deliver/transport/smtp.js';
+import type { MailSender } from '../../../src/deliver/transport/sender.js';
 import { verifyUnsubscribeToken } from '../../../src/deliver/audience/unsubscribe-token.js';
 import { tempDir } from '../../support/fixtures.js';
 import { builtEditionAndSender, headerValues, NEWSLETTER, parse, SECRET, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../../support/deliver.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySmtpError, dkimAlignmentProblem, parseSmtpUrl, rateToPool } from '../../../src/deliver/transport/smtp.js';
-import { formatProblem } from '../../../src/problems.js';
+import { classifySmtpError, parseSmtpUrl, rateToPool } from '../../../src/deliver/transport/smtp.js';
 
 describe('SMTP configuration and error classification', () => {
   it('redacts the password in every form and never echoes a bad URL', () => {
@@ -17,16 +16,6 @@ describe('SMTP configuration and error classification', () => {
     if (!bad.ok) expect(JSON.stringify(bad.problems)).not.toContain('topsecret');
     expect(parseSmtpUrl(undefined).ok).toBe(false);
     expect(parseSmtpUrl('http://x').ok).toBe(false);
-  });
-
-  it('warns when the DKIM domain does not align with the From domain', () => {
-    const key = (domainName: string) => ({ domainName, keySelector: 's', privateKey: 'k' });
-    expect(dkimAlignmentProblem(key('Example.com'), 'example.com')).toBeNull();
-    expect(dkimAlignmentProblem(key('example.com'), 'news.example.com')).toBeNull();
-    expect(dkimAlignmentProblem(key('mail.example.com'), 'example.com')).toBeNull();
-    const p = dkimAlignmentProblem(key('esp.example'), 'example.com');
-    expect(p && formatProblem(p)).toBe('DKIM_DOMAIN: warning[BW_DKIM_MISALIGNED]: esp.example does not match the From domain example.com; DMARC will not count this signature');
-    expect(dkimAlignmentProblem(key('ample.com'), 'example.com')).not.toBeNull();
   });
 
   it('classifies answers, drops before and after the body', () => {
