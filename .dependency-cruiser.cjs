@@ -10,8 +10,9 @@ const LAYERS = [
   { name: 'content', path: '^src/content/' },
   { name: 'compute', path: '^src/compute/' },
   { name: 'render', path: '^src/render/' },
-  // The build pipeline (src/build.ts) drives content -> publish and writes out/: it sits with publish.
-  { name: 'publish', path: '^src/(publish/|site/|build\\.ts$)' },
+  // The build pipeline (src/build.ts) drives content -> publish and writes out/: it sits with publish,
+  // and so does `check` (src/check.ts), which runs the same stages without writing.
+  { name: 'publish', path: '^src/(publish/|site/|build\\.ts$|check\\.ts$)' },
   { name: 'deliver', path: '^src/deliver/' },
   // The preview mails a test copy through the sender's own path, so it sits above deliver.
   { name: 'preview', path: '^src/preview/' },
@@ -30,9 +31,74 @@ const upward = LAYERS.flatMap((from, i) => {
   }];
 });
 
+/**
+ * Every module of src/ sits in a layer: one that matches no layer's path would
+ * escape the rules above. Three rules between them catch it whether it imports
+ * something, is imported, or neither.
+ */
+const LAYERED = LAYERS.map((l) => l.path);
+const UNLAYERED = 'src/ module in no layer: give it a layer in .dependency-cruiser.cjs and docs/architecture.md';
+const unlayered = [
+  { name: 'unlayered-module', comment: UNLAYERED, severity: 'error', from: { path: '^src/', pathNot: LAYERED }, to: {} },
+  { name: 'unlayered-module', comment: UNLAYERED, severity: 'error', from: {}, to: { path: '^src/', pathNot: LAYERED } },
+  { name: 'unlayered-module', comment: UNLAYERED, severity: 'error', from: { path: '^src/', pathNot: LAYERED, orphan: true }, to: {} },
+];
+
+/**
+ * Inside deliver/, the sub-folders of docs/architecture.md and which siblings
+ * each may import. audience (who we mail, their consent, their suppressions)
+ * and transport (how mail leaves) know nothing of a send; send uses both;
+ * schedule decides when a send is due from its ledger and lock; serve answers
+ * readers and providers. Modules directly in deliver/ (jsonl.ts) serve the
+ * file-backed stores of every sub-folder and import none of them.
+ */
+const DELIVER_MAY_IMPORT = {
+  audience: [],
+  transport: [],
+  send: ['audience', 'transport'],
+  schedule: ['send'],
+  serve: ['audience', 'send', 'transport'],
+};
+const deliverRules = [
+  ...Object.entries(DELIVER_MAY_IMPORT).flatMap(([from, allowed]) => {
+    const banned = Object.keys(DELIVER_MAY_IMPORT).filter((to) => to !== from && !allowed.includes(to));
+    if (!banned.length) return [];
+    return [{
+      name: `deliver-${from}`,
+      comment: `deliver/${from} may import only ${allowed.length ? allowed.join(', ') : 'no other sub-folder'} of deliver/ (docs/architecture.md)`,
+      severity: 'error',
+      from: { path: `^src/deliver/${from}/` },
+      to: { path: `^src/deliver/(${banned.join('|')})/` },
+    }];
+  }),
+  {
+    name: 'deliver-root',
+    comment: 'modules directly in deliver/ serve every sub-folder and import none of them',
+    severity: 'error',
+    from: { path: '^src/deliver/[^/]+$' },
+    to: { path: '^src/deliver/[^/]+/' },
+  },
+  {
+    name: 'transport-contract',
+    comment: 'a transport imports only the sender contract (transport/sender.ts) of transport/; choose-transport picks one',
+    severity: 'error',
+    from: { path: '^src/deliver/transport/', pathNot: '^src/deliver/transport/choose-transport\\.ts$' },
+    to: { path: '^src/deliver/transport/', pathNot: '^src/deliver/transport/sender\\.ts$' },
+  },
+  {
+    name: 'transport-chosen',
+    comment: 'outside transport/, mail goes through choose-transport (and the sender contract), never one transport directly',
+    severity: 'error',
+    from: { path: '^src/', pathNot: '^src/deliver/transport/' },
+    to: { path: '^src/deliver/transport/(smtp|ses-transport)\\.ts$' },
+  },
+];
+
 module.exports = {
   forbidden: [
     ...upward,
+    ...unlayered,
+    ...deliverRules,
     {
       name: 'no-circular',
       comment: 'import cycles hide which module owns what',

@@ -64,4 +64,42 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
       'error no-dev-deps-in-src: src/util/mail.ts → node_modules/dev-only/index.js',
     ]);
   });
+
+  it('fails on a module in no layer, and on each forbidden import between the sub-folders of deliver/', async () => {
+    const r = await cruise({
+      // in no layer: one importing, one imported only, one alone
+      'src/loose.ts': "import { x } from './util/escape.js';\nexport const l = x;\n",
+      'src/stray.ts': 'export const s = 1;\n',
+      'src/widget.ts': 'export const g = 1;\n',
+      'src/cli.ts': "import { g } from './widget.js';\nexport const c = g;\n",
+      'src/util/escape.ts': 'export const x = 1;\n',
+      // allowed: send uses audience and the sender contract, schedule reads the ledger, serve uses send
+      'src/deliver/jsonl.ts': 'export const j = 1;\n',
+      'src/deliver/audience/suppression.ts': "import { j } from '../jsonl.js';\nexport const sup = j;\n",
+      'src/deliver/transport/sender.ts': 'export type MailSender = { send(): void };\n',
+      'src/deliver/transport/smtp.ts': "import type { MailSender } from './sender.js';\nexport const smtp = (m: MailSender) => m;\n",
+      'src/deliver/transport/choose-transport.ts': "import { smtp } from './smtp.js';\nimport { ses } from './ses-transport.js';\nexport const choose = [smtp, ses];\n",
+      'src/deliver/send/ledger.ts': "import { sup } from '../audience/suppression.js';\nimport { choose } from '../transport/choose-transport.js';\nimport type { MailSender } from '../transport/sender.js';\nexport const led = (m: MailSender) => [sup, choose, m];\n",
+      'src/deliver/schedule/due.ts': "import { led } from '../send/ledger.js';\nexport const due = led;\n",
+      'src/deliver/serve/routes.ts': "import { led } from '../send/ledger.js';\nexport const routes = led;\n",
+      // forbidden: audience importing send, a transport importing another, send picking SMTP itself,
+      // send importing schedule, a module directly in deliver/ importing a sub-folder
+      'src/deliver/audience/sent.ts': "import { led } from '../send/ledger.js';\nexport const sent = led;\n",
+      'src/deliver/transport/ses-transport.ts': "import { smtp } from './smtp.js';\nexport const ses = smtp;\n",
+      'src/deliver/send/send-edition.ts': "import { smtp } from '../transport/smtp.js';\nimport { due } from '../schedule/due.js';\nexport const se = [smtp, due];\n",
+      'src/deliver/address.ts': "import { sup } from './audience/suppression.js';\nexport const a = sup;\n",
+    });
+    expect(r.status).not.toBe(0);
+    const errors = r.output.split('\n').filter((l) => l.trim().startsWith('error ')).map((l) => l.trim()).sort();
+    expect(errors).toEqual([
+      'error deliver-audience: src/deliver/audience/sent.ts → src/deliver/send/ledger.ts',
+      'error deliver-root: src/deliver/address.ts → src/deliver/audience/suppression.ts',
+      'error deliver-send: src/deliver/send/send-edition.ts → src/deliver/schedule/due.ts',
+      'error transport-chosen: src/deliver/send/send-edition.ts → src/deliver/transport/smtp.ts',
+      'error transport-contract: src/deliver/transport/ses-transport.ts → src/deliver/transport/smtp.ts',
+      'error unlayered-module: src/cli.ts → src/widget.ts',
+      'error unlayered-module: src/loose.ts → src/util/escape.ts',
+      'error unlayered-module: src/stray.ts',
+    ]);
+  });
 });
