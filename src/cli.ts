@@ -9,7 +9,10 @@ import { cac, type CAC } from 'cac';
 import { UsageError } from './cli/usage-error.js';
 import { redactSecrets } from './util/redact.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
+import { enableCompileCache } from './cli/compile-cache.js';
 
+// Before any command's modules load: they are most of what a command compiles.
+enableCompileCache();
 dropOutputWhenClosed(process.stdout);
 dropOutputWhenClosed(process.stderr);
 
