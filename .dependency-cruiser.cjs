@@ -13,6 +13,8 @@ const LAYERS = [
   // The build pipeline (src/build.ts) drives content -> publish and writes out/: it sits with publish,
   // and so does `check` (src/check.ts), which runs the same stages without writing.
   { name: 'publish', path: '^src/(publish/|site/|build\\.ts$|check\\.ts$)' },
+  // The state database's plumbing (pool, errors, migrations, named SQL) sits below deliver, which owns the stores.
+  { name: 'state', path: '^src/state/' },
   { name: 'deliver', path: '^src/deliver/' },
   // The preview mails a test copy through the sender's own path, so it sits above deliver.
   { name: 'preview', path: '^src/preview/' },

@@ -8,6 +8,8 @@
 import { cac, type CAC } from 'cac';
 import { UsageError } from './cli/usage-error.js';
 import { redactSecrets } from './util/redact.js';
+import { printProblems } from './util/print-problems.js';
+import type { Problem } from './problems.js';
 import { dropOutputWhenClosed } from './cli/closed-output.js';
 import { enableCompileCache } from './cli/compile-cache.js';
 
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   check: async () => (await import('./cli/check-command.js')).registerCheck,
   bounces: async () => (await import('./cli/bounces-command.js')).registerBounces,
   subscribers: async () => (await import('./cli/subscribers-command.js')).registerSubscribers,
+  state: async () => (await import('./cli/state-command.js')).registerState,
 };
 
 const cli = cac('briefwire');
@@ -69,6 +72,12 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || (err instanceof Error && err.name === 'CACError')) {
       process.stderr.write(`briefwire: ${err.message}\n`);
       return 2;
+    }
+    // The state database failing mid-command (it went away, it refused): a coded problem, no stack.
+    // (Recognised by name: importing the class would load the database driver for every command.)
+    if (err instanceof Error && err.name === 'DatabaseError' && 'problem' in err) {
+      printProblems([err.problem as Problem]);
+      return 1;
     }
     // An unexpected failure is a bug in briefwire, not in the content: show the stack, minus
     // any secret from the environment it might quote (a URL with a password, the signing key).

@@ -891,3 +891,64 @@ export const TestCopyFailed = {
   title: 'Test copy not delivered',
   message: (kind: string, detail: string) => `test copy not delivered (${kind}): ${detail}`,
 } satisfies ProblemDef;
+
+// ---------------------------------------------------------------- state on PostgreSQL
+
+/**
+ * DATABASE_URL is set but is not a postgres:// (or postgresql://) URL. The
+ * value is never echoed: it holds the password.
+ */
+export const DatabaseUrlInvalid = {
+  code: 'BW_DATABASE_URL_INVALID',
+  title: 'DATABASE_URL is not a PostgreSQL URL',
+  message: 'DATABASE_URL is not a postgres:// URL (the value is not shown: it may hold a password)',
+  hint: 'Use postgres://user:password@host:5432/database, or unset DATABASE_URL to keep state in files.',
+} satisfies ProblemDef;
+
+/**
+ * The database server could not be reached, or refused the connection (wrong
+ * password, unknown database, too many connections). The message names the
+ * host and port and the server's reason, never the password.
+ */
+export const DatabaseUnreachable = {
+  code: 'BW_DATABASE_UNREACHABLE',
+  title: 'Database unreachable',
+  message: (host: string, port: string, reason: string) => `cannot use the database at ${host}:${port}: ${reason}`,
+  hint: 'Check that PostgreSQL is running and that DATABASE_URL names its host, port, database and user.',
+} satisfies ProblemDef;
+
+/**
+ * The database's schema is older than this version of briefwire knows (or
+ * has none yet): every command but `state migrate` refuses it, so nothing is
+ * written in a shape the next version would misread.
+ */
+export const DatabaseSchemaOld = {
+  code: 'BW_DATABASE_SCHEMA_OLD',
+  title: 'Database schema older than briefwire',
+  message: (found: number, known: number) =>
+    found === 0 ? `the database has no briefwire schema yet (this version needs ${known})` : `the database schema is at version ${found}; this version of briefwire needs ${known}`,
+  hint: 'Run "briefwire state migrate".',
+} satisfies ProblemDef;
+
+/**
+ * The database's schema is newer than this version of briefwire knows: a
+ * newer briefwire migrated it. This one refuses to touch it.
+ */
+export const DatabaseSchemaNew = {
+  code: 'BW_DATABASE_SCHEMA_NEW',
+  title: 'Database schema newer than briefwire',
+  message: (found: number, known: number) => `the database schema is at version ${found}, newer than this version of briefwire knows (${known})`,
+  hint: 'Upgrade briefwire on this host; "briefwire state migrate" never downgrades.',
+} satisfies ProblemDef;
+
+/**
+ * A statement failed after the connection was made: the server went away, a
+ * constraint refused a row. What was committed before stays; a send stops
+ * taking recipients, and a rerun resumes from what the database holds.
+ */
+export const DatabaseFailed = {
+  code: 'BW_DATABASE_FAILED',
+  title: 'Database operation failed',
+  message: (reason: string) => reason,
+  hint: 'Once the database is back, rerun the command: it resumes from what the database recorded.',
+} satisfies ProblemDef;

@@ -27,14 +27,14 @@ export function redactor(raw: string): (text: string) => string {
     let out = String(text);
     for (const s of list) out = out.split(s).join('***');
     // Any other URL with inline credentials (e.g. quoted back by a library) loses its password too.
-    return out.replace(/\b(smtps?:\/\/[^:@/\s]*):[^@\s]*@/gi, '$1:***@');
+    return out.replace(/\b((?:smtps?|postgres(?:ql)?):\/\/[^:@/\s]*):[^@\s]*@/gi, '$1:***@');
   };
 }
 
 /**
  * Scrubs the secrets the environment holds from text bound for a terminal or a
- * log (a stack trace, say): SMTP_URL's credentials in every form `redact`
- * covers, the password of any other smtp(s):// URL, and the values of
+ * log (a stack trace, say): SMTP_URL's and DATABASE_URL's credentials in every
+ * form `redact` covers, the password of any other smtp(s):// or postgres:// URL, and the values of
  * UNSUBSCRIBE_SECRET, WEBHOOK_SECRET and the AWS secret key and session token.
  */
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -43,7 +43,7 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
     const secret = env[name];
     for (const s of new Set([secret, secret?.trim()])) if (s && s.length >= 3) out = out.split(s).join('***');
   }
-  return redactor(env['SMTP_URL'] ?? '')(out);
+  return redactor(env['DATABASE_URL'] ?? '')(redactor(env['SMTP_URL'] ?? '')(out));
 }
 
 function safeDecode(s: string): string {

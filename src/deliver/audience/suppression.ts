@@ -54,23 +54,16 @@ export function suppressionFile(stateDir: string): string {
   return path.join(stateDir, 'suppressed.jsonl');
 }
 
-export class SuppressionList {
+/**
+ * Who is suppressed, built from suppression records applied in order, whatever
+ * keeps them: the file (SuppressionList, below) or a database (deliver/store/).
+ * `refresh` applies what was recorded since the last read.
+ */
+export abstract class SuppressionView {
   private readonly entries = new Map<string, SuppressionEntry>();
   /** The last time each address was suppressed, lifted or not (a confirm link older than that is stale). */
   private readonly lastSuppressed = new Map<string, string>();
-  /** Bytes consumed so far: the end of the last complete line. */
-  private offset = 0;
-  private line = 0;
   private lastRefresh = 0;
-
-  private constructor(readonly file: string) {}
-
-  static async load(stateDir: string): Promise<Result<SuppressionList>> {
-    const list = new SuppressionList(suppressionFile(stateDir));
-    const problems = await list.refresh();
-    const errors = problems.filter((p) => p.severity === 'error');
-    return errors.length > 0 ? { ok: false, problems } : ok(list, problems);
-  }
 
   get size(): number {
     return this.entries.size;
@@ -110,7 +103,7 @@ export class SuppressionList {
     if (!this.entries.has(key)) this.entries.set(key, { reason, at });
   }
 
-  private apply(record: SuppressionRecord): void {
+  protected apply(record: Pick<SuppressionRecord, 'address' | 'at' | 'reason' | 'lifted'>): void {
     const key = addressKey(record.address);
     if (record.lifted) {
       this.entries.delete(key);
@@ -123,13 +116,39 @@ export class SuppressionList {
     if (!last || record.at > last) this.lastSuppressed.set(key, record.at);
   }
 
+  /** Applies what was recorded since the last read. */
+  abstract refresh(): Promise<Problem[]>;
+
+  /** Re-reads at most every `maxAgeMs`, so checking per recipient stays cheap. */
+  async refreshIfOlderThan(maxAgeMs: number): Promise<Problem[]> {
+    if (Date.now() - this.lastRefresh < maxAgeMs) return [];
+    this.lastRefresh = Date.now();
+    return this.refresh();
+  }
+}
+
+export class SuppressionList extends SuppressionView {
+  /** Bytes consumed so far: the end of the last complete line. */
+  private offset = 0;
+  private line = 0;
+
+  private constructor(readonly file: string) {
+    super();
+  }
+
+  static async load(stateDir: string): Promise<Result<SuppressionList>> {
+    const list = new SuppressionList(suppressionFile(stateDir));
+    const problems = await list.refresh();
+    const errors = problems.filter((p) => p.severity === 'error');
+    return errors.length > 0 ? { ok: false, problems } : ok(list, problems);
+  }
+
   /**
    * Reads lines appended since the last read. A torn last line is left for the
    * next read (its writer may still be finishing it).
    */
   async refresh(): Promise<Problem[]> {
     const problems: Problem[] = [];
-    this.lastRefresh = Date.now();
     let size: number;
     try {
       size = (await stat(this.file)).size;
@@ -163,11 +182,6 @@ export class SuppressionList {
       problems.push(error(this.file, IoFailed, [(e as Error).message]));
     }
     return problems;
-  }
-
-  /** Re-reads at most every `maxAgeMs`, so checking per recipient stays cheap. */
-  async refreshIfOlderThan(maxAgeMs: number): Promise<Problem[]> {
-    return Date.now() - this.lastRefresh >= maxAgeMs ? this.refresh() : [];
   }
 }
 
