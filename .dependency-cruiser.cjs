@@ -50,16 +50,19 @@ const unlayered = [
  * Inside deliver/, the sub-folders of docs/architecture.md and which siblings
  * each may import. audience (who we mail, their consent, their suppressions)
  * and transport (how mail leaves) know nothing of a send; send uses both;
- * schedule decides when a send is due from its ledger and lock; serve answers
- * readers and providers. Modules directly in deliver/ (jsonl.ts) serve the
+ * store keeps every piece of state behind one interface (files or PostgreSQL),
+ * the send ledger and the slot records among them, so send, schedule and serve
+ * all read it; schedule decides when a send is due from its ledger and lock;
+ * serve answers readers and providers. Modules directly in deliver/ (jsonl.ts) serve the
  * file-backed stores of every sub-folder and import none of them.
  */
 const DELIVER_MAY_IMPORT = {
   audience: [],
   transport: [],
-  send: ['audience', 'transport'],
-  schedule: ['send'],
-  serve: ['audience', 'send', 'transport'],
+  store: ['audience'],
+  send: ['audience', 'transport', 'store'],
+  schedule: ['send', 'store'],
+  serve: ['audience', 'send', 'transport', 'store'],
 };
 const deliverRules = [
   ...Object.entries(DELIVER_MAY_IMPORT).flatMap(([from, allowed]) => {

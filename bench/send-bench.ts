@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
-import { ledgerFile } from '../src/deliver/send/ledger.js';
+import { ledgerFile } from '../src/deliver/store/ledger.js';
 import { sendEdition } from '../src/deliver/send/send-edition.js';
 import { createMailSender, parseSmtpUrl, poolOptions } from '../src/deliver/transport/smtp.js';
 import { benchRate, prepareSendFixture, SEND_CONNECTIONS } from './send-fixture.js';

@@ -7,10 +7,10 @@
 import type { CAC } from 'cac';
 import { nowFromEnv } from '../deliver/schedule/clock.js';
 import { listBuiltEditions } from '../deliver/send/built-editions.js';
-import { isComplete, readLedger } from '../deliver/send/ledger.js';
+import { isComplete, readLedger } from '../deliver/store/ledger.js';
 import type { DateTime } from 'luxon';
 import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule/schedule.js';
-import { readSlotRecords } from '../deliver/schedule/slot-records.js';
+import { readSlotRecords } from '../deliver/store/slot-records.js';
 import { previousSlots, slotStatus, type SlotFacts } from '../deliver/schedule/slot-status.js';
 import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
 import { printProblems } from '../util/print-problems.js';

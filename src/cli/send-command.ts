@@ -17,7 +17,7 @@ import { builtEditionDir } from '../render/out-layout.js';
 import { addressProblem } from '../deliver/audience/address.js';
 import { nowFromEnv } from '../deliver/schedule/clock.js';
 import { latestBuiltEdition, listBuiltEditions, loadEdition, type EditionFiles } from '../deliver/send/built-editions.js';
-import { listIdSentWith, readLedger } from '../deliver/send/ledger.js';
+import { listIdSentWith, readLedger } from '../deliver/store/ledger.js';
 import { listIdMigrates } from '../deliver/send/list-id.js';
 import { inspectSendLock, lockProblem } from '../deliver/send/lock.js';
 import { senderIdentity, type SenderIdentity } from '../deliver/send/message.js';
@@ -39,7 +39,7 @@ import { UsageError } from './usage-error.js';
 import { askToSend } from './confirm-send.js';
 import { deliverTestCopy } from '../deliver/send/test-copy.js';
 import { auditErrors, buildFreshnessProblems, settingsProblems } from '../deliver/send/preflight.js';
-import { appendSlotRecord, missingSlotAction, readSlotRecords } from '../deliver/schedule/slot-records.js';
+import { appendSlotRecord, missingSlotAction, readSlotRecords } from '../deliver/store/slot-records.js';
 
 export interface SendCliOptions {
   dryRun?: boolean;

@@ -6,7 +6,7 @@
  * A separate file from cli.test.ts so the two run in parallel.
  */
 import { describe, expect, it } from 'vitest';
-import { readLedger } from '../../src/deliver/send/ledger.js';
+import { readLedger } from '../../src/deliver/store/ledger.js';
 import { setUpSend, useCliSandbox } from '../support/deliver.js';
 
 const box = useCliSandbox();

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { slotRecordsFile } from '../../src/deliver/schedule/slot-records.js';
+import { slotRecordsFile } from '../../src/deliver/store/slot-records.js';
 import { useCliSandbox, writeContent, writeEdition } from '../support/deliver.js';
 
 const box = useCliSandbox();

@@ -5,7 +5,7 @@
  */
 import type { DateTime } from 'luxon';
 import type { Schedule } from '../../model.js';
-import { isComplete, type LedgerSnapshot } from '../send/ledger.js';
+import { isComplete, type LedgerSnapshot } from '../store/ledger.js';
 import type { LockInfo, LockState } from '../send/lock.js';
 import { mostRecentSlot, nextSlots, slotDate } from './schedule.js';
 

@@ -34,7 +34,7 @@ import path from 'node:path';
 import { error, type Problem } from '../../problems.js';
 import { SendLockFailed, SendLockForeign, SendRunning, SendStarting } from '../../problem-catalogue.js';
 import { mkdirDurable } from '../jsonl.js';
-import { sendsDir } from './ledger.js';
+import { sendsDir } from '../store/ledger.js';
 import { bootTime, judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../../util/process-owner.js';
 
 export interface LockInfo extends ProcessOwner {

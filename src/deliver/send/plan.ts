@@ -5,7 +5,7 @@
 import type { DKIMOptions } from 'nodemailer';
 import nodemailer from 'nodemailer';
 import type { Problem } from '../../problems.js';
-import { classify, isComplete, readLedger, unknownRecipients, type RecipientState } from './ledger.js';
+import { classify, isComplete, readLedger, unknownRecipients, type RecipientState } from '../store/ledger.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './built-editions.js';
 import { readRecipients } from './recipients.js';

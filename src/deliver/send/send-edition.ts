@@ -13,7 +13,7 @@
 import { error, type Problem, type Result } from '../../problems.js';
 import { LedgerWriteFailed } from '../../problem-catalogue.js';
 import { acquireSendLock, type TakenOverLock } from './lock.js';
-import { classify, LedgerWriter, unknownRecipients, type RecipientAction } from './ledger.js';
+import { classify, LedgerWriter, unknownRecipients, type RecipientAction } from '../store/ledger.js';
 import { buildMessage, prepareEdition, type PreparedEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './built-editions.js';
 import { resultLine } from './send-outcome.js';

@@ -10,7 +10,7 @@
  *                                tries remain and the run is not stopping,
  *                                else leave it for a later run
  */
-import type { LedgerRecord } from './ledger.js';
+import type { LedgerRecord } from '../store/ledger.js';
 import type { SendOutcome } from '../transport/sender.js';
 
 /** A ledger outcome line before the step stamps it with recipient and time. */

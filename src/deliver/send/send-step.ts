@@ -10,7 +10,7 @@
  * is too, so a crash leaves at most one recipient per worker unknown.
  */
 import type { SendMailOptions } from 'nodemailer';
-import type { LedgerWriter } from './ledger.js';
+import type { LedgerWriter } from '../store/ledger.js';
 import type { Recipient } from '../audience/subscriber-csv.js';
 import { backoff, decideOutcome, type RecipientResult } from './send-outcome.js';
 import type { MailSender } from '../transport/sender.js';

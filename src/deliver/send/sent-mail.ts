@@ -9,7 +9,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import type { Problem } from '../../problems.js';
-import { readLedger, sendsDir } from './ledger.js';
+import { readLedger, sendsDir } from '../store/ledger.js';
 import type { SubscriberStore } from '../audience/subscriber-store.js';
 import { ISO_DATE_PATTERN } from '../../util/iso-date.js';
 

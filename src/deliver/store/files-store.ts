@@ -7,13 +7,13 @@
  */
 import { readdir } from 'node:fs/promises';
 import type { Result } from '../../problems.js';
-import { applyFeedback, feedbackFile, type FeedbackEvent } from '../feedback.js';
+import { applyFeedback, feedbackFile, type FeedbackEvent } from '../audience/feedback.js';
 import { readJsonLines } from '../jsonl.js';
-import { listIdSentWith, readLedger, sendsDir, type LedgerSnapshot } from '../ledger.js';
-import { appendSlotRecord, readSlotRecords, type SlotRecordKind, type SlotRecords } from '../slot-records.js';
-import { SubscriberStore, type StoredSubscriber } from '../subscriber-store.js';
-import { appendSuppression, liftSuppression, SuppressionList, type SuppressionDetails, type SuppressionView } from '../suppression.js';
-import { addressKey } from '../address.js';
+import { listIdSentWith, readLedger, sendsDir, type LedgerSnapshot } from './ledger.js';
+import { appendSlotRecord, readSlotRecords, type SlotRecordKind, type SlotRecords } from './slot-records.js';
+import { SubscriberStore, type StoredSubscriber } from '../audience/subscriber-store.js';
+import { appendSuppression, liftSuppression, SuppressionList, type SuppressionDetails, type SuppressionView } from '../audience/suppression.js';
+import { addressKey } from '../audience/address.js';
 import type { ConfirmationEmail, StateStore, SubscriberSnapshot } from './state-store.js';
 
 const LEDGER_NAME = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;

@@ -1,7 +1,7 @@
 /** Rows of the PostgreSQL backend turned into the shapes the files backend reads. */
-import type { FeedbackEvent } from '../feedback.js';
-import type { DoneRecord, LedgerSnapshot, RecipientState } from '../ledger.js';
-import type { StoredSubscriber } from '../subscriber-store.js';
+import type { FeedbackEvent } from '../audience/feedback.js';
+import type { DoneRecord, LedgerSnapshot, RecipientState } from './ledger.js';
+import type { StoredSubscriber } from '../audience/subscriber-store.js';
 
 export function iso(value: Date | string | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;

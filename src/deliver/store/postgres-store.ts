@@ -6,12 +6,12 @@
 import { hostname } from 'node:os';
 import { ok, type Result } from '../../problems.js';
 import type { Database, Querier } from '../../state/database.js';
-import { addressKey } from '../address.js';
-import { judgeFeedback, type FeedbackEvent, type FeedbackOutcome } from '../feedback.js';
-import type { LedgerSnapshot } from '../ledger.js';
-import type { SlotRecordKind, SlotRecords } from '../slot-records.js';
-import { CONFIRMATION_INTERVAL_MS, type StoredSubscriber } from '../subscriber-store.js';
-import type { SuppressionDetails, SuppressionReason, SuppressionView } from '../suppression.js';
+import { addressKey } from '../audience/address.js';
+import { judgeFeedback, type FeedbackEvent, type FeedbackOutcome } from '../audience/feedback.js';
+import type { LedgerSnapshot } from './ledger.js';
+import type { SlotRecordKind, SlotRecords } from './slot-records.js';
+import { CONFIRMATION_INTERVAL_MS, type StoredSubscriber } from '../audience/subscriber-store.js';
+import type { SuppressionDetails, SuppressionReason, SuppressionView } from '../audience/suppression.js';
 import { PostgresSuppressions } from './postgres-suppressions.js';
 import { feedbackFromRow, iso, ledgerFromRows, subscriberFromRow, type DeliveryRow, type DoneRow, type FeedbackRow, type SubscriberRow } from './postgres-rows.js';
 import type { ConfirmationEmail, StateStore, SubscriberSnapshot } from './state-store.js';

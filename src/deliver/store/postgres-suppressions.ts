@@ -5,7 +5,7 @@
  */
 import type { Problem } from '../../problems.js';
 import { DatabaseError, type Database } from '../../state/database.js';
-import { SuppressionView, type SuppressionReason } from '../suppression.js';
+import { SuppressionView, type SuppressionReason } from '../audience/suppression.js';
 import { iso } from './postgres-rows.js';
 
 interface EventRow {

@@ -7,11 +7,11 @@
  * send-edition.ts and shared-send.ts).
  */
 import type { Problem, Result } from '../../problems.js';
-import type { FeedbackEvent, FeedbackOutcome } from '../feedback.js';
-import type { LedgerSnapshot } from '../ledger.js';
-import type { SlotRecordKind, SlotRecords } from '../slot-records.js';
-import type { StoredSubscriber } from '../subscriber-store.js';
-import type { SuppressionDetails, SuppressionView } from '../suppression.js';
+import type { FeedbackEvent, FeedbackOutcome } from '../audience/feedback.js';
+import type { LedgerSnapshot } from './ledger.js';
+import type { SlotRecordKind, SlotRecords } from './slot-records.js';
+import type { StoredSubscriber } from '../audience/subscriber-store.js';
+import type { SuppressionDetails, SuppressionView } from '../audience/suppression.js';
 
 /** The readers who subscribed through the form, as one read saw them. */
 export interface SubscriberSnapshot {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideDue, gateDueSend, type DueGateInput } from '../../../src/deliver/schedule/due.js';
-import type { LedgerSnapshot, RecipientState } from '../../../src/deliver/send/ledger.js';
+import type { LedgerSnapshot, RecipientState } from '../../../src/deliver/store/ledger.js';
 import { slotOnDate } from '../../../src/deliver/schedule/schedule.js';
 import type { Schedule } from '../../../src/model.js';
 

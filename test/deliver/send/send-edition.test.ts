@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Newsletter } from '../../../src/model.js';
 import type { EditionFiles } from '../../../src/deliver/send/built-editions.js';
-import { ledgerFile, LedgerWriter, readLedger, type LedgerRecord } from '../../../src/deliver/send/ledger.js';
+import { ledgerFile, LedgerWriter, readLedger, type LedgerRecord } from '../../../src/deliver/store/ledger.js';
 import { planSend } from '../../../src/deliver/send/plan.js';
 import type { SenderIdentity } from '../../../src/deliver/send/message.js';
 import { sendEdition, type SendEditionOptions } from '../../../src/deliver/send/send-edition.js';

@@ -3,7 +3,7 @@
  * must not depend on where the state is kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedbackEvent } from '../../../src/deliver/feedback.js';
+import type { FeedbackEvent } from '../../../src/deliver/audience/feedback.js';
 import { filesBackend, postgresBackend } from '../../support/state-backends.js';
 
 const HOUR = 3_600_000;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Newsletter } from '../../../src/model.js';
 import type { EditionFiles } from '../../../src/deliver/send/built-editions.js';
-import { ledgerFile, type LedgerRecord } from '../../../src/deliver/send/ledger.js';
+import { ledgerFile, type LedgerRecord } from '../../../src/deliver/store/ledger.js';
 import type { SenderIdentity } from '../../../src/deliver/send/message.js';
 import { sendEdition } from '../../../src/deliver/send/send-edition.js';
 import { classifySesError, createSesMailSender, sesTargetFromEnv } from '../../../src/deliver/transport/ses-transport.js';

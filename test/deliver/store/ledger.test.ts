@@ -2,7 +2,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mkdirDurable } from '../../../src/deliver/jsonl.js';
-import { isComplete, ledgerFile, LedgerWriter, readLedger } from '../../../src/deliver/send/ledger.js';
+import { isComplete, ledgerFile, LedgerWriter, readLedger } from '../../../src/deliver/store/ledger.js';
 import { useTempDir } from '../../support/fixtures.js';
 import { withShortWrites } from '../../support/short-writes.js';
 
