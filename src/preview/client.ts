@@ -179,7 +179,9 @@ export const CLIENT_SCRIPT = String.raw`
     }
   }
 
-  const events = new EventSource('/events');
+  // An edition page names its edition: the server renders the editions being looked at first.
+  const shown = body.dataset.page === 'edition' ? /^\/editions\/([0-9-]+)\//.exec(location.pathname) : null;
+  const events = new EventSource(shown ? '/events?edition=' + shown[1] : '/events');
   events.addEventListener('hello', (e) => {
     // After a reconnect (or a server restart) the page may be behind.
     if (JSON.parse(e.data).build !== body.dataset.build) refresh();

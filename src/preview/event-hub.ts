@@ -6,8 +6,13 @@
 import type http from 'node:http';
 
 export interface EventHub {
-  /** Answers an /events request: keeps the response open and sends `hello` with `hello`'s data. */
-  open(req: http.IncomingMessage, res: http.ServerResponse, hello: unknown): void;
+  /**
+   * Answers an /events request: keeps the response open and sends `hello`
+   * with `hello`'s data. `edition`: the date of the edition the page shows.
+   */
+  open(req: http.IncomingMessage, res: http.ServerResponse, hello: unknown, edition?: string): void;
+  /** The editions shown by the pages listening now. */
+  watched(): Set<string>;
   broadcast(event: string, data: unknown): void;
   /** Ends every open stream and stops the heartbeat. */
   close(): void;
@@ -18,28 +23,32 @@ function frame(event: string, data: unknown): string {
 }
 
 export function createEventHub(heartbeatMs = 15_000): EventHub {
-  const clients = new Set<http.ServerResponse>();
+  /** Each open stream, with the edition its page shows ('' for other pages). */
+  const clients = new Map<http.ServerResponse, string>();
   // Comments keep idle connections (and proxies) from timing out.
   const heartbeat = setInterval(() => {
-    for (const res of clients) res.write(': ping\n\n');
+    for (const res of clients.keys()) res.write(': ping\n\n');
   }, heartbeatMs);
   heartbeat.unref();
 
   return {
-    open(req, res, hello) {
+    open(req, res, hello, edition = '') {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
       // retry: how soon EventSource reconnects after the server restarts.
       res.write(`retry: 500\n${frame('hello', hello)}`);
-      clients.add(res);
+      clients.set(res, edition);
       req.on('close', () => clients.delete(res));
+    },
+    watched() {
+      return new Set([...clients.values()].filter((date) => date !== ''));
     },
     broadcast(event, data) {
       const text = frame(event, data);
-      for (const res of clients) res.write(text);
+      for (const res of clients.keys()) res.write(text);
     },
     close() {
       clearInterval(heartbeat);
-      for (const res of clients) res.end();
+      for (const res of clients.keys()) res.end();
       clients.clear();
     },
   };

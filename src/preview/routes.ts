@@ -4,7 +4,8 @@
  *   /editions/<date>/              the edition page (iframe, text, source, data, email clients)
  *   /editions/<date>/email.html    the email, unsubscribe link pointed at #preview-unsubscribe
  *   /editions/<date>/email.txt     the text part, likewise
- *   /events                        Server-Sent Events: hello on connect, update after each rebuild
+ *   /events?edition=<date>         Server-Sent Events: hello on connect, update after each rebuild; an edition
+ *                                  page names its edition, which is then rendered first
  *   /assets/preview.css            the pages' stylesheet (assets/preview.css in the package)
  *
  * Everything is rendered in memory from the PreviewState; nothing is read
@@ -55,7 +56,7 @@ export function previewRoutes(ctx: PreviewContext): Route[] {
         ]
       : []),
     { method: 'GET', path: '/', handle: ({ res }) => send(res, 200, 'text/html', indexHtml(ctx)) },
-    { method: 'GET', path: '/events', handle: ({ req, res }) => ctx.events.open(req, res, { build: ctx.build() }) },
+    { method: 'GET', path: '/events', handle: ({ req, res, url }) => ctx.events.open(req, res, { build: ctx.build() }, watchedEdition(url)) },
     { method: 'GET', path: '/favicon.ico', handle: ({ res }) => send(res, 204, 'text/plain', '') },
     { method: 'GET', path: PREVIEW_STYLESHEET, handle: async ({ res }) => send(res, 200, 'text/css', await stylesheet()) },
     { method: 'GET', path: new RegExp(`^/editions/${DATE}$`), handle: ({ res, params }) => redirect(res, `/editions/${params[0]}/`) },
@@ -71,6 +72,12 @@ export function previewRoutes(ctx: PreviewContext): Route[] {
       },
     },
   ];
+}
+
+/** The edition an /events stream's page shows, when it names a well-formed date. */
+function watchedEdition(url: URL): string | undefined {
+  const date = url.searchParams.get('edition');
+  return date !== null && new RegExp(`^${ISO_DATE_PATTERN}$`).test(date) ? date : undefined;
 }
 
 export function notFound(ctx: PreviewContext, { res, url }: RouteRequest): void {

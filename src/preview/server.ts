@@ -52,6 +52,10 @@ interface LiveHooks {
   updated(r: UpdateReport, what: string): void;
   /** While a long render runs, with its progress. */
   progress(): void;
+  /** The editions open in a page now, rendered before the rest. */
+  watched(): Iterable<string>;
+  /** Those are rendered; the others are still rendering. */
+  focusRendered(): void;
 }
 
 interface LiveState {
@@ -98,6 +102,8 @@ async function startLiveState(options: PreviewOptions, logger: PreviewLogger, ho
         hooks.progress();
       }
     },
+    focus: hooks.watched,
+    onFocusRendered: hooks.focusRendered,
   });
   const updated = (r: UpdateReport, what: string) => {
     progress = undefined;
@@ -133,6 +139,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     {
       updated: (r, what) => (reporter.report(r, what), announce(r)),
       progress: () => announce(),
+      watched: () => events.watched(),
+      focusRendered: () => announce(),
     },
     compat,
   );

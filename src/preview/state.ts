@@ -4,10 +4,15 @@
  * computed editions and their renders) and, given what changed on disk,
  * redoes only what that change affects:
  *
- * - a brief: re-parse that file, recompute every edition (cheap: compute
- *   does no Markdown; the render stage memoizes bodies), re-render only the editions whose
+ * - a brief: re-parse that file, run the pipeline's audit and compute from
+ *   the last run (pipeline/compute-step.ts: a brief whose numbers did not
+ *   change leaves every other edition as it was; one whose numbers changed
+ *   recomputes the editions from it on), re-render only the editions whose
  *   rendered inputs changed. One brief can change later editions too: the
  *   next edition's delta, a "not reported" row, a trend bar.
+ *
+ * The editions open in a page are rendered first; the server tells those
+ * pages to fetch them before the rest are rendered.
  * - metrics.yml: re-parse the registry and every brief (briefs are validated
  *   against it), then as for a brief.
  * - newsletter.yml or a template: recompile templates, re-render everything.
@@ -27,8 +32,7 @@ import { parseBrief } from '../content/brief.js';
 import { EDITIONS_DIR } from '../content/load.js';
 import { checkAcrossFiles } from '../content/content-checks.js';
 import { mergeTemplateProblems } from '../render/merge-problems.js';
-import { auditContent } from '../compute/audit.js';
-import { computeEditions } from '../compute/editions.js';
+import { computeStep, type ComputeRun } from '../pipeline/compute-step.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { changedViews } from './rerender.js';
@@ -74,6 +78,10 @@ export interface PreviewStateOptions {
   render?: RenderFn;
   /** Called after each edition render during an update, for progress reports. */
   onRendered?: (done: number, total: number) => void;
+  /** The editions open in a page right now, asked at each update: they are rendered before the rest. */
+  focus?: () => Iterable<string>;
+  /** Called once the focused editions are rendered, while the rest still render: pages may fetch them now. */
+  onFocusRendered?: () => void;
 }
 
 export interface UpdateReport {
@@ -105,6 +113,8 @@ export class PreviewState {
   private templateSources: TemplateSources;
   private readonly render: RenderFn;
   private readonly onRendered: ((done: number, total: number) => void) | undefined;
+  private readonly focus: (() => Iterable<string>) | undefined;
+  private readonly onFocusRendered: (() => void) | undefined;
 
   // Parsed sources.
   private newsletter: Newsletter | undefined;
@@ -126,7 +136,9 @@ export class PreviewState {
   private pendingFullRender = true;
 
   // Last good computed state.
-  private editionList: Edition[] = [];
+  private editionList: readonly Edition[] = [];
+  /** The last audit and compute, which the next one starts from (pipeline/compute-step.ts). */
+  private computed: ComputeRun | undefined;
   private readonly renders = new Map<string, RenderedEdition>();
   private readonly renderStamps = new Map<string, number>();
   private readonly renderProblems = new Map<string, Problem[]>();
@@ -145,6 +157,8 @@ export class PreviewState {
     this.templateSources = templates;
     this.render = options.render ?? renderEdition;
     this.onRendered = options.onRendered;
+    this.focus = options.focus;
+    this.onFocusRendered = options.onFocusRendered;
   }
 
   get version(): number {
@@ -213,16 +227,22 @@ export class PreviewState {
     // Not `||=`: reparse must run even when a full render is already pending.
     if (this.reparse()) this.pendingFullRender = true;
     this.sourceProblems = this.collectSourceProblems();
+    if (hasErrors(this.sourceProblems)) {
+      this.auditProblems = [];
+      this.stale = true;
+      return this.finish(started, [], []);
+    }
     // The numbers audit is shown like the build shows it, but an audit error does not stop the
     // preview rendering: the analyst needs to see the edition to fix the figure.
-    this.auditProblems = hasErrors(this.sourceProblems) ? [] : auditContent({ metrics: this.registry, briefs: this.briefs });
-    if (hasErrors(this.sourceProblems) || !this.newsletter || !this.templates) {
+    this.computed = await computeStep({ metrics: this.registry, briefs: this.briefs }, this.computed);
+    this.auditProblems = [...this.computed.audit];
+    if (!this.newsletter || !this.templates) {
       this.stale = true;
       return this.finish(started, [], []);
     }
     this.stale = false;
-    const { toRender, removed } = this.plan(this.compute());
-    await this.renderAll(toRender, this.newsletter, this.templates);
+    const { toRender, removed } = this.plan(this.computed.editions);
+    await this.renderInOrder(toRender, this.newsletter, this.templates);
     this.pendingFullRender = false;
     return this.finish(
       started,
@@ -237,7 +257,7 @@ export class PreviewState {
    * editions without a good render yet. The others keep their email and get
    * the new edition data (e.g. history older than their trend window).
    */
-  private plan(editions: Edition[]): { toRender: Edition[]; removed: string[] } {
+  private plan(editions: readonly Edition[]): { toRender: Edition[]; removed: string[] } {
     const dates = new Set(editions.map((e) => e.date));
     const known = new Set([...this.editionList.map((e) => e.date), ...this.renders.keys()]);
     const removed = [...known].filter((d) => !dates.has(d));
@@ -255,9 +275,22 @@ export class PreviewState {
     return { toRender: toRender.reverse(), removed };
   }
 
+  /**
+   * The editions open in a page first, then (once the pages were told they
+   * may fetch them) the rest, newest first.
+   */
+  private async renderInOrder(toRender: readonly Edition[], newsletter: Newsletter, templates: TemplateSet): Promise<void> {
+    const open = new Set(this.focus?.() ?? []);
+    const first = toRender.filter((e) => open.has(e.date));
+    const rest = toRender.filter((e) => !open.has(e.date));
+    const progress = { done: 0, total: toRender.length };
+    await this.renderAll(first, newsletter, templates, progress);
+    if (first.length > 0 && rest.length > 0) this.onFocusRendered?.();
+    await this.renderAll(rest, newsletter, templates, progress);
+  }
+
   /** Several renders in flight, as in `briefwire build`, so the MJML workers stay busy. */
-  private async renderAll(toRender: readonly Edition[], newsletter: Newsletter, templates: TemplateSet): Promise<void> {
-    let done = 0;
+  private async renderAll(toRender: readonly Edition[], newsletter: Newsletter, templates: TemplateSet, progress: { done: number; total: number }): Promise<void> {
     await mapLimit(toRender, RENDER_PARALLELISM, async (edition) => {
       const r = await this.render(edition, newsletter, templates);
       this.renderCount++;
@@ -270,7 +303,7 @@ export class PreviewState {
         // Keep the last good render on screen; try again on the next update.
         this.failed.add(edition.date);
       }
-      this.onRendered?.(++done, toRender.length);
+      this.onRendered?.(++progress.done, progress.total);
     });
   }
 
@@ -391,10 +424,6 @@ export class PreviewState {
     const across = checkAcrossFiles({ editionsDir, briefFiles: this.content.briefs.size, briefs: parsed, fileProblems });
     this.briefs = across.briefs;
     return sortProblems([...fileProblems, ...across.problems, ...this.templateProblems]);
-  }
-
-  private compute(): Edition[] {
-    return computeEditions({ metrics: this.registry, briefs: this.briefs });
   }
 
   private forget(date: string): void {

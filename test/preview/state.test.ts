@@ -5,7 +5,7 @@ import { computeEditions } from '../../src/compute/editions.js';
 import { renderEdition } from '../../src/render/render-edition.js';
 import { editionView } from '../../src/render/view-model.js';
 import type { Edition } from '../../src/model.js';
-import { PreviewState, type ContentSources, type RenderFn, type TemplateSources } from '../../src/preview/state.js';
+import { PreviewState, type ContentSources, type PreviewStateOptions, type RenderFn, type TemplateSources } from '../../src/preview/state.js';
 import { readContentSources, readTemplates } from '../../src/preview/sources.js';
 
 const CONTENT = 'content';
@@ -20,13 +20,13 @@ beforeAll(async () => {
 });
 
 /** A state over `sources` whose renders are counted (real renders, only counted); nothing rendered yet. */
-function countingState(sources: ContentSources = content): { state: PreviewState; renders: string[] } {
+function countingState(sources: ContentSources = content, options: PreviewStateOptions = {}): { state: PreviewState; renders: string[] } {
   const renders: string[] = [];
   const render: RenderFn = async (edition, newsletter, set) => {
     renders.push(edition.date);
     return renderEdition(edition, newsletter, set);
   };
-  return { state: new PreviewState(sources, templates, { render }), renders };
+  return { state: new PreviewState(sources, templates, { ...options, render }), renders };
 }
 
 /** A counting state over the sample content after its first, full render. */
@@ -258,6 +258,25 @@ describe('PreviewState', () => {
     expect(ok.ok).toBe(true);
     expect(renders).toHaveLength(DATES.length);
     expect(state.rendered('2025-09-01')?.email.html).not.toContain('Past issues');
+  });
+
+  it('renders the editions open in a page first, and says so before rendering the rest', async () => {
+    let open = ['2025-09-15'];
+    let toldAfter = -1;
+    const { state, renders } = countingState(content, { focus: () => open, onFocusRendered: () => (toldAfter = renders.length) });
+    await state.update();
+    expect(renders[0]).toBe('2025-09-15');
+    expect(toldAfter).toBe(1);
+    // Then newest first, as without a page open.
+    expect(renders.slice(1)).toEqual([...DATES].reverse().filter((d) => d !== '2025-09-15'));
+
+    renders.length = 0;
+    open = ['2025-10-13', '2026-01-26'];
+    const changed = templates.sources.map((s) => (s.rel === 'partials/email-footer.mjml.hbs' ? { ...s, text: s.text.replace('Archive</a>', 'Past issues</a>') } : s));
+    await state.update([{ kind: 'templates', templates: { ...templates, sources: changed } }]);
+    expect(new Set(renders.slice(0, 2))).toEqual(new Set(open));
+    expect(toldAfter).toBe(2);
+    expect(renders).toHaveLength(DATES.length);
   });
 
   it('re-renders everything when newsletter.yml changes', async () => {
