@@ -6,7 +6,7 @@
 
 /** Lowest first. Each entry: a name and the path pattern of its modules. */
 const LAYERS = [
-  { name: 'shared', path: '^src/(util/|problems\\.ts$|problem-catalogue\\.ts$|model\\.ts$|content-contract\\.ts$|comparison-contract\\.ts$)' },
+  { name: 'shared', path: '^src/(util/|problems\\.ts$|problem-catalogue\\.ts$|model\\.ts$|content-contract\\.ts$|comparison-contract\\.ts$|projection-contract\\.ts$)' },
   { name: 'content', path: '^src/content/' },
   { name: 'compute', path: '^src/compute/' },
   { name: 'render', path: '^src/render/' },

@@ -13,7 +13,7 @@
  * handles it.
  */
 import { z } from 'zod';
-import { basisSchema, isoDateSchema, periodSchema } from './content-contract.js';
+import { basisSchema, figureBasisSchema, isoDateSchema, periodSchema } from './content-contract.js';
 
 export const DIRECTIONS = ['up', 'down', 'flat'] as const;
 export const directionSchema = z.enum(DIRECTIONS);
@@ -22,7 +22,7 @@ export const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
 export const sentimentSchema = z.enum(SENTIMENTS);
 
 /** What kind of comparison a metric's value makes (docs/content.md describes each). */
-export const METRIC_STATUSES = ['new', 'no-new-data', 'revised', 'vs-forecast', 'not-comparable', 'changed', 'unchanged', 'not-reported'] as const;
+export const METRIC_STATUSES = ['new', 'no-new-data', 'revised', 'vs-forecast', 'vs-projection', 'not-comparable', 'changed', 'unchanged', 'not-reported'] as const;
 export const metricStatusSchema = z.enum(METRIC_STATUSES);
 
 export const metricDeltaSchema = z.object({
@@ -43,7 +43,16 @@ export const previousObservationSchema = z.object({
   valueText: z.string(),
   /** null: a point at that edition's date. */
   period: periodSchema.nullable(),
+  /** `projection` only for `vs-projection`: the newsletter's projected point the actual is set against. */
+  basis: figureBasisSchema,
+});
+
+/** One input of a derived metric's value: the observation it was computed from. */
+export const derivedInputSchema = z.object({
+  key: z.string(),
+  period: periodSchema.nullable(),
   basis: basisSchema,
+  value: z.number(),
 });
 
 /**
@@ -72,4 +81,8 @@ export const metricComparisonSchema = z.object({
   /** null for new, no-new-data, not-comparable and not-reported. */
   delta: metricDeltaSchema.nullable(),
   status: metricStatusSchema,
+  /** A derived metric: its formula as metrics.yml writes it. */
+  derived: z.string().optional(),
+  /** A derived metric: the observations this value was computed from. */
+  inputs: z.array(derivedInputSchema).optional(),
 });

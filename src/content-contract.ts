@@ -106,6 +106,13 @@ export const MEASURES = ['flow', 'stock', 'ratio'] as const;
 export const BASES = ['actual', 'forecast'] as const;
 /** An actual (reported) figure, or a forecast (estimate, projection, guidance). */
 export const basisSchema = z.enum(BASES);
+/**
+ * What a figure shown to readers is: an observation's basis, or `projection`,
+ * the newsletter's own projection from stated assumptions (never written in a
+ * brief as an observation, so never confused with a sourced forecast).
+ */
+export const FIGURE_BASES = [...BASES, 'projection'] as const;
+export const figureBasisSchema = z.enum(FIGURE_BASES);
 
 /** One entry of metrics.yml (its key is the mapping key). */
 export const metricDefSchema = z
@@ -121,6 +128,8 @@ export const metricDefSchema = z
     measure: z.enum(MEASURES).optional(),
     /** `MM-DD` that FY periods of this metric end on (else newsletter.yml's). */
     fiscalYearEnd: fiscalYearEnd.optional(),
+    /** A formula over other metric keys (`+ - * /`, parentheses, numbers): the metric is computed, never written in a brief. */
+    derived: nonEmpty.optional(),
   })
   .strict();
 
@@ -160,5 +169,43 @@ export const frontmatterSchema = z
     preheader: z.string().optional(),
     summary: z.string().optional(),
     metrics: z.record(z.string(), z.unknown()).optional(),
+    /** The newsletter's own projections, keyed by metric (each checked against projectionSpecSchema). */
+    projections: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export const PROJECTION_METHODS = ['linear', 'growth', 'target'] as const;
+
+/** A scenario name: what readers see in the projection's table ("low", "base", "high"). */
+export const SCENARIO_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** One number (the scenario "base") or a number per named scenario. */
+const scenarioNumbers = z.union([
+  z.number(),
+  z
+    .record(z.string().regex(SCENARIO_NAME, 'scenario names are lowercase words (low, base, high)'), z.number())
+    .refine((r) => Object.keys(r).length > 0, 'must name at least one scenario'),
+]);
+
+const periodText = z.union([z.string(), z.number()]).transform(String);
+
+/** One entry of a brief's `projections` (docs/content.md "Projections"). */
+export const projectionSpecSchema = z
+  .object({
+    /** linear: + rate units a year; growth: x (1 + rate%) a year; target: reach `value` at `to`. */
+    method: z.enum(PROJECTION_METHODS),
+    rate: scenarioNumbers.optional(),
+    /** target only: the value reached at `to`. */
+    value: scenarioNumbers.optional(),
+    /** The horizon: a period of the base period's length, after it. */
+    to: periodText,
+    /** An upper bound no point passes (a share cannot pass 100). */
+    cap: z.number().optional(),
+    /** Asks the first period each scenario reaches this value. */
+    reaches: z.number().optional(),
+    /** The stated assumption, shown to readers beside the figures. */
+    assumption: nonEmpty,
+    /** Default: the metric's latest actual as of the edition. */
+    base: z.object({ period: periodText }).strict().optional(),
   })
   .strict();

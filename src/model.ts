@@ -10,8 +10,9 @@
  * the loader and compute stage add beside them is declared here.
  */
 import type { z } from 'zod';
-import type { basisSchema, frontmatterSchema, metricDefSchema, newsletterSchema, observationSchema, periodSchema, scheduleSchema } from './content-contract.js';
-import type { directionSchema, metricComparisonSchema, metricDeltaSchema, metricStatusSchema, previousObservationSchema, sentimentSchema } from './comparison-contract.js';
+import type { basisSchema, figureBasisSchema, frontmatterSchema, metricDefSchema, newsletterSchema, observationSchema, periodSchema, PROJECTION_METHODS, scheduleSchema } from './content-contract.js';
+import type { derivedInputSchema, directionSchema, metricComparisonSchema, metricDeltaSchema, metricStatusSchema, previousObservationSchema, sentimentSchema } from './comparison-contract.js';
+import type { projectionPointSchema, projectionScenarioSchema, projectionSchema } from './projection-contract.js';
 
 /** A parsed period: label, ISO start and end (inclusive), length. The same shape edition.json writes. */
 export type Period = z.output<typeof periodSchema>;
@@ -32,12 +33,29 @@ export type Better = MetricDefEntry['better'];
 export type Measure = NonNullable<MetricDefEntry['measure']>;
 /** An actual (reported) figure, or a forecast (estimate, projection, guidance). */
 export type Basis = z.output<typeof basisSchema>;
+/** What a figure shown to readers is: actual, sourced forecast, or the newsletter's own projection. */
+export type FigureBasis = z.output<typeof figureBasisSchema>;
+
+/**
+ * A derived metric's formula, parsed (content/derived-expression.ts): numbers
+ * as decimal text, metric keys, and the four operations.
+ */
+export type Formula =
+  | { kind: 'number'; text: string }
+  | { kind: 'metric'; key: string }
+  | { kind: 'negate'; operand: Formula }
+  | { kind: 'binary'; op: '+' | '-' | '*' | '/'; left: Formula; right: Formula };
+
+/** One input of a derived value: the observation it was computed from (comparison-contract.ts). */
+export type DerivedInput = z.output<typeof derivedInputSchema>;
 
 /** One entry of content/metrics.yml, with its key and its measure settled. */
 export interface MetricDef extends Omit<MetricDefEntry, 'measure'> {
   key: string;
   /** From metrics.yml, else from the kind (share and rate: ratio; money, count, number: flow). */
   measure: Measure;
+  /** `derived`, parsed; set by the registry's loader whenever `derived` is sound. */
+  formula?: Formula;
 }
 
 /** The weekly send slot from newsletter.yml, its zone settled. */
@@ -67,6 +85,39 @@ export interface BriefMetric extends Pick<Observation, 'source' | 'note' | 'unit
   /** 1-based line and column of the metric in the brief file, for later error messages. */
   line?: number;
   column?: number;
+  /** A derived observation: the formula as written in metrics.yml, and the observations it was computed from. */
+  derived?: string;
+  inputs?: DerivedInput[];
+}
+
+export type ProjectionMethod = (typeof PROJECTION_METHODS)[number];
+
+/** One scenario of a projection as a brief writes it: a yearly rate (linear, growth) or the value reached at the horizon (target), as decimal text. */
+export interface ScenarioSpec {
+  name: string;
+  rate?: string;
+  value?: string;
+}
+
+/** A projection as written in a brief's frontmatter, validated but not computed. */
+export interface BriefProjection {
+  key: string;
+  method: ProjectionMethod;
+  scenarios: ScenarioSpec[];
+  /** The horizon, parsed with the metric's fiscal year end. */
+  to: Period;
+  cap?: string;
+  reaches?: string;
+  assumption: string;
+  /** `base: { period }`: project from that period's latest actual instead of the latest actual. */
+  basePeriod?: Period;
+  /** The fiscal year end its periods were read with (the metric's, else the newsletter's); names the points when `to` is an FY period. */
+  fiscalYearEnd?: string;
+  /** 1-based positions of the entry and of its `to`, for problems found when it is computed. */
+  line: number;
+  column: number;
+  toLine: number;
+  toColumn: number;
 }
 
 /** One validated Markdown brief: its frontmatter and what the loader derives from the file. */
@@ -85,6 +136,8 @@ export interface Brief extends Pick<Frontmatter, 'title' | 'draft' | 'subject' |
   bodyLine: number;
   /** Scaffold placeholders ("TODO") left in the file, 1-based: an error once the brief is no draft. */
   placeholders: { line: number; column: number }[];
+  /** The brief's `projections`, in the order written. */
+  projections?: BriefProjection[];
 }
 
 /** Everything loaded from the content directory. */
@@ -110,6 +163,11 @@ export type MetricComparison = z.output<typeof metricComparisonSchema>;
 
 /** A metric of one edition with its comparison, as written to edition.json. Carries its registry definition. */
 export interface EditionMetric extends Omit<MetricDef, 'source'>, MetricComparison {}
+
+/** The newsletter's own projections, computed (projection-contract.ts). */
+export type Projection = z.output<typeof projectionSchema>;
+export type ProjectionScenario = z.output<typeof projectionScenarioSchema>;
+export type ProjectionPoint = z.output<typeof projectionPointSchema>;
 
 /** A `## ` section of the brief, rendered. */
 export interface Section {
@@ -161,6 +219,8 @@ export interface Edition {
   previousDate: string | null;
   nextDate: string | null;
   metrics: EditionMetric[];
+  /** The brief's projections, computed, in the order written. */
+  projections: Projection[];
   /**
    * Each reported metric's observations up to and including this edition (latest value each, ordered by `at`), keyed by metric key:
    * the last few (what the email's history bars draw), or the whole history in the last edition (see TREND_POINTS in compute/edition-metrics.ts).

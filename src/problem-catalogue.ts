@@ -302,6 +302,143 @@ export const BodyTemplateError = {
   hint: 'Helpers take a metric key from metrics.yml that this brief reports, e.g. {{value "alibaba_ai_cloud_share"}}.',
 } satisfies ProblemDef;
 
+// ---------------------------------------------------------------- derived metrics and projections
+
+/**
+ * A derived metric's `derived:` formula in metrics.yml does not parse. A
+ * formula has metric keys, numbers, `+ - * /` and parentheses; the column
+ * points at the character where it goes wrong.
+ */
+export const DerivedSyntax = {
+  code: 'BW_DERIVED_SYNTAX',
+  title: 'Derived formula does not parse',
+  message: (key: string, detail: string) => `metric "${key}": derived formula: ${detail}`,
+  hint: 'Write it like "alibaba_cloud_revenue * ai_share_of_cloud_revenue / 100".',
+} satisfies ProblemDef;
+
+/** A derived formula names a key that metrics.yml does not define. */
+export const DerivedUnknownKey = {
+  code: 'BW_DERIVED_UNKNOWN_KEY',
+  title: 'Derived formula names an unknown metric',
+  message: (key: string, input: string, _nearest: string | undefined) => `metric "${key}": derived formula names "${input}", which metrics.yml does not define`,
+  hint: (_key: string, _input: string, nearest: string | undefined) => (nearest ? `did you mean "${nearest}"?` : undefined),
+} satisfies ProblemDef;
+
+/** Derived metrics whose formulas depend on each other in a circle have no value to start from. */
+export const DerivedCycle = {
+  code: 'BW_DERIVED_CYCLE',
+  title: 'Derived formulas in a cycle',
+  message: (key: string, cycle: string) => `metric "${key}": derived formulas depend on each other in a cycle: ${cycle}`,
+  hint: 'One of them must be a reported metric, not derived.',
+} satisfies ProblemDef;
+
+/** A derived formula divides by a constant that is zero (`x / 0`, `x / (1 - 1)`), whatever the data. */
+export const DerivedDivisionByZero = {
+  code: 'BW_DERIVED_DIVISION_BY_ZERO',
+  title: 'Derived formula divides by zero',
+  message: (key: string) => `metric "${key}": derived formula divides by a constant zero`,
+} satisfies ProblemDef;
+
+/** A brief reports a derived metric: its value is computed from its inputs, never written. */
+export const DerivedWritten = {
+  code: 'BW_DERIVED_WRITTEN',
+  title: 'Derived metric written in a brief',
+  message: (key: string, formula: string) => `metric "${key}" is derived (${formula}), so a brief cannot report it`,
+  hint: 'Report its inputs; the value is computed from them.',
+} satisfies ProblemDef;
+
+/**
+ * A derived metric has no value in an edition that reports one of its
+ * inputs: another input has no observation with the same period and basis
+ * (in this edition or an earlier one), or the inputs this edition reports
+ * are for different periods or bases. Nothing is computed from unlike
+ * figures.
+ */
+export const DerivedNoValue = {
+  code: 'BW_DERIVED_NO_VALUE',
+  title: 'Derived metric without a value',
+  message: (key: string, why: string) => `derived metric "${key}" has no value in this edition: ${why}`,
+  hint: 'Report the inputs for the same period and basis, or leave it: no value is shown rather than one from unlike figures.',
+} satisfies ProblemDef;
+
+/** A derived metric's formula divides by an input whose value is zero in this edition. */
+export const DerivedZeroDivisor = {
+  code: 'BW_DERIVED_ZERO_DIVISOR',
+  title: 'Derived metric divides by a zero input',
+  message: (key: string, inputs: string) => `derived metric "${key}" has no value in this edition: it divides by zero (${inputs})`,
+} satisfies ProblemDef;
+
+/** A brief projects a metric that metrics.yml does not define. */
+export const ProjectionUnknownMetric = {
+  code: 'BW_PROJECTION_UNKNOWN_METRIC',
+  title: 'Projection of an unknown metric',
+  message: (key: string, _nearest: string | undefined) => `projection of unknown metric "${key}"`,
+  hint: (_key: string, nearest: string | undefined) => (nearest ? `did you mean "${nearest}"?` : 'projections are keyed by a metric of metrics.yml'),
+} satisfies ProblemDef;
+
+/**
+ * A projection's figures do not fit its method: linear and growth take a
+ * `rate` (one number, or one per scenario), target takes a `value`; several
+ * scenarios need one named "base", the one later actuals are set against.
+ */
+export const ProjectionScenarios = {
+  code: 'BW_PROJECTION_SCENARIOS',
+  title: 'Projection scenarios do not fit the method',
+  message: (key: string, detail: string) => `projection of "${key}": ${detail}`,
+  hint: 'linear and growth: rate: 8 or rate: { low: 5, base: 8, high: 12 }; target: value: 100 or value: { low: 80, base: 100 }.',
+} satisfies ProblemDef;
+
+/** A projection's `to` or `base.period` is not in the period grammar. */
+export const ProjectionPeriodInvalid = {
+  code: 'BW_PROJECTION_PERIOD',
+  title: 'Projection period outside the grammar',
+  message: (key: string, detail: string) => `projection of "${key}": ${detail}`,
+  hint: 'Write a period of the grammar: 2030, FY2030, H2 2030, Q4 2030, 2030-12.',
+} satisfies ProblemDef;
+
+/** There is nothing to project from: the metric has no actual observation as of this edition (or none for `base.period`). */
+export const ProjectionNoBase = {
+  code: 'BW_PROJECTION_NO_BASE',
+  title: 'Projection without a base',
+  message: (key: string, which: string) => `projection of "${key}": no actual observation ${which} to project from`,
+  hint: 'A projection starts from a reported actual; report one, or name its period with base: { period: ... }.',
+} satisfies ProblemDef;
+
+/**
+ * A projection steps by its base period's length (a year, half, quarter or
+ * month), so `to` must be a period of that length that ends after the base
+ * and falls on one of the steps.
+ */
+export const ProjectionHorizon = {
+  code: 'BW_PROJECTION_HORIZON',
+  title: 'Projection horizon does not fit its base',
+  message: (key: string, detail: string) => `projection of "${key}": ${detail}`,
+} satisfies ProblemDef;
+
+/** A projection's arithmetic has no answer: a target from a base of zero or of the other sign, a decline past -100% a year. */
+export const ProjectionUndefined = {
+  code: 'BW_PROJECTION_UNDEFINED',
+  title: 'Projection cannot be computed',
+  message: (key: string, detail: string) => `projection of "${key}": ${detail}`,
+} satisfies ProblemDef;
+
+/** A share or rate projected past 100 without a `cap`: a share cannot pass the whole. */
+export const ProjectionOver100 = {
+  code: 'BW_PROJECTION_OVER_100',
+  title: 'Share or rate projected past 100 without a cap',
+  message: (key: string, scenario: string, period: string, value: string) =>
+    `projection of "${key}": scenario "${scenario}" passes 100 (${value} in ${period}) and the projection has no cap`,
+  hint: 'Add cap: 100 (and reaches: 100 to ask when it gets there), or lower the rate.',
+} satisfies ProblemDef;
+
+/** A projection starts from an older actual (its `base.period`) than the latest one the metric has: the newer figure is left out. */
+export const ProjectionStaleBase = {
+  code: 'BW_PROJECTION_STALE_BASE',
+  title: 'Projection from an older actual',
+  message: (key: string, base: string, newer: string, date: string) => `projection of "${key}" starts from ${base}, but ${newer} was reported on ${date}`,
+  hint: 'Drop base: { period } to start from the latest actual, or say in the assumption why the older one is the base.',
+} satisfies ProblemDef;
+
 // ---------------------------------------------------------------- templates and rendering
 
 /** Handlebars could not parse a template, or running it failed (a misspelt variable, a missing partial, a helper's error). */

@@ -8,6 +8,11 @@
  * more than 100% (beyond rounding). Warnings: a like-for-like move of 10x or
  * more (or to a tenth or less), an observation without a source, and a
  * period older than one already reported (same basis) without a note.
+ * The derived metrics' and projections' findings come with the computed
+ * metrics: a derived metric with no value (an input missing, inputs of
+ * different periods, a zero divisor) and a projection from an older actual
+ * are warnings; a projection without a base, with a horizon that does not
+ * fit it, or of a share or rate past 100 without a cap is an error.
  */
 import Big from 'big.js';
 import type { Brief, BriefMetric, Content, EditionMetric, MetricDef } from '../model.js';
@@ -31,6 +36,8 @@ export function auditContent(content: Pick<Content, 'metrics' | 'briefs'>, resul
   const seen = new Published(content.metrics);
   content.briefs.forEach((brief, i) => {
     if (!brief.draft) problems.push(...placeholderProblems(brief));
+    // Derived metrics without a value, and the projections' findings (compute/derived.ts, compute/projections.ts).
+    problems.push(...results[i]!.problems);
     const rows = new Map(results[i]!.metrics.map((m) => [m.key, m]));
     const here = brief.metrics.map((metric) => ({ brief, metric, period: metric.period ?? pointAt(brief.date) }));
     for (const o of here) {

@@ -11,12 +11,15 @@
  *    length is `not-comparable`; else `changed` or `unchanged`.
  * 4. A metric the previous edition reported and this one does not: `not-reported`.
  */
-import type { Brief, BriefMetric, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation } from '../model.js';
+import type { Brief, BriefMetric, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation, Projection } from '../model.js';
+import type { Problem } from '../problems.js';
 import { pointAt, type Period } from '../content/period.js';
 import { metricDelta } from './delta.js';
 import { parseDecimal } from './decimal.js';
+import { deriveObservations } from './derived.js';
+import { applyProjections } from './projections.js';
 
-export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics' | 'draft'>;
+export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics' | 'draft' | 'projections'>;
 
 export interface EditionMetrics {
   /** Registry order. */
@@ -27,6 +30,10 @@ export interface EditionMetrics {
    * each metric's whole history (see TREND_POINTS).
    */
   history: Record<string, HistoryPoint[]>;
+  /** The brief's projections, computed. */
+  projections: Projection[];
+  /** What the derived metrics and projections of this edition could not compute, and the projections' audit (docs/content.md). */
+  problems: Problem[];
 }
 
 /**
@@ -60,6 +67,14 @@ export interface Comparison {
  * editions after it, so the preview shows the same comparisons as the build.
  */
 export function computeEditionMetrics(registry: MetricDef[], briefs: BriefMetrics[]): EditionMetrics[] {
+  // Derived observations join each brief's own first, so they are compared and charted like any other.
+  const derivation = deriveObservations(registry, briefs);
+  const compared = compareObservations(registry, derivation.briefs);
+  const projected = applyProjections(registry, derivation.briefs, compared.map((c) => c.metrics));
+  return compared.map((c, i) => ({ ...c, projections: projected[i]!.projections, problems: [...derivation.problems[i]!, ...projected[i]!.problems] }));
+}
+
+function compareObservations(registry: MetricDef[], briefs: BriefMetrics[]): Pick<EditionMetrics, 'metrics' | 'history'>[] {
   const earlier = new Map<string, Earlier>();
   const points = new Map<string, History>();
   let previousEdition = new Map<string, Observation>();
@@ -284,7 +299,7 @@ export function previousOf(o: Observation): PreviousObservation {
 
 function reportedRow(def: MetricDef, obs: Observation, c: Comparison): EditionMetric {
   const m = obs.metric;
-  return row(def, {
+  const r = row(def, {
     value: Number(m.value),
     valueText: m.value,
     period: m.period ?? null,
@@ -295,6 +310,11 @@ function reportedRow(def: MetricDef, obs: Observation, c: Comparison): EditionMe
     delta: c.delta,
     status: c.status,
   });
+  if (m.derived !== undefined) {
+    r.derived = m.derived;
+    r.inputs = m.inputs ?? [];
+  }
+  return r;
 }
 
 function notReportedRow(def: MetricDef, last: Observation): EditionMetric {

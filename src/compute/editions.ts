@@ -32,6 +32,7 @@ export function computeEditions(content: Pick<Content, 'metrics' | 'briefs'>, me
       previousDate: published[before - 1] ?? null,
       nextDate: published[after] ?? null,
       metrics: metrics[i]!.metrics,
+      projections: metrics[i]!.projections,
       history: metrics[i]!.history,
       body: brief.body,
       bodyLine: brief.bodyLine,

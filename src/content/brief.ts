@@ -6,7 +6,7 @@ import matter from 'gray-matter';
 import type { Basis, Brief, BriefMetric, MetricDef, Period } from '../model.js';
 import { parsePeriod } from './period.js';
 import { error, type Problem } from '../problems.js';
-import { BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown, PeriodBasisConflict, PeriodInvalid, PeriodLabelWithoutPeriod } from '../problem-catalogue.js';
+import { BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, DerivedWritten, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown, PeriodBasisConflict, PeriodInvalid, PeriodLabelWithoutPeriod } from '../problem-catalogue.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 import { briefMetricSchema, frontmatterSchema, observationSchema } from '../content-contract.js';
 import { zodProblems } from './zod-problems.js';
@@ -14,6 +14,7 @@ import { nearest } from './suggest.js';
 import { stripUndefined } from './newsletter-config.js';
 import { ISO_DATE_PATTERN, isIsoDate, isoDateText } from '../util/iso-date.js';
 import { ownStrings } from '../util/own-strings.js';
+import { parseProjections } from './projection-spec.js';
 
 export const BRIEF_FILE_NAME = new RegExp(String.raw`^(${ISO_DATE_PATTERN})(?:-([a-z0-9][a-z0-9-]*))?\.md$`);
 const DECIMAL = /^[+-]?\d+(\.\d+)?$/;
@@ -73,6 +74,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
   }
 
   const metrics = parseMetrics(source, data['metrics'], registry, options, problems);
+  const projections = parseProjections(source, data['projections'], registry, options.fiscalYearEnd, problems);
 
   if (!fm.success || !name.date || problems.some((p) => p.severity === 'error')) return { problems };
   const before = text.length - split.content.length;
@@ -91,6 +93,7 @@ export function parseBrief(file: string, base: string, text: string, registry: r
     body: split.content,
     bodyLine,
     placeholders: placeholderPositions(text),
+    projections: projections.length > 0 ? projections : undefined,
   });
   // Kept for the whole build: its strings must not hold the file's text alive.
   return { brief: ownStrings(brief), problems };
@@ -106,6 +109,10 @@ function parseMetrics(source: YamlSource, raw: unknown, registry: readonly Metri
     const def = byKey.get(key);
     if (!def) {
       problems.push(error(source.file, MetricUnknown, [key, nearest(key, byKey.keys())], at));
+      continue;
+    }
+    if (def.derived !== undefined) {
+      problems.push(error(source.file, DerivedWritten, [key, def.derived], at));
       continue;
     }
     // The long form is checked on its own so a bad field is named, not reported as "invalid input" of the union.

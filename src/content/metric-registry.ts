@@ -5,6 +5,7 @@ import { parseYaml } from './yaml-source.js';
 import { METRIC_KEY, metricDefSchema } from '../content-contract.js';
 import { zodProblems } from './zod-problems.js';
 import { stripUndefined } from './newsletter-config.js';
+import { checkDerivedMetrics } from './derived-checks.js';
 
 /**
  * Parses content/metrics.yml: a mapping of metric key to definition. The file
@@ -36,7 +37,8 @@ export function parseMetricRegistry(file: string, text: string): { metrics: Metr
     metrics.push(def);
   }
   if (metrics.length === 0 && out.length === 0) out.push(error(file, MetricsEmpty));
-  return { metrics, problems: out };
+  const derived = checkDerivedMetrics(source, metrics);
+  return { metrics: derived.metrics, problems: [...out, ...derived.problems] };
 }
 
 /** Shares and rates are ratios; money, counts and plain numbers are amounts over a period unless metrics.yml says otherwise. */

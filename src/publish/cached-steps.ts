@@ -114,12 +114,12 @@ function reuseEmail(entry: EmailEntry, prepared: PreparedEdition, render: () => 
 
 /**
  * The numbers audit reads of each brief only its file, date, draft flag,
- * metrics and leftover placeholders (and the registry): a test holds it to
+ * metrics, projections and leftover placeholders (and the registry): a test holds it to
  * that. Keyed on just those, an edit to a brief's prose reuses the audit of
  * the whole archive; an edit to a number runs it again.
  */
 export async function cachedAudit(cache: BuildCache, content: Pick<Content, 'metrics' | 'briefs'>, metrics: readonly EditionMetrics[]): Promise<Problem[]> {
-  const numbers = content.briefs.map((b) => [b.file, b.date, b.draft ?? false, b.metrics, b.placeholders]);
+  const numbers = content.briefs.map((b) => [b.file, b.date, b.draft ?? false, b.metrics, b.placeholders, b.projections ?? []]);
   const key = cache.key('audit', JSON.stringify(content.metrics), JSON.stringify(numbers));
   const hit = await cache.get<Problem[]>('audit', key);
   if (Array.isArray(hit)) return hit;

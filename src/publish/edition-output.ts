@@ -33,6 +33,7 @@ export function editionJson(r: RenderedEdition): EditionJson {
     htmlBytes: r.email.htmlBytes,
     sections: r.view.sections.map((s) => ({ id: s.id, heading: s.heading })),
     metrics: e.metrics.map((m) => ({
+      ...(m.derived !== undefined ? { derived: m.derived, inputs: m.inputs ?? [] } : {}),
       key: m.key,
       label: m.label,
       kind: m.kind,
@@ -51,6 +52,7 @@ export function editionJson(r: RenderedEdition): EditionJson {
     })),
     // Ranked like the email's "Biggest movers": like-for-like changes only.
     movers: r.view.movers.map((m) => m.key),
+    projections: e.projections,
   };
 }
 

@@ -152,11 +152,13 @@ export function formatNumber(value: number, decimals: number, locale: string): s
 const formattedValues = boundedMemo<string>(50_000);
 
 export function formatValue(
-  m: Pick<MetricDef, 'kind' | 'unit' | 'decimals'>,
+  m: Pick<MetricDef, 'kind' | 'unit' | 'decimals' | 'derived'>,
   value: number,
   locale: string,
   valueText?: string,
 ): string {
+  // A computed value (a derived metric's) carries the digits of its arithmetic, not of a brief: it is shown at the metric's decimals.
+  if (m.derived !== undefined) valueText = undefined;
   return formattedValues(`${m.unit}|${m.decimals}|${locale}|${valueText ?? `=${value}`}`, () => formatValueUncached(m, value, locale, valueText));
 }
 
@@ -220,7 +222,8 @@ function periodSuffix(p: { label: string } | null): string {
 export function formatChange(m: EditionMetric, locale: string, when: DateText = (d) => d): string {
   const d = m.delta;
   const prev = m.previous;
-  const prevValue = prev ? formatValue(m, prev.value, locale, prev.valueText) : '';
+  // A projected point is shown at the metric's decimals, like any computed value.
+  const prevValue = prev ? formatValue(m, prev.value, locale, prev.basis === 'projection' ? undefined : prev.valueText) : '';
   switch (m.status) {
     case 'not-reported':
       return 'not reported';
@@ -236,6 +239,11 @@ export function formatChange(m: EditionMetric, locale: string, when: DateText = 
       return d.direction === 'flat'
         ? `in line with the forecast of ${prevValue}`
         : `${magnitude(d, m.decimals, locale)} ${d.direction === 'up' ? 'above' : 'below'} the forecast of ${prevValue}`;
+    case 'vs-projection':
+      if (!d || !prev) break;
+      return d.direction === 'flat'
+        ? `in line with our projection of ${prevValue}`
+        : `${magnitude(d, m.decimals, locale)} ${d.direction === 'up' ? 'above' : 'below'} our projection of ${prevValue}`;
     case 'unchanged':
       return `${arrow('flat')} unch.`;
     case 'changed':

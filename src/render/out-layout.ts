@@ -18,6 +18,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isoDateSchema, metricDefSchema } from '../content-contract.js';
 import { metricComparisonSchema } from '../comparison-contract.js';
+import { projectionSchema } from '../projection-contract.js';
 
 export const EDITIONS_DIR = 'editions';
 export const EMAIL_HTML = 'email.html';
@@ -99,7 +100,7 @@ export function editionUrl(baseUrl: string, date: string): string {
  * readers accept the union, so archives built by an older briefwire keep
  * working. Files written before the version field existed are version 1.
  */
-export const EDITION_JSON_VERSION = 2;
+export const EDITION_JSON_VERSION = 3;
 
 const isoDate = isoDateSchema;
 
@@ -140,13 +141,26 @@ const metricHead = {
  */
 const editionMetricJson = z.object({ ...metricHead, ...metricComparisonSchema.shape });
 
-export const editionJsonSchema = z.object({
-  version: z.literal(EDITION_JSON_VERSION),
+const editionJsonV2Shape = {
   ...editionHead,
   metrics: z.array(editionMetricJson),
   /** Metric keys of like-for-like changes, biggest first. */
   movers: z.array(z.string()),
+};
+
+/**
+ * Version 3: every v2 field; derived metrics carry `derived` and `inputs`, an
+ * actual can be `vs-projection`, and the edition's own projections are listed.
+ */
+export const editionJsonSchema = z.object({
+  version: z.literal(EDITION_JSON_VERSION),
+  ...editionJsonV2Shape,
+  /** The newsletter's own projections (docs/content.md "Projections"), values to 10 decimal places. */
+  projections: z.array(projectionSchema),
 });
+
+/** Version 2 (before derived metrics and projections): still read. */
+const editionJsonV2Schema = z.object({ version: z.literal(2), ...editionJsonV2Shape });
 
 /**
  * Version 1 (before periods and bases): still read, so an archive built by
@@ -172,21 +186,25 @@ export type EditionJson = z.infer<typeof editionJsonSchema>;
 export type EditionMetricJson = EditionJson['metrics'][number];
 /** edition.json as an older briefwire wrote it. */
 export type EditionJsonV1 = z.infer<typeof editionJsonV1Schema>;
+export type EditionJsonV2 = z.infer<typeof editionJsonV2Schema>;
+/** edition.json of any contract version a reader accepts. */
+export type AnyEditionJson = EditionJson | EditionJsonV2 | EditionJsonV1;
 
 export function serializeEditionJson(data: EditionJson): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
 /** Parses and checks an edition.json text; on failure, why (one line per issue, with the field). */
-export function parseEditionJson(text: string): { ok: true; value: EditionJson | EditionJsonV1 } | { ok: false; issues: string[] } {
+export function parseEditionJson(text: string): { ok: true; value: AnyEditionJson } | { ok: false; issues: string[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
     return { ok: false, issues: [`not valid JSON: ${(e as Error).message}`] };
   }
-  const isV2 = typeof raw === 'object' && raw !== null && (raw as { version?: unknown }).version === EDITION_JSON_VERSION;
-  const parsed = (isV2 ? editionJsonSchema : editionJsonV1Schema).safeParse(raw);
+  const version = typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
+  const schema = version === EDITION_JSON_VERSION ? editionJsonSchema : version === 2 ? editionJsonV2Schema : editionJsonV1Schema;
+  const parsed = (schema as z.ZodType<AnyEditionJson>).safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((i) => (i.path.length ? `"${i.path.join('.')}" ${i.message}` : i.message)) };
 }

@@ -4,7 +4,7 @@
  * archive page and the preview all read this view, so they cannot disagree
  * about a value or a delta.
  */
-import type { Basis, Edition, EditionMetric, HistoryPoint, Newsletter, Period, Section, Sentiment } from '../model.js';
+import type { Edition, FigureBasis, EditionMetric, HistoryPoint, Newsletter, Period, Section, Sentiment } from '../model.js';
 import { type RenderedBody, renderBody } from './markdown.js';
 import { formatChange, formatDelta, formatRel, formatValue, arrow } from './format.js';
 import { formatDate } from './dates.js';
@@ -100,7 +100,9 @@ const FORECAST_BAR = '#d5dde6';
 const TREND_HEIGHT = 28;
 
 /** How a period is shown: its label, marked as a forecast when the label does not already say so. */
-export function periodText(period: Period | null, basis: Basis | null): string | null {
+export function periodText(period: Period | null, basis: FigureBasis | null): string | null {
+  // The newsletter's own projection is never dressed as a sourced forecast.
+  if (basis === 'projection') return period ? `${period.label} (our projection)` : 'our projection';
   if (!period) return basis === 'forecast' ? 'forecast' : null;
   if (basis !== 'forecast' || /forecast|projection|estimate|guidance|outlook|plan/i.test(period.label)) return period.label;
   return /\s/.test(period.label) ? `${period.label} (forecast)` : `${period.label} forecast`;

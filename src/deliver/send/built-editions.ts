@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { error, fail, ok, type Problem, type Result } from '../../problems.js';
 import { EditionFileMissing, EditionJsonInvalid, EditionNoUnsubscribe, IoFailed, NoBuiltEditions } from '../../problem-catalogue.js';
-import { builtEditionDir, builtEditionsDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, parseEditionJson, type EditionJson, type EditionJsonV1 } from '../../render/out-layout.js';
+import { builtEditionDir, builtEditionsDir, EDITION_JSON, EMAIL_HTML, EMAIL_TEXT, parseEditionJson, type AnyEditionJson } from '../../render/out-layout.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../render/placeholders.js';
 import { isIsoDate } from '../../util/iso-date.js';
 import { OutDirConflict, settleOutDir } from '../../publish/write-out.js';
@@ -90,7 +90,7 @@ export async function loadEdition(outDir: string, date: string, options: ReadOut
     }
   };
   const [html, text, jsonText] = await Promise.all([read(files.html), read(files.text), read(files.json)]);
-  let meta: EditionJson | EditionJsonV1 | undefined;
+  let meta: AnyEditionJson | undefined;
   if (jsonText !== undefined) {
     const parsed = parseEditionJson(jsonText);
     if (!parsed.ok) for (const issue of parsed.issues) problems.push(error(files.json, EditionJsonInvalid, [issue]));
