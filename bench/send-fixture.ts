@@ -101,6 +101,7 @@ async function writeBenchEdition(outDir: string): Promise<void> {
       sections: [],
       metrics: [],
       movers: [],
+      projections: [],
     }),
   );
 }

@@ -9,6 +9,8 @@ import type { Newsletter } from '../model.js';
 import { DATE_STYLES, formatDate, type DateStyle } from './dates.js';
 import type { MetricRowView } from './view-model.js';
 import { inlineCss } from './email-css.js';
+import { projectedValue, reachesPeriod } from './projection-view.js';
+import type { EditionView } from './view-model.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 
@@ -67,6 +69,13 @@ export function keepTogether(text: string): string {
 export const briefHelpers = {
   /** `{{value "key"}}`: the value as the table shows it ("CNY 56.7 bn"). */
   value: (key: unknown, options: HelperOptions) => rowFor(key, options).value,
+  /** `{{projection "key" "scenario" "period"}}`: one scenario's projected value at a period ("CNY 185.9 bn"). */
+  projection: (key: unknown, scenario: unknown, period: unknown, options: HelperOptions) => {
+    const view = options.data?.root as EditionView;
+    return projectedValue(view.projectionData, String(key), String(scenario), String(period), view.lang);
+  },
+  /** `{{reaches "key" "scenario"}}`: the first period the scenario reaches the projection's `reaches` ("Q2 2034"), or "not by <horizon>". */
+  reaches: (key: unknown, scenario: unknown, options: HelperOptions) => reachesPeriod((options.data?.root as EditionView).projectionData, String(key), String(scenario)),
   /** `{{period "key"}}`: the period as readers see it ("H1 2025", "2026 projection"). */
   period: (key: unknown, options: HelperOptions) => {
     const row = rowFor(key, options);

@@ -6,6 +6,7 @@
  */
 import { compile, type HtmlToTextOptions } from 'html-to-text';
 import type { EditionView, MetricRowView } from './view-model.js';
+import { projectionsText } from './projection-text.js';
 
 const WIDTH = 78;
 
@@ -131,6 +132,10 @@ export function renderText(view: EditionView): string {
   if (view.movers.length > 0) {
     parts.push(heading('Biggest movers', '-'));
     parts.push(view.movers.map((m) => bullet(`${m.label}: ${m.change} to ${m.value}${m.sentimentLabel ? ` (${m.sentimentLabel})` : ''}`)).join('\n'));
+  }
+  if (view.projections.length > 0) {
+    parts.push(heading('Projections', '-'));
+    parts.push(projectionsText(view.projections, wrapWords));
   }
   for (const s of view.sections) {
     parts.push(heading(s.headingText, '-'));

@@ -12,6 +12,7 @@ import { biggestMovers } from '../compute/movers.js';
 import { TREND_POINTS } from '../compute/edition-metrics.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from './placeholders.js';
 import { absoluteUrl, editionUrl, HOME_PAGE } from './out-layout.js';
+import { projectionView, type ProjectionView } from './projection-view.js';
 
 export interface MetricRowView {
   key: string;
@@ -79,6 +80,10 @@ export interface EditionView {
   metrics: MetricRowView[];
   movers: MetricRowView[];
   trends: TrendView[];
+  /** The newsletter's own projections, formatted (the email's "Projections" block). */
+  projections: ProjectionView[];
+  /** The same, as computed: what the body's {{projection}} and {{reaches}} helpers read. */
+  projectionData: Edition['projections'];
   previousDate: string | null;
   nextDate: string | null;
 }
@@ -220,6 +225,8 @@ export function editionView(edition: Edition, newsletter: Newsletter, body: Rend
     metrics: rows,
     movers: biggestMovers(edition.metrics).map((m) => byKey.get(m.key)!),
     trends,
+    projections: edition.projections.map((p) => projectionView(p, locale)),
+    projectionData: edition.projections,
     previousDate: edition.previousDate,
     nextDate: edition.nextDate,
   };

@@ -193,6 +193,7 @@ export function minimalEditionJson(date: string, over: Partial<EditionJson> = {}
     sections: [],
     metrics: [],
     movers: [],
+    projections: [],
     ...over,
   };
 }
