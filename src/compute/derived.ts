@@ -9,13 +9,15 @@
  * The derived observations join the brief's own, so from there a derived
  * metric is compared, charted and downloaded like any other.
  */
-import type { BriefMetric, DerivedInput, MetricDef } from '../model.js';
+import type { Brief, BriefMetric, DerivedInput, MetricDef } from '../model.js';
 import { warning, type Problem } from '../problems.js';
 import { DerivedNoValue, DerivedZeroDivisor } from '../problem-catalogue.js';
 import { evaluateFormula, formulaInWords, formulaKeys } from '../content/derived-expression.js';
 import { pointAt } from '../content/period.js';
 import { computedShortText, precise } from '../util/precise-decimal.js';
-import type { BriefMetrics } from './edition-metrics.js';
+
+/** What the compute stage reads of a brief: its date, file, draft flag, observations and projections. */
+export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics' | 'draft' | 'projections'>;
 
 export interface Derivation<B extends BriefMetrics> {
   /** The briefs given, each with its derived observations added after its own (the same objects when it has none). */
@@ -87,8 +89,15 @@ class Latest {
   }
 }
 
-function describe(m: Pick<BriefMetric, 'key' | 'period' | 'basis'>): string {
-  return `${m.key} (${m.period?.label ?? 'the edition date'}, ${m.basis})`;
+/** "Q1 FY2026 (quarter to June 2025), actual": the period in the grammar and as readers see it. */
+function periodWords(m: Pick<BriefMetric, 'period' | 'periodText' | 'basis'>): string {
+  const label = m.period?.label;
+  const written = m.periodText ?? label ?? 'the edition date';
+  return `${written}${label && label !== written ? ` (${label})` : ''}, ${m.basis}`;
+}
+
+function describe(m: Pick<BriefMetric, 'key' | 'period' | 'periodText' | 'basis'>): string {
+  return `${m.key} for ${periodWords(m)}`;
 }
 
 function deriveOne(def: MetricDef, brief: BriefMetrics, own: ReadonlyMap<string, BriefMetric>, latest: Latest, problems: Problem[]): BriefMetric | undefined {
@@ -111,8 +120,7 @@ function deriveOne(def: MetricDef, brief: BriefMetrics, own: ReadonlyMap<string,
     else missing.push(k);
   }
   if (missing.length > 0) {
-    const period = `${first.period?.label ?? 'the edition date'}, ${first.basis}`;
-    problems.push(warning(brief.file, DerivedNoValue, [def.key, `${describe(first)} is reported, but ${missing.join(', ')} has no observation for ${period} in this edition or an earlier one`], at));
+    problems.push(warning(brief.file, DerivedNoValue, [def.key, `${describe(first)} is reported, but ${missing.join(', ')} has no observation for ${periodWords(first)} in this edition or an earlier one`], at));
     return undefined;
   }
   const result = evaluateFormula(def.formula!, (k) => precise(values.get(k)!.value));

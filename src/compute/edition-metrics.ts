@@ -11,15 +11,15 @@
  *    length is `not-comparable`; else `changed` or `unchanged`.
  * 4. A metric the previous edition reported and this one does not: `not-reported`.
  */
-import type { Brief, BriefMetric, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation, Projection } from '../model.js';
+import type { BriefMetric, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation, Projection } from '../model.js';
 import type { Problem } from '../problems.js';
 import { pointAt, type Period } from '../content/period.js';
 import { metricDelta } from './delta.js';
 import { parseDecimal } from './decimal.js';
-import { deriveObservations } from './derived.js';
+import { deriveObservations, type BriefMetrics } from './derived.js';
 import { applyProjections } from './projections.js';
 
-export type BriefMetrics = Pick<Brief, 'file' | 'date' | 'metrics' | 'draft' | 'projections'>;
+export type { BriefMetrics } from './derived.js';
 
 export interface EditionMetrics {
   /** Registry order. */

@@ -18,7 +18,7 @@ import { pointAt } from '../content/period.js';
 import { BASE_SCENARIO } from '../content/projection-spec.js';
 import { metricDelta } from './delta.js';
 import { projectMetric, type ProjectionBase } from './projection.js';
-import type { BriefMetrics } from './edition-metrics.js';
+import type { BriefMetrics } from './derived.js';
 
 /** Statuses an actual has when nothing like it was reported before: those a projection can stand in for. */
 const FIRST_OF_ITS_PERIOD = new Set<EditionMetric['status']>(['new', 'changed', 'unchanged', 'not-comparable']);

@@ -68,7 +68,8 @@ export function nextEditionDate(content: Pick<Content, 'newsletter' | 'briefs'>,
  */
 export function scaffoldBrief(content: Pick<Content, 'metrics' | 'briefs'>, date: string): string {
   const latest = latestValues(content, date);
-  const metricLines = content.metrics.map((def) => {
+  // A derived metric is computed from its inputs, never written in a brief.
+  const metricLines = content.metrics.filter((def) => def.derived === undefined).map((def) => {
     const last = latest.get(def.key);
     return last ? `#   ${def.key}: { ${observationFields(last.metric).join(', ')} }  # latest, from ${last.date}` : `#   ${def.key}: { value: , period: , source: }  # never reported`;
   });

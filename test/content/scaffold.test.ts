@@ -161,19 +161,21 @@ describe('scaffolding the sample content', () => {
   it('writes a draft brief that loadContent accepts, reporting nothing, listing every metric\'s latest observation', async () => {
     const before = await loadContent(dir);
     if (!before.ok) throw new Error(JSON.stringify(before.problems));
-    const date = nextEditionDate(before.value, new Date('2026-02-03T00:00:00Z'));
-    expect(date).toBe('2026-02-09');
+    const date = nextEditionDate(before.value, new Date('2026-02-10T00:00:00Z'));
+    expect(date).toBe('2026-02-16');
     const text = scaffoldBrief(before.value, date);
     await writeFile(path.join(dir, 'editions', `${date}.md`), text);
 
     // A scaffold is a draft: left out of builds until the analyst removes `draft: true`.
     const built = await loadContent(dir);
-    expect(built.ok && built.value.briefs.at(-1)!.date).toBe('2026-02-02');
+    expect(built.ok && built.value.briefs.at(-1)!.date).toBe('2026-02-09');
     const after = await loadContent(dir, { includeDrafts: true });
     if (!after.ok) throw new Error(JSON.stringify(after.problems));
     expect(after.warnings).toEqual([]);
     const scaffolded = after.value.briefs.at(-1)!;
-    expect(scaffolded).toMatchObject({ date: '2026-02-09', draft: true, metrics: [] });
+    expect(scaffolded).toMatchObject({ date: '2026-02-16', draft: true, metrics: [] });
+    // A derived metric is computed, so the scaffold offers no line to write it on.
+    expect(text).not.toContain('alibaba_cloud_ai_revenue');
     // Spot checks against the sample briefs themselves.
     expect(text).toContain('#   alibaba_ai_cloud_share: { value: 38.1, period: "2025", source: Omdia }  # latest, from 2026-02-02\n');
     expect(text).toContain('#   qwen_downloads: { value: 700, period: 2026-01-14, label: 14 January 2026, source: Press reports of 14 January 2026 }  # latest, from 2026-01-19\n');
