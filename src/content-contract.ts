@@ -133,6 +133,15 @@ export const metricDefSchema = z
   })
   .strict();
 
+/** What every computed figure of a metric repeats of its definition (edition.json's metrics and projections). */
+export const metricIdentityShape = {
+  key: z.string(),
+  label: z.string(),
+  kind: metricDefSchema.shape.kind,
+  unit: z.string(),
+  decimals: z.number().int(),
+};
+
 export const METRIC_KEY = /^[a-z0-9_]+$/;
 
 const metricValue = z.union([z.number(), z.string()]);

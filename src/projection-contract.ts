@@ -7,7 +7,7 @@
  * them.
  */
 import { z } from 'zod';
-import { basisSchema, isoDateSchema, metricDefSchema, periodSchema, PROJECTION_METHODS } from './content-contract.js';
+import { basisSchema, isoDateSchema, metricIdentityShape, periodSchema, PROJECTION_METHODS } from './content-contract.js';
 
 /** A projected value: the period and the value, kept to 10 decimal places (`valueText`). */
 export const projectionPointSchema = z.object({ period: periodSchema, value: z.number(), valueText: z.string() });
@@ -23,11 +23,7 @@ export const projectionScenarioSchema = z.object({
 
 /** The newsletter's own projection of one metric, computed from a brief's stated assumptions. */
 export const projectionSchema = z.object({
-  key: z.string(),
-  label: z.string(),
-  kind: metricDefSchema.shape.kind,
-  unit: z.string(),
-  decimals: z.number().int(),
+  ...metricIdentityShape,
   method: z.enum(PROJECTION_METHODS),
   assumption: z.string(),
   /** The actual it starts from, and the edition that reported it. */

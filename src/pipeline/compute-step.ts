@@ -5,7 +5,7 @@
  *
  * - keeps every brief's rows when no brief's numbers changed (a title, the
  *   prose, a summary): the rows and the audit are functions of the registry
- *   and each brief's file, date, draft flag, metrics and placeholders only
+ *   and each brief's file, date, draft flag, metrics, placeholders and projections only
  *   (test/publish/cached-steps.test.ts and test/pipeline/compute-step.test.ts
  *   hold them to that);
  * - otherwise computes the rows again, but keeps the earlier briefs' rows as
@@ -42,7 +42,7 @@ const keyOf = new WeakMap<Brief, string>();
 /** What the rows and the audit read of a brief; parsed briefs are never changed, so it is worked out once per brief. */
 export function numbersKey(brief: Brief): string {
   let key = keyOf.get(brief);
-  if (key === undefined) keyOf.set(brief, (key = JSON.stringify([brief.file, brief.date, brief.draft ?? false, brief.metrics, brief.placeholders])));
+  if (key === undefined) keyOf.set(brief, (key = JSON.stringify([brief.file, brief.date, brief.draft ?? false, brief.metrics, brief.placeholders, brief.projections ?? []])));
   return key;
 }
 

@@ -16,7 +16,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { isoDateSchema, metricDefSchema } from '../content-contract.js';
+import { isoDateSchema, metricDefSchema, metricIdentityShape } from '../content-contract.js';
 import { metricComparisonSchema } from '../comparison-contract.js';
 import { projectionSchema } from '../projection-contract.js';
 
@@ -126,11 +126,7 @@ const editionHead = {
 
 /** A metric's registry definition, as edition.json writes it. */
 const metricHead = {
-  key: z.string(),
-  label: z.string(),
-  kind: metricDefSchema.shape.kind,
-  unit: z.string(),
-  decimals: z.number().int(),
+  ...metricIdentityShape,
   better: metricDefSchema.shape.better,
 };
 
