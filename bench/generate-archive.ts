@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 interface RegistryEntry {
   kind: string;
   decimals: number;
+  derived?: string;
 }
 
 /** Mulberry32: tiny seeded PRNG, good enough for synthetic data. */
@@ -45,9 +46,12 @@ export async function generateArchive(contentDir: string, count: number, sampleD
       .filter((f) => f.endsWith('.md'))
       .sort()
       .map(async (f) => matter(await readFile(path.join(sampleDir, 'editions', f), 'utf8'))),
-  );
+  ).then((all) => all.filter((s) => !/\{\{\s*(projection|reaches)\b/.test(s.content)));
+  // Prose that reads a projection ({{projection}}, {{reaches}}) needs the projections its brief wrote, which synthetic
+  // day-by-day figures cannot carry, so those briefs' prose is not reused.
   const random = rng(520);
-  const keys = Object.keys(registry);
+  // A derived metric is computed from its inputs, never written in a brief.
+  const keys = Object.keys(registry).filter((k) => registry[k]!.derived === undefined);
   // Shares of one group must not add up to more than 100% (the numbers audit fails the build), so each stays under its fair part.
   const shareCap = 100 / Math.max(1, keys.filter((k) => registry[k]!.kind === 'share').length);
   const level = new Map(keys.map((k) => [k, registry[k]!.kind === 'share' ? 2 + random() * (shareCap - 4) : 10 + random() * 90]));

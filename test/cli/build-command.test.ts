@@ -33,9 +33,9 @@ describe('briefwire build', () => {
     const r = await buildSample(s);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Built 7 editions \(\d+ files\) into .*out\/ in \d+ ms\n$/);
+    expect(r.stdout).toMatch(/^Built 8 editions \(\d+ files\) into .*out\/ in \d+ ms\n$/);
     const dates = await readdir(path.join(s.out, 'editions'));
-    expect(dates).toHaveLength(7);
+    expect(dates).toHaveLength(8);
     for (const d of dates) {
       expect((await readdir(path.join(s.out, 'editions', d))).sort()).toEqual(expect.arrayContaining(['edition.json', 'email.html', 'email.txt']));
     }

@@ -60,10 +60,10 @@ describe('briefwire check', () => {
       for (const client of ['Gmail', 'Outlook.com', 'Apple Mail']) expect(added.get(client), client).toBe('none');
       const warnings = r.stderr.split('\n').filter((l) => l.includes('[BW_EMAIL_CLIENT_UNSUPPORTED]'));
       expect(warnings).toEqual([
-        expect.stringMatching(/email\.mjml\.hbs: warning\[BW_EMAIL_CLIENT_UNSUPPORTED\]: the email uses "HTML5 semantics", which Outlook for Windows does not support .*\(7 editions: /),
-        expect.stringMatching(/email\.mjml\.hbs: warning\[BW_EMAIL_CLIENT_UNSUPPORTED\]: the email uses "white-space", which Outlook for Windows does not support .*\(7 editions: /),
+        expect.stringMatching(/email\.mjml\.hbs: warning\[BW_EMAIL_CLIENT_UNSUPPORTED\]: the email uses "HTML5 semantics", which Outlook for Windows does not support .*\(8 editions: /),
+        expect.stringMatching(/email\.mjml\.hbs: warning\[BW_EMAIL_CLIENT_UNSUPPORTED\]: the email uses "white-space", which Outlook for Windows does not support .*\(8 editions: /),
       ]);
-      expect(r.stdout.endsWith('Checked 7 briefs: warnings only.\n')).toBe(true);
+      expect(r.stdout.endsWith('Checked 8 briefs: warnings only.\n')).toBe(true);
     } finally {
       await rm(sample.root, { recursive: true, force: true });
     }

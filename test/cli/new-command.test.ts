@@ -41,11 +41,11 @@ afterEach(async () => {
 });
 
 describe('briefwire new', () => {
-  it('scaffolds the next Monday slot after the latest edition (2026-02-02 -> 2026-02-09) and prints the path', async () => {
+  it('scaffolds the next Monday slot after the latest edition (2026-02-09 -> 2026-02-16) and prints the path', async () => {
     const r = briefwire('new', '--content', contentDir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const file = path.join(editionsDir, '2026-02-09.md');
+    const file = path.join(editionsDir, '2026-02-16.md');
     expect(r.stdout.trim()).toBe(file);
 
     const text = await readFile(file, 'utf8');
@@ -55,7 +55,7 @@ describe('briefwire new', () => {
     const loaded = await loadContent(contentDir, { includeDrafts: true });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     const brief = loaded.value.briefs.at(-1)!;
-    expect(brief.date).toBe('2026-02-09');
+    expect(brief.date).toBe('2026-02-16');
     expect(brief.draft).toBe(true);
     expect(brief.title).toBe('TODO: headline');
     // Nothing counts as reported until the analyst writes it.
@@ -92,11 +92,11 @@ describe('briefwire new', () => {
 
   it('refuses to overwrite an existing brief: exit 1, names the file, leaves it unchanged', async () => {
     expect(briefwire('new', '--content', contentDir).code).toBe(0);
-    const file = path.join(editionsDir, '2026-02-09.md');
+    const file = path.join(editionsDir, '2026-02-16.md');
     await writeFile(file, (await readFile(file, 'utf8')).replace('TODO: headline', 'Edited headline'));
     const edited = await readFile(file, 'utf8');
 
-    const again = briefwire('new', '--date', '2026-02-09', '--content', contentDir);
+    const again = briefwire('new', '--date', '2026-02-16', '--content', contentDir);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(file);
     expect(again.stderr).toMatch(/already exists/);

@@ -46,7 +46,7 @@ describe('briefwire preview (CLI)', () => {
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('AI Cloud Weekly');
       // The first render is reported on the terminal.
-      await printed(/Rendered 7 editions in \d+ ms/);
+      await printed(/Rendered 8 editions in \d+ ms/);
     } finally {
       child.kill('SIGINT');
       await exited;

@@ -86,8 +86,8 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     const rows = await page.$$eval('#editions tbody tr', (trs) =>
       trs.map((tr) => ({ date: tr.getAttribute('data-date'), href: tr.querySelector('a.edition-link')?.getAttribute('href'), title: tr.querySelector('a')?.textContent })),
     );
-    expect(rows.map((r) => r.date)).toEqual(['2026-02-02', '2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01']);
-    expect(rows[0]!.href).toBe('/editions/2026-02-02/');
+    expect(rows.map((r) => r.date)).toEqual(['2026-02-09', '2026-02-02', '2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01']);
+    expect(rows[0]!.href).toBe('/editions/2026-02-09/');
     expect(rows[0]!.title).toContain('build-out, one year in');
     // Headline moves from the edition's view.
     expect(await page.textContent('tr[data-date="2026-01-26"] .movers')).toMatch(/Alibaba Cloud share of China AI cloud market\s*▲ \+2\.3 pp/);
@@ -322,7 +322,7 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     });
     expect(seen.title).toContain('Omdia full-year 2025');
     expect(seen.h1).toBe(seen.title);
-    expect(seen.status).toBe('edition 6 of 7');
+    expect(seen.status).toBe('edition 6 of 8');
     expect(seen.previous).toBe('/editions/2026-01-19/');
     expect(seen.next).toBe('/editions/2026-02-02/');
     expect(seen.frameWidth).toBe(600);

@@ -105,7 +105,7 @@ describe('preview server', () => {
   it('listens on loopback, on the port the OS picked, and reports the first render', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(server.port).toBeGreaterThan(0);
-    expect(lines[0]).toMatch(/^Rendered 7 editions in \d+ ms$/);
+    expect(lines[0]).toMatch(/^Rendered 8 editions in \d+ ms$/);
   });
 
   it('serves the index, edition pages, the email and its text part', async () => {
@@ -113,7 +113,7 @@ describe('preview server', () => {
     expect(index.status).toBe(200);
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.headers['cache-control']).toBe('no-store');
-    expect(index.body.match(/<tr data-date=/g)).toHaveLength(7);
+    expect(index.body.match(/<tr data-date=/g)).toHaveLength(8);
     // The pages' stylesheet is one file, linked from every page.
     expect(index.body).toContain('<link rel="stylesheet" href="/assets/preview.css">');
     const css = await get(`${server.url}assets/preview.css`);
@@ -220,19 +220,19 @@ describe('preview server', () => {
 
   it('picks up a new brief and a deleted one', async () => {
     const events = subscribe(server.url);
-    const added = path.join(contentDir, 'editions', '2026-02-09-a-new-week.md');
+    const added = path.join(contentDir, 'editions', '2026-02-16-a-new-week.md');
     try {
       await events.next((e) => e.event === 'hello');
       await writeFile(added, '---\ntitle: A new week\nmetrics:\n  alibaba_ai_cloud_share: 39\n---\n\nShort and new.\n');
-      const update = await events.next((e) => e.event === 'update' && (e.data.rendered ?? []).includes('2026-02-09'));
+      const update = await events.next((e) => e.event === 'update' && (e.data.rendered ?? []).includes('2026-02-16'));
       // The new edition, and the previous latest whose "next" link now exists.
-      expect(update.data.rendered).toEqual(['2026-02-09', '2026-02-02']);
+      expect(update.data.rendered).toEqual(['2026-02-16', '2026-02-09']);
       expect((await get(server.url)).body).toContain('A new week');
 
       await unlink(added);
-      await events.next((e) => e.event === 'update' && (e.data.rendered ?? []).includes('2026-02-02'));
+      await events.next((e) => e.event === 'update' && (e.data.rendered ?? []).includes('2026-02-09'));
       expect((await get(server.url)).body).not.toContain('A new week');
-      expect((await get(`${server.url}editions/2026-02-09/`)).status).toBe(404);
+      expect((await get(`${server.url}editions/2026-02-16/`)).status).toBe(404);
     } finally {
       events.close();
       await rm(added, { force: true });
@@ -247,7 +247,7 @@ describe('preview server', () => {
       await events.next((e) => e.event === 'hello');
       await writeFile(footer, text.replace('Archive</a>', 'All issues</a>'));
       const update = await events.next((e) => e.event === 'update' && e.data.ok === true && (e.data.rendered ?? []).length === 7);
-      expect(update.data.rendered).toHaveLength(7);
+      expect(update.data.rendered).toHaveLength(8);
       expect((await get(`${server.url}editions/2025-09-01/email.html`)).body).toContain('All issues');
     } finally {
       events.close();

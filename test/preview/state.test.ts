@@ -51,7 +51,7 @@ function edit(date: string, from: string | RegExp, to: string) {
   return { kind: 'brief' as const, file, source: { file, text: next } };
 }
 
-const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26', '2026-02-02'];
+const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26', '2026-02-02', '2026-02-09'];
 
 describe('PreviewState', () => {
   it('renders every edition at start, equal to a from-scratch load + computeEditions', async () => {

@@ -4,7 +4,7 @@ import { atomFeed, jsonFeed, JSON_FEED_VERSION } from '../../src/site/feeds.js';
 import { buildSample, readSite, type BuiltSite } from '../support/site.js';
 
 const BASE = 'https://aicloudweekly.example';
-const NEWEST_FIRST = ['2026-02-02', '2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01'];
+const NEWEST_FIRST = ['2026-02-09', '2026-02-02', '2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01'];
 const editionUrl = (d: string) => `${BASE}/editions/${d}/`;
 
 let site: BuiltSite;
@@ -32,8 +32,9 @@ describe('feed.xml (Atom 1.0)', () => {
   it('carries titles as readable text and the full edition with absolute links', async () => {
     const feed = await new Parser().parseString(await readSite(site.siteDir, 'feed.xml'));
     const newest = feed.items[0]!;
-    expect(newest.title).toBe("Alibaba's RMB 380bn build-out, one year in");
-    const fullYear = feed.items[1]!;
+    expect(newest.title).toBe('What if every cloud becomes AI-only?');
+    expect(feed.items[1]!.title).toBe("Alibaba's RMB 380bn build-out, one year in");
+    const fullYear = feed.items[2]!;
     expect(fullYear.title).toBe("Omdia full-year 2025: Alibaba Cloud's share rises to 38.1% in a RMB 56.7bn market");
     expect(fullYear.content).toContain('38.1%');
     expect(fullYear.content).toContain('▲ +2.3 pp');
@@ -49,7 +50,7 @@ describe('feed.xml (Atom 1.0)', () => {
     for (const tag of ['<id>', '<title>', '<updated>', '<author>']) expect(head).toContain(tag);
     expect(head).toContain(`<link rel="self" href="${BASE}/feed.xml"/>`);
     const entries = xml.split('<entry>').slice(1);
-    expect(entries).toHaveLength(7);
+    expect(entries).toHaveLength(8);
     for (const e of entries) for (const tag of ['<id>', '<title', '<updated>', '<link']) expect(e).toContain(tag);
     // Timestamps come from edition dates, so a rebuild does not change the feed.
     expect(head).toContain('<updated>2026-02-01T16:00:00.000Z</updated>');
@@ -75,7 +76,7 @@ describe('feed.json (JSON Feed 1.1)', () => {
       expect(typeof item.content_html).toBe('string');
       expect(item.date_published).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
     }
-    expect(feed.items[0]!.date_published).toBe('2026-02-02T00:00:00+08:00');
+    expect(feed.items[0]!.date_published).toBe('2026-02-09T00:00:00+08:00');
   });
 });
 

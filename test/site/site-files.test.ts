@@ -10,7 +10,7 @@ import { copySample } from '../support/fixtures.js';
 
 const BASE = 'https://aicloudweekly.example';
 const FROM_ADDRESS = 'brief@aicloudweekly.example';
-const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26', '2026-02-02'];
+const DATES = ['2025-09-01', '2025-09-15', '2025-10-13', '2025-12-01', '2026-01-19', '2026-01-26', '2026-02-02', '2026-02-09'];
 
 let site: BuiltSite;
 let files: string[];

@@ -92,7 +92,7 @@ describe('home and archive pages', () => {
     const home = page('index.html');
     expect(home.querySelectorAll('.year-nav a').map((a) => a.getAttribute('href'))).toEqual(['archive/2026/index.html', 'archive/2025/index.html']);
     expect(page('archive/2025/index.html').querySelectorAll('.edition-item')).toHaveLength(4);
-    expect(page('archive/2026/index.html').querySelectorAll('.edition-item')).toHaveLength(3);
+    expect(page('archive/2026/index.html').querySelectorAll('.edition-item')).toHaveLength(4);
     expect(page('archive/2026/index.html').querySelector('.year-nav a[aria-current="page"]')?.textContent).toBe('2026');
   });
 });
