@@ -8,6 +8,9 @@ import { formatNumber } from '../render/format.js';
 import { formatDate } from '../render/dates.js';
 import { pointLabel, type MetricHistory } from './metric-history.js';
 import { lineChart, sparkline, type ChartPoint, type DateTickUnit } from './svg-chart.js';
+import type { ChartBand } from './svg-band.js';
+import { projectionBand } from './metric-projection.js';
+import { projectionView } from '../render/projection-view.js';
 
 function chartPoints(h: MetricHistory): ChartPoint[] {
   // Placed at the period's end: H1 2025 sits at June 2025 whenever it was reported.
@@ -46,6 +49,13 @@ export function historySummary(h: MetricHistory): string {
   );
 }
 
+/** The metric's latest projection as the chart's band, with the range at the horizon in words. */
+function chartBand(h: MetricHistory, newsletter: Newsletter): ChartBand {
+  const p = h.projection!.projection;
+  const v = projectionView(p, newsletter.language);
+  return { points: projectionBand(p), label: `Our projection to ${v.horizon}: ${v.lowText} to ${v.highText}, base case ${v.baseValueText}` };
+}
+
 export interface MetricCharts {
   wide: string;
   /**
@@ -67,9 +77,11 @@ export function metricChartSvgs(h: MetricHistory, newsletter: Newsletter): Metri
     fromZero: h.def.kind === 'share',
   };
   const points = chartPoints(h);
+  const band = h.projection ? chartBand(h, newsletter) : undefined;
+  if (band) common.description += ` ${band.label}; the hatched band runs from the lowest to the highest scenario, the dashed line is the base case.`;
   return {
-    wide: lineChart(points, { ...common, id: `chart-${h.def.key}`, className: 'chart-wide' }),
-    compact: lineChart(points, { ...common, id: `chart-${h.def.key}-compact`, className: 'chart-compact', width: 360, height: 240, maxDateTicks: 4 }),
+    wide: lineChart(points, { ...common, ...(band ? { band } : {}), id: `chart-${h.def.key}`, className: 'chart-wide' }),
+    compact: lineChart(points, { ...common, ...(band ? { band } : {}), id: `chart-${h.def.key}-compact`, className: 'chart-compact', width: 360, height: 240, maxDateTicks: 4 }),
   };
 }
 

@@ -9,6 +9,7 @@
 import type { Basis, Edition, MetricDef, Period } from '../model.js';
 import { periodText } from '../render/view-model.js';
 import type { EditionSummary, HistoryRow } from './edition-summary.js';
+import type { MetricProjection } from './metric-projection.js';
 
 export interface MetricPoint {
   /** The edition that first reported the observation. */
@@ -38,10 +39,17 @@ export interface MetricHistory {
   latest: MetricPoint;
   /** How many observations were like-for-like changes from the one before. */
   moves: number;
+  /** The metric's latest projection, drawn as a band after the observations; null when none. */
+  projection: MetricProjection | null;
 }
 
 /** Metrics in registry order; a metric never reported has no history and no page. */
-export function metricHistories(registry: readonly MetricDef[], summaries: readonly EditionSummary[], history: Edition['history']): MetricHistory[] {
+export function metricHistories(
+  registry: readonly MetricDef[],
+  summaries: readonly EditionSummary[],
+  history: Edition['history'],
+  projections: ReadonlyMap<string, MetricProjection> = new Map(),
+): MetricHistory[] {
   if (summaries.length === 0) return [];
   const byDate = new Map(summaries.map((r) => [r.date, r]));
   const out: MetricHistory[] = [];
@@ -69,7 +77,7 @@ export function metricHistories(registry: readonly MetricDef[], summaries: reado
       });
     }
     const latest = points.at(-1);
-    if (latest) out.push({ def, points, latest, moves: points.filter((p) => p.row.status === 'changed').length });
+    if (latest) out.push({ def, points, latest, moves: points.filter((p) => p.row.status === 'changed').length, projection: projections.get(def.key) ?? null });
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
 import { ATOM_FEED, editionPagePath, JSON_FEED, metricFilePath, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
 import { METRIC_CSV, METRIC_JSON, metricCsv, metricJson } from './metric-data.js';
+import { latestProjections, type MetricProjection } from './metric-projection.js';
 import { siteFrame, siteModel, withoutEditions, type SiteFrame } from './site-model.js';
 import { editionSummary, type EditionSummary } from './edition-summary.js';
 import { editionPage, feedEntryContext, listingPages, metricIndexPages, notFoundSitePage, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
@@ -78,6 +79,8 @@ export class SiteWriter {
   private readonly index: Map<string, number>;
   /** The newest edition's histories, which are whole: the metric pages chart them. */
   private readonly history: Edition['history'];
+  /** Each metric's latest projection, for its page and downloads. */
+  private readonly projections: Map<string, MetricProjection>;
   /** Which metrics have a page, as editionContext writes it: the same for every edition, so written once. */
   private metricPages: string | undefined;
 
@@ -93,6 +96,7 @@ export class SiteWriter {
     this.summaries = new Array<EditionSummary | undefined>(editions.length);
     this.index = new Map(editions.map((e, i) => [e.date, i]));
     this.history = editions.at(-1)?.history ?? {};
+    this.projections = latestProjections(editions);
   }
 
   private out(path: string, text: string): Promise<unknown> | void {
@@ -188,7 +192,7 @@ export class SiteWriter {
 
   /** Everything that lists editions, the metric pages and data, feeds and sitemap; the problems of the whole site. */
   async finish(): Promise<Problem[]> {
-    let model = siteModel(this.frame, this.content.metrics, this.summaries.filter((x): x is EditionSummary => x !== undefined), this.history);
+    let model = siteModel(this.frame, this.content.metrics, this.summaries.filter((x): x is EditionSummary => x !== undefined), this.history, this.projections);
     // From here the model holds what the site knows of each edition.
     this.summaries.fill(undefined);
     const css = this.render(SITE_TEMPLATES.stylesheet, {}) ?? '';

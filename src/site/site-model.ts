@@ -6,6 +6,7 @@ import type { Content, Edition, MetricDef, Newsletter } from '../model.js';
 import type { EditionSummary } from './edition-summary.js';
 import { formatDate } from '../render/dates.js';
 import { metricHistories, type MetricHistory } from './metric-history.js';
+import type { MetricProjection } from './metric-projection.js';
 
 /**
  * The newsletter as the public site may show it. Picked field by field so
@@ -72,7 +73,13 @@ export function siteFrame(content: Pick<Content, 'newsletter' | 'metrics'>, edit
 }
 
 /** `summaries` are in date order, oldest first, as the compute stage numbers editions; `history` is the newest edition's. */
-export function siteModel(frame: SiteFrame, registry: readonly MetricDef[], summaries: readonly EditionSummary[], history: Edition['history']): SiteModel {
+export function siteModel(
+  frame: SiteFrame,
+  registry: readonly MetricDef[],
+  summaries: readonly EditionSummary[],
+  history: Edition['history'],
+  projections: ReadonlyMap<string, MetricProjection> = new Map(),
+): SiteModel {
   const editions = [...summaries].reverse();
   const years: YearGroup[] = [];
   for (const r of editions) {
@@ -81,7 +88,7 @@ export function siteModel(frame: SiteFrame, registry: readonly MetricDef[], summ
     if (group?.year === year) group.editions.push(r);
     else years.push({ year, editions: [r] });
   }
-  return { ...frame, editions, years, metrics: metricHistories(registry, summaries, history), updated: editions[0]?.date ?? null };
+  return { ...frame, editions, years, metrics: metricHistories(registry, summaries, history, projections), updated: editions[0]?.date ?? null };
 }
 
 /**

@@ -18,6 +18,7 @@ import { pageFrame } from './page-head.js';
 import type { Linkable, SiteFrame, SiteModel } from './site-model.js';
 import type { MetricHistory } from './metric-history.js';
 import { historySummary, metricChartSvgs, metricSparklineSvg } from './metric-charts.js';
+import { projectionNote } from './metric-projection.js';
 import { METRIC_CSV, METRIC_JSON } from './metric-data.js';
 
 export const SITE_TEMPLATES = {
@@ -264,6 +265,8 @@ export function* metricPages(model: SiteModel): Generator<SitePage> {
         moves: h.moves,
         latest,
         charts: metricChartSvgs(h, model.newsletter),
+        // The assumption and method go under the chart, beside the band they explain.
+        projection: h.projection ? projectionNote(h.projection, model.newsletter.language, model.linkable.get(h.projection.date)?.dateShort ?? h.projection.date) : null,
         summary: historySummary(h),
         // Newest first, like every other list on the site; the chart reads left to right in time.
         csvHref: link(metricFilePath(def.key, METRIC_CSV)),

@@ -9,6 +9,7 @@
  * reported in January and again in June should not look like a weekly move.
  */
 import { escapeXml } from '../util/escape.js';
+import { bandExtent, bandMarks, type ChartBand } from './svg-band.js';
 
 export interface ChartPoint {
   /** ISO date, YYYY-MM-DD. */
@@ -44,6 +45,8 @@ export interface LineChartOptions extends ChartText {
   formatDateTick: (date: string, unit: DateTickUnit) => string;
   /** Start the value axis at zero (shares: a 2 pp move should look like 2 pp of 100). */
   fromZero?: boolean;
+  /** The newsletter's own projection, drawn as a band after the points (svg-band.ts). */
+  band?: ChartBand;
 }
 
 export interface SparklineOptions extends ChartText {
@@ -137,10 +140,10 @@ function svgOpen(width: number, height: number, text: ChartText, className: stri
   );
 }
 
-/** Maps the x domain to pixels; a single date sits in the middle. */
-function xScale(points: readonly ChartPoint[], left: number, right: number): (date: string) => number {
+/** Maps the x domain to pixels (to `until` when a band runs past the points); a single date sits in the middle. */
+function xScale(points: readonly ChartPoint[], left: number, right: number, until?: string): (date: string) => number {
   const lo = dayNumber(points[0]!.date);
-  const hi = dayNumber(points.at(-1)!.date);
+  const hi = Math.max(dayNumber(points.at(-1)!.date), until === undefined ? -Infinity : dayNumber(until));
   if (hi === lo) return () => (left + right) / 2;
   return (date) => left + ((dayNumber(date) - lo) / (hi - lo)) * (right - left);
 }
@@ -156,20 +159,22 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
   const className = opts.className ? `chart ${opts.className}` : 'chart';
   if (points.length === 0) return `${svgOpen(width, height, opts, className)}</svg>`;
 
-  const values = points.map((p) => p.value);
+  const extent = bandExtent(opts.band);
+  const values = [...points.map((p) => p.value), ...extent.values];
   const lowest = Math.min(...values);
   const y = niceTicks(opts.fromZero && lowest > 0 ? 0 : lowest, Math.max(...values));
   // An axis that does not reach zero magnifies moves; say so rather than let a small step look like a cliff.
   const broken = y.min > 0 || y.max < 0;
   const yLabels = y.ticks.map((t) => opts.formatValueTick(t, y.decimals));
   const last = points.at(-1)!;
+  const until = extent.dates.reduce((a, b) => (b > a ? b : a), last.date);
   const left = Math.max(44, Math.max(...yLabels.map((l) => l.length)) * CHAR_WIDTH + 14);
   const right = width - 16;
   const top = 30;
   const bottom = height - 34;
   const yPos = (v: number) => bottom - ((v - y.min) / (y.max - y.min)) * (bottom - top);
   // Inset so the first and last dots do not sit on the axis.
-  const xPos = xScale(points, left + 10, right - 6);
+  const xPos = xScale(points, left + 10, right - 6, until);
 
   const out: string[] = [svgOpen(width, height, opts, className)];
   out.push(`<g font-size="${FONT_SIZE}" fill="${COLORS.text}">`);
@@ -185,7 +190,7 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
     const bx = left;
     out.push(`<path class="axis-break" d="M${px(bx - 6)} ${px(bottom - 4)}l12 -4M${px(bx - 6)} ${px(bottom - 9)}l12 -4" stroke="${COLORS.axis}" stroke-width="1.5" fill="none"/>`);
   }
-  for (const t of dateTicks(points[0]!.date, last.date, opts.maxDateTicks)) {
+  for (const t of dateTicks(points[0]!.date, until, opts.maxDateTicks)) {
     const x = xPos(t.date);
     const tx = px(x);
     const label = opts.formatDateTick(t.date, t.unit);
@@ -197,6 +202,7 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
   }
   out.push('</g>');
 
+  if (opts.band) out.push(...bandMarks(opts.band, opts.id, xPos, yPos));
   const coords = points.map((p) => [xPos(p.date), yPos(p.value)] as const);
   out.push(...seriesMarks(points, coords, bottom));
   out.push('</svg>');

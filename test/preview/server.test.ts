@@ -246,7 +246,7 @@ describe('preview server', () => {
     try {
       await events.next((e) => e.event === 'hello');
       await writeFile(footer, text.replace('Archive</a>', 'All issues</a>'));
-      const update = await events.next((e) => e.event === 'update' && e.data.ok === true && (e.data.rendered ?? []).length === 7);
+      const update = await events.next((e) => e.event === 'update' && e.data.ok === true && (e.data.rendered ?? []).length === 8);
       expect(update.data.rendered).toHaveLength(8);
       expect((await get(`${server.url}editions/2025-09-01/email.html`)).body).toContain('All issues');
     } finally {

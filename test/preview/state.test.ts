@@ -108,7 +108,7 @@ describe('PreviewState', () => {
     // 2025-12-01 and 2026-01-19 do not show it at all.
     const before = state.rendered('2026-01-26')!.view.metrics.find((m) => m.key === 'china_ai_cloud_cagr')!;
     await state.update([edit('2025-09-15', 'china_ai_cloud_cagr: { value: 26.8', 'china_ai_cloud_cagr: { value: 25.0')]);
-    expect(renders.sort()).toEqual(['2025-09-15', '2025-10-13', '2026-01-26']);
+    expect(renders.sort()).toEqual(['2025-09-15', '2025-10-13', '2026-01-26', '2026-02-09']);
     const after = state.rendered('2026-01-26')!.view.metrics.find((m) => m.key === 'china_ai_cloud_cagr')!;
     expect(before.change).not.toBe(after.change);
     expect(after.change).toBe('revised up from 25.0%');

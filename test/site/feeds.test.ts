@@ -53,7 +53,7 @@ describe('feed.xml (Atom 1.0)', () => {
     expect(entries).toHaveLength(8);
     for (const e of entries) for (const tag of ['<id>', '<title', '<updated>', '<link']) expect(e).toContain(tag);
     // Timestamps come from edition dates, so a rebuild does not change the feed.
-    expect(head).toContain('<updated>2026-02-01T16:00:00.000Z</updated>');
+    expect(head).toContain('<updated>2026-02-08T16:00:00.000Z</updated>');
   });
 });
 

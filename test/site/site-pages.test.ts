@@ -171,19 +171,30 @@ describe('metric pages', () => {
     expect(links).toEqual(['../../metrics/china_ai_cloud_growth/data.csv', '../../metrics/china_ai_cloud_growth/data.json']);
     expect(site.files.get('site/metrics/china_ai_cloud_growth/data.csv')).toBe(
       [
-        'period,start,end,length,basis,value,unit,source,first_reported,revised',
-        '2025 forecast,2025-01-01,2025-12-31,year,forecast,149,%,"Omdia, as cited in press reports of 14 January 2026",2025-09-15,2026-01-19',
-        '2025,2025-01-01,2025-12-31,year,actual,172.2,%,Omdia,2026-01-26,',
+        'period,start,end,length,basis,scenario,value,unit,source,first_reported,revised',
+        '2025 forecast,2025-01-01,2025-12-31,year,forecast,,149,%,"Omdia, as cited in press reports of 14 January 2026",2025-09-15,2026-01-19',
+        '2025,2025-01-01,2025-12-31,year,actual,,172.2,%,Omdia,2026-01-26,',
         '',
       ].join('\n'),
     );
     const json = JSON.parse(site.files.get('site/metrics/china_ai_cloud_market/data.json')!) as { metric: { key: string; measure: string }; observations: Record<string, unknown>[] };
     expect(json.metric).toMatchObject({ key: 'china_ai_cloud_market', measure: 'flow', unit: 'CNY bn' });
-    expect(json.observations).toEqual([
-      { period: '2024', start: '2024-01-01', end: '2024-12-31', length: 'year', basis: 'actual', value: '20.83', unit: 'CNY bn', source: 'Omdia', first_reported: '2025-09-01', revised: [] },
-      { period: '2025 forecast', start: '2025-01-01', end: '2025-12-31', length: 'year', basis: 'forecast', value: '51.8', unit: 'CNY bn', source: 'Omdia', first_reported: '2025-09-15', revised: [] },
-      { period: '2025', start: '2025-01-01', end: '2025-12-31', length: 'year', basis: 'actual', value: '56.7', unit: 'CNY bn', source: 'Omdia', first_reported: '2026-01-26', revised: [] },
+    expect(json.observations.slice(0, 3)).toEqual([
+      { period: '2024', start: '2024-01-01', end: '2024-12-31', length: 'year', basis: 'actual', scenario: null, value: '20.83', unit: 'CNY bn', source: 'Omdia', first_reported: '2025-09-01', revised: [] },
+      { period: '2025 forecast', start: '2025-01-01', end: '2025-12-31', length: 'year', basis: 'forecast', scenario: null, value: '51.8', unit: 'CNY bn', source: 'Omdia', first_reported: '2025-09-15', revised: [] },
+      { period: '2025', start: '2025-01-01', end: '2025-12-31', length: 'year', basis: 'actual', scenario: null, value: '56.7', unit: 'CNY bn', source: 'Omdia', first_reported: '2026-01-26', revised: [] },
     ]);
+    // Then the latest projection (made 9 Feb 2026): three scenarios for each year to 2030, to 10 decimal places.
+    const projected = json.observations.slice(3);
+    expect(projected).toHaveLength(15);
+    expect(projected.every((r) => r['basis'] === 'projection' && r['source'] === 'our projection' && r['first_reported'] === '2026-02-09')).toBe(true);
+    expect(projected.slice(0, 3).map((r) => [r['period'], r['scenario'], r['value']])).toEqual([
+      ['2026', 'low', '62.3700000000'],
+      ['2026', 'base', '71.8956000000'],
+      ['2026', 'high', '79.3800000000'],
+    ]);
+    expect(projected.at(-2)).toMatchObject({ period: '2030', start: '2030-01-01', end: '2030-12-31', length: 'year', scenario: 'base', value: '185.8571728455' });
+    expect(site.files.get('site/metrics/china_ai_cloud_market/data.csv')).toContain('\n2030,2030-01-01,2030-12-31,year,projection,high,304.9462080000,CNY bn,our projection,2026-02-09,\n');
     // Values as written, never with thousands separators.
     expect(site.files.get('site/metrics/alibaba_ai_capex_commitment/data.csv')).toContain(',380,CNY bn,');
   });
