@@ -34,7 +34,8 @@ export interface BounceClassification {
   originalMessageId?: string;
   /** The report's own Message-ID (or a digest of it): with the address, what makes a re-read a duplicate. */
   reportId: string;
-  date: string;
+  /** The report's Date, ISO; absent when it has none (the caller knows what "now" is). */
+  date?: string;
   /** Set when the message could not be read at all. */
   unreadable?: string;
 }
@@ -99,20 +100,20 @@ export async function classifyBounce(raw: Buffer): Promise<BounceClassification>
     mail = await readBounceMail(raw);
   } catch (e) {
     const why = `not a readable email (${(e as Error).message})`;
-    return { format: 'none', verdict: 'ignored', reason: 'notareport', recipients: [], diagnostic: why, reportId, date: new Date(0).toISOString(), unreadable: why };
+    return { format: 'none', verdict: 'ignored', reason: 'notareport', recipients: [], diagnostic: why, reportId, unreadable: why };
   }
-  const date = (mail.date ?? new Date(0)).toISOString();
+  const date = mail.date ? { date: mail.date.toISOString() } : {};
   const id = mail.messageId ?? reportId;
   const found = await find(mail);
   if (found && found.recipients.length === 0 && found.feedbackType) {
     // Counted as what it is; nobody can be suppressed for it.
     const verdict = verdictOf('feedback', undefined, found.feedbackType);
     const diagnostic = `a ${found.feedbackType} feedback report that does not say who complained`;
-    return { format: found.format, verdict, reason: 'feedback', recipients: [], diagnostic, feedbackType: found.feedbackType, reportId: id, date };
+    return { format: found.format, verdict, reason: 'feedback', recipients: [], diagnostic, feedbackType: found.feedbackType, reportId: id, ...date };
   }
   if (!found || found.recipients.length === 0) {
     const what = found ? `a ${found.format} report that names no recipient` : `not a bounce or complaint report (subject "${shorten(mail.subject, 80)}")`;
-    return { format: found?.format ?? 'none', verdict: 'ignored', reason: 'notareport', recipients: [], diagnostic: what, reportId: id, date };
+    return { format: found?.format ?? 'none', verdict: 'ignored', reason: 'notareport', recipients: [], diagnostic: what, reportId: id, ...date };
   }
   const context = reportText(mail.text);
   const recipients = found.recipients.map((r) => classifyRecipient(r, found.feedbackType, context));
@@ -127,6 +128,6 @@ export async function classifyBounce(raw: Buffer): Promise<BounceClassification>
     ...(found.feedbackType ? { feedbackType: found.feedbackType } : {}),
     ...(found.originalMessageId ? { originalMessageId: found.originalMessageId } : {}),
     reportId: id,
-    date,
+    ...date,
   };
 }

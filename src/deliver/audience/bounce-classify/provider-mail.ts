@@ -8,10 +8,8 @@
 import type { Finding, FoundRecipient } from './finding.js';
 import type { BounceMail } from './mail-parts.js';
 import type { Reason } from './reasons.js';
+import { isJsonObject as isObject, jsonString as str, type JsonObject as Json } from '../../../util/json-shape.js';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
 const SUBTYPE_REASONS: Record<string, Reason> = {
   NoEmail: 'userunknown',
