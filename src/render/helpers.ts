@@ -54,8 +54,9 @@ export function registerHelpers(hb: typeof Handlebars, newsletter: Newsletter): 
   hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value).replace(/</g, '\\u003c')));
 }
 
+/** "vs" starts a comparison's words ("+2.3 pp vs H1 2025"): the line may break before it, never inside the figure. */
 export function keepTogether(text: string): string {
-  return text.replace(/([▲▼▬]) /gu, '$1\u00a0').replace(/ (?=[\p{L}%]{1,2}(?![\p{L}]))/gu, '\u00a0');
+  return text.replace(/([▲▼▬]) /gu, '$1\u00a0').replace(/ (?!vs )(?=[\p{L}%]{1,2}(?![\p{L}]))/gu, '\u00a0');
 }
 
 /**

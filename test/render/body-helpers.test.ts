@@ -18,11 +18,11 @@ describe('template helpers in the brief body', () => {
     if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
     const second = r.rendered.at(-1)!;
     const text = second.email.text.replace(/\s+/g, ' ');
-    expect(text).toContain('The market reached CNY 47.3 bn in Q2 2025 (\u2212CNY 4.5 bn); the share was 35.8%, no new data since 6 Jan 2025 (H1 2025).');
+    expect(text).toContain('The market reached CNY 47.3 bn in Q2 2025 (\u2212CNY 4.5 bn vs Q1 2025); the share was 35.8%, no new data since 6 Jan 2025 (H1 2025).');
     // Same strings as the metrics table of the same edition.
     const market = second.view.metrics.find((m) => m.key === 'market')!;
     expect(text).toContain(market.value);
-    expect(market.deltaText).toBe('\u2212CNY 4.5 bn');
+    expect(market.deltaText).toBe('\u2212CNY 4.5 bn vs Q1 2025');
     // The site page carries the filled-in text too, not the template.
     expect(r.files.get('site/editions/2025-01-13/index.html')).toContain('The market reached CNY 47.3 bn in Q2 2025');
     expect(r.files.get('site/editions/2025-01-13/index.html')).not.toContain('{{value');
