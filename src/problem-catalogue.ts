@@ -459,6 +459,21 @@ export const OutDirBusy = {
 } satisfies ProblemDef;
 
 /**
+ * The journal an in-place commit writes beside the output directory (so
+ * that a build killed halfway is finished by the next one) cannot be read,
+ * is not JSON, or names paths outside the output directory or a directory
+ * that is not one of the build's staging directories. Carrying a journal
+ * out removes files, so a damaged one is not acted on: nothing is removed,
+ * and neither a build nor a send goes on until it is dealt with.
+ */
+export const BuildJournalDamaged = {
+  code: 'BW_BUILD_JOURNAL_DAMAGED',
+  title: 'Build journal damaged',
+  message: (reason: string, out: string) => `is not a build journal briefwire can carry out (${reason}); nothing in ${out}/ was changed`,
+  hint: (_reason: string, out: string) => `Remove this file and ${out}/, then run "briefwire build" again.`,
+} satisfies ProblemDef;
+
+/**
  * The out directory was replaced by another build while this one ran (two
  * builds at once). This build's changes were made against the tree it found
  * when it started, so it writes nothing rather than mix the two.
@@ -883,6 +898,20 @@ export const BuildInputsUnknown = {
   title: 'Build inputs not recorded',
   message: (reason: string, date: string) => `${reason}; cannot tell whether edition ${date} matches its sources`,
   hint: 'Run "briefwire build" to record them.',
+} satisfies ProblemDef;
+
+/**
+ * The build output's record of its inputs (`build-inputs.json`) is there but
+ * cannot be read or is not one: not JSON, or without the fields a record
+ * has. Which sources the edition was built from is then unknown, so the
+ * send refuses it rather than risk sending an edition that no longer
+ * matches its brief.
+ */
+export const BuildInputsDamaged = {
+  code: 'BW_BUILD_INPUTS_DAMAGED',
+  title: 'Build inputs record damaged',
+  message: (reason: string, date: string) => `is not a build-inputs record (${reason}); cannot tell whether edition ${date} matches its sources`,
+  hint: 'Run "briefwire build" again to record the inputs afresh.',
 } satisfies ProblemDef;
 
 /** A test copy (send --to, or the preview's "Send a test") was refused or failed. */
