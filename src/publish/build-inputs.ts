@@ -22,6 +22,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { EDITIONS_DIR, isBriefName, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
 import { ISO_DATE_PATTERN } from '../util/iso-date.js';
 import { readFromDisk, type ReadText } from '../util/read-text.js';
+import { parseJsonWith } from '../util/parse-json.js';
 
 export const BUILD_INPUTS_FILE = 'build-inputs.json';
 const LEADING_DATE = new RegExp(`^(${ISO_DATE_PATTERN})`);
@@ -144,16 +145,7 @@ export type StaleCheck =
 
 /** The record in `text`, or why it is not one. */
 export function parseBuildInputs(text: string): BuildInputs | { damaged: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return { damaged: `not JSON: ${(e as Error).message}` };
-  }
-  const parsed = buildInputsSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  return { damaged: `${issue.path.join('.') || 'the record'}: ${issue.message}` };
+  return parseJsonWith(buildInputsSchema, text, 'the record');
 }
 
 /** Whether the edition dated `editionDate` in `outDir` was built from the inputs as they are now. */

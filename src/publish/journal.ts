@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { error, type Problem } from '../problems.js';
 import { BuildJournalDamaged } from '../problem-catalogue.js';
 import { parseOwner } from '../util/process-owner.js';
+import { parseJsonWith } from '../util/parse-json.js';
 import { besideOutDir } from './staging-dirs.js';
 
 /** A path relative to out/ that stays inside it. */
@@ -50,19 +51,10 @@ function isStagingDir(outDir: string, tmp: string): boolean {
 
 /** Why `text` is not a journal of outDir, or the journal. */
 export function parseJournal(outDir: string, text: string): Journal | { damaged: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return { damaged: `not JSON: ${(e as Error).message}` };
-  }
-  const parsed = journalSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { damaged: `${issue.path.join('.') || 'the journal'}: ${issue.message}` };
-  }
-  if (!isStagingDir(outDir, parsed.data.tmp)) return { damaged: `tmp: ${parsed.data.tmp} is not a staging directory of ${outDir}` };
-  return parsed.data;
+  const parsed = parseJsonWith(journalSchema, text, 'the journal');
+  if ('damaged' in parsed) return parsed;
+  if (!isStagingDir(outDir, parsed.tmp)) return { damaged: `tmp: ${parsed.tmp} is not a staging directory of ${outDir}` };
+  return parsed;
 }
 
 /**
