@@ -19,7 +19,7 @@
  * 6. A metric the previous edition reported and this one does not: `not-reported`.
  */
 import type { Brief, BriefMetric, ComparisonKind, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation } from '../model.js';
-import { lengthKey, periodBefore, pointAt, yearEarlierStart, type Period } from '../content/period.js';
+import { lengthKey, periodBefore, PERIODIC_LENGTHS, pointAt, yearEarlierStart, type Period } from '../content/period.js';
 import { metricDelta } from './delta.js';
 import { parseDecimal } from './decimal.js';
 
@@ -160,8 +160,6 @@ export class Earlier {
   }
 }
 
-/** Flows over these periods compare year on year or with the period just before, never across a gap. */
-const PERIODIC = new Set<Period['length']>(['month', 'quarter', 'half', 'year']);
 
 /** The comparison of one observation with the metric's earlier observations. */
 export function compare(def: MetricDef, obs: Observation, earlier: Earlier): Comparison {
@@ -186,7 +184,7 @@ export function compare(def: MetricDef, obs: Observation, earlier: Earlier): Com
   if (!reference) return { status: 'new', previous: null, delta: null };
   const notComparable: Comparison = { status: 'not-comparable', previous: reference, delta: null };
   const p = obs.period;
-  if (def.measure === 'flow' && PERIODIC.has(p.length)) {
+  if (def.measure === 'flow' && PERIODIC_LENGTHS.has(p.length)) {
     const yearEarlier = earlier.startingOn(basis, p, yearEarlierStart(p));
     if (yearEarlier) return change(def, obs, yearEarlier, 'year-on-year');
     const before = earlier.endingOn(basis, p, periodBefore(p).end);

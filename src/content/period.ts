@@ -192,6 +192,19 @@ export function yearEarlierStart(p: Period): string {
   return iso(DateTime.fromISO(p.start, { zone: 'utc' }).minus({ years: 1 }));
 }
 
+/** Flows over these lengths compare year on year or with the period just before, and are charted without bridging a gap. */
+export const PERIODIC_LENGTHS: ReadonlySet<Period['length']> = new Set(['month', 'quarter', 'half', 'year']);
+
+/**
+ * Whether a flow's line from `a` to `b` would bridge a gap: both are months,
+ * quarters, halves or years, and `b` is neither `a` (a forecast and its
+ * actual) nor the period right after it. Points in time and spans never do.
+ */
+export function bridgesGap(a: Period | null, b: Period | null): boolean {
+  if (!a || !b || !PERIODIC_LENGTHS.has(a.length) || !PERIODIC_LENGTHS.has(b.length)) return false;
+  return !samePeriod(a, b) && !followsDirectly(a, b);
+}
+
 /** `later` is the period of the same length that comes right after `earlier`: no gap between them, no overlap. */
 export function followsDirectly(earlier: Period, later: Period): boolean {
   return lengthKey(earlier) === lengthKey(later) && periodBefore(later).end === earlier.end && earlier.start === periodBefore(later).start;

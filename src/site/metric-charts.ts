@@ -11,7 +11,7 @@ import { lineChart, sparkline, type ChartPoint, type DateTickUnit } from './svg-
 
 function chartPoints(h: MetricHistory): ChartPoint[] {
   // Placed at the period's end: H1 2025 sits at June 2025 whenever it was reported.
-  return h.points.map((p) => ({ date: p.at, value: p.value, label: pointLabel(p), valueLabel: p.row.value, forecast: p.basis === 'forecast' }));
+  return h.points.map((p) => ({ date: p.at, value: p.value, label: pointLabel(p), valueLabel: p.row.value, forecast: p.basis === 'forecast', period: p.periodRange }));
 }
 
 function dateTick(newsletter: Newsletter): (date: string, unit: DateTickUnit) => string {
@@ -65,6 +65,7 @@ export function metricChartSvgs(h: MetricHistory, newsletter: Newsletter): Metri
     formatValueTick: valueTick(newsletter),
     formatDateTick: dateTick(newsletter),
     fromZero: h.def.kind === 'share',
+    breakAtGaps: h.def.measure === 'flow',
   };
   const points = chartPoints(h);
   return {
@@ -78,5 +79,6 @@ export function metricSparklineSvg(h: MetricHistory): string {
     id: `spark-${h.def.key}`,
     title: `${h.def.label}: trend`,
     description: historySummary(h),
+    breakAtGaps: h.def.measure === 'flow',
   });
 }
