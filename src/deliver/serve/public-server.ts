@@ -25,6 +25,7 @@ import sirv from 'sirv';
 import { notFound, page } from './http-io.js';
 import { createSubscribeRoutes, type SubscribeOptions } from './subscribe-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
+import { SnsVerifier, type SnsCertificateSource } from './sns-signature.js';
 import { SuppressionList } from '../audience/suppression.js';
 import { createUnsubscribeRoute } from './unsubscribe-routes.js';
 
@@ -43,6 +44,8 @@ export interface UnsubscribeServerOptions {
   subscribe?: Omit<SubscribeOptions, 'stateDir' | 'secret' | 'listName' | 'now' | 'log'>;
   /** WEBHOOK_SECRET for the provider webhooks (see webhook-routes.ts). */
   webhookSecret?: string;
+  /** Where SNS signing certificates may come from; Amazon's SNS hosts unless a test says otherwise. */
+  snsCertificates?: SnsCertificateSource;
   /** Log lines for subscriptions and webhooks (never whole addresses). */
   log?: (line: string) => void;
 }
@@ -58,7 +61,7 @@ export async function createUnsubscribeHandler(
     { sender: null, mailer: null, ...opts.subscribe, ...shared, secret: opts.secret, listName: opts.listName },
     suppression,
   );
-  const webhooks = createWebhookRoutes({ ...shared, secret: opts.webhookSecret });
+  const webhooks = createWebhookRoutes({ ...shared, secret: opts.webhookSecret, ...(opts.snsCertificates ? { sns: new SnsVerifier(opts.snsCertificates, opts.now) } : {}) });
   // dev mode looks files up per request: the site is rebuilt under a running server every week,
   // and a cached file list would 404 the new edition until a restart. ETags keep it cheap.
   const site = opts.siteDir ? sirv(opts.siteDir, { dev: true, etag: true, extensions: ['html'] }) : null;
