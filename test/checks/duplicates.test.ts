@@ -5,21 +5,18 @@
  * (a short repeat, two modules importing the same names).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, writeTree } from '../support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDir, writeTree } from '../support/fixtures.js';
 
 const ROOT = path.resolve('.');
 const JSCPD = path.join(ROOT, 'node_modules', '.bin', 'jscpd');
 
-let dir: string | undefined;
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+let dir = '';
+useTempDir('bw-duplicates-', (d) => (dir = d));
 
 async function jscpd(files: Record<string, string>): Promise<{ status: number | null; output: string }> {
-  dir = await tempDir('bw-duplicates-');
   for (const d of ['src', 'test', 'bench']) await mkdir(path.join(dir, d), { recursive: true });
   await copyFile(path.join(ROOT, '.jscpd.json'), path.join(dir, '.jscpd.json'));
   await writeTree(dir, files);
