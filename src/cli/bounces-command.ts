@@ -15,28 +15,25 @@ import { applyFeedback } from '../deliver/audience/feedback.js';
 import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/audience/mailbox.js';
 import { SentMail } from '../deliver/send/sent-mail.js';
 import { SubscriberStore } from '../deliver/audience/subscriber-store.js';
-import { STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from '../util/print-problems.js';
+import { nowFromEnv } from '../deliver/schedule/clock.js';
+import { optionalText, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { UsageError } from './usage-error.js';
 import { readMailbox, type MailboxReading } from './bounces-read.js';
 import { printSummary } from './bounces-summary.js';
+import { reportProblems, type CommandIo } from './command-io.js';
 
-interface BouncesOptions {
-  maildir?: string;
-  mbox?: string;
-  state: string;
-  dryRun?: boolean;
-  json?: boolean;
+export interface BouncesCommandOptions {
+  /** Exactly one of maildir and mbox. */
+  maildir?: string | undefined;
+  mbox?: string | undefined;
+  stateDir: string;
+  /** Decide and print; change nothing. */
+  dryRun: boolean;
+  /** One JSON object per message on stdout (the summary goes to stderr). */
+  json: boolean;
 }
 
-export interface BouncesIo {
-  out: NodeJS.WritableStream;
-  /** Where the summary goes when stdout carries JSON lines. */
-  err: NodeJS.WritableStream;
-  now: () => Date;
-}
-
-export function registerBounces(cli: CAC): void {
+export function registerBounces(cli: CAC, io: CommandIo): void {
   cli
     .command('bounces', 'Read bounces and complaints from a mailbox, classify them, and suppress the readers whose address is gone or who complained')
     .option('--maildir <dir>', 'Maildir that receives bounces (reads new/ and cur/)')
@@ -46,39 +43,47 @@ export function registerBounces(cli: CAC): void {
     .option('--json', 'One JSON object per message on stdout: message, verdict, reason, recipients, matched, diagnostic')
     .example('briefwire bounces --maildir ~/Maildir/.bounces')
     .example('briefwire bounces --mbox bounces.mbox --dry-run --json')
-    .action((opts: BouncesOptions) => runBounces(opts));
+    .action((opts: Record<string, unknown>) =>
+      runBounces(
+        { maildir: optionalText(opts['maildir']), mbox: optionalText(opts['mbox']), stateDir: textOption(opts['state']), dryRun: Boolean(opts['dryRun']), json: Boolean(opts['json']) },
+        io,
+      ),
+    );
 }
 
-function mailboxSource(opts: BouncesOptions): Promise<AsyncGenerator<RawMail>> | AsyncGenerator<RawMail> {
+function mailboxSource(opts: BouncesCommandOptions): Promise<AsyncGenerator<RawMail>> | AsyncGenerator<RawMail> {
   if (Boolean(opts.maildir) === Boolean(opts.mbox)) throw new UsageError('give exactly one of --maildir <dir> or --mbox <file>');
-  if (!opts.maildir) return readMbox(String(opts.mbox));
-  const dir = String(opts.maildir);
+  if (!opts.maildir) return readMbox(opts.mbox!);
+  const dir = opts.maildir;
   return isMaildir(dir).then((ok) => {
     if (!ok) throw new UsageError(`--maildir ${dir}: not a Maildir (no new/ or cur/ directory)`);
     return readMaildir(dir);
   });
 }
 
-export async function runBounces(opts: BouncesOptions, io: BouncesIo = { out: process.stdout, err: process.stderr, now: () => new Date() }): Promise<number> {
+export async function runBounces(opts: BouncesCommandOptions, io: CommandIo): Promise<number> {
+  const clock = nowFromEnv(io.env);
+  if (!clock.ok) throw new UsageError(clock.message);
+  const now = (): Date => clock.now;
   const source = await mailboxSource(opts);
-  const stateDir = String(opts.state);
+  const stateDir = opts.stateDir;
   const store = await SubscriberStore.load(stateDir);
   const sent = await SentMail.load(stateDir, store);
   const warnings = [...store.problems, ...sent.problems];
-  printProblems(warnings);
+  reportProblems(io, warnings);
   if (warnings.some((p) => p.severity === 'error')) return 1;
 
-  const json = Boolean(opts.json);
+  const json = opts.json;
   let read: MailboxReading;
   try {
-    read = await readMailbox(source, sent, io.now(), json ? (d) => io.out.write(`${JSON.stringify(d)}\n`) : undefined);
+    read = await readMailbox(source, sent, now(), json ? (d) => io.stdout.write(`${JSON.stringify(d)}\n`) : undefined);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const file = String(opts.mbox ?? opts.maildir);
-    printProblems([error(file, MailboxUnreadable, [err.code === 'ENOENT' ? 'not found' : err.message])]);
+    const file = opts.mbox ?? opts.maildir ?? '';
+    reportProblems(io, [error(file, MailboxUnreadable, [err.code === 'ENOENT' ? 'not found' : err.message])]);
     return 1;
   }
-  const outcomes = opts.dryRun ? null : await applyFeedback(stateDir, read.events, io.now());
-  printSummary(json ? io.err : io.out, read, outcomes);
+  const outcomes = opts.dryRun ? null : await applyFeedback(stateDir, read.events, now());
+  printSummary(json ? io.stderr : io.stdout, read, outcomes);
   return 0;
 }
