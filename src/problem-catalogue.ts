@@ -34,6 +34,17 @@ export const IoFailed = {
 } satisfies ProblemDef;
 
 /**
+ * A directory a command needs does not exist: the content or templates of
+ * `preview`, the built site of `serve`. Exit code 2, as for other bad usage.
+ */
+export const DirectoryMissing = {
+  code: 'BW_DIR_MISSING',
+  title: 'Directory missing',
+  message: (label: string, _hint: string | undefined) => `${label}: no such directory`,
+  hint: (_label: string, hint: string | undefined) => hint,
+} satisfies ProblemDef;
+
+/**
  * A YAML file (newsletter.yml, metrics.yml or a brief's frontmatter) does not
  * parse. The position is where the parser gave up, which is often the line
  * after the real mistake.
@@ -545,6 +556,21 @@ export const SuppressionLineSkipped = {
 } satisfies ProblemDef;
 
 /**
+ * A line of the suppression list cannot be read (not JSON, or no address),
+ * and a send is about to mail the list. The line may be the unsubscribe or
+ * the bounce of someone on the list, and a reader who left must never be
+ * mailed again, so nothing is sent until the line is repaired. Reading the
+ * list for anything else (serve, bounces, subscribers) only warns: adding a
+ * suppression is never held up by an old damaged line.
+ */
+export const SuppressionLineDamaged = {
+  code: 'BW_SUPPRESSION_LINE_DAMAGED',
+  title: 'Damaged suppression line stops the send',
+  message: 'this line of the suppression list cannot be read; it may be a reader who left, so nothing is sent',
+  hint: 'Open the file at this line: restore the address it held as {"address":"..."} (or delete the line if it held none), then send again.',
+} satisfies ProblemDef;
+
+/**
  * A line of the subscriber store (`subscribers.jsonl`, written by serve's
  * subscribe and confirm endpoints) is not a record briefwire wrote: it has no
  * address or time, or an event other than requested/confirmed. It is skipped.
@@ -820,6 +846,22 @@ export const DueTooLate = {
   message: (date: string, slot: string, hours: number, limit: number) =>
     `the slot for edition ${date} (${slot}) passed ${hours} h ago, more than --late-limit ${limit} h, and it was never sent; not starting an old edition from cron`,
   hint: (date: string) => `To send it anyway: briefwire send ${date}`,
+} satisfies ProblemDef;
+
+/** `serve` or `preview` cannot listen on its port: another server (or an earlier run) has it. */
+export const PortInUse = {
+  code: 'BW_PORT_IN_USE',
+  title: 'Port in use',
+  message: (host: string, port: number) => `cannot listen on ${host}:${port}: the port is in use`,
+  hint: 'Stop the other server, or pass another --port (--port 0 picks a free one).',
+} satisfies ProblemDef;
+
+/** `serve` or `preview` cannot listen for another reason: the host is not an address of this machine, or the port needs privileges. */
+export const ListenFailed = {
+  code: 'BW_LISTEN_FAILED',
+  title: 'Cannot listen',
+  message: (host: string, port: number, reason: string) => `cannot listen on ${host}:${port}: ${reason}`,
+  hint: 'Pass --host with an address of this machine (127.0.0.1 by default) and a --port above 1023.',
 } satisfies ProblemDef;
 
 /** `serve` runs with a broken newsletter.yml: unsubscribe must keep working, so it serves without the newsletter's name. */

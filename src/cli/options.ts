@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from './usage-error.js';
+import { error, formatProblem } from '../problems.js';
+import { DirectoryMissing } from '../problem-catalogue.js';
 import { isIsoDate } from '../util/iso-date.js';
 
 export interface DirOptions {
@@ -89,8 +91,11 @@ export function parseEditionArgument(raw: unknown): string {
   return date;
 }
 
-/** Refuses a directory that does not exist: `<label> <dir>: no such directory[; hint]`. */
+/** Refuses a directory that does not exist (BW_DIR_MISSING, exit 2): `<dir>: ... <label>: no such directory` and the hint. */
 export async function requireDir(dir: string, label: string, hint?: string): Promise<void> {
   const s = await stat(dir).catch(() => undefined);
-  if (!s?.isDirectory()) throw new UsageError(`${label} ${dir}: no such directory${hint ? `; ${hint}` : ''}`);
+  if (!s?.isDirectory()) {
+    const problem = error(dir, DirectoryMissing, [label, hint]);
+    throw new UsageError(formatProblem(problem), problem);
+  }
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { CAC } from 'cac';
 import { DIR_DEFAULTS, optionalText, parsePort, requireDir, textOption } from './options.js';
-import { untilInterrupted, type CommandIo } from './command-io.js';
+import { reportProblems, untilInterrupted, type CommandIo } from './command-io.js';
+import { listenProblem } from '../util/listen-problem.js';
 import { startPreview } from '../preview/server.js';
 import path from 'node:path';
 import { NEWSLETTER_FILE } from '../content/load.js';
@@ -64,9 +65,10 @@ export async function runPreview(opts: PreviewCommandOptions, io: CommandIo): Pr
       ...(opts.testTo !== undefined ? { testSend: { to: opts.testTo, env: io.env, newsletterFile: path.join(contentDir, NEWSLETTER_FILE) } } : {}),
     });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0 for a free one)` : code === 'EADDRNOTAVAIL' ? `cannot bind ${opts.host}` : (err as Error).message;
-    io.stderr.write(`briefwire preview: ${why}\n`);
+    // Anything but a listen failure is a bug, for the CLI to show with its stack.
+    const problem = listenProblem(err, opts.host, port);
+    if (!problem) throw err;
+    reportProblems(io, [problem]);
     return 1;
   }
   io.stdout.write(`Preview of ${contentDir}/ at ${preview.url}  (Ctrl+C to stop)\n`);

@@ -60,6 +60,10 @@ export async function runBriefwire(argv: readonly string[], io: CommandIo): Prom
     const code = await cli.runMatchedCommand();
     return typeof code === 'number' ? code : 0;
   } catch (err) {
+    if (err instanceof UsageError && err.problem) {
+      reportProblems(io, [err.problem]);
+      return 2;
+    }
     if (err instanceof UsageError || (err instanceof Error && err.name === 'CACError')) {
       io.stderr.write(`briefwire: ${err.message}\n`);
       return 2;

@@ -83,28 +83,27 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
     const file = path.join(opts.contentDir, NEWSLETTER_FILE);
     reportProblems(io, [...loaded.problems, warning(file, ServeWithoutName)]);
   }
-  let running;
-  try {
-    running = await startUnsubscribeServer({
-      siteDir,
-      stateDir: opts.stateDir,
-      secret: secret.secret,
-      listName,
-      host: opts.host,
-      port,
-      onUnsubscribe: (address, via) => io.stdout.write(`${new Date().toISOString()} unsubscribed ${maskAddress(address)} (${via})\n`),
-      subscribe: { sender: sender?.ok ? sender.value : null, mailer, trustProxy: opts.trustProxy },
-      ...(webhookSecret ? { webhookSecret } : {}),
-      log: (line) => io.stdout.write(`${new Date().toISOString()} ${line}\n`),
-    });
-  } catch (e) {
+  const running = await startUnsubscribeServer({
+    siteDir,
+    stateDir: opts.stateDir,
+    secret: secret.secret,
+    listName,
+    host: opts.host,
+    port,
+    onUnsubscribe: (address, via) => io.stdout.write(`${new Date().toISOString()} unsubscribed ${maskAddress(address)} (${via})\n`),
+    subscribe: { sender: sender?.ok ? sender.value : null, mailer, trustProxy: opts.trustProxy },
+    ...(webhookSecret ? { webhookSecret } : {}),
+    log: (line) => io.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  if (!running.ok) {
     mailer?.close();
-    io.stderr.write(`serve: error: ${(e as Error).message}\n`);
+    reportProblems(io, running.problems);
     return 1;
   }
-  io.stdout.write(`Serving ${siteDir}/ and /unsubscribe on ${running.url} (Ctrl-C to stop)\n`);
+  reportProblems(io, running.warnings);
+  io.stdout.write(`Serving ${siteDir}/ and /unsubscribe on ${running.value.url} (Ctrl-C to stop)\n`);
   await untilInterrupted(io);
-  await running.close();
+  await running.value.close();
   mailer?.close();
   return 0;
 }
