@@ -305,6 +305,24 @@ export const AuditPeriodBackwards = {
   hint: 'Add a "note" saying why an older period is reported (a restatement, a late source), or fix the period.',
 } satisfies ProblemDef;
 
+/** A flow (an amount over a period) written as a bare number: a point at the edition date, which no quarter or year compares with. */
+export const AuditFlowNoPeriod = {
+  code: 'BW_AUDIT_FLOW_NO_PERIOD',
+  title: 'Flow reported without a period',
+  message: (key: string, value: string) =>
+    `metric "${key}" is an amount over a period (a flow) but ${value} has no period: it counts as a figure at the edition date and compares with nothing reported for a quarter or a year`,
+  hint: 'Write the period it covers, e.g. { value: 39.8, period: Q2 FY2026 } or { value: 56.7, period: 2025 } (periods: 2025, FY2025, H1 2025, Q3 FY2026, 2025-09).',
+} satisfies ProblemDef;
+
+/** A subject line's {{delta "key"}} that does not come out as a change (new, revised, not comparable, ...), so the subject carries words, not a move. */
+export const AuditSubjectDelta = {
+  code: 'BW_AUDIT_SUBJECT_DELTA',
+  title: 'Subject {{delta}} that is not a change',
+  message: (key: string, status: string) =>
+    `the subject's {{delta "${key}"}} is not a change in this edition (its status is ${status}): the subject would carry the table's words for it, not a move`,
+  hint: 'Use {{value "key"}} in the subject, or compare the figure with a period that has one (the same period a year earlier, or the one just before).',
+} satisfies ProblemDef;
+
 /** A template helper in the brief's Markdown body ({{value "key"}}, {{delta "key"}}, {{period "key"}}) failed. */
 export const BodyTemplateError = {
   code: 'BW_BODY_TEMPLATE',

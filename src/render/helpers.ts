@@ -63,11 +63,18 @@ export function keepTogether(text: string): string {
  * Helpers for text an analyst writes (the brief's body and subject), not for
  * templates: `value` and `period` are also field names in the metric rows a
  * template loops over, so they are passed per call instead of registered,
- * where `{{value}}` inside `{{#each metrics}}` would call them.
+ * where `{{value}}` inside `{{#each metrics}}` would call them. `number` is
+ * the edition's number too: without a key it still is.
  */
 export const briefHelpers = {
-  /** `{{value "key"}}`: the value as the table shows it ("CNY 56.7 bn"). */
+  /** `{{value "key"}}`: the value with its unit, as the table shows it ("CNY 56.7 bn"). */
   value: (key: unknown, options: HelperOptions) => rowFor(key, options).value,
+  /** `{{number "key"}}`: the value without its unit ("56.7"), for "{{number "qwen_downloads"}} million downloads"; `{{number}}`: the edition's number. */
+  number: (...args: unknown[]) => {
+    const options = args.at(-1) as HelperOptions;
+    if (args.length === 1) return (options.data?.root as { number?: number } | undefined)?.number;
+    return rowFor(args[0], options).numberText;
+  },
   /** `{{period "key"}}`: the period as readers see it ("H1 2025", "2026 projection"). */
   period: (key: unknown, options: HelperOptions) => {
     const row = rowFor(key, options);

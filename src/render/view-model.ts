@@ -20,7 +20,10 @@ export interface MetricRowView {
   label: string;
   group: string | null;
   status: EditionMetric['status'];
+  /** The value with its unit, as the table prints it ("CNY 56.7 bn", "38.1%"). */
   value: string;
+  /** The same number without its unit ("56.7", "38.1"), for text that names the unit itself. */
+  numberText: string;
   /** Arrow and signed change, e.g. "▲ +2.3 pp"; "new" / "not reported" otherwise. */
   change: string;
   arrow: string;
@@ -119,6 +122,7 @@ export function metricRowView(m: EditionMetric, newsletter: Newsletter, firstEdi
     group: m.group ?? null,
     status: m.status,
     value: m.value === null ? '—' : formatValue(m, m.value, locale, m.valueText ?? undefined),
+    numberText: m.value === null ? '—' : formatValue({ kind: m.kind, unit: '', decimals: m.decimals }, m.value, locale, m.valueText ?? undefined),
     change,
     arrow: m.delta && m.status === 'changed' ? arrow(m.delta.direction) : m.status === 'unchanged' ? arrow('flat') : '',
     deltaText: deltaText(m, locale, when),

@@ -28,6 +28,16 @@ describe('template helpers in the brief body', () => {
     expect(r.files.get('site/editions/2025-01-13/index.html')).not.toContain('{{value');
   });
 
+  it('{{number}} is the value without its unit, so a sentence naming the unit does not repeat it; without a key, the edition number', async () => {
+    const dir = await makeContent({
+      '2025-01-06.md': brief('First', '  market: { value: 1234.50, period: Q1 2025, source: Omdia }\n  share_a: { value: 35.8, period: H1 2025 }', body('Edition {{number}}: {{number "market"}} billion yuan; {{number "share_a"}} per cent, {{value "share_a"}}.')),
+    });
+    const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    const text = r.rendered[0]!.email.text.replace(/\s+/g, ' ');
+    expect(text).toContain('Edition 1: 1,234.50 billion yuan; 35.8 per cent, 35.8%.');
+  });
+
   it('a helper naming a metric the edition does not report is an error at its line in the brief', async () => {
     const dir = await makeContent({
       '2025-01-06.md': brief('First', '  market: { value: 51.8, source: Omdia }', body('Price: {{value "price_index"}}.')),
