@@ -55,8 +55,9 @@ export interface CorpusScore {
   sameReason: Figure;
 }
 
-export const CORPUS_DIR = path.resolve(import.meta.dirname, '../test/fixtures/bounces/sisimai');
-export const EXPECTATIONS_FILE = path.resolve(import.meta.dirname, '../test/fixtures/bounces/sisimai-expectations.json');
+// From the repository's root, where tests and benchmarks run (the benchmark runs compiled, from dist-bench/).
+export const CORPUS_DIR = path.resolve('test/fixtures/bounces/sisimai');
+export const EXPECTATIONS_FILE = path.resolve('test/fixtures/bounces/sisimai-expectations.json');
 
 const NOT_A_FAILURE = new Set(['feedback', 'delivered', 'vacation']);
 const NOT_A_COMPLAINT = new Set(['auth-failure', 'dmarc', 'not-spam']);
