@@ -32,7 +32,7 @@ export async function runBuild(options: BuildCommandOptions, io: CommandIo): Pro
   // Each body is met once, for its email and its page together (util/bounded-memo.ts).
   memoizeEditions(ONE_SHOT_MEMO);
   // Loaded on use: `briefwire --help` or `send` should not pay for MJML's start-up.
-  const { build } = await import('../build.js');
+  const { build } = await import('../pipeline/build.js');
   const report = await build(options);
   reportProblems(io, report.problems);
   if (!report.ok) {

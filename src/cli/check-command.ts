@@ -24,7 +24,7 @@ export function registerCheck(cli: CAC, io: CommandIo): void {
  * error, 0 when there are only warnings (or none).
  */
 export async function runCheck(options: CheckCommandOptions, io: CommandIo): Promise<number> {
-  const [{ checkContent }, { formatCompatibilitySummary }] = await Promise.all([import('../check.js'), import('../render/compatibility-summary.js')]);
+  const [{ checkContent }, { formatCompatibilitySummary }] = await Promise.all([import('../pipeline/check.js'), import('../render/compatibility-summary.js')]);
   const report = await checkContent(options.contentDir, options.templatesDir);
   reportProblems(io, report.problems);
   if (report.compatibility) io.stdout.write(`${formatCompatibilitySummary(report.compatibility).join('\n')}\n`);

@@ -5,7 +5,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { BUILD_INPUTS_FILE, checkBuildInputs, compareInputs, type BuildInputs } from '../../src/publish/build-inputs.js';
 import { buildFreshnessProblems } from '../../src/deliver/send/preflight.js';
 import { copySample } from '../support/fixtures.js';

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { loadContent } from '../../src/content/load.js';
 import type { Content, MetricDef } from '../../src/model.js';
 import { biggestMovers } from '../../src/compute/movers.js';

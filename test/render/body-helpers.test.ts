@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderAll } from '../../src/build.js';
+import { renderAll } from '../../src/pipeline/build.js';
 import { brief, makeContent, SAMPLE_TEMPLATES } from '../support/fixtures.js';
 
 /** Renders a content folder that must render without errors. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { builtEditionDir, EDITION_JSON, editionJsonSchema, type EditionJson } from '../../src/render/out-layout.js';
 
 const GREEN = '#1a7f37';

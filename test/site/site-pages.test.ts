@@ -2,7 +2,7 @@ import { appendFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, type HTMLElement } from 'node-html-parser';
-import { renderAll, type RenderedSite } from '../../src/build.js';
+import { renderAll, type RenderedSite } from '../../src/pipeline/build.js';
 import { copySample } from '../support/fixtures.js';
 
 let site: RenderedSite;

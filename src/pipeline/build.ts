@@ -1,33 +1,31 @@
 /**
- * The whole pipeline behind `briefwire build`: load -> compute -> render ->
- * publish. I/O happens at the two ends (reading content and templates,
- * writing out/); the middle is pure and is what the preview server and the
- * benchmark reuse.
+ * `briefwire build`: the pipeline run with the build cache, drafts left out,
+ * its end writing out/: load -> audit -> compute (prepare.ts), then render ->
+ * publish, each edition's files streamed into a staged out/ as it renders.
+ * I/O happens at the two ends (reading content and templates, writing out/);
+ * the middle is pure. `renderAll` is the same run kept in memory (the tests).
  */
-import type { Content, Edition } from './model.js';
-import { hasErrors, sortProblems, type Problem } from './problems.js';
-import { loadContent } from './content/load.js';
-import { computeEditions } from './compute/editions.js';
-import { computeEditionMetrics, type EditionMetrics } from './compute/edition-metrics.js';
-import { auditContent } from './compute/audit.js';
-import { readTemplateSources, compileTemplates, type TemplateSet } from './render/templates.js';
-import { renderEdition, type RenderedEdition } from './render/render-edition.js';
-import { addEditionFiles, type OutputFiles } from './publish/edition-output.js';
-import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition } from './site/site-files.js';
-import { isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from './publish/write-out.js';
-import { contentHash } from './publish/file-write.js';
-import { keptEditions, keptSiteFiles, type EditionMemo, type KeptEdition } from './publish/kept-output.js';
-import { cacheDirFor, fileProgramStore, holdsProgram } from './publish/program-cache.js';
-import { compileEmailProgram } from './render/email-program.js';
-import { offSlotWarnings } from './content/slot-day.js';
-import { BUILD_INPUTS_FILE, readInputs, serializeBuildInputs } from './publish/build-inputs.js';
-import type { ReadText } from './util/read-text.js';
-import { mapLimit } from './util/map-limit.js';
-import { mergeTemplateProblems } from './render/merge-problems.js';
-import { RENDER_PARALLELISM, startMjmlWorker } from './render/mjml-compile.js';
-import { openBuildCache, type BuildCache } from './publish/build-cache.js';
-import { cachedAudit, cachedEditionRenderer } from './publish/cached-steps.js';
-import { loadContentCached } from './publish/cached-load.js';
+import type { Content, Edition } from '../model.js';
+import { hasErrors, sortProblems, type Problem } from '../problems.js';
+import { computeEditions } from '../compute/editions.js';
+import type { TemplateSet } from '../render/templates.js';
+import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
+import { addEditionFiles, type OutputFiles } from '../publish/edition-output.js';
+import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition } from '../site/site-files.js';
+import { isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from '../publish/write-out.js';
+import { contentHash } from '../publish/file-write.js';
+import { keptEditions, keptSiteFiles, type EditionMemo, type KeptEdition } from '../publish/kept-output.js';
+import { cacheDirFor, fileProgramStore, holdsProgram } from '../publish/program-cache.js';
+import { compileEmailProgram } from '../render/email-program.js';
+import { offSlotWarnings } from '../content/slot-day.js';
+import { BUILD_INPUTS_FILE, readInputs, serializeBuildInputs } from '../publish/build-inputs.js';
+import { mapLimit } from '../util/map-limit.js';
+import { mergeTemplateProblems } from '../render/merge-problems.js';
+import { RENDER_PARALLELISM, startMjmlWorker } from '../render/mjml-compile.js';
+import { openBuildCache } from '../publish/build-cache.js';
+import { cachedEditionRenderer } from '../publish/cached-steps.js';
+import { prepare } from './prepare.js';
+import type { ComputeRun } from './compute-step.js';
 import path from 'node:path';
 
 export interface BuildOptions {
@@ -62,39 +60,11 @@ export interface RenderedSite {
   problems: Problem[];
 }
 
-interface Loaded {
-  content: Content;
-  templates: TemplateSet;
-  problems: Problem[];
-  /** The metric rows of every brief, computed once for the audit and the editions. */
-  metrics: EditionMetrics[];
-}
-
-/** Content and templates, or every problem found reading them. */
-async function loadForBuild(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>, cache?: BuildCache, read?: ReadText): Promise<Loaded | { problems: Problem[] }> {
-  const [loaded, templateRead] = await Promise.all([
-    cache ? loadContentCached(opts.contentDir, cache, read) : loadContent(opts.contentDir, read ? { read } : {}),
-    readTemplateSources(opts.templatesDir, read),
-  ]);
-  const compiled = compileTemplates(opts.templatesDir, templateRead.sources, loaded.ok ? loaded.value.newsletter : undefined);
-  const metrics = loaded.ok ? computeEditionMetrics(loaded.value.metrics, loaded.value.briefs) : [];
-  const audit = !loaded.ok ? [] : cache ? await cachedAudit(cache, loaded.value, metrics) : auditContent(loaded.value, metrics);
-  const problems = [
-    ...(loaded.ok ? loaded.warnings : loaded.problems),
-    // The numbers audit's errors fail the build like any content error; its warnings are printed.
-    ...audit,
-    ...templateRead.problems,
-    ...(compiled.ok ? compiled.warnings : compiled.problems),
-  ];
-  if (!loaded.ok || !compiled.ok || hasErrors(problems)) return { problems: sortProblems(problems) };
-  return { content: loaded.value, templates: compiled.value, problems, metrics };
-}
-
-/** Loads and renders everything in memory; writes nothing. */
+/** Loads and renders everything in memory, drafts left out as in the build; writes nothing. */
 export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templatesDir'>): Promise<RenderedSite | { problems: Problem[] }> {
-  const loaded = await loadForBuild(opts);
-  if (!('content' in loaded)) return loaded;
-  return renderContent(loaded.content, loaded.templates, loaded.problems, { metrics: loaded.metrics });
+  const prepared = await prepare(opts);
+  if (!('content' in prepared) || hasErrors(prepared.problems)) return { problems: prepared.problems };
+  return renderContent(prepared.content, prepared.templates, prepared.problems, { computed: prepared.computed });
 }
 
 /**
@@ -117,14 +87,14 @@ export interface RenderOptions {
   /** Where files go; without one they are kept in `files`. */
   sink?: FileSink;
   render?: EditionRenderer;
-  /** computeEditionMetrics of this content, when already computed. */
-  metrics?: readonly EditionMetrics[];
+  /** The audit and compute of this content (pipeline/prepare.ts), when already run. */
+  computed?: ComputeRun;
   /** Editions as the last build rendered them (publish/kept-output.ts); only with a sink. */
   kept?: EditionMemo;
   /** Site pages and feeds as the last build made them; only with a sink. */
   keptSite?: KeptFiles;
   /**
-   * The caller hands `content.briefs` and `metrics` over and reads neither
+   * The caller hands `content.briefs` and `computed` over and reads neither
    * again: each edition's brief, rows and computed edition are let go once
    * its files are written, so memory does not grow with every edition
    * written (the build's case; only with a sink).
@@ -136,7 +106,8 @@ type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written
 
 export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], options: RenderOptions = {}): Promise<RenderedSite> {
   const { sink, render, kept } = options;
-  const editions = computeEditions(content, options.metrics);
+  // A copy: consuming it lets each edition go once written.
+  const editions = options.computed ? [...options.computed.editions] : computeEditions(content);
   const named = editions.map(({ file, date }) => ({ file, date }));
   const rendered: RenderedEdition[] = [];
   const files: OutputFiles = new Map();
@@ -145,7 +116,7 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   const site = sink ? new SiteWriter({ newsletter: content.newsletter, metrics: content.metrics }, templates, editions, sink, options.keptSite) : undefined;
   const letGo = (i: number) => {
     if (!sink || !options.consume) return;
-    for (const list of [editions, content.briefs, options.metrics ?? []]) (list as unknown[])[i] = undefined;
+    for (const list of [editions, content.briefs, options.computed?.metrics ?? []]) (list as unknown[])[i] = undefined;
   };
 
   /** The edition's files, by out/ path, each as text or as bytes known by hash (see EditionRenderer). */
@@ -216,8 +187,8 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   if (opts.cache === false || !(await holdsProgram(cacheDirFor(opts.outDir)))) startMjmlWorker();
   // Results of unchanged work come from the content-addressed cache (publish/build-cache.ts); it never changes the output.
   const cache = opts.cache === false ? undefined : await openBuildCache(path.join(cacheDirFor(opts.outDir), 'build'));
-  const loaded = await loadForBuild(opts, cache, read);
-  if (!('content' in loaded)) {
+  const loaded = await prepare({ contentDir: opts.contentDir, templatesDir: opts.templatesDir, read, ...(cache ? { cache } : {}) });
+  if (!('content' in loaded) || hasErrors(loaded.problems)) {
     await cache?.close(false);
     return fail(loaded.problems);
   }
@@ -243,7 +214,7 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   try {
     const kept = cache ? keptEditions(cache, loaded.templates, loaded.content.newsletter) : undefined;
     const keptSite = cache ? keptSiteFiles(cache, loaded.templates) : undefined;
-    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, metrics: loaded.metrics, kept, keptSite, consume: true });
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, computed: loaded.computed, kept, keptSite, consume: true });
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();
