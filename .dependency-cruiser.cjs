@@ -10,10 +10,9 @@ const LAYERS = [
   { name: 'content', path: '^src/content/' },
   { name: 'compute', path: '^src/compute/' },
   { name: 'render', path: '^src/render/' },
-  // The build pipeline (src/build.ts) drives content -> publish and writes out/: it sits with publish,
-  // and so does `check` (src/check.ts), which runs the same stages without writing.
-  { name: 'publish', path: '^src/(publish/|site/|build\\.ts$|check\\.ts$)' },
-  // One pipeline (load -> audit -> compute -> render, with the build cache) that build, check and the preview run.
+  { name: 'publish', path: '^src/(publish/|site/)' },
+  // One pipeline (load -> audit -> compute -> render, with the build cache) that build, check and the preview
+  // run with their options; the build's run ends in publish (writes out/), check's and the preview's do not.
   { name: 'pipeline', path: '^src/pipeline/' },
   // The state database's plumbing (pool, errors, migrations, named SQL) sits below deliver, which owns the stores.
   { name: 'state', path: '^src/state/' },

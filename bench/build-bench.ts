@@ -13,13 +13,19 @@
  *  - the floor under any rebuild in a fresh process: starting node and
  *    loading the code that reads, checks, computes and renders one brief,
  *    doing nothing with it. What the rebuild spends beyond it is work.
+ * The cold build, both rebuilds and the floor are measured on the node
+ * running the benchmark and on Node 24 (second-runtime.ts), each runtime
+ * with its own copy of the archive, out/ and cache (the build cache keys on
+ * the Node version), in the same rounds; on a runtime with V8's module
+ * compile cache the floor is measured with it on (as the CLI runs) and off.
  */
-import { spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateArchive } from './generate-archive.js';
 import { plainNewsletter } from './plain-newsletter.js';
+import { benchRuntimes, type Runtime } from './second-runtime.js';
+import { median, timeNode, type Run } from './timed-node.js';
 import { loadContent } from '../src/content/load.js';
 import { computeEditions } from '../src/compute/editions.js';
 import { loadTemplates, runTemplate, EMAIL_TEMPLATE } from '../src/render/templates.js';
@@ -30,32 +36,6 @@ const LARGE = 5200;
 const ROUNDS = 3;
 /** What a rebuild of one changed brief cannot avoid loading: its parse and checks, the compute, the render. */
 const ONE_BRIEF_MODULES = ['content/brief.js', 'compute/editions.js', 'render/render-edition.js'];
-
-interface Run {
-  ms: number;
-  maxRssMb: number;
-}
-
-// Preloaded into each benchmarked process so it reports its own peak RSS on exit.
-const REPORT_MAX_RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nBRIEFWIRE_MAX_RSS_KB='+process.resourceUsage().maxRSS+'\\n'))`;
-
-/** Runs a node script and reports wall time and the child's peak RSS. */
-function timeNode(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', REPORT_MAX_RSS, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => {
-      const ms = performance.now() - started;
-      const m = /BRIEFWIRE_MAX_RSS_KB=(\d+)/.exec(stderr);
-      if (code !== 0 || !m) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      resolve({ ms, maxRssMb: Number(m[1]) / 1024 });
-    });
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Each edition's own MJML (the layout filled with its data), as the build compiled it before compile-once. */
 async function writeEditionMjml(contentDir: string, templatesDir: string, dir: string): Promise<string[]> {
@@ -75,86 +55,158 @@ async function writeEditionMjml(contentDir: string, templatesDir: string, dir: s
   return files;
 }
 
-export async function runBuildBench(): Promise<void> {
-  const root = process.cwd();
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-bench-build-'));
-  try {
-    const content = path.join(tmp, 'content');
-    const out = path.join(tmp, 'out');
-    const cache = path.join(tmp, '.briefwire');
-    await generateArchive(content, EDITIONS);
-    const cli = path.join(root, 'dist', 'cli.js');
-    const build = (contentDir: string, outDir: string) => timeNode([cli, 'build', '--content', contentDir, '--templates', path.join(root, 'templates'), '--out', outDir], tmp);
-    const mjmlBin = path.join(root, 'node_modules', 'mjml', 'bin', 'mjml');
+/** Where one benchmark run works: the repository, its scratch directory, the generated archive. */
+interface Bench {
+  root: string;
+  tmp: string;
+  content: string;
+  templates: string;
+  /** For every benchmarked process: the compile cache in the scratch directory, so each run starts from none. */
+  env: NodeJS.ProcessEnv;
+}
 
-    const sameDir = path.join(tmp, 'mjml-same');
-    const plainDir = path.join(tmp, 'mjml-plain');
-    await mkdir(sameDir);
-    await mkdir(plainDir);
-    const sameFiles = await writeEditionMjml(content, path.join(root, 'templates'), sameDir);
-    const plainFiles = await Promise.all(
+/** `briefwire build` of `contentDir` into `outDir` (its cache beside it) on `node`. */
+function build(b: Bench, node: string, contentDir: string, outDir: string): Promise<Run> {
+  const cli = path.join(b.root, 'dist', 'cli.js');
+  return timeNode([cli, 'build', '--content', contentDir, '--templates', b.templates, '--out', outDir], b.tmp, { node, env: b.env });
+}
+
+/** The mjml CLI on the editions' own MJML (a) and on plain newsletters (b), each run writing a fresh folder. */
+async function mjmlBaselines(b: Bench): Promise<(files: 'same' | 'plain') => Promise<Run>> {
+  const sameDir = path.join(b.tmp, 'mjml-same');
+  const plainDir = path.join(b.tmp, 'mjml-plain');
+  await mkdir(sameDir);
+  await mkdir(plainDir);
+  const inputs = {
+    same: await writeEditionMjml(b.content, b.templates, sameDir),
+    plain: await Promise.all(
       Array.from({ length: EDITIONS }, async (_, i) => {
         const file = path.join(plainDir, `plain-${i + 1}.mjml`);
         await writeFile(file, plainNewsletter(i + 1));
         return file;
       }),
-    );
-    const mjmlCli = async (files: string[], name: string) => {
-      const htmlDir = path.join(tmp, `html-${name}`);
-      await rm(htmlDir, { recursive: true, force: true });
-      await mkdir(htmlDir);
-      return timeNode([mjmlBin, '-r', ...files, '-o', `${htmlDir}/`], tmp);
-    };
+    ),
+  };
+  const mjmlBin = path.join(b.root, 'node_modules', 'mjml', 'bin', 'mjml');
+  return async (name) => {
+    const htmlDir = path.join(b.tmp, `html-${name}`);
+    await rm(htmlDir, { recursive: true, force: true });
+    await mkdir(htmlDir);
+    return timeNode([mjmlBin, '-r', ...inputs[name], '-o', `${htmlDir}/`], b.tmp);
+  };
+}
 
-    const cold: Run[] = [];
-    const same: Run[] = [];
-    const plain: Run[] = [];
-    const rebuild: Run[] = [];
-    const renumber: Run[] = [];
-    const floor: Run[] = [];
-    const loadOneBriefCode = `await Promise.all(${JSON.stringify(ONE_BRIEF_MODULES.map((m) => path.join(root, 'dist', m)))}.map((m) => import(m)))`;
-    const briefs = (await readdir(path.join(content, 'editions'))).sort();
-    for (let i = 0; i < ROUNDS; i++) {
-      await rm(out, { recursive: true, force: true });
-      await rm(cache, { recursive: true, force: true });
-      cold.push(await build(content, out));
-      same.push(await mjmlCli(sameFiles, 'same'));
-      plain.push(await mjmlCli(plainFiles, 'plain'));
-      // One brief in the middle of the archive changes; everything else is as the last build left it.
-      const changed = path.join(content, 'editions', briefs[Math.floor(briefs.length / 2) + i]!);
-      await appendFile(changed, `\nA sentence added in round ${i + 1}.\n`);
-      rebuild.push(await build(content, out));
-      // Then one of its figures: its own delta, the next report's delta and the history charts move with it.
-      await writeFile(changed, (await readFile(changed, 'utf8')).replace(/value: (\d+)/, (_, v: string) => `value: ${Number(v) + 1}`));
-      renumber.push(await build(content, out));
-      floor.push(await timeNode(['--input-type=module', '-e', loadOneBriefCode], tmp));
-    }
+/** One runtime's own archive, out/ and cache, and what was measured on it. */
+interface RuntimeRuns {
+  runtime: Runtime;
+  dir: string;
+  cold: Run[];
+  rebuild: Run[];
+  renumber: Run[];
+  floor: Run[];
+  /** The floor with V8's compile cache turned off; empty where the runtime has none. */
+  floorUncached: Run[];
+}
 
-    const large = path.join(tmp, 'content-large');
-    await generateArchive(large, LARGE);
-    await rm(cache, { recursive: true, force: true });
-    const largeRun = await build(large, path.join(tmp, 'out-large'));
+/** Starts node and loads the code that renders one brief, turning the compile cache on first as the CLI does. */
+function floorScript(root: string): string {
+  const dist = (m: string) => JSON.stringify(path.join(root, 'dist', m));
+  return `(await import(${dist('cli/compile-cache.js')})).enableCompileCache();
+    await Promise.all(${JSON.stringify(ONE_BRIEF_MODULES.map((m) => path.join(root, 'dist', m)))}.map((m) => import(m)))`;
+}
 
-    const ms = (runs: Run[]) => median(runs.map((r) => r.ms));
-    const rss = (runs: Run[]) => Math.max(...runs.map((r) => r.maxRssMb));
-    // Every round's time too: on a noisy machine the spread says how far to trust the median.
-    // No unit: a figure that is no rate of editions or files.
-    const rate = (runs: Run[], unit?: string) => (unit ? `${(EDITIONS / (ms(runs) / 1000)).toFixed(0).padStart(5)} ${unit}/s` : '');
-    const line = (label: string, runs: Run[], unit?: string) =>
-      `  ${label.padEnd(58)} ${(ms(runs) / 1000).toFixed(2).padStart(6)} s  ${rate(runs, unit)}  peak RSS ${rss(runs).toFixed(0)} MB  (rounds: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s)`;
-    const verdict = (value: number, limit: number) => `${value.toFixed(3)}x (target <= ${limit}x: ${value <= limit ? 'met' : 'NOT met'})`;
-    console.log(`build: ${EDITIONS} editions, median of ${ROUNDS} alternating rounds`);
-    console.log(line('briefwire build, cold (no cache, empty out/)', cold, 'editions'));
-    console.log(line('(a) mjml CLI on the same 520 editions\' MJML', same, 'files'));
-    console.log(line('(b) mjml CLI on 520 plain newsletters', plain, 'files'));
-    console.log(line('briefwire build after one brief\'s prose changed (warm cache)', rebuild, 'editions'));
-    console.log(line('briefwire build after one brief\'s figure changed (warm cache)', renumber, 'editions'));
-    console.log(`  cold / (a):    ${verdict(ms(cold) / ms(same), 0.35)} (aim 0.15x)`);
-    console.log(`  cold / (b):    ${verdict(ms(cold) / ms(plain), 0.5)}`);
-    console.log(line('floor: node + loading the code that renders one brief', floor));
-    console.log(`  rebuild / cold: ${verdict(ms(rebuild) / ms(cold), 0.1)} (prose edit); ${verdict(ms(renumber) / ms(cold), 0.1)} (figure edit); the floor alone is ${(ms(floor) / ms(cold)).toFixed(3)}x`);
-    const rss520 = rss(cold);
-    console.log(`  peak RSS, cold build: ${rss520.toFixed(0)} MB at ${EDITIONS} editions (target < 300 MB: ${rss520 < 300 ? 'met' : 'NOT met'}), ${largeRun.maxRssMb.toFixed(0)} MB at ${LARGE} (${(largeRun.maxRssMb / rss520).toFixed(2)}x; target <= 1.5x: ${largeRun.maxRssMb / rss520 <= 1.5 ? 'met' : 'NOT met'}) in ${(largeRun.ms / 1000).toFixed(1)} s`);
+/** One round on one runtime: cold, a prose edit, a figure edit of the same brief, the floor. */
+async function measureRound(b: Bench, r: RuntimeRuns, round: number): Promise<void> {
+  const content = path.join(r.dir, 'content');
+  const out = path.join(r.dir, 'out');
+  await rm(out, { recursive: true, force: true });
+  await rm(path.join(r.dir, '.briefwire'), { recursive: true, force: true });
+  r.cold.push(await build(b, r.runtime.node, content, out));
+  // One brief in the middle of the archive changes; everything else is as the last build left it.
+  const briefs = (await readdir(path.join(content, 'editions'))).sort();
+  const changed = path.join(content, 'editions', briefs[Math.floor(briefs.length / 2) + round]!);
+  await appendFile(changed, `\nA sentence added in round ${round + 1}.\n`);
+  r.rebuild.push(await build(b, r.runtime.node, content, out));
+  // Then one of its figures: its own delta, the next report's delta and the history charts move with it.
+  await writeFile(changed, (await readFile(changed, 'utf8')).replace(/value: (\d+)/, (_, v: string) => `value: ${Number(v) + 1}`));
+  r.renumber.push(await build(b, r.runtime.node, content, out));
+  const floorArgs = ['--input-type=module', '-e', floorScript(b.root)];
+  r.floor.push(await timeNode(floorArgs, b.tmp, { node: r.runtime.node, env: b.env }));
+  if (r.runtime.compileCache) r.floorUncached.push(await timeNode(floorArgs, b.tmp, { node: r.runtime.node, env: { ...b.env, NODE_DISABLE_COMPILE_CACHE: '1' } }));
+}
+
+interface Measured {
+  same: Run[];
+  plain: Run[];
+  runtimes: RuntimeRuns[];
+  large: Run;
+}
+
+async function measure(b: Bench): Promise<Measured> {
+  const mjmlCli = await mjmlBaselines(b);
+  const runtimes: RuntimeRuns[] = [];
+  for (const [i, runtime] of benchRuntimes(b.root).entries()) {
+    const dir = path.join(b.tmp, `runtime-${i}`);
+    await cp(b.content, path.join(dir, 'content'), { recursive: true });
+    runtimes.push({ runtime, dir, cold: [], rebuild: [], renumber: [], floor: [], floorUncached: [] });
+  }
+  const same: Run[] = [];
+  const plain: Run[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    same.push(await mjmlCli('same'));
+    plain.push(await mjmlCli('plain'));
+    for (const r of runtimes) await measureRound(b, r, round);
+  }
+  const large = path.join(b.tmp, 'content-large');
+  await generateArchive(large, LARGE);
+  const largeRun = await build(b, process.execPath, large, path.join(b.tmp, 'large', 'out'));
+  return { same, plain, runtimes, large: largeRun };
+}
+
+const ms = (runs: Run[]) => median(runs.map((r) => r.ms));
+const rss = (runs: Run[]) => Math.max(...runs.map((r) => r.maxRssMb));
+// No unit: a figure that is no rate of editions or files.
+const rate = (runs: Run[], unit?: string) => (unit ? `${(EDITIONS / (ms(runs) / 1000)).toFixed(0).padStart(5)} ${unit}/s` : '');
+// Every round's time too: on a noisy machine the spread says how far to trust the median.
+const line = (label: string, runs: Run[], unit?: string) =>
+  `  ${label.padEnd(66)} ${(ms(runs) / 1000).toFixed(2).padStart(6)} s  ${rate(runs, unit)}  peak RSS ${rss(runs).toFixed(0)} MB  (rounds: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s)`;
+const verdict = (value: number, limit: number) => `${value.toFixed(3)}x (target <= ${limit}x: ${value <= limit ? 'met' : 'NOT met'})`;
+
+function reportRuntime(r: RuntimeRuns): void {
+  const on = `, ${r.runtime.label}`;
+  console.log(line(`briefwire build, cold (no cache, empty out/)${on}`, r.cold, 'editions'));
+  console.log(line(`build after one brief's prose changed (warm cache)${on}`, r.rebuild, 'editions'));
+  console.log(line(`build after one brief's figure changed (warm cache)${on}`, r.renumber, 'editions'));
+  console.log(line(`floor: node + loading the code that renders one brief${on}${r.floorUncached.length ? ', compile cache on' : ''}`, r.floor));
+  if (r.floorUncached.length) console.log(line(`floor${on}, compile cache off`, r.floorUncached));
+  const cold = ms(r.cold);
+  console.log(`  rebuild / cold${on}: ${verdict(ms(r.rebuild) / cold, 0.1)} (prose edit); ${verdict(ms(r.renumber) / cold, 0.1)} (figure edit); the floor alone is ${(ms(r.floor) / cold).toFixed(3)}x`);
+}
+
+function report(m: Measured): void {
+  const [main, ...others] = m.runtimes;
+  console.log(`build: ${EDITIONS} editions, median of ${ROUNDS} alternating rounds`);
+  console.log(line("(a) mjml CLI on the same 520 editions' MJML", m.same, 'files'));
+  console.log(line('(b) mjml CLI on 520 plain newsletters', m.plain, 'files'));
+  for (const r of m.runtimes) reportRuntime(r);
+  console.log(`  cold / (a):    ${verdict(ms(main!.cold) / ms(m.same), 0.35)} (aim 0.15x), ${main!.runtime.label}`);
+  console.log(`  cold / (b):    ${verdict(ms(main!.cold) / ms(m.plain), 0.5)}`);
+  for (const o of others) {
+    const ratio = (pick: (r: RuntimeRuns) => Run[]) => (ms(pick(o)) / ms(pick(main!))).toFixed(2);
+    console.log(`  ${o.runtime.label} / ${main!.runtime.label}: floor ${ratio((r) => r.floor)}x, prose rebuild ${ratio((r) => r.rebuild)}x, figure rebuild ${ratio((r) => r.renumber)}x, cold ${ratio((r) => r.cold)}x`);
+  }
+  const rss520 = rss(main!.cold);
+  const growth = m.large.maxRssMb / rss520;
+  console.log(`  peak RSS, cold build: ${rss520.toFixed(0)} MB at ${EDITIONS} editions (target < 300 MB: ${rss520 < 300 ? 'met' : 'NOT met'}), ${m.large.maxRssMb.toFixed(0)} MB at ${LARGE} (${growth.toFixed(2)}x; target <= 1.5x: ${growth <= 1.5 ? 'met' : 'NOT met'}) in ${(m.large.ms / 1000).toFixed(1)} s`);
+}
+
+export async function runBuildBench(): Promise<void> {
+  const root = process.cwd();
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-bench-build-'));
+  try {
+    const b: Bench = { root, tmp, content: path.join(tmp, 'content'), templates: path.join(root, 'templates'), env: { ...process.env, NODE_COMPILE_CACHE: path.join(tmp, 'compile-cache') } };
+    await generateArchive(b.content, EDITIONS);
+    report(await measure(b));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [build|preview|send]`: every benchmark, each printing its
+ * `npm run bench [bounces|build|preview|send]`: every benchmark, each printing its
  * figures side by side with its baseline measured in the same run.
  */
+import { runBouncesBench } from './bounces-bench.js';
 import { runBuildBench } from './build-bench.js';
 import { runPreviewBench } from './preview-bench.js';
 import { runSendBench } from './send-bench.js';
@@ -9,6 +10,7 @@ import { runSesBench } from './ses-bench.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<void>> = {
+  bounces: runBouncesBench,
   build: runBuildBench,
   preview: runPreviewBench,
   // The SES figure is printed next to the SMTP one.

@@ -19,8 +19,8 @@ import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import { ledgerFile } from '../src/deliver/store/ledger.js';
 import { sendEdition } from '../src/deliver/send/send-edition.js';
-import { createMailSender, parseSmtpUrl, poolOptions } from '../src/deliver/transport/smtp.js';
-import { benchRate, prepareSendFixture, SEND_CONNECTIONS } from './send-fixture.js';
+import { createMailSender, parseSmtpUrl, poolOptions, type SmtpTarget } from '../src/deliver/transport/smtp.js';
+import { benchRate, prepareSendFixture, SEND_CONNECTIONS, type SendFixture } from './send-fixture.js';
 
 const ROUNDS = 2;
 
@@ -79,110 +79,127 @@ function rssSampler(): { peak: () => number; reset: () => void; stop: () => void
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/** What both arms send through: the fixture and the sink's address with the pool settings. */
+interface Arms {
+  fixture: SendFixture;
+  target: SmtpTarget;
+  settings: { connections: number; rate: number };
+}
+
+/** Plain nodemailer on the same pool settings, one message in flight per connection, no ledger. */
+async function plainArm({ fixture, target, settings }: Arms): Promise<number> {
+  const { recipients, messageFor } = fixture;
+  const transporter = nodemailer.createTransport(poolOptions(target, settings));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: settings.connections }, async () => {
+      while (next < recipients.length) {
+        const r = recipients[next++]!;
+        await transporter.sendMail(messageFor(r, new Date()));
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  transporter.close();
+  return ms;
+}
+
+interface BriefwireRun {
+  ms: number;
+  ledgerBytes: number;
+  syncs: string;
+}
+
+/** briefwire's send path: CSV streaming, the ledger with fsync'd records, the lock, suppression checks. */
+async function briefwireArm({ fixture, target, settings }: Arms, round: number): Promise<BriefwireRun> {
+  const total = fixture.recipients.length;
+  const stateDir = path.join(fixture.work, `state-${round}`);
+  const mailer = createMailSender(target, settings);
+  const started = performance.now();
+  const result = await sendEdition({
+    edition: fixture.editionFiles,
+    sender: fixture.sender,
+    subscribersFile: fixture.csv,
+    stateDir,
+    mailer,
+    secret: fixture.secret,
+    concurrency: settings.connections,
+    retries: 2,
+    retryDelayMs: 100,
+    resendUnknown: false,
+    total,
+  });
+  const ms = performance.now() - started;
+  mailer.close();
+  if (!result.ok || result.value.sent !== total) throw new Error(`briefwire send did not deliver everything: ${JSON.stringify(result.ok ? result.value : result.problems).slice(0, 500)}`);
+  const ledgerBytes = (await stat(ledgerFile(stateDir, fixture.date))).size;
+  const st = result.value.ledgerStats;
+  const syncs = st ? `${st.syncs} syncs for ${st.records} records, ${(st.syncMs / st.syncs).toFixed(2)} ms avg, ${st.maxSyncMs.toFixed(1)} ms max` : '';
+  return { ms, ledgerBytes, syncs };
+}
+
+interface Rounds {
+  plain: number[];
+  briefwire: BriefwireRun[];
+  plainPeak: number;
+  briefwirePeak: number;
+}
+
+/** Alternates the arms so machine noise hits both, sampling each arm's peak RSS. */
+async function alternate(arms: Arms, sampler: ReturnType<typeof rssSampler>): Promise<Rounds> {
+  const rounds: Rounds = { plain: [], briefwire: [], plainPeak: 0, briefwirePeak: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    global.gc?.();
+    sampler.reset();
+    rounds.plain.push(await plainArm(arms));
+    rounds.plainPeak = Math.max(rounds.plainPeak, sampler.peak());
+    global.gc?.();
+    sampler.reset();
+    rounds.briefwire.push(await briefwireArm(arms, round));
+    rounds.briefwirePeak = Math.max(rounds.briefwirePeak, sampler.peak());
+  }
+  return rounds;
+}
+
+function report(arms: Arms, rounds: Rounds, messageBytes: number, delivered: number): void {
+  const recipients = arms.fixture.recipients.length;
+  const rate = (ms: number): number => benchRate(recipients, ms);
+  const briefwireMs = rounds.briefwire.map((b) => b.ms);
+  const ratio = Math.max(...briefwireMs.map(rate)) / Math.max(...rounds.plain.map(rate));
+  const line = (label: string, runs: number[]): string =>
+    `  ${label.padEnd(34)} ${rate(Math.min(...runs)).toFixed(0).padStart(6)} msg/s best   (rounds: ${runs.map((ms) => `${rate(ms).toFixed(0)} msg/s in ${(ms / 1000).toFixed(2)} s`).join(', ')})`;
+  const ledgerBytes = rounds.briefwire.at(-1)?.ledgerBytes ?? 0;
+  process.stdout.write(
+    [
+      `send: ${recipients} recipients x ${ROUNDS} rounds, ${arms.settings.connections} pooled connections, no rate limit, ${(messageBytes / 1024).toFixed(1)} KiB per message, smtp-server on loopback (separate process), state on ${os.tmpdir()}`,
+      line('plain nodemailer pool (no ledger)', rounds.plain),
+      line('briefwire send (ledger, fsync)', briefwireMs),
+      `  ratio briefwire/plain              ${ratio.toFixed(2)} (target >= 0.70)`,
+      `  peak RSS (process.memoryUsage)     plain ${mb(rounds.plainPeak)}, briefwire ${mb(rounds.briefwirePeak)}`,
+      `  ledger                             ${(ledgerBytes / 1024 / 1024).toFixed(1)} MB for ${recipients} recipients; server received ${delivered} of ${recipients * ROUNDS * 2} (both arms)`,
+      ...rounds.briefwire.map((b, i) => `  ledger round ${i + 1}                     ${b.syncs}`),
+      '',
+    ].join('\n'),
+  );
+}
+
 export async function runSendBench(): Promise<void> {
   const fixture = await prepareSendFixture('briefwire-send-bench-');
   const sink = await startSinkProcess();
   const sampler = rssSampler();
   try {
-    const { work, editionFiles, sender, recipients, csv, messageFor } = fixture;
-    const DATE = fixture.date;
-    const RECIPIENTS = recipients.length;
-    const CONNECTIONS = SEND_CONNECTIONS;
     const target = parseSmtpUrl(`smtp://127.0.0.1:${sink.port}`);
     if (!target.ok) throw new Error('url');
-    const settings = { connections: CONNECTIONS, rate: 0 };
-    const size = (await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(messageFor(recipients[0]!, new Date()))) as { message: Buffer };
-
-    const plain = async (): Promise<number> => {
-      const transporter = nodemailer.createTransport(poolOptions(target.value, settings));
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: CONNECTIONS }, async () => {
-          while (next < recipients.length) {
-            const r = recipients[next++]!;
-            await transporter.sendMail(messageFor(r, new Date()));
-          }
-        }),
-      );
-      const ms = performance.now() - started;
-      transporter.close();
-      return ms;
-    };
-
-    const briefwire = async (round: number): Promise<{ ms: number; ledgerBytes: number; syncs: string }> => {
-      const stateDir = path.join(work, `state-${round}`);
-      const mailer = createMailSender(target.value, settings);
-      const started = performance.now();
-      const result = await sendEdition({
-        edition: editionFiles,
-        sender,
-        subscribersFile: csv,
-        stateDir,
-        mailer,
-        secret: fixture.secret,
-        concurrency: CONNECTIONS,
-        retries: 2,
-        retryDelayMs: 100,
-        resendUnknown: false,
-        total: RECIPIENTS,
-      });
-      const ms = performance.now() - started;
-      mailer.close();
-      if (!result.ok || result.value.sent !== RECIPIENTS) throw new Error(`briefwire send did not deliver everything: ${JSON.stringify(result.ok ? result.value : result.problems).slice(0, 500)}`);
-      const ledgerBytes = (await stat(ledgerFile(stateDir, DATE))).size;
-      const st = result.value.ledgerStats;
-      const syncs = st ? `${st.syncs} syncs for ${st.records} records, ${(st.syncMs / st.syncs).toFixed(2)} ms avg, ${st.maxSyncMs.toFixed(1)} ms max` : '';
-      return { ms, ledgerBytes, syncs };
-    };
-
+    const arms: Arms = { fixture, target: target.value, settings: { connections: SEND_CONNECTIONS, rate: 0 } };
+    const size = (await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(fixture.messageFor(fixture.recipients[0]!, new Date()))) as { message: Buffer };
     // Warm-up: JIT and the sink's first allocations.
-    {
-      const t = nodemailer.createTransport(poolOptions(target.value, settings));
-      await Promise.all(recipients.slice(0, 200).map((r) => t.sendMail(messageFor(r, new Date()))));
-      t.close();
-    }
-
-    const plainRuns: number[] = [];
-    const briefwireRuns: number[] = [];
-    let ledgerBytes = 0;
-    const syncLines: string[] = [];
-    let plainPeak = 0;
-    let briefwirePeak = 0;
+    const warm = nodemailer.createTransport(poolOptions(arms.target, arms.settings));
+    await Promise.all(fixture.recipients.slice(0, 200).map((r) => warm.sendMail(fixture.messageFor(r, new Date()))));
+    warm.close();
     const before = await sink.count();
-    for (let round = 0; round < ROUNDS; round++) {
-      global.gc?.();
-      sampler.reset();
-      plainRuns.push(await plain());
-      plainPeak = Math.max(plainPeak, sampler.peak());
-      global.gc?.();
-      sampler.reset();
-      const b = await briefwire(round);
-      briefwireRuns.push(b.ms);
-      ledgerBytes = b.ledgerBytes;
-      syncLines.push(b.syncs);
-      briefwirePeak = Math.max(briefwirePeak, sampler.peak());
-    }
-    const delivered = (await sink.count()) - before;
-    const rate = (ms: number): number => benchRate(RECIPIENTS, ms);
-    const bestPlain = Math.max(...plainRuns.map(rate));
-    const bestBriefwire = Math.max(...briefwireRuns.map(rate));
-    const ratio = bestBriefwire / bestPlain;
-
-    const line = (label: string, runs: number[]): string =>
-      `  ${label.padEnd(34)} ${rate(Math.min(...runs)).toFixed(0).padStart(6)} msg/s best   (rounds: ${runs.map((ms) => `${rate(ms).toFixed(0)} msg/s in ${(ms / 1000).toFixed(2)} s`).join(', ')})`;
-    process.stdout.write(
-      [
-        `send: ${RECIPIENTS} recipients x ${ROUNDS} rounds, ${CONNECTIONS} pooled connections, no rate limit, ${(size.message.length / 1024).toFixed(1)} KiB per message, smtp-server on loopback (separate process), state on ${os.tmpdir()}`,
-        line('plain nodemailer pool (no ledger)', plainRuns),
-        line('briefwire send (ledger, fsync)', briefwireRuns),
-        `  ratio briefwire/plain              ${ratio.toFixed(2)} (target >= 0.70)`,
-        `  peak RSS (process.memoryUsage)     plain ${mb(plainPeak)}, briefwire ${mb(briefwirePeak)}`,
-        `  ledger                             ${(ledgerBytes / 1024 / 1024).toFixed(1)} MB for ${RECIPIENTS} recipients; server received ${delivered} of ${RECIPIENTS * ROUNDS * 2} (both arms)`,
-        ...syncLines.map((l, i) => `  ledger round ${i + 1}                     ${l}`),
-        '',
-      ].join('\n'),
-    );
+    const rounds = await alternate(arms, sampler);
+    report(arms, rounds, size.message.length, (await sink.count()) - before);
   } finally {
     sampler.stop();
     sink.stop();

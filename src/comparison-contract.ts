@@ -25,6 +25,14 @@ export const sentimentSchema = z.enum(SENTIMENTS);
 export const METRIC_STATUSES = ['new', 'no-new-data', 'revised', 'vs-forecast', 'vs-projection', 'not-comparable', 'changed', 'unchanged', 'not-reported'] as const;
 export const metricStatusSchema = z.enum(METRIC_STATUSES);
 
+/**
+ * What a change is measured against: the same period a year earlier, the
+ * period just before, or (stocks, ratios and points in time) an earlier
+ * reference more than one period back.
+ */
+export const COMPARISON_KINDS = ['year-on-year', 'previous-period', 'since'] as const;
+export const comparisonKindSchema = z.enum(COMPARISON_KINDS);
+
 export const metricDeltaSchema = z.object({
   /** Absolute change rounded to the metric's decimals (percentage points for share/rate). */
   abs: z.number(),
@@ -34,6 +42,12 @@ export const metricDeltaSchema = z.object({
   rel: z.number().nullable(),
   direction: directionSchema,
   sentiment: sentimentSchema,
+  /**
+   * What kind of change this is; null for a revision and a comparison with a
+   * forecast (the same period). edition.json files written before it existed
+   * read as null.
+   */
+  comparison: comparisonKindSchema.nullable().default(null),
 });
 
 /** What an earlier observation a comparison refers to was: edition, value, period and basis. */

@@ -11,7 +11,7 @@
  */
 import type { z } from 'zod';
 import type { basisSchema, figureBasisSchema, frontmatterSchema, metricDefSchema, newsletterSchema, observationSchema, periodSchema, PROJECTION_METHODS, scheduleSchema } from './content-contract.js';
-import type { derivedInputSchema, directionSchema, metricComparisonSchema, metricDeltaSchema, metricStatusSchema, previousObservationSchema, sentimentSchema } from './comparison-contract.js';
+import type { comparisonKindSchema, derivedInputSchema, directionSchema, metricComparisonSchema, metricDeltaSchema, metricStatusSchema, previousObservationSchema, sentimentSchema } from './comparison-contract.js';
 import type { projectionPointSchema, projectionScenarioSchema, projectionSchema } from './projection-contract.js';
 
 /** A parsed period: label, ISO start and end (inclusive), length. The same shape edition.json writes. */
@@ -158,6 +158,8 @@ export type MetricStatus = z.output<typeof metricStatusSchema>;
 /** What an earlier observation a comparison refers to was: edition, value, period and basis. */
 export type PreviousObservation = z.output<typeof previousObservationSchema>;
 export type MetricDelta = z.output<typeof metricDeltaSchema>;
+/** What a change is measured against: year on year, the period just before, or "since" an older reference. */
+export type ComparisonKind = z.output<typeof comparisonKindSchema>;
 /** A metric's value in one edition and its comparison (status, previous, delta). */
 export type MetricComparison = z.output<typeof metricComparisonSchema>;
 

@@ -34,6 +34,17 @@ export const IoFailed = {
 } satisfies ProblemDef;
 
 /**
+ * A directory a command needs does not exist: the content or templates of
+ * `preview`, the built site of `serve`. Exit code 2, as for other bad usage.
+ */
+export const DirectoryMissing = {
+  code: 'BW_DIR_MISSING',
+  title: 'Directory missing',
+  message: (label: string, _hint: string | undefined) => `${label}: no such directory`,
+  hint: (_label: string, hint: string | undefined) => hint,
+} satisfies ProblemDef;
+
+/**
  * A YAML file (newsletter.yml, metrics.yml or a brief's frontmatter) does not
  * parse. The position is where the parser gave up, which is often the line
  * after the real mistake.
@@ -292,6 +303,24 @@ export const AuditPeriodBackwards = {
   title: 'Older period reported without a note',
   message: (key: string, period: string, later: string, date: string) => `metric "${key}": period ${period} ends before ${later}, reported on ${date}`,
   hint: 'Add a "note" saying why an older period is reported (a restatement, a late source), or fix the period.',
+} satisfies ProblemDef;
+
+/** A flow (an amount over a period) written as a bare number: a point at the edition date, which no quarter or year compares with. */
+export const AuditFlowNoPeriod = {
+  code: 'BW_AUDIT_FLOW_NO_PERIOD',
+  title: 'Flow reported without a period',
+  message: (key: string, value: string) =>
+    `metric "${key}" is an amount over a period (a flow) but ${value} has no period: it counts as a figure at the edition date and compares with nothing reported for a quarter or a year`,
+  hint: 'Write the period it covers, e.g. { value: 39.8, period: Q2 FY2026 } or { value: 56.7, period: 2025 } (periods: 2025, FY2025, H1 2025, Q3 FY2026, 2025-09).',
+} satisfies ProblemDef;
+
+/** A subject line's {{delta "key"}} that does not come out as a change (new, revised, not comparable, ...), so the subject carries words, not a move. */
+export const AuditSubjectDelta = {
+  code: 'BW_AUDIT_SUBJECT_DELTA',
+  title: 'Subject {{delta}} that is not a change',
+  message: (key: string, status: string) =>
+    `the subject's {{delta "${key}"}} is not a change in this edition (its status is ${status}): the subject would carry the table's words for it, not a move`,
+  hint: 'Use {{value "key"}} in the subject, or compare the figure with a period that has one (the same period a year earlier, or the one just before).',
 } satisfies ProblemDef;
 
 /** A template helper in the brief's Markdown body ({{value "key"}}, {{delta "key"}}, {{period "key"}}) failed. */
@@ -596,6 +625,21 @@ export const OutDirBusy = {
 } satisfies ProblemDef;
 
 /**
+ * The journal an in-place commit writes beside the output directory (so
+ * that a build killed halfway is finished by the next one) cannot be read,
+ * is not JSON, or names paths outside the output directory or a directory
+ * that is not one of the build's staging directories. Carrying a journal
+ * out removes files, so a damaged one is not acted on: nothing is removed,
+ * and neither a build nor a send goes on until it is dealt with.
+ */
+export const BuildJournalDamaged = {
+  code: 'BW_BUILD_JOURNAL_DAMAGED',
+  title: 'Build journal damaged',
+  message: (reason: string, out: string) => `is not a build journal briefwire can carry out (${reason}); nothing in ${out}/ was changed`,
+  hint: (_reason: string, out: string) => `Remove this file and ${out}/, then run "briefwire build" again.`,
+} satisfies ProblemDef;
+
+/**
  * The out directory was replaced by another build while this one ran (two
  * builds at once). This build's changes were made against the tree it found
  * when it started, so it writes nothing rather than mix the two.
@@ -664,6 +708,21 @@ export const SuppressionLineSkipped = {
   code: 'BW_SUPPRESSION_LINE_SKIPPED',
   title: 'Suppression line without address',
   message: 'skipped a line without an "address"',
+} satisfies ProblemDef;
+
+/**
+ * A line of the suppression list cannot be read (not JSON, or no address),
+ * and a send is about to mail the list. The line may be the unsubscribe or
+ * the bounce of someone on the list, and a reader who left must never be
+ * mailed again, so nothing is sent until the line is repaired. Reading the
+ * list for anything else (serve, bounces, subscribers) only warns: adding a
+ * suppression is never held up by an old damaged line.
+ */
+export const SuppressionLineDamaged = {
+  code: 'BW_SUPPRESSION_LINE_DAMAGED',
+  title: 'Damaged suppression line stops the send',
+  message: 'this line of the suppression list cannot be read; it may be a reader who left, so nothing is sent',
+  hint: 'Open the file at this line: restore the address it held as {"address":"..."} (or delete the line if it held none), then send again.',
 } satisfies ProblemDef;
 
 /**
@@ -944,6 +1003,22 @@ export const DueTooLate = {
   hint: (date: string) => `To send it anyway: briefwire send ${date}`,
 } satisfies ProblemDef;
 
+/** `serve` or `preview` cannot listen on its port: another server (or an earlier run) has it. */
+export const PortInUse = {
+  code: 'BW_PORT_IN_USE',
+  title: 'Port in use',
+  message: (host: string, port: number) => `cannot listen on ${host}:${port}: the port is in use`,
+  hint: 'Stop the other server, or pass another --port (--port 0 picks a free one).',
+} satisfies ProblemDef;
+
+/** `serve` or `preview` cannot listen for another reason: the host is not an address of this machine, or the port needs privileges. */
+export const ListenFailed = {
+  code: 'BW_LISTEN_FAILED',
+  title: 'Cannot listen',
+  message: (host: string, port: number, reason: string) => `cannot listen on ${host}:${port}: ${reason}`,
+  hint: 'Pass --host with an address of this machine (127.0.0.1 by default) and a --port above 1023.',
+} satisfies ProblemDef;
+
 /** `serve` runs with a broken newsletter.yml: unsubscribe must keep working, so it serves without the newsletter's name. */
 export const ServeWithoutName = {
   code: 'BW_SERVE_WITHOUT_NAME',
@@ -1020,6 +1095,20 @@ export const BuildInputsUnknown = {
   title: 'Build inputs not recorded',
   message: (reason: string, date: string) => `${reason}; cannot tell whether edition ${date} matches its sources`,
   hint: 'Run "briefwire build" to record them.',
+} satisfies ProblemDef;
+
+/**
+ * The build output's record of its inputs (`build-inputs.json`) is there but
+ * cannot be read or is not one: not JSON, or without the fields a record
+ * has. Which sources the edition was built from is then unknown, so the
+ * send refuses it rather than risk sending an edition that no longer
+ * matches its brief.
+ */
+export const BuildInputsDamaged = {
+  code: 'BW_BUILD_INPUTS_DAMAGED',
+  title: 'Build inputs record damaged',
+  message: (reason: string, date: string) => `is not a build-inputs record (${reason}); cannot tell whether edition ${date} matches its sources`,
+  hint: 'Run "briefwire build" again to record the inputs afresh.',
 } satisfies ProblemDef;
 
 /** A test copy (send --to, or the preview's "Send a test") was refused or failed. */

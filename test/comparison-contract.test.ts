@@ -49,7 +49,7 @@ describe('the computed comparison has one source', () => {
   it('words every status for readers', () => {
     const previous: PreviousObservation = { date: '2025-09-15', value: 1, valueText: '1', period: null, basis: 'actual' };
     const base = { key: 'k', label: 'K', kind: 'number', unit: 'u', decimals: 0, better: 'up', measure: 'flow', value: 2, valueText: '2', period: null, basis: 'actual', source: null, note: null, previous } as const;
-    const delta: MetricDelta = { abs: 1, unit: 'u', rel: 1, direction: 'up', sentiment: 'positive' };
+    const delta: MetricDelta = { abs: 1, unit: 'u', rel: 1, direction: 'up', sentiment: 'positive', comparison: 'previous-period' };
     for (const status of METRIC_STATUSES) {
       const m: EditionMetric = { ...base, status, delta: status === 'new' ? null : delta };
       const words = formatChange(m, 'en-GB');

@@ -1,36 +1,47 @@
 import type { CAC } from 'cac';
-import { printProblems } from '../util/print-problems.js';
-import { DIR_DEFAULTS, type DirOptions } from './options.js';
+import { DIR_DEFAULTS, textOption } from './options.js';
 import v8 from 'node:v8';
 import { memoizeEditions } from '../util/bounded-memo.js';
+import { reportProblems, type CommandIo } from './command-io.js';
+
+export interface BuildCommandOptions {
+  contentDir: string;
+  templatesDir: string;
+  outDir: string;
+}
 
 /** Editions' worth of rendered bodies a one-shot build keeps: those rendering side by side, with room to spare. */
 const ONE_SHOT_MEMO = 8;
 
-export function registerBuild(cli: CAC): void {
+export function registerBuild(cli: CAC, io: CommandIo): void {
   cli
     .command('build', 'Build every edition (email HTML + text + edition.json) and the archive site into --out')
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .option('--templates <dir>', 'Templates directory', { default: DIR_DEFAULTS.templates })
     .option('--out <dir>', 'Output directory (changed only when the whole build succeeds)', { default: DIR_DEFAULTS.out })
     .example('briefwire build --content content --out out')
-    .action(async (opts: DirOptions) => {
-      const started = performance.now();
-      boundHeapGrowth();
-      // Each body is met once, for its email and its page together (util/bounded-memo.ts).
-      memoizeEditions(ONE_SHOT_MEMO);
-      // Loaded on use: `briefwire --help` or `send` should not pay for MJML's start-up.
-      const { build } = await import('../build.js');
-      const report = await build({ contentDir: String(opts.content), templatesDir: String(opts.templates), outDir: String(opts.out) });
-      printProblems(report.problems);
-      if (!report.ok) {
-        process.stderr.write(`Build failed; ${opts.out}/ was left as it was.\n`);
-        return 1;
-      }
-      const ms = Math.round(performance.now() - started);
-      process.stdout.write(`Built ${report.editions} edition${report.editions === 1 ? '' : 's'} (${report.files} files) into ${opts.out}/ in ${ms} ms\n`);
-      return 0;
-    });
+    .action((opts: Record<string, unknown>) =>
+      runBuild({ contentDir: textOption(opts['content']), templatesDir: textOption(opts['templates']), outDir: textOption(opts['out']) }, io),
+    );
+}
+
+/** `briefwire build`: every edition and the archive into outDir, or nothing changed there. */
+export async function runBuild(options: BuildCommandOptions, io: CommandIo): Promise<number> {
+  const started = performance.now();
+  boundHeapGrowth();
+  // Each body is met once, for its email and its page together (util/bounded-memo.ts).
+  memoizeEditions(ONE_SHOT_MEMO);
+  // Loaded on use: `briefwire --help` or `send` should not pay for MJML's start-up.
+  const { build } = await import('../pipeline/build.js');
+  const report = await build(options);
+  reportProblems(io, report.problems);
+  if (!report.ok) {
+    io.stderr.write(`Build failed; ${options.outDir}/ was left as it was.\n`);
+    return 1;
+  }
+  const ms = Math.round(performance.now() - started);
+  io.stdout.write(`Built ${report.editions} edition${report.editions === 1 ? '' : 's'} (${report.files} files) into ${options.outDir}/ in ${ms} ms\n`);
+  return 0;
 }
 
 /**

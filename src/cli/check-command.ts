@@ -1,10 +1,19 @@
 import type { CAC } from 'cac';
-import { DIR_DEFAULTS } from './options.js';
-import { printProblems } from '../util/print-problems.js';
+import { DIR_DEFAULTS, textOption } from './options.js';
+import { reportProblems, type CommandIo } from './command-io.js';
 
-interface CheckOptions {
-  content: string;
-  templates: string;
+export interface CheckCommandOptions {
+  contentDir: string;
+  templatesDir: string;
+}
+
+export function registerCheck(cli: CAC, io: CommandIo): void {
+  cli
+    .command('check', "Check the briefs, audit their numbers and report the emails' client compatibility (nothing is written); exit 1 on any error")
+    .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
+    .option('--templates <dir>', 'Templates directory', { default: DIR_DEFAULTS.templates })
+    .example('briefwire check')
+    .action((opts: Record<string, unknown>) => runCheck({ contentDir: textOption(opts['content']), templatesDir: textOption(opts['templates']) }, io));
 }
 
 /**
@@ -14,19 +23,12 @@ interface CheckOptions {
  * the email client report goes to stdout. Exit 1 when any finding is an
  * error, 0 when there are only warnings (or none).
  */
-export function registerCheck(cli: CAC): void {
-  cli
-    .command('check', "Check the briefs, audit their numbers and report the emails' client compatibility (nothing is written); exit 1 on any error")
-    .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
-    .option('--templates <dir>', 'Templates directory', { default: DIR_DEFAULTS.templates })
-    .example('briefwire check')
-    .action(async (opts: CheckOptions) => {
-      const [{ checkContent }, { formatCompatibilitySummary }] = await Promise.all([import('../check.js'), import('../render/compatibility-summary.js')]);
-      const report = await checkContent(String(opts.content), String(opts.templates));
-      printProblems(report.problems);
-      if (report.compatibility) process.stdout.write(`${formatCompatibilitySummary(report.compatibility).join('\n')}\n`);
-      if (report.problems.length === 0) process.stdout.write(`Checked ${report.briefs} brief${report.briefs === 1 ? '' : 's'}: no problems.\n`);
-      else if (report.ok) process.stdout.write(`Checked ${report.briefs} brief${report.briefs === 1 ? '' : 's'}: warnings only.\n`);
-      return report.ok ? 0 : 1;
-    });
+export async function runCheck(options: CheckCommandOptions, io: CommandIo): Promise<number> {
+  const [{ checkContent }, { formatCompatibilitySummary }] = await Promise.all([import('../pipeline/check.js'), import('../render/compatibility-summary.js')]);
+  const report = await checkContent(options.contentDir, options.templatesDir);
+  reportProblems(io, report.problems);
+  if (report.compatibility) io.stdout.write(`${formatCompatibilitySummary(report.compatibility).join('\n')}\n`);
+  if (report.problems.length === 0) io.stdout.write(`Checked ${report.briefs} brief${report.briefs === 1 ? '' : 's'}: no problems.\n`);
+  else if (report.ok) io.stdout.write(`Checked ${report.briefs} brief${report.briefs === 1 ? '' : 's'}: warnings only.\n`);
+  return report.ok ? 0 : 1;
 }

@@ -7,17 +7,17 @@ import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
 import type { Newsletter, Schedule } from '../model.js';
 import { error } from '../problems.js';
 import { ScheduleMissing } from '../problem-catalogue.js';
-import { printProblems } from '../util/print-problems.js';
+import { reportProblems, type CommandIo } from './command-io.js';
 
-export async function loadSchedule(contentDir: string): Promise<{ newsletter: Newsletter; schedule: Schedule } | undefined> {
+export async function loadSchedule(contentDir: string, io: CommandIo): Promise<{ newsletter: Newsletter; schedule: Schedule } | undefined> {
   const loaded = await loadNewsletter(contentDir);
   if (!loaded.ok) {
-    printProblems(loaded.problems);
+    reportProblems(io, loaded.problems);
     return undefined;
   }
   const schedule = loaded.value.schedule;
   if (!schedule) {
-    printProblems([error(path.join(contentDir, NEWSLETTER_FILE), ScheduleMissing)]);
+    reportProblems(io, [error(path.join(contentDir, NEWSLETTER_FILE), ScheduleMissing)]);
     return undefined;
   }
   return { newsletter: loaded.value, schedule };

@@ -11,55 +11,60 @@ import { nextEditionDate, scaffoldBrief } from '../content/scaffold.js';
 import { offSlotWarnings } from '../content/slot-day.js';
 import { nowFromEnv } from '../deliver/schedule/clock.js';
 import { UsageError } from './usage-error.js';
-import { printProblems } from '../util/print-problems.js';
-import { DIR_DEFAULTS, parseDateOption } from './options.js';
+import { DIR_DEFAULTS, parseDateOption, textOption } from './options.js';
+import { reportProblems, type CommandIo } from './command-io.js';
 
-interface NewOptions {
-  content: string;
-  date?: unknown;
+export interface NewCommandOptions {
+  contentDir: string;
+  /** The edition date; by default the next send slot (see scaffold.ts). */
+  date?: string;
 }
 
-export function registerNew(cli: CAC): void {
+export function registerNew(cli: CAC, io: CommandIo): void {
   cli
     .command('new', 'Scaffold the next brief with every metric\'s latest value, period and source pre-filled')
     .option('--date <YYYY-MM-DD>', 'Edition date (default: the next send slot from today, or the slot after the latest brief if that is later)')
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .example('briefwire new')
     .example('briefwire new --date 2026-02-09 --content content')
-    .action(async (opts: NewOptions) => {
-      const date = opts.date === undefined ? undefined : parseDateOption(opts.date);
-      const contentDir = String(opts.content);
-      const content = await loadForScaffold(contentDir);
-      if (!content) return 1;
+    .action((opts: Record<string, unknown>) =>
+      runNew({ contentDir: textOption(opts['content']), ...(opts['date'] === undefined ? {} : { date: parseDateOption(opts['date']) }) }, io),
+    );
+}
 
-      const clock = nowFromEnv(process.env);
-      if (!clock.ok) throw new UsageError(clock.message);
-      const target = date ?? nextEditionDate(content, clock.now);
-      const editionsDir = path.join(contentDir, EDITIONS_DIR);
-      const file = path.join(editionsDir, `${target}.md`);
-      const sameDate = await briefsDated(editionsDir, target);
-      const other = sameDate.find((f) => path.basename(f) !== `${target}.md`);
-      if (other) {
-        process.stderr.write(`briefwire: ${other} already is the brief for ${target}; an edition has one brief. Edit that file, or pass another --date.\n`);
-        return 1;
-      }
-      try {
-        await mkdir(editionsDir, { recursive: true });
-        // "wx": never overwrite, even if the file appeared since we looked.
-        await writeFile(file, scaffoldBrief(content, target), { encoding: 'utf8', flag: 'wx' });
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        process.stderr.write(
-          code === 'EEXIST'
-            ? `briefwire: ${file} already exists; refusing to overwrite it. Edit it, or pass another --date.\n`
-            : `briefwire: cannot write ${file}: ${describeIoError(e)}\n`,
-        );
-        return 1;
-      }
-      printProblems(offSlotWarnings(content.newsletter.schedule, [{ file, date: target }]));
-      process.stdout.write(`${file}\n`);
-      return 0;
-    });
+/** `briefwire new`: scaffolds the next brief, never over an existing one. */
+export async function runNew(options: NewCommandOptions, io: CommandIo): Promise<number> {
+  const contentDir = options.contentDir;
+  const content = await loadForScaffold(contentDir, io);
+  if (!content) return 1;
+
+  const clock = nowFromEnv(io.env);
+  if (!clock.ok) throw new UsageError(clock.message);
+  const target = options.date ?? nextEditionDate(content, clock.now);
+  const editionsDir = path.join(contentDir, EDITIONS_DIR);
+  const file = path.join(editionsDir, `${target}.md`);
+  const sameDate = await briefsDated(editionsDir, target);
+  const other = sameDate.find((f) => path.basename(f) !== `${target}.md`);
+  if (other) {
+    io.stderr.write(`briefwire: ${other} already is the brief for ${target}; an edition has one brief. Edit that file, or pass another --date.\n`);
+    return 1;
+  }
+  try {
+    await mkdir(editionsDir, { recursive: true });
+    // "wx": never overwrite, even if the file appeared since we looked.
+    await writeFile(file, scaffoldBrief(content, target), { encoding: 'utf8', flag: 'wx' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.stderr.write(
+      code === 'EEXIST'
+        ? `briefwire: ${file} already exists; refusing to overwrite it. Edit it, or pass another --date.\n`
+        : `briefwire: cannot write ${file}: ${describeIoError(e)}\n`,
+    );
+    return 1;
+  }
+  reportProblems(io, offSlotWarnings(content.newsletter.schedule, [{ file, date: target }]));
+  io.stdout.write(`${file}\n`);
+  return 0;
 }
 
 /**
@@ -67,10 +72,10 @@ export function registerNew(cli: CAC): void {
  * missing editions/) is fine for `new`: that is how the first brief is made.
  * Any other problem is printed and the command fails.
  */
-async function loadForScaffold(dir: string): Promise<Content | undefined> {
+async function loadForScaffold(dir: string, io: CommandIo): Promise<Content | undefined> {
   const loaded = await loadContent(dir);
   if (loaded.ok) {
-    printProblems(loaded.warnings);
+    reportProblems(io, loaded.warnings);
     return loaded.value;
   }
   const editionsDir = path.join(dir, EDITIONS_DIR);
@@ -84,8 +89,8 @@ async function loadForScaffold(dir: string): Promise<Content | undefined> {
     const metrics = parseMetricRegistry(metricsFile, await readFile(metricsFile, 'utf8')).metrics;
     if (newsletter) return emptyContent(dir, newsletter, metrics);
   }
-  printProblems(loaded.problems);
-  process.stderr.write(`briefwire: fix the problems above in ${dir}/ before scaffolding a new brief.\n`);
+  reportProblems(io, loaded.problems);
+  io.stderr.write(`briefwire: fix the problems above in ${dir}/ before scaffolding a new brief.\n`);
   return undefined;
 }
 

@@ -3,8 +3,11 @@
  * UsageError, which the CLI turns into exit code 2, and is caught before the
  * command does anything.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from './usage-error.js';
+import { error, formatProblem } from '../problems.js';
+import { DirectoryMissing } from '../problem-catalogue.js';
 import { isIsoDate } from '../util/iso-date.js';
 
 export interface DirOptions {
@@ -18,6 +21,39 @@ export const DIR_DEFAULTS: DirOptions = { content: 'content', templates: 'templa
 
 /** Where send ledgers, locks and the suppression list live unless --state says otherwise. */
 export const STATE_DIR_DEFAULT = '.briefwire';
+
+/**
+ * A flag's value as the text typed: cac turns a value that looks like a number
+ * into one (`--out 2025` arrives as 2025), so the mapping to a command's typed
+ * options reads every text flag through here.
+ */
+export function textOption(raw: unknown): string {
+  return String(raw);
+}
+
+/** A flag that may be absent, as text when given. */
+export function optionalText(raw: unknown): string | undefined {
+  return raw === undefined ? undefined : String(raw);
+}
+
+/** `send`'s defaults (`subscribers` shares the list and state ones). */
+export const SEND_DEFAULTS = {
+  subscribers: 'subscribers.csv',
+  state: STATE_DIR_DEFAULT,
+  rate: 10,
+  connections: 5,
+  retries: 4,
+  retryDelay: 2000,
+  lateLimit: 24,
+};
+
+/**
+ * The CSV to read, or null for none: the default file may be absent when every reader came
+ * through the subscribe form; a file named with --subscribers must exist.
+ */
+export function subscribersFileOption(option: unknown): string | null {
+  return option === SEND_DEFAULTS.subscribers && !existsSync(SEND_DEFAULTS.subscribers) ? null : String(option);
+}
 
 /** A whole number from `min` to `max` for `--<name>`. */
 export function parseIntOption(name: string, raw: unknown, min: number, max: number): number {
@@ -55,8 +91,11 @@ export function parseEditionArgument(raw: unknown): string {
   return date;
 }
 
-/** Refuses a directory that does not exist: `<label> <dir>: no such directory[; hint]`. */
+/** Refuses a directory that does not exist (BW_DIR_MISSING, exit 2): `<dir>: ... <label>: no such directory` and the hint. */
 export async function requireDir(dir: string, label: string, hint?: string): Promise<void> {
   const s = await stat(dir).catch(() => undefined);
-  if (!s?.isDirectory()) throw new UsageError(`${label} ${dir}: no such directory${hint ? `; ${hint}` : ''}`);
+  if (!s?.isDirectory()) {
+    const problem = error(dir, DirectoryMissing, [label, hint]);
+    throw new UsageError(formatProblem(problem), problem);
+  }
 }

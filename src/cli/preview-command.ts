@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { CAC } from 'cac';
-import { DIR_DEFAULTS, parsePort, requireDir } from './options.js';
+import { DIR_DEFAULTS, optionalText, parsePort, requireDir, textOption } from './options.js';
+import { reportProblems, untilInterrupted, type CommandIo } from './command-io.js';
+import { listenProblem } from '../util/listen-problem.js';
 import { startPreview } from '../preview/server.js';
 import path from 'node:path';
 import { NEWSLETTER_FILE } from '../content/load.js';
@@ -8,15 +10,17 @@ import { addressProblem } from '../deliver/audience/address.js';
 import { UsageError } from './usage-error.js';
 
 export interface PreviewCommandOptions {
-  port: number | string;
+  /** 0 lets the system pick a free port. */
+  port: number;
   host: string;
-  content: string;
-  templates: string;
-  open?: boolean;
-  testTo?: string;
+  contentDir: string;
+  templatesDir: string;
+  open: boolean;
+  /** Where "Send a test" mails the edition on screen; no button without it. */
+  testTo?: string | undefined;
 }
 
-export function registerPreview(cli: CAC): void {
+export function registerPreview(cli: CAC, io: CommandIo): void {
   cli
     .command('preview', 'Serve a live preview of every edition; saving a brief, metrics.yml, newsletter.yml or a template updates open pages')
     .option('--port <port>', 'Port to listen on (0 picks a free one)', { default: 4000 })
@@ -26,54 +30,64 @@ export function registerPreview(cli: CAC): void {
     .option('--open', 'Open the preview in the default browser')
     .option('--test-to <address>', 'Show a "Send a test" button that mails the edition on screen to this address (needs SMTP_URL or MAIL_TRANSPORT=ses, and UNSUBSCRIBE_SECRET)')
     .example('briefwire preview --port 4000 --open')
-    .action(async (opts: PreviewCommandOptions) => {
-      const port = parsePort(opts.port);
-      const contentDir = String(opts.content);
-      const templatesDir = String(opts.templates);
-      await requireDir(contentDir, '--content');
-      await requireDir(templatesDir, '--templates');
-      if (opts.testTo !== undefined) {
-        const why = addressProblem(String(opts.testTo));
-        if (why) throw new UsageError(`--test-to: ${why}`);
-      }
+    .action((opts: Record<string, unknown>) =>
+      runPreview(
+        {
+          port: parsePort(opts['port']),
+          host: textOption(opts['host']),
+          contentDir: textOption(opts['content']),
+          templatesDir: textOption(opts['templates']),
+          open: Boolean(opts['open']),
+          testTo: optionalText(opts['testTo']),
+        },
+        io,
+      ),
+    );
+}
 
-      let preview;
-      try {
-        preview = await startPreview({
-          contentDir,
-          templatesDir,
-          port,
-          host: String(opts.host),
-          ...(opts.testTo !== undefined ? { testSend: { to: String(opts.testTo), env: process.env, newsletterFile: path.join(contentDir, NEWSLETTER_FILE) } } : {}),
-        });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0 for a free one)` : code === 'EADDRNOTAVAIL' ? `cannot bind ${opts.host}` : (err as Error).message;
-        process.stderr.write(`briefwire preview: ${why}\n`);
-        return 1;
-      }
-      process.stdout.write(`Preview of ${contentDir}/ at ${preview.url}  (Ctrl+C to stop)\n`);
-      if (opts.open) openBrowser(preview.url);
+/** `briefwire preview`: serves until the user stops it (exit 0), or does not start (exit 1). */
+export async function runPreview(opts: PreviewCommandOptions, io: CommandIo): Promise<number> {
+  const { port, contentDir, templatesDir } = opts;
+  await requireDir(contentDir, '--content');
+  await requireDir(templatesDir, '--templates');
+  if (opts.testTo !== undefined) {
+    const why = addressProblem(opts.testTo);
+    if (why) throw new UsageError(`--test-to: ${why}`);
+  }
 
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await preview.close();
-      return 0;
+  let preview;
+  try {
+    preview = await startPreview({
+      contentDir,
+      templatesDir,
+      port,
+      host: opts.host,
+      ...(opts.testTo !== undefined ? { testSend: { to: opts.testTo, env: io.env, newsletterFile: path.join(contentDir, NEWSLETTER_FILE) } } : {}),
     });
+  } catch (err) {
+    // Anything but a listen failure is a bug, for the CLI to show with its stack.
+    const problem = listenProblem(err, opts.host, port);
+    if (!problem) throw err;
+    reportProblems(io, [problem]);
+    return 1;
+  }
+  io.stdout.write(`Preview of ${contentDir}/ at ${preview.url}  (Ctrl+C to stop)\n`);
+  if (opts.open) openBrowser(preview.url, io);
+
+  await untilInterrupted(io);
+  await preview.close();
+  return 0;
 }
 
 /** Best effort: a machine without a desktop has no opener, and the URL is printed anyway. */
-function openBrowser(url: string): void {
+function openBrowser(url: string, io: CommandIo): void {
   const [cmd, args] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => process.stderr.write(`briefwire preview: could not open a browser (${cmd}); open ${url} yourself\n`));
+    child.on('error', () => io.stderr.write(`briefwire preview: could not open a browser (${cmd}); open ${url} yourself\n`));
     child.unref();
   } catch {
-    process.stderr.write(`briefwire preview: could not open a browser; open ${url} yourself\n`);
+    io.stderr.write(`briefwire preview: could not open a browser; open ${url} yourself\n`);
   }
 }

@@ -12,15 +12,23 @@ import type { DateTime } from 'luxon';
 import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule/schedule.js';
 import { readSlotRecords } from '../deliver/store/slot-records.js';
 import { previousSlots, slotStatus, type SlotFacts } from '../deliver/schedule/slot-status.js';
-import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from '../util/print-problems.js';
+import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { loadSchedule } from './load-schedule.js';
 import { UsageError } from './usage-error.js';
+import { reportProblems, type CommandIo } from './command-io.js';
+
+export interface ScheduleCommandOptions {
+  /** How many coming slots to list. */
+  count: number;
+  contentDir: string;
+  outDir: string;
+  stateDir: string;
+}
 
 /** How many past slots to show: enough to see last week's and a skipped one. */
 const PAST_SLOTS = 3;
 
-export function registerSchedule(cli: CAC): void {
+export function registerSchedule(cli: CAC, io: CommandIo): void {
   cli
     .command('schedule', 'Show the last and next send slots (local and UTC) and what each sent or will send')
     .option('--count <n>', 'How many slots', { default: 5 })
@@ -28,53 +36,64 @@ export function registerSchedule(cli: CAC): void {
     .option('--out <dir>', 'Build output directory (to show which editions are built)', { default: DIR_DEFAULTS.out })
     .option('--state <dir>', 'State directory (to show whether the last slot was sent)', { default: STATE_DIR_DEFAULT })
     .example('briefwire schedule --count 10')
-    .action(async (opts: { count: number | string; content: string; out: string; state: string }) => {
-      const count = parseIntOption('count', opts.count, 1, 520);
-      const clock = nowFromEnv(process.env);
-      if (!clock.ok) throw new UsageError(clock.message);
-      const loaded = await loadSchedule(String(opts.content));
-      if (!loaded) return 1;
-      const { newsletter, schedule } = loaded;
-      const stateDir = String(opts.state);
-      const listed = await listBuiltEditions(String(opts.out));
-      if (!listed.ok) {
-        printProblems(listed.problems);
-        return 1;
-      }
-      const built = new Set(listed.value);
-      const records = await readSlotRecords(stateDir);
-      if (!records.ok) {
-        printProblems(records.problems);
-        return 1;
-      }
-      printProblems(records.warnings);
-      const factsFor = async (slot: DateTime): Promise<SlotFacts> => {
-        const date = slotDate(slot);
-        const ledger = await readLedger(stateDir, date);
-        const sent = ledger.ok && isComplete(ledger.value);
-        return {
-          date,
-          past: slot.toMillis() <= clock.now.getTime(),
-          built: built.has(date),
-          sent,
-          started: !sent && ledger.ok && ledger.value.states.size > 0,
-          skipped: records.value.get(date)?.has('skip') ?? false,
-        };
-      };
-      const out = process.stdout;
-      const previous = previousSlots(schedule, clock.now, PAST_SLOTS);
-      out.write(`${newsletter.name} sends every ${previous[0]!.toFormat('cccc', { locale: 'en-GB' })} at ${schedule.time} ${schedule.timezone}.\n`);
-      out.write('Each slot sends the built edition dated the slot\'s local day.\n');
-      let before: DateTime | undefined;
-      const line = async (slot: DateTime): Promise<void> => {
-        const dst = before && slot.offset !== before.offset ? `  (UTC offset changes: ${before.toFormat('ZZ')} → ${slot.toFormat('ZZ')})` : '';
-        before = slot;
-        out.write(`  ${formatLocal(slot)}  = ${formatUtc(slot)}  ${slotStatus(await factsFor(slot))}${dst}\n`);
-      };
-      out.write(`Last ${PAST_SLOTS} slots:\n`);
-      for (const slot of previous) await line(slot);
-      out.write(`Next ${count} slot${count === 1 ? '' : 's'}:\n`);
-      for (const slot of nextSlots(schedule, clock.now, count)) await line(slot);
-      return 0;
-    });
+    .action((opts: Record<string, unknown>) =>
+      runSchedule(
+        {
+          count: parseIntOption('count', opts['count'], 1, 520),
+          contentDir: textOption(opts['content']),
+          outDir: textOption(opts['out']),
+          stateDir: textOption(opts['state']),
+        },
+        io,
+      ),
+    );
+}
+
+export async function runSchedule(options: ScheduleCommandOptions, io: CommandIo): Promise<number> {
+  const { count, stateDir } = options;
+  const clock = nowFromEnv(io.env);
+  if (!clock.ok) throw new UsageError(clock.message);
+  const loaded = await loadSchedule(options.contentDir, io);
+  if (!loaded) return 1;
+  const { newsletter, schedule } = loaded;
+  const listed = await listBuiltEditions(options.outDir);
+  if (!listed.ok) {
+    reportProblems(io, listed.problems);
+    return 1;
+  }
+  const built = new Set(listed.value);
+  const records = await readSlotRecords(stateDir);
+  if (!records.ok) {
+    reportProblems(io, records.problems);
+    return 1;
+  }
+  reportProblems(io, records.warnings);
+  const factsFor = async (slot: DateTime): Promise<SlotFacts> => {
+    const date = slotDate(slot);
+    const ledger = await readLedger(stateDir, date);
+    const sent = ledger.ok && isComplete(ledger.value);
+    return {
+      date,
+      past: slot.toMillis() <= clock.now.getTime(),
+      built: built.has(date),
+      sent,
+      started: !sent && ledger.ok && ledger.value.states.size > 0,
+      skipped: records.value.get(date)?.has('skip') ?? false,
+    };
+  };
+  const out = io.stdout;
+  const previous = previousSlots(schedule, clock.now, PAST_SLOTS);
+  out.write(`${newsletter.name} sends every ${previous[0]!.toFormat('cccc', { locale: 'en-GB' })} at ${schedule.time} ${schedule.timezone}.\n`);
+  out.write('Each slot sends the built edition dated the slot\'s local day.\n');
+  let before: DateTime | undefined;
+  const line = async (slot: DateTime): Promise<void> => {
+    const dst = before && slot.offset !== before.offset ? `  (UTC offset changes: ${before.toFormat('ZZ')} → ${slot.toFormat('ZZ')})` : '';
+    before = slot;
+    out.write(`  ${formatLocal(slot)}  = ${formatUtc(slot)}  ${slotStatus(await factsFor(slot))}${dst}\n`);
+  };
+  out.write(`Last ${PAST_SLOTS} slots:\n`);
+  for (const slot of previous) await line(slot);
+  out.write(`Next ${count} slot${count === 1 ? '' : 's'}:\n`);
+  for (const slot of nextSlots(schedule, clock.now, count)) await line(slot);
+  return 0;
 }

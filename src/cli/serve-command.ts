@@ -12,19 +12,20 @@ import { startUnsubscribeServer } from '../deliver/serve/public-server.js';
 import { MIN_SECRET_LENGTH, secretFromEnv } from '../deliver/audience/unsubscribe-token.js';
 import { senderIdentity } from '../deliver/send/message.js';
 import { mailTransportConfigured, mailTransportFromEnv } from '../deliver/transport/choose-transport.js';
-import { DIR_DEFAULTS, parsePort, requireDir, STATE_DIR_DEFAULT } from './options.js';
-import { printProblems } from '../util/print-problems.js';
+import { DIR_DEFAULTS, parsePort, requireDir, STATE_DIR_DEFAULT, textOption } from './options.js';
+import { reportProblems, untilInterrupted, type CommandIo } from './command-io.js';
 
-interface ServeOptions {
-  port: number | string;
+export interface ServeCommandOptions {
+  /** 0 lets the system pick a free port. */
+  port: number;
   host: string;
-  out: string;
-  state: string;
-  content: string;
-  trustProxy?: boolean;
+  outDir: string;
+  stateDir: string;
+  contentDir: string;
+  trustProxy: boolean;
 }
 
-export function registerServe(cli: CAC): void {
+export function registerServe(cli: CAC, io: CommandIo): void {
   cli
     .command('serve', 'Serve the archive (out/site), /unsubscribe, /subscribe + /confirm and the provider webhooks')
     .option('--port <n>', 'Port', { default: 8080 })
@@ -35,70 +36,76 @@ export function registerServe(cli: CAC): void {
     .option('--trust-proxy', 'Rate-limit subscriptions by the last X-Forwarded-For hop (serve behind one reverse proxy)')
     .example('UNSUBSCRIBE_SECRET=... briefwire serve --port 8080')
     .example('UNSUBSCRIBE_SECRET=... SMTP_URL=... WEBHOOK_SECRET=... briefwire serve   # with subscriptions and webhooks')
-    .action(async (opts: ServeOptions) => {
-      const port = parsePort(opts.port);
-      // Without the site every archive page would 404 behind a server that looks healthy.
-      const siteDir = siteOutputDir(String(opts.out));
-      await requireDir(siteDir, 'site', `serve needs the archive that "briefwire build" writes to <out>/site (--out ${String(opts.out)})`);
-      const secret = secretFromEnv(process.env);
-      if (!secret.ok) {
-        printProblems([error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])]);
-        return 1;
-      }
-      // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
-      const loaded = await loadNewsletter(String(opts.content));
-      const listName = loaded.ok ? loaded.value.name : 'this newsletter';
-      const sender = loaded.ok ? senderIdentity(loaded.value, path.join(String(opts.content), NEWSLETTER_FILE)) : null;
-      if (sender && !sender.ok) printProblems(sender.problems);
-      // Confirmation emails go through the same transport as the editions; without one, /subscribe says it is closed.
-      const transport = mailTransportConfigured(process.env) ? mailTransportFromEnv(process.env) : null;
-      if (transport && !transport.ok) {
-        printProblems(transport.problems);
-        return 1;
-      }
-      const mailer = transport ? transport.value.create({ connections: 1, rate: 0 }) : null;
-      const webhookSecret = process.env['WEBHOOK_SECRET'];
-      if (webhookSecret !== undefined && webhookSecret.length < MIN_SECRET_LENGTH) {
-        printProblems([error('WEBHOOK_SECRET', WebhookSecretShort, [webhookSecret.length, MIN_SECRET_LENGTH])]);
-        return 1;
-      }
-      if (!loaded.ok) {
-        const file = path.join(String(opts.content), NEWSLETTER_FILE);
-        printProblems([...loaded.problems, warning(file, ServeWithoutName)]);
-      }
-      let running;
-      try {
-        running = await startUnsubscribeServer({
-          siteDir,
-          stateDir: String(opts.state),
-          secret: secret.secret,
-          listName,
-          host: String(opts.host),
-          port,
-          onUnsubscribe: (address, via) => process.stdout.write(`${new Date().toISOString()} unsubscribed ${maskAddress(address)} (${via})\n`),
-          subscribe: { sender: sender?.ok ? sender.value : null, mailer, trustProxy: Boolean(opts.trustProxy) },
-          ...(webhookSecret ? { webhookSecret } : {}),
-          log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
-        });
-      } catch (e) {
-        mailer?.close();
-        process.stderr.write(`serve: error: ${(e as Error).message}\n`);
-        return 1;
-      }
-      process.stdout.write(`Serving ${siteDir}/ and /unsubscribe on ${running.url} (Ctrl-C to stop)\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      await running.close();
-      mailer?.close();
-      return 0;
-    });
+    .action((opts: Record<string, unknown>) =>
+      runServe(
+        {
+          port: parsePort(opts['port']),
+          host: textOption(opts['host']),
+          outDir: textOption(opts['out']),
+          stateDir: textOption(opts['state']),
+          contentDir: textOption(opts['content']),
+          trustProxy: Boolean(opts['trustProxy']),
+        },
+        io,
+      ),
+    );
+}
+
+/** `briefwire serve`: runs until the user stops it (exit 0), or does not start (exit 1). */
+export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promise<number> {
+  const port = opts.port;
+  // Without the site every archive page would 404 behind a server that looks healthy.
+  const siteDir = siteOutputDir(opts.outDir);
+  await requireDir(siteDir, 'site', `serve needs the archive that "briefwire build" writes to <out>/site (--out ${opts.outDir})`);
+  const secret = secretFromEnv(io.env);
+  if (!secret.ok) {
+    reportProblems(io, [error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])]);
+    return 1;
+  }
+  // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
+  const loaded = await loadNewsletter(opts.contentDir);
+  const listName = loaded.ok ? loaded.value.name : 'this newsletter';
+  const sender = loaded.ok ? senderIdentity(loaded.value, path.join(opts.contentDir, NEWSLETTER_FILE)) : null;
+  if (sender && !sender.ok) reportProblems(io, sender.problems);
+  // Confirmation emails go through the same transport as the editions; without one, /subscribe says it is closed.
+  const transport = mailTransportConfigured(io.env) ? mailTransportFromEnv(io.env) : null;
+  if (transport && !transport.ok) {
+    reportProblems(io, transport.problems);
+    return 1;
+  }
+  const mailer = transport ? transport.value.create({ connections: 1, rate: 0 }) : null;
+  const webhookSecret = io.env['WEBHOOK_SECRET'];
+  if (webhookSecret !== undefined && webhookSecret.length < MIN_SECRET_LENGTH) {
+    reportProblems(io, [error('WEBHOOK_SECRET', WebhookSecretShort, [webhookSecret.length, MIN_SECRET_LENGTH])]);
+    return 1;
+  }
+  if (!loaded.ok) {
+    const file = path.join(opts.contentDir, NEWSLETTER_FILE);
+    reportProblems(io, [...loaded.problems, warning(file, ServeWithoutName)]);
+  }
+  const running = await startUnsubscribeServer({
+    siteDir,
+    stateDir: opts.stateDir,
+    secret: secret.secret,
+    listName,
+    host: opts.host,
+    port,
+    onUnsubscribe: (address, via) => io.stdout.write(`${new Date().toISOString()} unsubscribed ${maskAddress(address)} (${via})\n`),
+    subscribe: { sender: sender?.ok ? sender.value : null, mailer, trustProxy: opts.trustProxy },
+    ...(webhookSecret ? { webhookSecret } : {}),
+    log: (line) => io.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  if (!running.ok) {
+    mailer?.close();
+    reportProblems(io, running.problems);
+    return 1;
+  }
+  reportProblems(io, running.warnings);
+  io.stdout.write(`Serving ${siteDir}/ and /unsubscribe on ${running.value.url} (Ctrl-C to stop)\n`);
+  await untilInterrupted(io);
+  await running.value.close();
+  mailer?.close();
+  return 0;
 }
 
 /** Logs show who unsubscribed without writing whole addresses into log files. */

@@ -14,62 +14,69 @@ import { listBuiltEditions } from '../deliver/send/built-editions.js';
 import { isComplete, readLedger } from '../deliver/store/ledger.js';
 import { formatLocal, slotOnDate } from '../deliver/schedule/schedule.js';
 import { appendSlotRecord, readSlotRecords } from '../deliver/store/slot-records.js';
-import { DIR_DEFAULTS, parseDateOption, STATE_DIR_DEFAULT } from './options.js';
+import { DIR_DEFAULTS, parseDateOption, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { loadSchedule } from './load-schedule.js';
-import { printProblems } from '../util/print-problems.js';
+import { reportProblems, type CommandIo } from './command-io.js';
 
-interface SkipOptions {
-  content: string;
-  out: string;
-  state: string;
+export interface SkipCommandOptions {
+  /** The slot's local date. */
+  date: string;
+  contentDir: string;
+  outDir: string;
+  stateDir: string;
 }
 
-export function registerSkip(cli: CAC): void {
+export function registerSkip(cli: CAC, io: CommandIo): void {
   cli
     .command('skip <slot-date>', 'Record that the send slot on this date sends nothing, on purpose (send --due then stays quiet)')
     .option('--content <dir>', 'Content directory (newsletter.yml)', { default: DIR_DEFAULTS.content })
     .option('--out <dir>', 'Build output directory (to warn about a built edition for that slot)', { default: DIR_DEFAULTS.out })
     .option('--state <dir>', 'State directory', { default: STATE_DIR_DEFAULT })
     .example('briefwire skip 2026-12-28')
-    .action(async (raw: unknown, opts: SkipOptions) => {
-      const date = parseDateOption(raw, 'the slot date');
-      const contentDir = String(opts.content);
-      const stateDir = String(opts.state);
-      const newsletterFile = path.join(contentDir, NEWSLETTER_FILE);
-      const loaded = await loadSchedule(contentDir);
-      if (!loaded) return 1;
-      const { schedule } = loaded;
-      const off = offSlot(schedule, date);
-      if (off) {
-        printProblems([error(newsletterFile, SkipNotSlotDay, [date, off.day, off.slotDay, off.nextSlotDate])]);
-        return 1;
-      }
-      const ledger = await readLedger(stateDir, date);
-      if (ledger.ok && (ledger.value.states.size > 0 || isComplete(ledger.value))) {
-        printProblems([error(path.join(stateDir, 'sends'), SkipAlreadySent, [date, isComplete(ledger.value) ? 'sent' : 'partly sent'])]);
-        return 1;
-      }
-      const records = await readSlotRecords(stateDir);
-      if (!records.ok) {
-        printProblems(records.problems);
-        return 1;
-      }
-      const slot = formatLocal(slotOnDate(schedule, date));
-      if (records.value.get(date)?.has('skip')) {
-        process.stdout.write(`The slot ${slot} is already skipped.\n`);
-        return 0;
-      }
-      // Read before the skip is recorded: an out/ another build holds too long fails the command with nothing recorded.
-      const built = await listBuiltEditions(String(opts.out));
-      if (!built.ok) {
-        printProblems(built.problems);
-        return 1;
-      }
-      await appendSlotRecord(stateDir, date, 'skip');
-      if (built.value.includes(date)) {
-        printProblems([warning(path.join(String(opts.out), 'editions', date), SkipEditionBuilt, [date])]);
-      }
-      process.stdout.write(`Skipped the slot ${slot}: "send --due" will send nothing for it.\n`);
-      return 0;
-    });
+    .action((raw: unknown, opts: Record<string, unknown>) =>
+      runSkip(
+        { date: parseDateOption(raw, 'the slot date'), contentDir: textOption(opts['content']), outDir: textOption(opts['out']), stateDir: textOption(opts['state']) },
+        io,
+      ),
+    );
+}
+
+export async function runSkip(options: SkipCommandOptions, io: CommandIo): Promise<number> {
+  const { date, contentDir, stateDir } = options;
+  const newsletterFile = path.join(contentDir, NEWSLETTER_FILE);
+  const loaded = await loadSchedule(contentDir, io);
+  if (!loaded) return 1;
+  const { schedule } = loaded;
+  const off = offSlot(schedule, date);
+  if (off) {
+    reportProblems(io, [error(newsletterFile, SkipNotSlotDay, [date, off.day, off.slotDay, off.nextSlotDate])]);
+    return 1;
+  }
+  const ledger = await readLedger(stateDir, date);
+  if (ledger.ok && (ledger.value.states.size > 0 || isComplete(ledger.value))) {
+    reportProblems(io, [error(path.join(stateDir, 'sends'), SkipAlreadySent, [date, isComplete(ledger.value) ? 'sent' : 'partly sent'])]);
+    return 1;
+  }
+  const records = await readSlotRecords(stateDir);
+  if (!records.ok) {
+    reportProblems(io, records.problems);
+    return 1;
+  }
+  const slot = formatLocal(slotOnDate(schedule, date));
+  if (records.value.get(date)?.has('skip')) {
+    io.stdout.write(`The slot ${slot} is already skipped.\n`);
+    return 0;
+  }
+  // Read before the skip is recorded: an out/ another build holds too long fails the command with nothing recorded.
+  const built = await listBuiltEditions(options.outDir);
+  if (!built.ok) {
+    reportProblems(io, built.problems);
+    return 1;
+  }
+  await appendSlotRecord(stateDir, date, 'skip');
+  if (built.value.includes(date)) {
+    reportProblems(io, [warning(path.join(options.outDir, 'editions', date), SkipEditionBuilt, [date])]);
+  }
+  io.stdout.write(`Skipped the slot ${slot}: "send --due" will send nothing for it.\n`);
+  return 0;
 }

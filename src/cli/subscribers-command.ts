@@ -10,18 +10,21 @@ import { stringify } from 'csv-stringify';
 import { readRecipients } from '../deliver/send/recipients.js';
 import { SubscriberStore } from '../deliver/audience/subscriber-store.js';
 import { formatReasons, SuppressionList } from '../deliver/audience/suppression.js';
-import { SEND_DEFAULTS, subscribersFileOption } from './send-command.js';
-import { printProblems } from '../util/print-problems.js';
 import type { Problem } from '../problems.js';
+import { optionalText, SEND_DEFAULTS, subscribersFileOption, textOption } from './options.js';
+import { reportProblems, type CommandIo } from './command-io.js';
 
-interface SubscribersOptions {
-  subscribers: string;
-  state: string;
-  export?: string;
-  csv?: boolean;
+export interface SubscribersCommandOptions {
+  /** The subscriber CSV, or null for none (confirmed subscribers only). */
+  subscribersFile: string | null;
+  stateDir: string;
+  /** Write the effective list to this file. */
+  exportFile?: string | undefined;
+  /** Print the effective list as CSV on stdout (the counts go to stderr). */
+  csv: boolean;
 }
 
-export function registerSubscribers(cli: CAC): void {
+export function registerSubscribers(cli: CAC, io: CommandIo): void {
   cli
     .command('subscribers', 'Count readers (CSV, confirmed, pending, suppressed by reason); --export writes the list send would mail')
     .option('--subscribers <file>', 'Subscriber CSV', { default: SEND_DEFAULTS.subscribers })
@@ -29,24 +32,29 @@ export function registerSubscribers(cli: CAC): void {
     .option('--export <file>', 'Write the effective list (email,name,source) as CSV to this file')
     .option('--csv', 'Print the effective list as CSV on standard output (the counts go to stderr)')
     .example('briefwire subscribers --export readers.csv')
-    .action((opts: SubscribersOptions) => runSubscribers(opts));
+    .action((opts: Record<string, unknown>) =>
+      runSubscribers(
+        { subscribersFile: subscribersFileOption(opts['subscribers']), stateDir: textOption(opts['state']), exportFile: optionalText(opts['export']), csv: Boolean(opts['csv']) },
+        io,
+      ),
+    );
 }
 
-export async function runSubscribers(opts: SubscribersOptions): Promise<number> {
-  const stateDir = String(opts.state);
-  const csv = subscribersFileOption(opts.subscribers);
+export async function runSubscribers(opts: SubscribersCommandOptions, io: CommandIo): Promise<number> {
+  const stateDir = opts.stateDir;
+  const csv = opts.subscribersFile;
   const loaded = await SuppressionList.load(stateDir);
   if (!loaded.ok) {
-    printProblems(loaded.problems);
+    reportProblems(io, loaded.problems);
     return 1;
   }
   const suppression = loaded.value;
   const store = await SubscriberStore.load(stateDir);
 
-  const toStdout = Boolean(opts.csv) && opts.export === undefined;
-  const out = opts.export === undefined && !toStdout ? null : stringify({ header: true, columns: ['email', 'name', 'source'] });
-  const sink = out && !toStdout ? createWriteStream(String(opts.export)) : null;
-  if (out) out.pipe(sink ?? process.stdout);
+  const toStdout = opts.csv && opts.exportFile === undefined;
+  const out = opts.exportFile === undefined && !toStdout ? null : stringify({ header: true, columns: ['email', 'name', 'source'] });
+  const sink = out && opts.exportFile !== undefined ? createWriteStream(opts.exportFile) : null;
+  if (out) out.pipe(sink ?? io.stdout);
 
   const counts = { csv: 0, confirmed: 0, effective: 0, suppressedListed: 0 };
   const problems: Problem[] = [];
@@ -71,8 +79,8 @@ export async function runSubscribers(opts: SubscribersOptions): Promise<number> 
     if (sink) await once(sink, 'finish');
   }
   // With the list on standard output, the report goes to stderr so a pipe gets only CSV.
-  const report = toStdout ? process.stderr : process.stdout;
-  printProblems(problems, { limit: 50 });
+  const report = toStdout ? io.stderr : io.stdout;
+  reportProblems(io, problems, 50);
   if (problems.some((p) => p.severity === 'error')) return 1;
   const inBoth = store.confirmed.size - counts.confirmed;
   const pending = [...store.pending.keys()].filter((k) => !store.confirmed.has(k) || suppression.has(k)).length;
@@ -82,7 +90,7 @@ export async function runSubscribers(opts: SubscribersOptions): Promise<number> 
       `Confirmed through the form: ${store.confirmed.size}${inBoth > 0 ? ` (${inBoth} also in the CSV)` : ''}`,
       `Waiting to confirm: ${pending}`,
       `Suppressed: ${formatReasons(suppression.size, suppression.countByReason())}, of whom ${counts.suppressedListed} are on the list above`,
-      `Effective list (what send mails): ${counts.effective}${opts.export && !toStdout ? `, written to ${String(opts.export)}` : ''}`,
+      `Effective list (what send mails): ${counts.effective}${opts.exportFile && !toStdout ? `, written to ${opts.exportFile}` : ''}`,
     ].join('\n') + '\n',
   );
   return 0;

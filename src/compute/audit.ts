@@ -17,7 +17,7 @@
 import Big from 'big.js';
 import type { Brief, BriefMetric, Content, EditionMetric, MetricDef } from '../model.js';
 import { error, sortProblems, warning, type Problem } from '../problems.js';
-import { AuditNoSource, AuditPeriodBackwards, AuditPlaceholder, AuditSharesOver100, AuditSlip } from '../problem-catalogue.js';
+import { AuditFlowNoPeriod, AuditNoSource, AuditPeriodBackwards, AuditPlaceholder, AuditSharesOver100, AuditSlip, AuditSubjectDelta } from '../problem-catalogue.js';
 import { pointAt, type Period } from '../content/period.js';
 import { computeEditionMetrics, type EditionMetrics } from './edition-metrics.js';
 import { decimalPlaces, parseDecimal } from './decimal.js';
@@ -46,6 +46,7 @@ export function auditContent(content: Pick<Content, 'metrics' | 'briefs'>, resul
       if (!def || !row) continue;
       const at = position(o.metric);
       if (row.source === null) problems.push(warning(brief.file, AuditNoSource, [def.key], at));
+      if (def.measure === 'flow' && !o.metric.period) problems.push(warning(brief.file, AuditFlowNoPeriod, [def.key, o.metric.value], at));
       const slip = slipProblem(def, row, brief.file, at);
       if (slip) problems.push(slip);
       const later = seen.laterThan(o);
@@ -53,7 +54,7 @@ export function auditContent(content: Pick<Content, 'metrics' | 'briefs'>, resul
         problems.push(warning(brief.file, AuditPeriodBackwards, [def.key, o.period.label, later.period.label, later.brief.date], at));
       }
     }
-    problems.push(...shareSumProblems(seen, brief, here));
+    problems.push(...shareSumProblems(seen, brief, here), ...subjectDeltaProblems(brief, rows));
     if (!brief.draft) for (const o of here) seen.add(o);
   });
   return sortProblems(problems);
@@ -117,6 +118,22 @@ class Published {
 
 function position(m: BriefMetric): { line?: number; column?: number } {
   return { ...(m.line !== undefined ? { line: m.line } : {}), ...(m.column !== undefined ? { column: m.column } : {}) };
+}
+
+/** `{{delta "key"}}` (either quote) in a subject template. */
+const SUBJECT_DELTA = /\{\{~?\s*delta\s+(?:"([^"]*)"|'([^']*)')\s*~?\}\}/g;
+
+/** A subject's {{delta}} of a figure that is not a change here: a reader would get "no comparable period (...)" in the inbox. */
+function subjectDeltaProblems(brief: Brief, rows: ReadonlyMap<string, EditionMetric>): Problem[] {
+  if (!brief.subject) return [];
+  const at = brief.subjectLine !== undefined ? { line: brief.subjectLine } : {};
+  return [...brief.subject.matchAll(SUBJECT_DELTA)].flatMap((m) => {
+    const key = m[1] ?? m[2]!;
+    const row = rows.get(key);
+    // A metric the edition does not report is the renderer's error, with its own message.
+    if (!row || row.status === 'not-reported' || row.status === 'changed' || row.status === 'unchanged') return [];
+    return [warning(brief.file, AuditSubjectDelta, [key, row.status], at)];
+  });
 }
 
 function placeholderProblems(brief: Brief): Problem[] {

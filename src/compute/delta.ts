@@ -3,7 +3,7 @@
  * text written in the briefs and all arithmetic is decimal-exact; only the
  * rounded results become numbers.
  */
-import type { Direction, MetricDef, MetricDelta, MetricKind, Sentiment } from '../model.js';
+import type { ComparisonKind, Direction, MetricDef, MetricDelta, MetricKind, Sentiment } from '../model.js';
 import { abs, divide, isZero, parseDecimal, round, subtract, toNumber } from './decimal.js';
 
 /** Fraction digits kept for `rel` (0.094595 = +9.4595%); rounded half-up. */
@@ -18,7 +18,13 @@ export function isPointsKind(kind: MetricKind): boolean {
   return kind === 'share' || kind === 'rate';
 }
 
-export function metricDelta(def: Pick<MetricDef, 'kind' | 'unit' | 'decimals' | 'better'>, current: string, previous: string): MetricDelta {
+/** `comparison`: what kind of change this is (a revision or a comparison with a forecast: none). */
+export function metricDelta(
+  def: Pick<MetricDef, 'kind' | 'unit' | 'decimals' | 'better'>,
+  current: string,
+  previous: string,
+  comparison: ComparisonKind | null = null,
+): MetricDelta {
   const prev = parseDecimal(previous);
   const change = subtract(parseDecimal(current), prev);
   const rounded = round(change, def.decimals);
@@ -35,6 +41,7 @@ export function metricDelta(def: Pick<MetricDef, 'kind' | 'unit' | 'decimals' | 
     rel: points || isZero(prev) ? null : toNumber(divide(change, abs(prev), REL_DECIMALS)),
     direction,
     sentiment: sentimentOf(direction, def.better),
+    comparison,
   };
 }
 

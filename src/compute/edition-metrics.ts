@@ -6,14 +6,21 @@
  * 1. The same period and basis was reported before: the same value is
  *    `no-new-data`, a different one is `revised` (against the latest value).
  * 2. An actual for a period that had a forecast: `vs-forecast`.
- * 3. Otherwise the latest earlier observation of the same basis by period
- *    end (then edition date): none is `new`; a flow over a period of another
- *    length is `not-comparable`; else `changed` or `unchanged`.
- * 4. A metric the previous edition reported and this one does not: `not-reported`.
+ * 3. Nothing earlier of the same basis: `new`.
+ * 4. A flow over a month, quarter, half or year compares with the same period
+ *    a year earlier (year on year), else with the period just before; with
+ *    neither it is `not-comparable`, against the latest earlier observation.
+ *    A comparison across a gap is neither, so it is never shown as a move.
+ * 5. Anything else (stocks, ratios, points in time, spans) compares with the
+ *    latest earlier observation of the same basis by period end (then
+ *    edition date): a flow over a period of another length is
+ *    `not-comparable`; else `changed` or `unchanged`, "since" that period
+ *    when it lies more than one period back.
+ * 6. A metric the previous edition reported and this one does not: `not-reported`.
  */
-import type { BriefMetric, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation, Projection } from '../model.js';
+import type { BriefMetric, ComparisonKind, EditionMetric, HistoryPoint, MetricDef, MetricDelta, PreviousObservation, Projection } from '../model.js';
 import type { Problem } from '../problems.js';
-import { pointAt, type Period } from '../content/period.js';
+import { lengthKey, periodBefore, PERIODIC_LENGTHS, pointAt, yearEarlierStart, type Period } from '../content/period.js';
 import { metricDelta } from './delta.js';
 import { parseDecimal } from './decimal.js';
 import { deriveObservations, type BriefMetrics } from './derived.js';
@@ -127,6 +134,9 @@ function compareObservations(registry: MetricDef[], briefs: BriefMetrics[]): Pic
 export class Earlier {
   private readonly byPeriod = new Map<string, Observation[]>();
   private readonly latestByEnd = new Map<string, Observation>();
+  /** The latest observation of a basis and period length, by where the period starts and where it ends. */
+  private readonly byStart = new Map<string, Observation>();
+  private readonly byEnd = new Map<string, Observation>();
 
   private static slot(basis: string, period: Period): string {
     return `${basis}|${period.start}|${period.end}`;
@@ -137,6 +147,9 @@ export class Earlier {
     const list = this.byPeriod.get(slot);
     if (list) list.push(o);
     else this.byPeriod.set(slot, [o]);
+    const like = `${o.metric.basis}|${lengthKey(o.period)}`;
+    this.byStart.set(`${like}|${o.period.start}`, o);
+    this.byEnd.set(`${like}|${o.period.end}`, o);
     const reference = this.latestByEnd.get(o.metric.basis);
     // Later period end wins; on a tie the later edition (observations arrive in edition order).
     if (!reference || o.period.end >= reference.period.end) this.latestByEnd.set(o.metric.basis, o);
@@ -150,7 +163,18 @@ export class Earlier {
   latest(basis: string): Observation | undefined {
     return this.latestByEnd.get(basis);
   }
+
+  /** The latest value of this basis for the period as long as `like` that starts on `start`. */
+  startingOn(basis: string, like: Period, start: string): Observation | undefined {
+    return this.byStart.get(`${basis}|${lengthKey(like)}|${start}`);
+  }
+
+  /** The latest value of this basis for the period as long as `like` that ends on `end`. */
+  endingOn(basis: string, like: Period, end: string): Observation | undefined {
+    return this.byEnd.get(`${basis}|${lengthKey(like)}|${end}`);
+  }
 }
+
 
 /** The comparison of one observation with the metric's earlier observations. */
 export function compare(def: MetricDef, obs: Observation, earlier: Earlier): Comparison {
@@ -173,14 +197,22 @@ export function compare(def: MetricDef, obs: Observation, earlier: Earlier): Com
   }
   const reference = earlier.latest(basis);
   if (!reference) return { status: 'new', previous: null, delta: null };
-  if (def.measure === 'flow' && lengthOf(reference.period) !== lengthOf(obs.period)) return { status: 'not-comparable', previous: reference, delta: null };
-  const delta = metricDelta(def, obs.metric.value, reference.metric.value);
-  return { status: delta.direction === 'flat' ? 'unchanged' : 'changed', previous: reference, delta };
+  const notComparable: Comparison = { status: 'not-comparable', previous: reference, delta: null };
+  const p = obs.period;
+  if (def.measure === 'flow' && PERIODIC_LENGTHS.has(p.length)) {
+    const yearEarlier = earlier.startingOn(basis, p, yearEarlierStart(p));
+    if (yearEarlier) return change(def, obs, yearEarlier, 'year-on-year');
+    const before = earlier.endingOn(basis, p, periodBefore(p).end);
+    return before ? change(def, obs, before, 'previous-period') : notComparable;
+  }
+  if (def.measure === 'flow' && lengthKey(reference.period) !== lengthKey(p)) return notComparable;
+  // A reference that ends inside the period just before (or later) is the previous one; an older one is "since" it.
+  return change(def, obs, reference, reference.period.end >= periodBefore(p).start ? 'previous-period' : 'since');
 }
 
-/** Period lengths that make two flows comparable: spans only when they cover as many years. */
-function lengthOf(p: Period): string {
-  return p.length === 'span' ? `span:${Number(p.end.slice(0, 4)) - Number(p.start.slice(0, 4))}` : p.length;
+function change(def: MetricDef, obs: Observation, reference: Observation, kind: ComparisonKind): Comparison {
+  const delta = metricDelta(def, obs.metric.value, reference.metric.value, kind);
+  return { status: delta.direction === 'flat' ? 'unchanged' : 'changed', previous: reference, delta };
 }
 
 function equalValues(a: Observation, b: Observation): boolean {

@@ -153,3 +153,59 @@ export function samePeriod(a: Period, b: Period): boolean {
 export function pointAt(date: string): Period {
   return { label: date, start: date, end: date, length: 'day' };
 }
+
+/** How far back the period of the same length before this one starts. */
+function lengthDuration(p: Period): { months?: number; years?: number; days?: number } {
+  switch (p.length) {
+    case 'day':
+      return { days: 1 };
+    case 'month':
+      return { months: 1 };
+    case 'quarter':
+      return { months: 3 };
+    case 'half':
+      return { months: 6 };
+    case 'year':
+      return { years: 1 };
+    case 'span':
+      return { years: Number(p.end.slice(0, 4)) - Number(p.start.slice(0, 4)) + 1 };
+  }
+}
+
+/**
+ * What makes two periods the same kind of stretch: their length, and for
+ * spans how many years they cover (2025-2030 and 2031-2036 are alike,
+ * 2021-2025 and 2023-2025 are not).
+ */
+export function lengthKey(p: Period): string {
+  return p.length === 'span' ? `span:${Number(p.end.slice(0, 4)) - Number(p.start.slice(0, 4))}` : p.length;
+}
+
+/** The period of the same length just before this one (Q2 2025: Q1 2025; 2025-03: 2025-02; a day: the day before). */
+export function periodBefore(p: Period): Pick<Period, 'start' | 'end' | 'length'> {
+  const start = DateTime.fromISO(p.start, { zone: 'utc' });
+  return { start: iso(start.minus(lengthDuration(p))), end: iso(start.minus({ days: 1 })), length: p.length };
+}
+
+/** The same period one year earlier (Q1 FY2026: Q1 FY2025), as its start; the length stays. */
+export function yearEarlierStart(p: Period): string {
+  return iso(DateTime.fromISO(p.start, { zone: 'utc' }).minus({ years: 1 }));
+}
+
+/** Flows over these lengths compare year on year or with the period just before, and are charted without bridging a gap. */
+export const PERIODIC_LENGTHS: ReadonlySet<Period['length']> = new Set(['month', 'quarter', 'half', 'year']);
+
+/**
+ * Whether a flow's line from `a` to `b` would bridge a gap: both are months,
+ * quarters, halves or years, and `b` is neither `a` (a forecast and its
+ * actual) nor the period right after it. Points in time and spans never do.
+ */
+export function bridgesGap(a: Period | null, b: Period | null): boolean {
+  if (!a || !b || !PERIODIC_LENGTHS.has(a.length) || !PERIODIC_LENGTHS.has(b.length)) return false;
+  return !samePeriod(a, b) && !followsDirectly(a, b);
+}
+
+/** `later` is the period of the same length that comes right after `earlier`: no gap between them, no overlap. */
+export function followsDirectly(earlier: Period, later: Period): boolean {
+  return lengthKey(earlier) === lengthKey(later) && periodBefore(later).end === earlier.end && earlier.start === periodBefore(later).start;
+}

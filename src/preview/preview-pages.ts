@@ -230,7 +230,7 @@ function metricsTable(rows: readonly MetricRowView[]): string {
         <td class="num">${escapeHtml(m.value)}</td>
         <td class="num" style="color:${m.color}">${cell(m.change)}</td>
         <td>${cell(m.previous)}</td>
-        <td>${cell(m.period)}${m.periodChanged ? ' <span class="flag" title="The period differs from the previous value\'s">period changed</span>' : ''}</td>
+        <td>${cell(m.period)}</td>
         <td>${cell(m.source)}</td>
         <td><span class="status-${m.status}">${escapeHtml(m.status.replace('-', ' '))}</span></td>
       </tr>`,

@@ -36,8 +36,7 @@ import { computeStep, type ComputeRun } from '../pipeline/compute-step.js';
 import { compileTemplates, type TemplateSet, type TemplateSource } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { changedViews } from './rerender.js';
-import { RENDER_PARALLELISM } from '../render/mjml-compile.js';
-import { mapLimit } from '../util/map-limit.js';
+import { renderStep, type RenderFn, type RenderResult } from '../pipeline/render-step.js';
 
 /** One source file's text, or why it could not be read. */
 export interface TextSource {
@@ -71,7 +70,7 @@ export type SourceChange =
   | { kind: 'content'; content: ContentSources }
   | { kind: 'templates'; templates: TemplateSources };
 
-export type RenderFn = typeof renderEdition;
+export type { RenderFn };
 
 export interface PreviewStateOptions {
   /** Injected so tests can count renders; the real one by default. */
@@ -276,35 +275,31 @@ export class PreviewState {
   }
 
   /**
-   * The editions open in a page first, then (once the pages were told they
-   * may fetch them) the rest, newest first.
+   * The pipeline's render stage (pipeline/render-step.ts): the editions open
+   * in a page first, then (once the pages were told they may fetch them) the
+   * rest, newest first.
    */
   private async renderInOrder(toRender: readonly Edition[], newsletter: Newsletter, templates: TemplateSet): Promise<void> {
-    const open = new Set(this.focus?.() ?? []);
-    const first = toRender.filter((e) => open.has(e.date));
-    const rest = toRender.filter((e) => !open.has(e.date));
-    const progress = { done: 0, total: toRender.length };
-    await this.renderAll(first, newsletter, templates, progress);
-    if (first.length > 0 && rest.length > 0) this.onFocusRendered?.();
-    await this.renderAll(rest, newsletter, templates, progress);
+    await renderStep(toRender, newsletter, templates, {
+      render: this.render,
+      first: new Set(this.focus?.() ?? []),
+      ...(this.onFocusRendered ? { onFirst: this.onFocusRendered } : {}),
+      each: (edition, r, done) => this.keep(edition, r, done, toRender.length),
+    });
   }
 
-  /** Several renders in flight, as in `briefwire build`, so the MJML workers stay busy. */
-  private async renderAll(toRender: readonly Edition[], newsletter: Newsletter, templates: TemplateSet, progress: { done: number; total: number }): Promise<void> {
-    await mapLimit(toRender, RENDER_PARALLELISM, async (edition) => {
-      const r = await this.render(edition, newsletter, templates);
-      this.renderCount++;
-      this.renderProblems.set(edition.date, r.problems);
-      if (r.rendered) {
-        this.renders.set(edition.date, r.rendered);
-        this.renderStamps.set(edition.date, this.renderCount);
-        this.failed.delete(edition.date);
-      } else {
-        // Keep the last good render on screen; try again on the next update.
-        this.failed.add(edition.date);
-      }
-      this.onRendered?.(++progress.done, progress.total);
-    });
+  private keep(edition: Edition, r: RenderResult, done: number, total: number): void {
+    this.renderCount++;
+    this.renderProblems.set(edition.date, r.problems);
+    if (r.rendered) {
+      this.renders.set(edition.date, r.rendered);
+      this.renderStamps.set(edition.date, this.renderCount);
+      this.failed.delete(edition.date);
+    } else {
+      // Keep the last good render on screen; try again on the next update.
+      this.failed.add(edition.date);
+    }
+    this.onRendered?.(done, total);
   }
 
   private auditProblems: Problem[] = [];

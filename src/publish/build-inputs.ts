@@ -15,24 +15,31 @@
  * and a file saved during a build reads as changed afterwards.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../util/map-limit.js';
 import { EDITIONS_DIR, isBriefName, METRICS_FILE, NEWSLETTER_FILE } from '../content/load.js';
 import { ISO_DATE_PATTERN } from '../util/iso-date.js';
 import { readFromDisk, type ReadText } from '../util/read-text.js';
+import { parseJsonWith } from '../util/parse-json.js';
 
 export const BUILD_INPUTS_FILE = 'build-inputs.json';
 const LEADING_DATE = new RegExp(`^(${ISO_DATE_PATTERN})`);
 
-export interface BuildInputs {
-  version: 1;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The record as `send` reads it back: parsed through this schema, never cast. */
+export const buildInputsSchema = z.object({
+  version: z.literal(1),
   /** Directories as the build was given them (relative to where it ran, unless absolute). */
-  contentDir: string;
-  templatesDir: string;
+  contentDir: z.string(),
+  templatesDir: z.string(),
   /** File path (as the build saw it) -> SHA-256 hex. */
-  files: Record<string, string>;
-}
+  files: z.record(z.string(), z.string().regex(SHA256_HEX, 'not a SHA-256')),
+});
+
+export type BuildInputs = z.infer<typeof buildInputsSchema>;
 
 export interface InputChange {
   file: string;
@@ -131,22 +138,28 @@ export function compareInputs(recorded: BuildInputs, current: BuildInputs, editi
 export type StaleCheck =
   | { kind: 'fresh' }
   | { kind: 'stale'; changes: InputChange[] }
-  /** The build predates fingerprints (or the file is unreadable): nothing to compare with. */
-  | { kind: 'unknown'; file: string; reason: string };
+  /** The build predates fingerprints: nothing to compare with. */
+  | { kind: 'unknown'; file: string; reason: string }
+  /** The record is there but unreadable, or not a record (BW_BUILD_INPUTS_DAMAGED). */
+  | { kind: 'damaged'; file: string; reason: string };
+
+/** The record in `text`, or why it is not one. */
+export function parseBuildInputs(text: string): BuildInputs | { damaged: string } {
+  return parseJsonWith(buildInputsSchema, text, 'the record');
+}
 
 /** Whether the edition dated `editionDate` in `outDir` was built from the inputs as they are now. */
 export async function checkBuildInputs(outDir: string, editionDate: string): Promise<StaleCheck> {
   const file = path.join(outDir, BUILD_INPUTS_FILE);
-  let recorded: BuildInputs;
+  let text: string;
   try {
-    recorded = JSON.parse(await readFile(file, 'utf8')) as BuildInputs;
+    text = await readFile(file, 'utf8');
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    return { kind: 'unknown', file, reason: missing ? 'not found (built before briefwire recorded its inputs)' : `unreadable: ${(e as Error).message}` };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'unknown', file, reason: 'not found (built before briefwire recorded its inputs)' };
+    return { kind: 'damaged', file, reason: `unreadable: ${(e as Error).message}` };
   }
-  if (recorded?.version !== 1 || typeof recorded.files !== 'object' || typeof recorded.contentDir !== 'string' || typeof recorded.templatesDir !== 'string') {
-    return { kind: 'unknown', file, reason: 'not a build-inputs file this version of briefwire understands' };
-  }
+  const recorded = parseBuildInputs(text);
+  if ('damaged' in recorded) return { kind: 'damaged', file, reason: recorded.damaged };
   const current = await fingerprintInputs(recorded.contentDir, recorded.templatesDir);
   const changes = compareInputs(recorded, current, editionDate);
   return changes.length === 0 ? { kind: 'fresh' } : { kind: 'stale', changes };

@@ -22,16 +22,17 @@
  * A build killed before it commits leaves only its staging directories,
  * which the next build removes (staging-dirs.ts).
  */
-import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isThisProcess, judgeOwner, parseOwner, thisProcess, type ProcessOwner } from '../util/process-owner.js';
+import { isThisProcess, judgeOwner, thisProcess } from '../util/process-owner.js';
 import { error, type Problem } from '../problems.js';
 import { OutDirBusy, OutDirReplaced } from '../problem-catalogue.js';
 import { contentHash, type WrittenIdentity } from './file-write.js';
 import { openFileWriter, type FileWriter } from './file-writer.js';
-import { besideOutDir, removeLeftStagingDirs, stagingDirs } from './staging-dirs.js';
+import { removeLeftStagingDirs, stagingDirs } from './staging-dirs.js';
+import { journalFile, readJournal, type Journal } from './journal.js';
 
 interface WrittenFile {
   sha256: string;
@@ -83,18 +84,6 @@ function sameFile(file: string, w: WrittenFile): boolean {
   }
 }
 
-/** What an in-place commit does to out/, written down before it starts (see StagedOutDir.commit). */
-interface Journal {
-  /** The staging directory the new files wait in. */
-  tmp: string;
-  /** Files to move from tmp into out/, by path. */
-  moves: string[];
-  /** Files of the previous build this one no longer makes. */
-  deletes: string[];
-  /** The build carrying it out: while it runs, nobody else may (absent in journals of earlier versions). */
-  owner?: ProcessOwner;
-}
-
 /** out/ cannot be read or updated now: another build is updating it, or replaced it while this one ran. */
 export class OutDirConflict extends Error {
   constructor(readonly problem: Problem) {
@@ -104,11 +93,6 @@ export class OutDirConflict extends Error {
 
 /** How long a build or send waits for another build's commit into out/ (a whole archive's files moved: seconds). */
 const SETTLE_WAIT_MS = 60_000;
-
-/** Where an unfinished in-place commit of outDir is written down: beside it, like the staging directory. */
-function journalFile(outDir: string): string {
-  return besideOutDir(outDir, 'journal.json').file;
-}
 
 export class StagedOutDir {
   private readonly dirs = new Set<string>();
@@ -331,7 +315,8 @@ export async function settleOutDir(outDir: string, waitMs = SETTLE_WAIT_MS): Pro
   const file = journalFile(outDir);
   const started = Date.now();
   for (;;) {
-    const journal = readJournal(outDir, file);
+    // A damaged journal is reported (BW_BUILD_JOURNAL_DAMAGED) and nothing is removed.
+    const journal = readJournal(outDir, (problem) => new OutDirConflict(problem));
     if (!journal) return;
     const owner = journal.owner;
     if (!owner || isThisProcess(owner) || judgeOwner(owner).kind === 'gone') {
@@ -345,18 +330,4 @@ export async function settleOutDir(outDir: string, waitMs = SETTLE_WAIT_MS): Pro
     }
     await delay(25);
   }
-}
-
-/** The journal beside outDir, or undefined when there is none. */
-function readJournal(outDir: string, file: string): Journal | undefined {
-  let journal: Journal;
-  try {
-    journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // Unreadable: written by tmp-and-rename, so it never is half a journal; a damaged one is not acted on.
-    throw new Error(`${file}: unreadable build journal (${(e as Error).message}); remove it and ${path.basename(outDir)}/, then build again`);
-  }
-  // An owner not written as one is no owner: the journal is carried out like one a killed build left.
-  return { ...journal, owner: parseOwner(journal.owner) };
 }

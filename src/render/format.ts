@@ -5,7 +5,7 @@
  * hundreds of editions formats tens of thousands of values.
  */
 import { boundedMemo } from '../util/bounded-memo.js';
-import type { Direction, EditionMetric, MetricDef, MetricDelta } from '../model.js';
+import type { Direction, EditionMetric, FigureBasis, MetricDef, MetricDelta, Period } from '../model.js';
 import { decimalPlaces, parseDecimal } from '../compute/decimal.js';
 
 type SignMode = 'negative' | 'exceptZero';
@@ -211,13 +211,46 @@ function periodSuffix(p: { label: string } | null): string {
   return p ? ` (${p.label})` : '';
 }
 
+/** How a period is shown: its label, marked as a forecast when the label does not already say so. */
+export function periodText(period: Period | null, basis: FigureBasis | null): string | null {
+  // The newsletter's own projection is never dressed as a sourced forecast.
+  if (basis === 'projection') return period ? `${period.label} (our projection)` : 'our projection';
+  if (!period) return basis === 'forecast' ? 'forecast' : null;
+  if (basis !== 'forecast' || /forecast|projection|estimate|guidance|outlook|plan/i.test(period.label)) return period.label;
+  return /\s/.test(period.label) ? `${period.label} (forecast)` : `${period.label} forecast`;
+}
+
+/** The earlier observation's period as readers see it, or its edition's date for a point in time. */
+function previousPeriodText(prev: NonNullable<EditionMetric['previous']>, when: DateText): string {
+  return prev.period ? (periodText(prev.period, prev.basis) ?? prev.period.label) : when(prev.date);
+}
+
+/**
+ * What a change is measured against, in the words a financial reader
+ * expects beside it: "YoY", "vs Q3 2025", "since 14 Jan 2026"; "" for a
+ * delta that is not a change (a revision, a comparison with a forecast).
+ */
+export function comparisonWords(m: Pick<EditionMetric, 'delta' | 'previous'>, when: DateText = (d) => d): string {
+  const kind = m.delta?.comparison;
+  if (!kind || !m.previous) return '';
+  if (kind === 'year-on-year') return 'YoY';
+  return `${kind === 'since' ? 'since' : 'vs'} ${previousPeriodText(m.previous, when)}`;
+}
+
+/** A change's text with its comparison's words after it, when it has any. */
+export function withComparison(text: string, words: string): string {
+  return words ? `${text} ${words}` : text;
+}
+
 /**
  * The change column of a metric row, in words that say what kind of
  * comparison it is. Only a like-for-like change gets an arrow and growth
  * wording: "▲ +2.3 pp", "▲ +CNY 4.9 bn (+9.5%)", "▬ unch."; a revision reads
  * "revised up from CNY 51.8 bn", a beat "CNY 4.9 bn above the forecast of
- * CNY 51.8 bn", a repeat "no new data since 15 Sep 2025 (H1 2025)", an unlike
- * pair "not comparable with CNY 20.8 bn (FY2024)".
+ * CNY 51.8 bn", a repeat "no new data since 15 Sep 2025 (H1 2025)", a flow
+ * with no comparable period "no comparable period (last reported FY2024: CNY
+ * 20.8 bn)". A change names what it is compared with: "▲ +CNY 6.6 bn (+20.0%
+ * YoY)", "▲ +2.3 pp vs H1 2025", "▲ +250 M downloads (+35.7% since 14 Jan 2026)".
  */
 export function formatChange(m: EditionMetric, locale: string, when: DateText = (d) => d): string {
   const d = m.delta;
@@ -230,7 +263,7 @@ export function formatChange(m: EditionMetric, locale: string, when: DateText = 
     case 'no-new-data':
       return prev ? `no new data since ${when(prev.date)}${periodSuffix(prev.period)}` : 'no new data';
     case 'not-comparable':
-      return prev ? `not comparable with ${prevValue}${periodSuffix(prev.period)}` : 'not comparable';
+      return prev ? `no comparable period (last reported ${previousPeriodText(prev, when)}: ${prevValue})` : 'no comparable period';
     case 'revised':
       if (!d || !prev) break;
       return d.direction === 'flat' ? `revised from ${prevValue}` : `revised ${d.direction} from ${prevValue}`;
@@ -245,12 +278,13 @@ export function formatChange(m: EditionMetric, locale: string, when: DateText = 
         ? `in line with our projection of ${prevValue}`
         : `${magnitude(d, m.decimals, locale)} ${d.direction === 'up' ? 'above' : 'below'} our projection of ${prevValue}`;
     case 'unchanged':
-      return `${arrow('flat')} unch.`;
+      return withComparison(`${arrow('flat')} unch.`, comparisonWords(m, when));
     case 'changed':
       if (!d) break;
+      // The comparison's words go with the last figure: "+CNY 6.6 bn (+20.0% YoY)", "+2.3 pp vs H1 2025".
       return d.rel !== null && d.direction !== 'flat'
-        ? `${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)} (${formatRel(d.rel, locale)})`
-        : `${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)}`;
+        ? `${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)} (${withComparison(formatRel(d.rel, locale), comparisonWords(m, when))})`
+        : withComparison(`${arrow(d.direction)} ${formatDelta(d, m.decimals, locale)}`, comparisonWords(m, when));
     case 'new':
       break;
     default:

@@ -56,19 +56,27 @@ export function registerHelpers(hb: typeof Handlebars, newsletter: Newsletter): 
   hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value).replace(/</g, '\\u003c')));
 }
 
+/** "vs" starts a comparison's words ("+2.3 pp vs H1 2025"): the line may break before it, never inside the figure. */
 export function keepTogether(text: string): string {
-  return text.replace(/([▲▼▬]) /gu, '$1\u00a0').replace(/ (?=[\p{L}%]{1,2}(?![\p{L}]))/gu, '\u00a0');
+  return text.replace(/([▲▼▬]) /gu, '$1\u00a0').replace(/ (?!vs )(?=[\p{L}%]{1,2}(?![\p{L}]))/gu, '\u00a0');
 }
 
 /**
  * Helpers for text an analyst writes (the brief's body and subject), not for
  * templates: `value` and `period` are also field names in the metric rows a
  * template loops over, so they are passed per call instead of registered,
- * where `{{value}}` inside `{{#each metrics}}` would call them.
+ * where `{{value}}` inside `{{#each metrics}}` would call them. `number` is
+ * the edition's number too: without a key it still is.
  */
 export const briefHelpers = {
-  /** `{{value "key"}}`: the value as the table shows it ("CNY 56.7 bn"). */
+  /** `{{value "key"}}`: the value with its unit, as the table shows it ("CNY 56.7 bn"). */
   value: (key: unknown, options: HelperOptions) => rowFor(key, options).value,
+  /** `{{number "key"}}`: the value without its unit ("56.7"), for "{{number "qwen_downloads"}} million downloads"; `{{number}}`: the edition's number. */
+  number: (...args: unknown[]) => {
+    const options = args.at(-1) as HelperOptions;
+    if (args.length === 1) return (options.data?.root as { number?: number } | undefined)?.number;
+    return rowFor(args[0], options).numberText;
+  },
   /** `{{projection "key" "scenario" "period"}}`: one scenario's projected value at a period ("CNY 185.9 bn"). */
   projection: (key: unknown, scenario: unknown, period: unknown, options: HelperOptions) => {
     const view = options.data?.root as EditionView;

@@ -66,7 +66,7 @@ export function rateText(p: Projection, s: ProjectionScenario, locale: string): 
   if (p.method === 'linear') {
     const unit = isPointsKind(p.kind) ? 'pp' : p.unit;
     const direction = s.rate > 0 ? 'up' : s.rate < 0 ? 'down' : 'flat';
-    return `${formatDelta({ abs: s.rate, unit, rel: null, direction, sentiment: 'neutral' }, rateDecimals(s.rate), locale)} a year`;
+    return `${formatDelta({ abs: s.rate, unit, rel: null, direction, sentiment: 'neutral', comparison: null }, rateDecimals(s.rate), locale)} a year`;
   }
   const pct = formatValue({ kind: 'rate', unit: '%', decimals: rateDecimals(s.rate) }, s.rate, locale);
   return p.method === 'target' ? `${pct} a year (implied)` : `${pct} a year`;

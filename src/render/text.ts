@@ -105,7 +105,6 @@ export function metricsTextTable(rows: readonly MetricRowView[]): string {
     const detail = (t: string) => out.push(...wrapWords(t, WIDTH - 4).map((l) => `    ${l}`));
     if (r.sentimentLabel) detail(r.sentimentLabel);
     if (r.previous) detail(`from ${r.previous}`);
-    if (r.periodChanged) detail(`period changed: ${r.previousPeriod} -> ${r.period}`);
     if (r.source) detail(`Source: ${r.source}`);
     if (r.note) detail(`Note: ${r.note}`);
   });

@@ -4,9 +4,11 @@
  * archive page and the preview all read this view, so they cannot disagree
  * about a value or a delta.
  */
-import type { Edition, FigureBasis, EditionMetric, HistoryPoint, Newsletter, Period, Section, Sentiment } from '../model.js';
+import type { Edition, EditionMetric, HistoryPoint, Newsletter, Section, Sentiment } from '../model.js';
 import { type RenderedBody, renderBody } from './markdown.js';
-import { formatChange, formatDelta, formatRel, formatValue, arrow } from './format.js';
+import { comparisonWords, formatChange, formatDelta, formatRel, formatValue, arrow, periodText, withComparison } from './format.js';
+
+export { periodText };
 import { formatDate } from './dates.js';
 import { biggestMovers } from '../compute/movers.js';
 import { TREND_POINTS } from '../compute/edition-metrics.js';
@@ -19,7 +21,10 @@ export interface MetricRowView {
   label: string;
   group: string | null;
   status: EditionMetric['status'];
+  /** The value with its unit, as the table prints it ("CNY 56.7 bn", "38.1%"). */
   value: string;
+  /** The same number without its unit ("56.7", "38.1"), for text that names the unit itself. */
+  numberText: string;
   /** Arrow and signed change, e.g. "▲ +2.3 pp"; "new" / "not reported" otherwise. */
   change: string;
   arrow: string;
@@ -35,8 +40,6 @@ export interface MetricRowView {
   /** The period as readers see it ("FY2025", "2026 forecast"); null for a point at the edition date. */
   period: string | null;
   previousPeriod: string | null;
-  /** A change between periods of different lengths or dates that still compares (a ratio, a stock). */
-  periodChanged: boolean;
   basis: EditionMetric['basis'];
   source: string | null;
   note: string | null;
@@ -104,14 +107,6 @@ const SENTIMENT_LABELS: Record<Sentiment, string | null> = {
 const FORECAST_BAR = '#d5dde6';
 const TREND_HEIGHT = 28;
 
-/** How a period is shown: its label, marked as a forecast when the label does not already say so. */
-export function periodText(period: Period | null, basis: FigureBasis | null): string | null {
-  // The newsletter's own projection is never dressed as a sourced forecast.
-  if (basis === 'projection') return period ? `${period.label} (our projection)` : 'our projection';
-  if (!period) return basis === 'forecast' ? 'forecast' : null;
-  if (basis !== 'forecast' || /forecast|projection|estimate|guidance|outlook|plan/i.test(period.label)) return period.label;
-  return /\s/.test(period.label) ? `${period.label} (forecast)` : `${period.label} forecast`;
-}
 
 /** Statuses whose row states the earlier figure in a "from ..." line; the others name it in their change words. */
 const FROM_LINE = new Set<EditionMetric['status']>(['changed', 'unchanged', 'not-reported']);
@@ -132,9 +127,10 @@ export function metricRowView(m: EditionMetric, newsletter: Newsletter, firstEdi
     group: m.group ?? null,
     status: m.status,
     value: m.value === null ? '—' : formatValue(m, m.value, locale, m.valueText ?? undefined),
+    numberText: m.value === null ? '—' : formatValue({ kind: m.kind, unit: '', decimals: m.decimals }, m.value, locale, m.valueText ?? undefined),
     change,
     arrow: m.delta && m.status === 'changed' ? arrow(m.delta.direction) : m.status === 'unchanged' ? arrow('flat') : '',
-    deltaText: m.status === 'unchanged' ? 'no change' : m.delta ? formatDelta(m.delta, m.decimals, locale) : '',
+    deltaText: deltaText(m, locale, when),
     relText: m.delta && m.status === 'changed' ? formatRel(m.delta.rel, locale) : '',
     direction: m.delta?.direction ?? 'flat',
     sentiment: m.delta?.sentiment ?? 'neutral',
@@ -143,11 +139,16 @@ export function metricRowView(m: EditionMetric, newsletter: Newsletter, firstEdi
     previous,
     period,
     previousPeriod: prevPeriod,
-    periodChanged: (m.status === 'changed' || m.status === 'unchanged') && period !== null && prevPeriod !== period,
     basis: m.basis,
     source: m.source,
     note: m.note,
   };
+}
+
+/** What `{{delta "key"}}` prints for a change: "+CNY 6.6 bn YoY", "+2.3 pp vs H1 2025", "no change YoY". */
+function deltaText(m: EditionMetric, locale: string, when: (date: string) => string): string {
+  if (!m.delta) return '';
+  return withComparison(m.status === 'unchanged' ? 'no change' : formatDelta(m.delta, m.decimals, locale), comparisonWords(m, when));
 }
 
 /** The points a trend shows: the last few of a history that reaches back to the first edition. */

@@ -14,7 +14,7 @@ import { projectionView } from '../render/projection-view.js';
 
 function chartPoints(h: MetricHistory): ChartPoint[] {
   // Placed at the period's end: H1 2025 sits at June 2025 whenever it was reported.
-  return h.points.map((p) => ({ date: p.at, value: p.value, label: pointLabel(p), valueLabel: p.row.value, forecast: p.basis === 'forecast' }));
+  return h.points.map((p) => ({ date: p.at, value: p.value, label: pointLabel(p), valueLabel: p.row.value, forecast: p.basis === 'forecast', period: p.periodRange }));
 }
 
 function dateTick(newsletter: Newsletter): (date: string, unit: DateTickUnit) => string {
@@ -75,6 +75,7 @@ export function metricChartSvgs(h: MetricHistory, newsletter: Newsletter): Metri
     formatValueTick: valueTick(newsletter),
     formatDateTick: dateTick(newsletter),
     fromZero: h.def.kind === 'share',
+    breakAtGaps: h.def.measure === 'flow',
   };
   const points = chartPoints(h);
   const band = h.projection ? chartBand(h, newsletter) : undefined;
@@ -90,5 +91,6 @@ export function metricSparklineSvg(h: MetricHistory): string {
     id: `spark-${h.def.key}`,
     title: `${h.def.label}: trend`,
     description: historySummary(h),
+    breakAtGaps: h.def.measure === 'flow',
   });
 }

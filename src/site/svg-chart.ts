@@ -9,6 +9,8 @@
  * reported in January and again in June should not look like a weekly move.
  */
 import { escapeXml } from '../util/escape.js';
+import type { Period } from '../model.js';
+import { bridgesGap } from '../content/period.js';
 import { bandExtent, bandMarks, type ChartBand } from './svg-band.js';
 
 export interface ChartPoint {
@@ -21,6 +23,8 @@ export interface ChartPoint {
   valueLabel: string;
   /** A forecast: drawn hollow and joined by a dashed line, never as a reported value. */
   forecast?: boolean;
+  /** The period the value covers, for charts that break their line at a gap. */
+  period?: Period | null;
 }
 
 export interface ChartText {
@@ -47,11 +51,27 @@ export interface LineChartOptions extends ChartText {
   fromZero?: boolean;
   /** The newsletter's own projection, drawn as a band after the points (svg-band.ts). */
   band?: ChartBand;
+  /** A flow: the line stops at a missing period (Q1 then Q3) instead of drawing through it. */
+  breakAtGaps?: boolean;
 }
 
 export interface SparklineOptions extends ChartText {
   width?: number;
   height?: number;
+  breakAtGaps?: boolean;
+}
+
+/**
+ * SVG path data through the points in order, lifting the pen ("M") before a
+ * point whose period does not follow the one before it when `breakAtGaps`.
+ */
+function linePath(points: readonly ChartPoint[], coords: readonly (readonly [number, number])[], breakAtGaps: boolean): string {
+  return coords
+    .map(([cx, cy], i) => {
+      const move = i === 0 || (breakAtGaps && bridgesGap(points[i - 1]!.period ?? null, points[i]!.period ?? null));
+      return `${move ? 'M' : 'L'}${px(cx)} ${px(cy)}`;
+    })
+    .join('');
 }
 
 const COLORS = { line: '#0b5cad', point: '#0b5cad', last: '#0b2545', grid: '#e4e8ec', axis: '#8c959f', text: '#57606a' };
@@ -204,23 +224,23 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
 
   if (opts.band) out.push(...bandMarks(opts.band, opts.id, xPos, yPos));
   const coords = points.map((p) => [xPos(p.date), yPos(p.value)] as const);
-  out.push(...seriesMarks(points, coords, bottom));
+  out.push(...seriesMarks(points, coords, bottom, opts.breakAtGaps ?? false));
   out.push('</svg>');
   return out.join('');
 }
 
 /** The line (dashed through forecasts), one dot per point with its tooltip, and the last value by the last dot. */
-function seriesMarks(points: readonly ChartPoint[], coords: readonly (readonly [number, number])[], bottom: number): string[] {
+function seriesMarks(points: readonly ChartPoint[], coords: readonly (readonly [number, number])[], bottom: number, breakAtGaps: boolean): string[] {
   const marks: string[] = [];
   const last = points.at(-1)!;
-  const pathOf = (cs: (readonly [number, number])[]) => cs.map(([cx, cy], i) => `${i === 0 ? 'M' : 'L'}${px(cx)} ${px(cy)}`).join('');
   // Forecasts join the series with a dashed line; actuals are joined by a solid one drawn over it.
   if (points.some((p) => p.forecast) && coords.length > 1) {
-    marks.push(`<path class="forecast-line" d="${pathOf([...coords])}" fill="none" stroke="${COLORS.line}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
+    marks.push(`<path class="forecast-line" d="${linePath(points, coords, breakAtGaps)}" fill="none" stroke="${COLORS.line}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
   }
-  const actual = coords.filter((_, i) => !points[i]!.forecast);
-  if (actual.length > 1) {
-    marks.push(`<path d="${pathOf(actual)}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
+  const actualAt = points.flatMap((p, i) => (p.forecast ? [] : [i]));
+  if (actualAt.length > 1) {
+    const d = linePath(actualAt.map((i) => points[i]!), actualAt.map((i) => coords[i]!), breakAtGaps);
+    marks.push(`<path d="${d}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
   }
   // Dense series get smaller dots so the line stays readable; every dot keeps its tooltip.
   const r = points.length > 60 ? 2.5 : 4.5;
@@ -260,8 +280,8 @@ export function sparkline(points: readonly ChartPoint[], opts: SparklineOptions)
     const hi = Math.max(...values);
     const yPos = (v: number) => (hi === lo ? height / 2 : height - pad - ((v - lo) / (hi - lo)) * (height - 2 * pad));
     const xPos = xScale(points, pad, width - pad);
-    const coords = points.map((p) => `${px(xPos(p.date))} ${px(yPos(p.value))}`);
-    if (coords.length > 1) out.push(`<path d="M${coords.join('L')}" fill="none" stroke="${COLORS.line}" stroke-width="2" stroke-linejoin="round"/>`);
+    const coords = points.map((p) => [xPos(p.date), yPos(p.value)] as const);
+    if (coords.length > 1) out.push(`<path d="${linePath(points, coords, opts.breakAtGaps ?? false)}" fill="none" stroke="${COLORS.line}" stroke-width="2" stroke-linejoin="round"/>`);
     const last = points.at(-1)!;
     out.push(`<circle cx="${px(xPos(last.date))}" cy="${px(yPos(last.value))}" r="3.5" fill="${COLORS.last}"/>`);
   }

@@ -1,6 +1,6 @@
 /**
  * scripts/check-source-shape.mjs must be able to fail: run it on scratch trees
- * holding a long function, a stale allow-list entry and two modules with one
+ * holding a long function (in src/ or bench/), a stale allow-list entry and two modules with one
  * file name.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +32,13 @@ describe('source shape check', () => {
     const r = await check({ 'src/a/one.ts': fn('short', 80), 'src/b/two.ts': fn('other', 10) });
     expect(r.output).toContain('source shape ok');
     expect(r.status).toBe(0);
+  });
+
+  it('holds bench/ to the same length: a long benchmark function fails the check', async () => {
+    const r = await check({ 'src/a/one.ts': fn('short', 10), 'bench/run-bench.ts': fn('runBench', 84) });
+    expect(r.status).toBe(1);
+    expect(r.output).toContain('bench/run-bench.ts:1: runBench is 84 lines (at most 80): split it');
+    expect(r.output).not.toContain('source shape ok');
   });
 
   it('names a long function, a method, a stale allow-list entry and a shared file name', async () => {

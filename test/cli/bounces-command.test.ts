@@ -71,11 +71,12 @@ describe('briefwire bounces', () => {
     const first = await runCli(['bounces', '--maildir', md, '--state', state], { cwd: dir, cleanEnv: true });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Read 8 messages: 7 reports, 1 other.');
+    expect(first.stdout).toContain('Read 8 messages (0 unreadable).');
+    expect(first.stdout).toContain('Per verdict: hard 2, soft 3, complaint 1, ignored 2.');
     expect(first.stdout).toContain('Suppressed now: 1 hard bounce, 1 complaint, 1 soft bounce');
     expect(first.stdout).toMatch(/stranger@example\.org .*no message of ours/);
-    expect(first.stdout).toContain('slow@example.org: a delay warning');
-    expect(first.stdout).toContain('subject "Out of office: AI Cloud Weekly"');
+    expect(first.stdout).toContain('slow@example.org: delayed');
+    expect(first.stdout).toMatch(/Per reason: .*userunknown 2/);
 
     const lines = await suppressionLines();
     expect(lines.map((l) => [l['address'], l['reason'], l['via']])).toEqual([
@@ -114,7 +115,7 @@ describe('briefwire bounces', () => {
     await writeFile(file, mbox);
     const res = await runCli(['bounces', '--mbox', file, '--state', state], { cwd: dir, cleanEnv: true });
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('Read 8 messages: 7 reports, 1 other.');
+    expect(res.stdout).toContain('Read 8 messages (0 unreadable).');
     expect((await suppressionLines()).map((l) => l['address']).sort()).toEqual(['angry@example.com', 'full@example.net', 'gone@example.org']);
   });
 
@@ -130,5 +131,45 @@ describe('briefwire bounces', () => {
     const both = await runCli(['bounces', '--mbox', file, '--maildir', dir, '--state', state], { cwd: dir, cleanEnv: true });
     expect(both.code).toBe(2);
     expect(await readdir(state)).toEqual(['sends']);
+  });
+
+  it('--dry-run --json prints one decision per message and changes nothing, from a Maildir and from an mbox', async () => {
+    const md = await maildir(ALL);
+    const res = await runCli(['bounces', '--maildir', md, '--state', state, '--dry-run', '--json'], { cwd: dir, cleanEnv: true });
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(8);
+    const gone = lines.find((l) => (l['recipients'] as string[]).includes('gone@example.org'))!;
+    expect(gone).toMatchObject({ verdict: 'hard', reason: 'userunknown', matched: [true] });
+    expect(String(gone['message'])).toContain(path.join(md, 'new'));
+    expect(String(gone['diagnostic'])).toContain('User unknown');
+    expect(lines.find((l) => (l['recipients'] as string[]).includes('stranger@example.org'))).toMatchObject({ matched: [false] });
+    expect(res.stderr).toContain('Dry run: ');
+    expect(await readdir(state)).toEqual(['sends']);
+
+    const mbox = path.join(dir, 'bounces.mbox');
+    const parts = await Promise.all(['out-of-office.eml', 'yahoo-arf-complaint.eml'].map((n) => report(n)));
+    await writeFile(mbox, parts.map((raw) => `From MAILER-DAEMON Mon Mar 10 09:00:00 2025\n${raw.toString('utf8')}\n`).join(''));
+    const fromMbox = await runCli(['bounces', '--mbox', mbox, '--state', state, '--dry-run', '--json'], { cwd: dir, cleanEnv: true });
+    const decided = fromMbox.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(decided.map((d) => [d['message'], d['verdict']])).toEqual([[1, 'ignored'], [2, 'complaint']]);
+    expect(decided[1]).toMatchObject({ reason: 'feedback', recipients: ['angry@example.com'], matched: [true] });
+    expect(await readdir(state)).toEqual(['sends']);
+  });
+
+  it('a refusal of our DKIM suppresses nobody and warns the operator; garbage and an unreadable entry are counted and named', async () => {
+    await writeLedger('2025-03-24', ['kijitora@google.example.com']);
+    const md = await maildir(['postfix-hard-bounce.eml']);
+    await copyFile(path.resolve('test/fixtures/bounces/sisimai/rhost-google-03.eml'), path.join(md, 'new', '1741597500.M1P2.host,S=1'));
+    await writeFile(path.join(md, 'new', '1741597600.M1P2.host,S=1'), Buffer.from([0x00, 0xff, 0xfe, 0x00]));
+    await mkdir(path.join(md, 'new', '1741597700.M1P2.host,S=1'));
+    const res = await runCli(['bounces', '--maildir', md, '--state', state], { cwd: dir, cleanEnv: true });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Warning: 1 recipient\(s\) refused for reasons on our side \(authfailure 1\); nobody was suppressed/);
+    expect(res.stdout).toContain('DKIM');
+    expect(res.stdout).toContain('Read 4 messages (1 unreadable).');
+    expect(res.stdout).toMatch(/1741597700\.M1P2\.host,S=1: cannot be read \(EISDIR\)/);
+    expect(res.stdout).toMatch(/1741597600\.M1P2\.host,S=1: not a bounce or complaint report/);
+    expect((await suppressionLines()).map((l) => l['address'])).toEqual(['gone@example.org']);
   });
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runInProcess } from '../support/cli.js';
 import { withoutSampleWarnings } from '../support/fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -57,13 +58,13 @@ describe('briefwire preview (CLI)', () => {
     expect(withoutSampleWarnings(stderr)).toBe('');
   }, 180_000);
 
-  it('rejects a bad port or a missing directory as usage errors (exit 2)', () => {
-    const port = briefwire('preview', '--port', 'abc');
+  it('rejects a bad port or a missing directory as usage errors (exit 2)', async () => {
+    const port = await runInProcess(['preview', '--port', 'abc']);
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('--port must be a whole number from 0 to 65535');
-    const dir = briefwire('preview', '--port', '0', '--content', 'no-such-dir');
+    const dir = await runInProcess(['preview', '--port', '0', '--content', 'no-such-dir']);
     expect(dir.code).toBe(2);
-    expect(dir.stderr).toContain('--content no-such-dir: no such directory');
+    expect(dir.stderr).toContain('no-such-dir: error[BW_DIR_MISSING]: --content: no such directory');
   });
 
   it('lists preview in the help', () => {

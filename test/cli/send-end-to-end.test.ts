@@ -10,7 +10,7 @@ import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { builtEditionDir, EDITION_JSON, parseEditionJson } from '../../src/render/out-layout.js';
 import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
 import { expectEachReceivedOnce, headerValues, parse, useCliSandbox, writeSubscribers } from '../support/deliver.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { askToSend, type SendPreview } from '../../src/cli/confirm-send.js';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { SAMPLE_TEMPLATES } from '../support/fixtures.js';
 import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
 

@@ -62,9 +62,9 @@ describe('numbers audit', () => {
 
   it('error: a scaffold placeholder left in a brief that is not a draft, at its line and column', async () => {
     const findings = await audit({
-      '2025-01-06.md': brief(['market: { value: 1, source: X }'], '', 'Intro.\n\n## TODO: first section\n\nText TODO.\n'),
+      '2025-01-06.md': brief(['market: { value: 1, period: Q1 2025, source: X }'], '', 'Intro.\n\n## TODO: first section\n\nText TODO.\n'),
       // A draft may hold placeholders: it is not built or sent.
-      '2025-01-13.md': brief(['market: { value: 1, source: X }'], 'draft: true\n', 'TODO\n'),
+      '2025-01-13.md': brief(['market: { value: 1, period: Q2 2025, source: X }'], 'draft: true\n', 'TODO\n'),
     });
     expect(findings).toEqual([
       'editions/2025-01-06.md:8:4: error[BW_AUDIT_PLACEHOLDER]: scaffold placeholder "TODO" left in a brief that is not a draft',
@@ -106,7 +106,7 @@ describe('numbers audit', () => {
   });
 
   it('warning: an observation with no source (neither its own nor the metric\'s)', async () => {
-    const findings = await audit({ '2025-01-06.md': brief(['market: 3', 'share_a: 20']) });
+    const findings = await audit({ '2025-01-06.md': brief(['market: { value: 3, period: 2024 }', 'share_a: 20']) });
     expect(findings).toEqual(['editions/2025-01-06.md:4:11: warning[BW_AUDIT_NO_SOURCE]: metric "market" has no source']);
   });
 
@@ -120,6 +120,28 @@ describe('numbers audit', () => {
     });
     expect(findings).toEqual([
       'editions/2025-01-13.md:4:11: warning[BW_AUDIT_PERIOD_BACKWARDS]: metric "market": period Q1 2025 ends before Q2 2025, reported on 2025-01-06',
+    ]);
+  });
+
+  it('warning: a flow written without a period, saying how to write one; a stock or ratio at the edition date is fine', async () => {
+    const findings = await audit({ '2025-01-06.md': brief(['market: 39.8', 'share_a: 20']) });
+    expect(findings).toHaveLength(2);
+    expect(findings).toContain(
+      'editions/2025-01-06.md:4:11: warning[BW_AUDIT_FLOW_NO_PERIOD]: metric "market" is an amount over a period (a flow) but 39.8 has no period: it counts as a figure at the edition date and compares with nothing reported for a quarter or a year',
+    );
+    expect(findings.filter((f) => f.includes('BW_AUDIT_NO_SOURCE'))).toHaveLength(1);
+  });
+
+  it('warning: a subject whose {{delta}} is not a change (here, quarters a year and a half apart), at the subject line', async () => {
+    const subject = (key: string) => `subject: "Market {{delta \\"${key}\\"}} — Weekly"\n`;
+    const findings = await audit({
+      '2025-01-06.md': brief(['market: { value: 33.4, period: Q1 2025, source: X }', 'share_a: { value: 20, period: Q1 2025 }']),
+      '2025-01-13.md': brief(['market: { value: 39.8, period: Q3 2026, source: X }', 'share_a: { value: 21, period: Q3 2026 }'], subject('market')),
+      // A change (a ratio keeps its reference) and a metric not reported are not this warning's business.
+      '2025-01-20.md': brief(['share_a: { value: 22, period: Q4 2026 }'], subject('share_a')),
+    });
+    expect(findings).toEqual([
+      'editions/2025-01-13.md:3:undefined: warning[BW_AUDIT_SUBJECT_DELTA]: the subject\'s {{delta "market"}} is not a change in this edition (its status is not-comparable): the subject would carry the table\'s words for it, not a move',
     ]);
   });
 });

@@ -54,7 +54,7 @@ describe('comparison statuses', () => {
     expect(r.status).toBe('revised');
     expect(r.previous).toMatchObject({ date: '2025-02-06', valueText: '52.1', basis: 'forecast' });
     // 52.33 - 52.1 = 0.23 exactly; rounded to 1 decimal: 0.2; rel 0.23 / 52.1.
-    expect(r.delta).toEqual({ abs: 0.2, unit: 'CNY bn', rel: 0.004415, direction: 'up', sentiment: 'neutral' });
+    expect(r.delta).toEqual({ abs: 0.2, unit: 'CNY bn', rel: 0.004415, direction: 'up', sentiment: 'neutral', comparison: null });
   });
 
   it('no-new-data after a revision points at the revision, not the first report', () => {
@@ -72,7 +72,7 @@ describe('comparison statuses', () => {
     const r = last([market], editions);
     expect(r.status).toBe('vs-forecast');
     expect(r.previous).toMatchObject({ valueText: '51.8', basis: 'forecast', date: '2025-03-06' });
-    expect(r.delta).toEqual({ abs: 4.9, unit: 'CNY bn', rel: 0.094595, direction: 'up', sentiment: 'positive' });
+    expect(r.delta).toEqual({ abs: 4.9, unit: 'CNY bn', rel: 0.094595, direction: 'up', sentiment: 'positive', comparison: null });
   });
 
   it('not-comparable: a flow over a period of another length; both values kept, no delta', () => {
@@ -133,6 +133,62 @@ describe('comparison statuses', () => {
   it('fiscal years: FY2025 ending 12-31 is the same period as 2025', () => {
     const r = last([market], [[obs('market', '51.8', { period: '2025E' })], [obs('market', '56.7', { period: 'FY2025' })]]);
     expect(r.status).toBe('vs-forecast');
+  });
+});
+
+describe('what a change is compared with', () => {
+  const revenue = metricDef('revenue', 'money', { fiscalYearEnd: '03-31' });
+  const fy = (text: string) => P(text, '03-31');
+  const q = (value: string, period: string, more: { basis?: 'actual' | 'forecast' } = {}): BriefMetric => ({ ...obs('revenue', value, more), period: fy(period), periodText: period });
+
+  it('a flow compares year on year first, even when the quarter just before was reported', () => {
+    const r = last([revenue], [[q('33.4', 'Q1 FY2026')], [q('39.0', 'Q4 FY2026')], [q('40.08', 'Q1 FY2027')]]);
+    expect(r).toMatchObject({ status: 'changed', previous: { valueText: '33.4', period: fy('Q1 FY2026') } });
+    expect(r.delta).toEqual({ abs: 6.7, unit: 'CNY bn', rel: 0.2, direction: 'up', sentiment: 'positive', comparison: 'year-on-year' });
+  });
+
+  it('without the same period a year earlier, a flow compares with the period just before', () => {
+    const r = last([revenue], [[q('33.4', 'Q1 FY2026')], [q('33.9', 'Q2 FY2026')]]);
+    expect(r).toMatchObject({ status: 'changed', previous: { period: fy('Q1 FY2026') }, delta: { abs: 0.5, comparison: 'previous-period' } });
+  });
+
+  it('quarters five apart are not a move: not-comparable, previous the latest earlier observation, no delta, no mover', () => {
+    const rows = run([revenue], [[q('33.4', 'Q1 FY2026')], [q('39.8', 'Q2 FY2027')]]).at(-1)!;
+    expect(rows[0]).toMatchObject({ status: 'not-comparable', delta: null, previous: { valueText: '33.4', period: fy('Q1 FY2026') } });
+    expect(biggestMovers(rows)).toEqual([]);
+  });
+
+  it('the latest earlier observation is the not-comparable reference, whatever its length', () => {
+    const r = last([revenue], [[q('33.4', 'Q1 FY2026')], [q('140', 'FY2026')], [q('39.8', 'Q3 FY2027')]]);
+    expect(r).toMatchObject({ status: 'not-comparable', previous: { valueText: '140', period: fy('FY2026') } });
+  });
+
+  it('months, halves and years follow the same order', () => {
+    const months = last([market], [[obs('market', '10', { period: '2024-02' })], [obs('market', '12', { period: '2025-01' })], [obs('market', '13', { period: '2025-02' })]]);
+    expect(months).toMatchObject({ previous: { valueText: '10' }, delta: { comparison: 'year-on-year', rel: 0.3 } });
+    const halves = last([market], [[obs('market', '20', { period: 'H1 2025' })], [obs('market', '22', { period: 'H2 2025' })]]);
+    expect(halves.delta?.comparison).toBe('previous-period');
+    const years = last([market], [[obs('market', '20.83', { period: '2023' })], [obs('market', '56.7', { period: '2025' })]]);
+    expect(years).toMatchObject({ status: 'not-comparable', delta: null });
+  });
+
+  it('forecasts of a flow compare with forecasts by the same rule, never with actuals (a year before a year is year on year)', () => {
+    const r = last([market], [[obs('market', '40', { period: '2025E' })], [obs('market', '45', { period: '2025' })], [obs('market', '60', { period: '2026E' })]]);
+    expect(r).toMatchObject({ status: 'changed', basis: 'forecast', previous: { valueText: '40', basis: 'forecast' }, delta: { comparison: 'year-on-year' } });
+  });
+
+  it('a ratio keeps its latest reference: the period just before reads "previous-period", an older one "since"', () => {
+    expect(last([share], [[obs('share', '30', { period: 'Q4 2024' })], [obs('share', '31', { period: 'Q1 2025' })]]).delta?.comparison).toBe('previous-period');
+    // H1 2025 ends inside the year 2025: the reference just before it, not a gap.
+    expect(last([share], [[obs('share', '35.8', { period: 'H1 2025' })], [obs('share', '38.1', { period: '2025' })]]).delta?.comparison).toBe('previous-period');
+    const since = last([share], [[obs('share', '30', { period: 'Q1 2024' })], [obs('share', '31', { period: 'Q1 2025' })]]);
+    expect(since).toMatchObject({ status: 'changed', previous: { period: P('Q1 2024') }, delta: { abs: 1, comparison: 'since' } });
+  });
+
+  it('a stock compared with a level more than one period back is "since" that level', () => {
+    const r = last([downloads], [[obs('downloads', '400', { period: '2025-03-31' })], [obs('downloads', '700', { period: '2025-09' })]]);
+    expect(r.delta?.comparison).toBe('since');
+    expect(last([downloads], [[obs('downloads', '400', { period: '2025-08' })], [obs('downloads', '700', { period: '2025-09' })]]).delta?.comparison).toBe('previous-period');
   });
 });
 

@@ -87,7 +87,7 @@ describe('computeEditionMetrics', () => {
       key: 'cloud_share', label: 'AI cloud share', kind: 'share', unit: '%', decimals: 1, better: 'up', group: 'Market', measure: 'ratio',
       value: 38.1, valueText: '38.1', period: P('Q4 2024'), basis: 'actual', source: 'Canalys', note: 'restated',
       previous: { value: 35.8, valueText: '35.8', date: '2025-01-06', period: P('Q3 2024'), basis: 'actual' },
-      delta: { abs: 2.3, unit: 'pp', rel: null, direction: 'up', sentiment: 'positive' },
+      delta: { abs: 2.3, unit: 'pp', rel: null, direction: 'up', sentiment: 'positive', comparison: 'previous-period' },
       status: 'changed',
     });
   });
@@ -96,7 +96,7 @@ describe('computeEditionMetrics', () => {
     const r = row(2, 'revenue');
     expect(r.period).toEqual(P('H2 2025'));
     expect(r.previous?.period).toEqual(P('H1 2025'));
-    expect(r.delta).toEqual({ abs: 4.9, unit: 'CNY bn', rel: 0.094595, direction: 'up', sentiment: 'positive' });
+    expect(r.delta).toEqual({ abs: 4.9, unit: 'CNY bn', rel: 0.094595, direction: 'up', sentiment: 'positive', comparison: 'previous-period' });
   });
 
   it('keeps the value text as written and flags an equal value as unchanged', () => {
@@ -112,11 +112,11 @@ describe('computeEditionMetrics', () => {
       previous: { value: 700, valueText: '700', date: '2025-01-06', period: null, basis: 'actual' },
       delta: { abs: 20, unit: 'M downloads', rel: 0.028571, direction: 'up', sentiment: 'neutral' },
     });
-    // Revenue skipped edition 3: edition 4 compares with edition 2.
+    // Revenue skipped edition 3: edition 4's H1 2026 compares year on year with edition 1's H1 2025.
     expect(row(4, 'revenue')).toMatchObject({
       valueText: '60.0',
-      previous: { value: 56.7, date: '2025-01-13', period: P('H2 2025') },
-      delta: { abs: 3.3, rel: 0.058201, direction: 'up' },
+      previous: { value: 51.8, date: '2025-01-06', period: P('H1 2025') },
+      delta: { abs: 8.2, rel: 0.158301, direction: 'up', comparison: 'year-on-year' },
     });
   });
 
@@ -132,9 +132,10 @@ describe('computeEditionMetrics', () => {
   });
 
   it('handles negative values and a previous value of zero', () => {
-    expect(row(2, 'net_income').delta).toEqual({ abs: 5, unit: 'USD m', rel: 0.5, direction: 'up', sentiment: 'positive' });
-    expect(row(3, 'net_income').delta).toEqual({ abs: 5, unit: 'USD m', rel: 1, direction: 'up', sentiment: 'positive' });
-    expect(row(4, 'net_income').delta).toEqual({ abs: 3, unit: 'USD m', rel: null, direction: 'up', sentiment: 'positive' });
+    // Points in time a week or more apart: each change is "since" the last one.
+    expect(row(2, 'net_income').delta).toEqual({ abs: 5, unit: 'USD m', rel: 0.5, direction: 'up', sentiment: 'positive', comparison: 'since' });
+    expect(row(3, 'net_income').delta).toEqual({ abs: 5, unit: 'USD m', rel: 1, direction: 'up', sentiment: 'positive', comparison: 'since' });
+    expect(row(4, 'net_income').delta).toEqual({ abs: 3, unit: 'USD m', rel: null, direction: 'up', sentiment: 'positive', comparison: 'since' });
   });
 
   it.each([

@@ -40,6 +40,20 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
+  /**
+   * Saves `text` as the shared brief, runs `check`, and puts the brief back
+   * whatever happens: the later tests share it, so one failure must not leave
+   * them a changed brief.
+   */
+  async function withBriefSaved(text: string, check: () => Promise<void>): Promise<void> {
+    await writeFile(briefPath, text);
+    try {
+      await check();
+    } finally {
+      await writeFile(briefPath, original);
+    }
+  }
+
   const scriptErrors = new Map<Page, string[]>();
 
   async function open(pathname: string, width = 1280): Promise<Page> {
@@ -152,21 +166,20 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     const { page, index } = await openEditionAndIndex();
 
     const title = 'Qwen goes everywhere: a retitled edition';
-    await writeFile(briefPath, original.replace(/^title: .*$/m, `title: "${title}"`));
-    await page.waitForFunction(
-      (t) => {
-        const frame = document.getElementById('email-frame') as HTMLIFrameElement;
-        return document.getElementById('edition-title')?.textContent === t && frame.contentDocument?.querySelector('h1')?.textContent?.includes(t);
-      },
-      title,
-      { timeout: 5000 },
-    );
-    await index.waitForFunction((t) => document.querySelector(`tr[data-date="2025-10-13"] a`)?.textContent === t, title, { timeout: 5000 });
-    expect(await stillMarked(page)).toBe(true);
-    expect(await stillMarked(index)).toBe(true);
-    expect(await page.title()).toContain(title);
-
-    await writeFile(briefPath, original);
+    await withBriefSaved(original.replace(/^title: .*$/m, `title: "${title}"`), async () => {
+      await page.waitForFunction(
+        (t) => {
+          const frame = document.getElementById('email-frame') as HTMLIFrameElement;
+          return document.getElementById('edition-title')?.textContent === t && frame.contentDocument?.querySelector('h1')?.textContent?.includes(t);
+        },
+        title,
+        { timeout: 5000 },
+      );
+      await index.waitForFunction((t) => document.querySelector(`tr[data-date="2025-10-13"] a`)?.textContent === t, title, { timeout: 5000 });
+      expect(await stillMarked(page)).toBe(true);
+      expect(await stillMarked(index)).toBe(true);
+      expect(await page.title()).toContain(title);
+    });
     await page.waitForFunction(() => !document.getElementById('edition-title')?.textContent?.includes('retitled'), undefined, { timeout: 5000 });
     await done(page, index);
   });
@@ -175,26 +188,25 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     const { page, index } = await openEditionAndIndex();
     expect(await page.isVisible('#overlay')).toBe(false);
 
-    await writeFile(briefPath, original.replace(/^title: (.*)$/m, 'title: [$1'));
-    for (const p of [page, index]) {
-      await p.waitForSelector('#overlay:not([hidden])', { timeout: 5000 });
-      const problems = await p.$$eval('#overlay #problems li', (lis) => lis.map((li) => ({ file: li.getAttribute('data-file'), text: li.textContent })));
-      expect(problems.length).toBeGreaterThan(0);
-      expect(problems[0]!.file).toBe(briefPath);
-      expect(problems[0]!.text).toContain(`${BRIEF}`);
-      expect(problems[0]!.text).toMatch(/error\[BW_YAML_INVALID\]: invalid YAML/);
-    }
-    // The last good render stays under the overlay.
-    expect(await page.$eval('#email-frame', (f) => (f as HTMLIFrameElement).contentDocument!.querySelector('h1')!.textContent)).toContain("Qwen's open-source reach");
-    await page.screenshot({ path: artifactPath('preview-overlay.png') });
+    await withBriefSaved(original.replace(/^title: (.*)$/m, 'title: [$1'), async () => {
+      for (const p of [page, index]) {
+        await p.waitForSelector('#overlay:not([hidden])', { timeout: 5000 });
+        const problems = await p.$$eval('#overlay #problems li', (lis) => lis.map((li) => ({ file: li.getAttribute('data-file'), text: li.textContent })));
+        expect(problems.length).toBeGreaterThan(0);
+        expect(problems[0]!.file).toBe(briefPath);
+        expect(problems[0]!.text).toContain(`${BRIEF}`);
+        expect(problems[0]!.text).toMatch(/error\[BW_YAML_INVALID\]: invalid YAML/);
+      }
+      // The last good render stays under the overlay.
+      expect(await page.$eval('#email-frame', (f) => (f as HTMLIFrameElement).contentDocument!.querySelector('h1')!.textContent)).toContain("Qwen's open-source reach");
+      await page.screenshot({ path: artifactPath('preview-overlay.png') });
 
-    // Hide collapses it to a bar; the problems are still a click away.
-    await page.click('#overlay-toggle');
-    expect(await page.isVisible('#problems')).toBe(false);
-    await page.click('#overlay-toggle');
-    expect(await page.isVisible('#problems')).toBe(true);
-
-    await writeFile(briefPath, original);
+      // Hide collapses it to a bar; the problems are still a click away.
+      await page.click('#overlay-toggle');
+      expect(await page.isVisible('#problems')).toBe(false);
+      await page.click('#overlay-toggle');
+      expect(await page.isVisible('#problems')).toBe(true);
+    });
     for (const p of [page, index]) await p.waitForSelector('#overlay[hidden]', { state: 'attached', timeout: 5000 });
     expect(await page.isVisible('#overlay')).toBe(false);
     expect(await stillMarked(page)).toBe(true);
@@ -264,14 +276,11 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     // A save swaps in a new frame: it is shown dark too.
     await markWindow(page);
     const title = 'A retitled edition, seen in dark mode';
-    await writeFile(briefPath, original.replace(/^title: .*$/m, `title: "${title}"`));
-    try {
+    await withBriefSaved(original.replace(/^title: .*$/m, `title: "${title}"`), async () => {
       await page.waitForFunction((t) => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('h1')?.textContent?.includes(t), title, { timeout: 10_000 });
       expect(await card()).toBe(DARK_CARD);
       expect(await stillMarked(page)).toBe(true);
-    } finally {
-      await writeFile(briefPath, original);
-    }
+    });
     await page.waitForFunction(() => !(document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('h1')?.textContent?.includes('retitled'), undefined, { timeout: 10_000 });
 
     // A reload comes back dark, at phone width.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type BuildReport } from '../../src/build.js';
+import { build, type BuildReport } from '../../src/pipeline/build.js';
 import { copySample } from '../support/fixtures.js';
 
 type Sample = Awaited<ReturnType<typeof copySample>>;

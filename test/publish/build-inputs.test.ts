@@ -2,11 +2,12 @@
  * The build's input fingerprint: recorded by a real build of the sample, then
  * compared after real edits to its files.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { BUILD_INPUTS_FILE, checkBuildInputs, compareInputs, type BuildInputs } from '../../src/publish/build-inputs.js';
+import { buildFreshnessProblems } from '../../src/deliver/send/preflight.js';
 import { copySample } from '../support/fixtures.js';
 
 let sample: Awaited<ReturnType<typeof copySample>>;
@@ -52,6 +53,23 @@ describe('build input fingerprint', () => {
 
   it('an out/ without a fingerprint is "unknown", not fresh', async () => {
     expect(await checkBuildInputs(sample.out, LAST)).toMatchObject({ kind: 'unknown', file: path.join(sample.out, BUILD_INPUTS_FILE) });
+  });
+
+  it('a damaged fingerprint is "damaged", and the send refuses the edition with its code', async () => {
+    await mkdir(sample.out, { recursive: true });
+    const file = path.join(sample.out, BUILD_INPUTS_FILE);
+    const damaged = [
+      ['{"version": 1,', /not JSON/],
+      [JSON.stringify({ version: 2, contentDir: 'c', templatesDir: 't', files: {} }), /version/],
+      [JSON.stringify({ version: 1, contentDir: 'c', templatesDir: 't', files: { 'c/metrics.yml': 'not a hash' } }), /files\.c\/metrics\.yml: not a SHA-256/],
+      [JSON.stringify({ version: 1, templatesDir: 't', files: {} }), /contentDir/],
+    ] as const;
+    for (const [text, reason] of damaged) {
+      await writeFile(file, text);
+      const check = await checkBuildInputs(sample.out, LAST);
+      expect(check, text).toMatchObject({ kind: 'damaged', file, reason: expect.stringMatching(reason) });
+      expect(await buildFreshnessProblems(sample.out, LAST)).toEqual([expect.objectContaining({ code: 'BW_BUILD_INPUTS_DAMAGED', file, severity: 'error' })]);
+    }
   });
 
   it('compareInputs reports removed files and ignores briefs dated after the edition', () => {

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { loadContent } from '../../src/content/load.js';
 import type { Content, MetricDef } from '../../src/model.js';
 import { biggestMovers } from '../../src/compute/movers.js';
@@ -87,12 +87,33 @@ describe('edition.json contract (sample content)', () => {
         if (['new', 'no-new-data', 'not-comparable', 'not-reported'].includes(m.status)) expect(m.delta, `${date} ${m.key}`).toBeNull();
         else expect(m.delta, `${date} ${m.key}`).not.toBeNull();
         if (m.delta !== null) {
-          expect(Object.keys(m.delta).sort()).toEqual(['abs', 'direction', 'rel', 'sentiment', 'unit']);
+          expect(Object.keys(m.delta).sort()).toEqual(['abs', 'comparison', 'direction', 'rel', 'sentiment', 'unit']);
           expect(m.delta.unit).toBe(d.kind === 'share' || d.kind === 'rate' ? 'pp' : d.unit);
           if (m.delta.unit === 'pp') expect(m.delta.rel).toBeNull();
         }
       }
     }
+  });
+
+  it('no comparison across a gap: a change is year on year or against the period just before, and says which', () => {
+    let compared = 0;
+    for (const date of dates) {
+      for (const m of edition(date).metrics) {
+        const d = def(m.key);
+        if (m.status !== 'changed' && m.status !== 'unchanged') continue;
+        compared++;
+        const now = m.period!;
+        const before = m.previous!.period!;
+        expect(m.delta?.comparison, `${date} ${m.key}`).toMatch(/^(year-on-year|previous-period|since)$/);
+        if (d.measure !== 'flow') continue;
+        // A flow's change is against the same length of time, a year before or just before: never "since" across a gap.
+        expect(before.length, `${date} ${m.key}`).toBe(now.length);
+        const dayBefore = new Date(Date.parse(`${now.start}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+        if (m.delta!.comparison === 'year-on-year') expect(Number(now.start.slice(0, 4)) - Number(before.start.slice(0, 4))).toBe(1);
+        else expect([m.delta!.comparison, before.end]).toEqual(['previous-period', dayBefore]);
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(2);
   });
 
   it('metrics are in registry order', () => {
@@ -220,6 +241,6 @@ describe('edition.json contract (sample content)', () => {
   });
 
   it('the subject template renders the delta: {{delta "alibaba_ai_cloud_share"}} -> +2.3 pp', () => {
-    expect(edition('2026-01-26').subject).toBe("Alibaba Cloud share +2.3 pp in Omdia's full-year count — AI Cloud Weekly");
+    expect(edition('2026-01-26').subject).toBe("Omdia's full-year count: Alibaba Cloud share +2.3 pp vs H1 2025 — AI Cloud Weekly");
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { removeLeftStagingDirs, stagingDirs, stampOwner } from '../../src/publish/staging-dirs.js';
 import { thisProcess } from '../../src/util/process-owner.js';
-import { generateArchive } from '../../bench/generate-archive.js';
 import { startCli, runCli } from '../support/cli.js';
 import { copySample } from '../support/fixtures.js';
 
@@ -16,6 +17,32 @@ async function deadPid(): Promise<number> {
   await once(child, 'exit');
   return child.pid!;
 }
+
+/**
+ * Preloaded into a build (node --import): when the build moves its staging
+ * directory into place (its commit), it writes that directory's path to the
+ * file BRIEFWIRE_TEST_PAUSED names and stops there for good, blocking its
+ * thread, so a test can kill it at a known point instead of racing it. It
+ * wraps both rename calls a commit may use; the test fails loudly if the
+ * build gets past without meeting either.
+ */
+const PAUSE_BEFORE_COMMIT = `
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import path from 'node:path';
+const isStaging = (from) => path.basename(String(from)).startsWith('.out.tmp-');
+function pauseForGood(from) {
+  // Written whole, then moved into place with the real rename, so the test never reads half of it.
+  fs.writeFileSync(process.env.BRIEFWIRE_TEST_PAUSED + '.tmp', String(from));
+  renameSync(process.env.BRIEFWIRE_TEST_PAUSED + '.tmp', process.env.BRIEFWIRE_TEST_PAUSED);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
+const rename = fs.promises.rename;
+fs.promises.rename = (from, to) => (isStaging(from) ? pauseForGood(from) : rename(from, to));
+const renameSync = fs.renameSync;
+fs.renameSync = (from, to) => (isStaging(from) ? pauseForGood(from) : renameSync(from, to));
+syncBuiltinESMExports();
+`;
 
 const stamp = (host: string, bootTime: number, pid: number) => `${host}-${bootTime}-${pid}-1764000000000-0a1b2c3d`;
 
@@ -66,22 +93,36 @@ describe('staging directories beside out/', () => {
 
   test('a build killed while it stages leaves its directory; the next build removes it and builds', async () => {
     const s = await copySample();
-    // A few hundred editions, so the build is still staging when it is killed.
-    await rm(path.join(s.content, 'editions'), { recursive: true });
-    await generateArchive(s.content, 150);
-    const { child, done } = startCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
-    const staging = async () => (await readdir(s.root)).filter((n) => n.startsWith('.out.tmp-'));
-    while ((await staging()).length === 0) {
-      if (child.exitCode !== null) throw new Error('the build ended before it staged anything');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    child.kill('SIGKILL');
-    await done;
-    expect(await staging()).toHaveLength(1);
+    const preload = path.join(s.root, 'pause-before-commit.mjs');
+    const paused = path.join(s.root, 'paused');
+    await writeFile(preload, PAUSE_BEFORE_COMMIT);
+    const { child, done } = startCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out], {
+      nodeArgs: ['--import', pathToFileURL(preload).href],
+      env: { BRIEFWIRE_TEST_PAUSED: paused },
+    });
+    try {
+      // The build stops for good at its commit: every file staged, out/ not yet there. No race with the kill.
+      while (!existsSync(paused)) {
+        if (child.exitCode !== null) throw new Error(`the build ended without reaching its commit: ${(await done).stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const staging = async () => (await readdir(s.root)).filter((n) => n.startsWith('.out.tmp-'));
+      const [dir] = await staging();
+      expect(path.join(s.root, dir!)).toBe(await readFile(paused, 'utf8'));
+      expect((await readdir(path.join(s.root, dir!, 'editions'))).length).toBe(7);
+      expect(existsSync(s.out)).toBe(false);
+      child.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+      expect(await staging()).toEqual([dir]);
 
-    const again = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^Built 150 editions/);
-    expect((await readdir(s.root)).filter((n) => n.startsWith('.out.'))).toEqual([]);
+      const again = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/^Built 7 editions/);
+      expect((await readdir(s.root)).filter((n) => n.startsWith('.out.'))).toEqual([]);
+      expect((await readdir(path.join(s.out, 'editions'))).length).toBe(7);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(s.root, { recursive: true, force: true });
+    }
   });
 });

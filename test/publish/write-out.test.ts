@@ -151,6 +151,35 @@ describe('the staged out/', () => {
     expect(await readdir(root)).toEqual(['out']);
   });
 
+  test('a damaged journal is reported with its code and nothing is removed, by a build or a send', async () => {
+    const { root, out } = await sandbox();
+    await build(out, first, {});
+    // What a damaged journal could otherwise remove: a directory beside out/ and a file in it.
+    const victim = path.join(root, 'victim');
+    await mkdir(victim);
+    await writeFile(path.join(victim, 'keep.txt'), 'kept');
+    const tmp = path.join(root, '.out.tmp-killed');
+    const journals = [
+      '{"tmp": "',
+      JSON.stringify({ tmp: victim, moves: [], deletes: [] }),
+      JSON.stringify({ tmp, moves: [], deletes: ['../victim/keep.txt'] }),
+      JSON.stringify({ tmp, moves: [path.join(victim, 'keep.txt')], deletes: [] }),
+      JSON.stringify({ tmp, moves: 'a.txt', deletes: [] }),
+    ];
+    const file = path.join(root, '.out.journal.json');
+    for (const text of journals) {
+      await writeFile(file, text);
+      const settled = await settleOutDir(out, 100).catch((e: unknown) => e);
+      expect(settled, text).toBeInstanceOf(OutDirConflict);
+      expect((settled as OutDirConflict).problem).toMatchObject({ code: 'BW_BUILD_JOURNAL_DAMAGED', file, severity: 'error' });
+      await expect(StagedOutDir.begin(out, {}, WITNESS)).rejects.toBeInstanceOf(OutDirConflict);
+      expect(await listBuiltEditions(out, { settleWaitMs: 100 })).toEqual({ ok: false, problems: [expect.objectContaining({ code: 'BW_BUILD_JOURNAL_DAMAGED', file })] });
+      expect(await tree(out)).toEqual(first);
+      expect(await readFile(path.join(victim, 'keep.txt'), 'utf8')).toBe('kept');
+      expect(await readFile(file, 'utf8')).toBe(text);
+    }
+  });
+
   test('two in-place builds at once: the second to commit writes nothing once the first has replaced out/', async () => {
     const { root, out } = await sandbox();
     const one = await build(out, first, {});

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DoIUseEmail } from '@jsx-email/doiuse-email';
-import { renderAll, type RenderedSite } from '../../src/build.js';
+import { renderAll, type RenderedSite } from '../../src/pipeline/build.js';
 import path from 'node:path';
 import { emailProgramOf } from '../../src/render/email.js';
 import { checkCompatibility, compatibilityAgainst, compatibilityBaseline, REPORT_CLIENTS, type ClientCompatibility } from '../../src/render/compatibility.js';

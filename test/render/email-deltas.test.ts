@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { builtEditionDir, EDITION_JSON, editionJsonSchema, type EditionJson } from '../../src/render/out-layout.js';
 
 const GREEN = '#1a7f37';
@@ -108,13 +108,12 @@ describe('sample content, 2026-01-26: the deltas in the email', () => {
     e = await readEdition(outDir, '2026-01-26');
   });
 
-  it('Alibaba Cloud share: ▲ +2.3 pp in green, from 35.8% on 19 Jan 2026, period change, source', () => {
+  it('Alibaba Cloud share: ▲ +2.3 pp vs H1 2025 in green, from 35.8% on 19 Jan 2026, source', () => {
     const row = metricRow(e.doc, 'Alibaba Cloud share of China AI cloud market');
     const c = change(row);
-    expect(c.text).toBe('▲ +2.3 pp');
+    expect(c.text).toBe('▲ +2.3 pp vs H1 2025');
     expect(c.color).toBe(GREEN);
     expect(c.cellText).toContain('from 35.8% on 19 Jan 2026 (H1 2025)');
-    expect(c.cellText).toContain('period changed: H1 2025 → 2025');
     const cells = row.querySelectorAll('td');
     expect(cells[1]!.text.trim()).toBe('38.1%');
     expect(cells[0]!.text).toContain('Source: Omdia');
@@ -156,8 +155,8 @@ describe('sample content, 2026-01-26: the deltas in the email', () => {
             'no-new-data': /^no new data since \d+ \w+ \d{4}/,
             revised: /^revised (up|down) from /,
             'vs-forecast': / (above|below) the forecast of |^in line with the forecast of /,
-            'not-comparable': /^not comparable with /,
-            unchanged: /^▬ unch\.$/,
+            'not-comparable': /^no comparable period \(last reported .+: .+\)$/,
+            unchanged: /^▬ unch\. (YoY|vs .+|since .+)$/,
           };
           expect(c.text, `${date} ${m.key}`).toMatch(words[m.status]!);
         }
@@ -166,27 +165,26 @@ describe('sample content, 2026-01-26: the deltas in the email', () => {
     expect(changed).toBeGreaterThanOrEqual(2);
   });
 
-  it('the text part carries the same numbers, previous values, period changes and sources', () => {
+  it('the text part carries the same numbers, comparisons, previous values and sources', () => {
     const table = textBlock(e.text, 'Key metrics');
     // The change sits on the value's line, right-aligned beside it.
-    expect(table).toMatch(/38\.1% +▲ \+2\.3 pp\n/);
+    expect(table).toMatch(/38\.1% +▲ \+2\.3 pp vs H1 2025\n/);
     // A long change wraps inside its column, right-aligned, starting on the value's line.
     expect(table).toMatch(/CNY 56\.7 bn +CNY 4\.9 bn above the\n +forecast of CNY 51\.8 bn\n/);
     for (const l of table.split('\n')) expect([...l].length).toBeLessThanOrEqual(78);
     expect(table).toContain('from 35.8% on 19 Jan 2026 (H1 2025)');
-    expect(table).toContain('period changed: H1 2025 -> 2025');
     expect(table).toContain('Source: Omdia');
     expect(table).toMatch(/ +not reported\n/);
   });
 
   it('has a Biggest movers block with like-for-like changes only (the beat of a forecast is not one), in HTML and text', () => {
     const items = htmlBlock(e.html, 'Biggest movers').querySelectorAll('li').map((li) => li.text.replace(/\s+/g, ' ').trim());
-    expect(items).toEqual(['Alibaba Cloud share of China AI cloud market: ▲ +2.3 pp to 38.1% (good news)']);
+    expect(items).toEqual(['Alibaba Cloud share of China AI cloud market: ▲ +2.3 pp vs H1 2025 to 38.1% (good news)']);
     const movers = htmlBlock(e.html, 'Biggest movers').querySelectorAll('li').map((li) => li.querySelector('span')!);
     expect(movers.map((s) => s.getAttribute('style'))).toEqual([expect.stringContaining(GREEN)]);
     // The text part wraps long mover lines at 78 columns.
     const text = textBlock(e.text, 'Biggest movers').replace(/\s+/g, ' ');
-    expect(text).toContain('Alibaba Cloud share of China AI cloud market: ▲ +2.3 pp to 38.1% (good news)');
+    expect(text).toContain('Alibaba Cloud share of China AI cloud market: ▲ +2.3 pp vs H1 2025 to 38.1% (good news)');
     expect(text).not.toContain('China AI cloud services market');
   });
 
@@ -247,7 +245,7 @@ describe('a better: down metric that falls is good news', () => {
       [
         '---',
         'title: GPU rental prices fall',
-        'subject: "GPU rental prices {{delta \\"gpu_rental_price_index\\"}} this week"',
+        'subject: "GPU rental prices {{delta \\"gpu_rental_price_index\\"}}"',
         'metrics:',
         '  gpu_rental_price_index: { value: 101.7, period: 2026-03, label: March 2026 }',
         '  outage_rate: 1.9',
@@ -271,27 +269,28 @@ describe('a better: down metric that falls is good news', () => {
 
   it('HTML: ▼ with the positive colour for the fall, ▲ with the negative colour for the rise', () => {
     const fall = change(metricRow(e.doc, 'GPU rental price index'));
-    expect(fall.text).toBe('▼ \u22122.5 pts (\u22122.4%)');
+    expect(fall.text).toBe('▼ \u22122.5 pts (\u22122.4% vs February 2026)');
     expect(fall.color).toBe(GREEN);
     expect(fall.cellText).toContain('from 104.2 pts on 2 Mar 2026 (February 2026)');
     const rise = change(metricRow(e.doc, 'Service outage rate'));
-    expect(rise.text).toBe('▲ +0.4 pp');
+    // Bare figures are points in time: a week apart, the change is "since" the last one.
+    expect(rise.text).toBe('▲ +0.4 pp since 2 Mar 2026');
     expect(rise.color).toBe(RED);
     const movers = htmlBlock(e.html, 'Biggest movers').querySelectorAll('li');
     const priceMover = movers.find((li) => li.text.includes('GPU rental price index'));
     expect(priceMover?.querySelector('span[style*="color"]')?.getAttribute('style')).toContain(GREEN);
-    expect(priceMover?.text.replace(/\u00a0/g, ' ')).toContain('▼ \u22122.5 pts (\u22122.4%) to 101.7 pts');
+    expect(priceMover?.text.replace(/\u00a0/g, ' ')).toContain('▼ \u22122.5 pts (\u22122.4% vs February 2026) to 101.7 pts');
   });
 
   it('text part: the fall is shown with ▼ and the same numbers', () => {
     const table = textBlock(e.text, 'Key metrics');
-    expect(table).toMatch(/101\.7 pts +▼ \u22122\.5 pts \(\u22122\.4%\)\n/);
-    expect(table).toMatch(/1\.9% +▲ \+0\.4 pp\n/);
+    expect(table).toMatch(/101\.7 pts +▼ \u22122\.5 pts \(\u22122\.4% vs\n +February 2026\)\n/);
+    expect(table).toMatch(/1\.9% +▲ \+0\.4 pp since 2 Mar 2026\n/);
     expect(table).toContain('from 104.2 pts on 2 Mar 2026 (February 2026)');
-    expect(textBlock(e.text, 'Biggest movers')).toContain('GPU rental price index: ▼ \u22122.5 pts (\u22122.4%) to 101.7 pts');
+    expect(textBlock(e.text, 'Biggest movers').replace(/\s+/g, ' ')).toContain('GPU rental price index: ▼ \u22122.5 pts (\u22122.4% vs February 2026) to 101.7 pts');
   });
 
   it('the {{delta}} subject template renders into edition.json', () => {
-    expect(e.json.subject).toBe('GPU rental prices \u22122.5 pts this week');
+    expect(e.json.subject).toBe('GPU rental prices \u22122.5 pts vs February 2026');
   });
 });

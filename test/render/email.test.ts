@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderAll, type RenderedSite } from '../../src/build.js';
+import { renderAll, type RenderedSite } from '../../src/pipeline/build.js';
 import { GMAIL_CLIP_BYTES } from '../../src/render/email.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 import { brief, makeContent, renderSample, SAMPLE_CONTENT, SAMPLE_TEMPLATES, tempDir } from '../support/fixtures.js';

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metricDelta } from '../../src/compute/delta.js';
 import type { EditionMetric, MetricDef, MetricDelta } from '../../src/model.js';
 import { arrow, formatChange, formatDelta, formatNumber, formatRel, formatValue } from '../../src/render/format.js';
+import { P } from '../support/observations.js';
 
 // de-DE puts a no-break space before "%"; spelled out so the tests say so.
 const NBSP = '\u00a0';
@@ -74,7 +75,7 @@ describe('formatValue memo', () => {
 
 describe('formatDelta', () => {
   const d = (abs: number, unit: string, direction: MetricDelta['direction']): MetricDelta =>
-    ({ abs, unit, rel: null, direction, sentiment: 'neutral' });
+    ({ abs, unit, rel: null, direction, sentiment: 'neutral', comparison: null });
 
   it.each([
     [d(2.3, 'pp', 'up'), 1, 'en-GB', '+2.3 pp'],
@@ -156,6 +157,31 @@ describe('formatChange', () => {
   });
 });
 
+describe('formatChange names what a change is compared with', () => {
+  const prev = (valueText: string, period: string | null, date = '2025-01-06') =>
+    ({ value: Number(valueText), valueText, date, period: period === null ? null : P(period), basis: 'actual' as const });
+  function compared(def: MetricDef, before: ReturnType<typeof prev>, current: string, comparison: MetricDelta['comparison']): EditionMetric {
+    const delta = metricDelta(def, current, before.valueText, comparison);
+    return { ...def, value: Number(current), valueText: current, period: null, basis: 'actual', source: null, note: null, previous: before, delta, status: delta.direction === 'flat' ? 'unchanged' : 'changed' };
+  }
+  const when = (d: string) => (d === '2026-01-14' ? '14 Jan 2026' : d);
+
+  it.each([
+    [compared(revenueDef, prev('33.4', 'Q1 2025'), '40.08', 'year-on-year'), '▲ +CNY 6.7 bn (+20.0% YoY)'],
+    [compared(revenueDef, prev('33.4', 'Q3 2025'), '33.9', 'previous-period'), '▲ +CNY 0.5 bn (+1.5% vs Q3 2025)'],
+    [compared(shareDef, prev('35.8', 'H1 2025'), '38.1', 'previous-period'), '▲ +2.3 pp vs H1 2025'],
+    [compared(shareDef, prev('35.8', 'Q1 2024'), '35.8', 'since'), '▬ unch. since Q1 2024'],
+    [compared(downloadsDef, prev('700', null, '2026-01-14'), '950', 'since'), '▲ +250 M downloads (+35.7% since 14 Jan 2026)'],
+  ])('%#: %s', (m, expected) => {
+    expect(formatChange(m, 'en-GB', when)).toBe(expected);
+  });
+
+  it('a flow with no comparable period says so and names the last one reported', () => {
+    const m: EditionMetric = { ...revenueDef, value: 39.8, valueText: '39.8', period: P('Q2 2026'), basis: 'actual', source: null, note: null, previous: prev('33.4', 'Q1 2025'), delta: null, status: 'not-comparable' };
+    expect(formatChange(m, 'en-GB')).toBe('no comparable period (last reported Q1 2025: CNY 33.4 bn)');
+  });
+});
+
 describe('formatter cache', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -171,7 +197,7 @@ describe('formatter cache', () => {
       formatNumber(i - 100.5, 1, 'en-IE');
       formatValue(shareDef, i, 'en-IE', `${i}.25`);
       formatValue(revenueDef, -i, 'en-IE');
-      formatDelta({ abs: i - 100, unit: 'pp', rel: null, direction: 'up', sentiment: 'positive' }, 1, 'en-IE');
+      formatDelta({ abs: i - 100, unit: 'pp', rel: null, direction: 'up', sentiment: 'positive', comparison: null }, 1, 'en-IE');
       formatRel(i / 1000, 'en-IE');
     };
     everything(1);

@@ -5,7 +5,7 @@ import { parse } from 'node-html-parser';
 import { buildSample, checkLinks, listFiles, readSite, type BuiltSite, type LinkReport } from '../support/site.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 import { builtEditionDir, EDITION_JSON, editionJsonSchema, SITE_DIR } from '../../src/render/out-layout.js';
-import { build, renderAll } from '../../src/build.js';
+import { build, renderAll } from '../../src/pipeline/build.js';
 import { copySample } from '../support/fixtures.js';
 
 const BASE = 'https://aicloudweekly.example';

@@ -2,7 +2,7 @@ import { appendFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, type HTMLElement } from 'node-html-parser';
-import { renderAll, type RenderedSite } from '../../src/build.js';
+import { renderAll, type RenderedSite } from '../../src/pipeline/build.js';
 import { copySample } from '../support/fixtures.js';
 
 let site: RenderedSite;
@@ -121,7 +121,7 @@ describe('metric pages', () => {
 
   it('the headline is the newest observation as reported, not a later "no new data"', () => {
     const doc = page('metrics/alibaba_ai_cloud_share/index.html');
-    expect(text(doc.querySelector('.metric-latest'))).toBe('38.1% ▲ +2.3 pp (good news)');
+    expect(text(doc.querySelector('.metric-latest'))).toBe('38.1% ▲ +2.3 pp vs H1 2025 (good news)');
   });
 
   it('draw forecasts hollow on a dashed line, and say when an axis does not start at zero', () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadContent } from '../../src/content/load.js';
 import { compileTemplates, readTemplateSources, type TemplateSource } from '../../src/render/templates.js';
-import { renderContent } from '../../src/build.js';
+import { renderContent } from '../../src/pipeline/build.js';
 import type { Content } from '../../src/model.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'node-html-parser';
 import { dateTicks, dayNumber, lineChart, niceTicks, sparkline, type ChartPoint } from '../../src/site/svg-chart.js';
+import { P } from '../support/observations.js';
 
 const point = (date: string, value: number): ChartPoint => ({ date, value, label: `${date}: ${value}%`, valueLabel: `${value}%` });
 const options = {
@@ -95,6 +96,21 @@ describe('lineChart', () => {
     const solid = chart.querySelectorAll('path').filter((p) => !p.classNames.includes('forecast-line') && !p.classNames.includes('axis-break'));
     expect(solid).toHaveLength(1);
     expect(solid[0]!.getAttribute('d')!.match(/[ML]/g)).toHaveLength(2);
+  });
+
+  it('a flow breaks its line at a missing period instead of drawing through it', () => {
+    const quarter = (text: string, value: number): ChartPoint => ({ ...point(P(text).end, value), period: P(text) });
+    // Q1, Q2, then Q4 after a missing Q3, then Q1 of the next year.
+    const flows = [quarter('Q1 2025', 30), quarter('Q2 2025', 31), quarter('Q4 2025', 35), quarter('Q1 2026', 36)];
+    const solid = (svg: string) => parse(svg).querySelectorAll('path').filter((p) => !p.classNames.includes('axis-break'))[0]!.getAttribute('d')!;
+    // Two runs: Q1-Q2 and Q4-Q1; the pen lifts before Q4.
+    expect(solid(lineChart(flows, { ...options, breakAtGaps: true })).match(/[ML]/g)).toEqual(['M', 'L', 'M', 'L']);
+    expect(solid(lineChart(flows, options)).match(/[ML]/g)).toEqual(['M', 'L', 'L', 'L']);
+    expect(solid(sparkline(flows, { id: 's', title: 'T', description: 'D', breakAtGaps: true })).match(/[ML]/g)).toEqual(['M', 'L', 'M', 'L']);
+    // A year after a quarter is not the next period either; a forecast and its actual for one period stay joined.
+    const mixed = [quarter('Q4 2024', 9), { ...point('2025-12-31', 40), period: P('2025') }, { ...point('2026-12-31', 50), period: P('2026E'), forecast: true }, { ...point('2026-12-31', 52), period: P('2026') }];
+    const chart = parse(lineChart(mixed, { ...options, breakAtGaps: true }));
+    expect(chart.querySelector('path.forecast-line')!.getAttribute('d')!.match(/[ML]/g)).toEqual(['M', 'M', 'L', 'L']);
   });
 
   it('anchors date labels near the edges inwards, so the last one is not clipped', () => {

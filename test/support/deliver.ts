@@ -14,10 +14,11 @@ import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../../src/render/placeholders.js';
 import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, serializeEditionJson, type EditionJson } from '../../src/render/out-layout.js';
 import type { Newsletter } from '../../src/model.js';
+import { formatProblem, type Result } from '../../src/problems.js';
 import { loadEdition, type EditionFiles } from '../../src/deliver/send/built-editions.js';
 import { senderIdentity, type SenderIdentity } from '../../src/deliver/send/message.js';
 import { startUnsubscribeServer, type RunningServer, type UnsubscribeServerOptions } from '../../src/deliver/serve/public-server.js';
-import { CLI, runCli, startCli, type CliResult } from './cli.js';
+import { CLI, runInProcess, startCli, type CliResult } from './cli.js';
 import { tempDir } from './fixtures.js';
 
 export const SECRET = 'test-secret-0123456789abcdef';
@@ -243,9 +244,9 @@ export interface CliSandbox {
   sendArgs(which: string, extra?: string[]): string[];
   /** Environment for a real send to the sink. */
   env(extra?: Record<string, string>): Record<string, string>;
-  /** Runs the CLI in the sandbox folder with only `env` (plus PATH and HOME) in its environment. */
+  /** Runs the command in-process with only `env` (plus PATH and HOME) in its environment; give every path (the sandbox is not the working directory). */
   run(args: string[], env?: Record<string, string>): Promise<CliResult>;
-  /** Like run, with the child process at hand (to signal it). */
+  /** Runs the compiled CLI in the sandbox folder, with the child process at hand (to signal it). */
   start(args: string[], env?: Record<string, string>): { child: ChildProcess; done: Promise<CliResult> };
 }
 
@@ -265,7 +266,7 @@ export function useCliSandbox(): CliSandbox {
       return ['send', which, '--content', p.content, '--out', p.out, '--state', p.state, '--subscribers', p.subscribers, '--rate', '0', '--retry-delay', '20', '--yes', ...extra];
     },
     env: (extra = {}) => ({ SMTP_URL: `smtp://127.0.0.1:${box.sink.port}`, UNSUBSCRIBE_SECRET: SECRET, ...extra }),
-    run: (args, env = {}) => runCli(args, { cwd: box.dir, env, cleanEnv: true }),
+    run: (args, env = {}) => runInProcess(args, { env }),
     start: (args, env = {}) => startCli(args, { cwd: box.dir, env, cleanEnv: true }),
   };
   beforeAll(() => {
@@ -317,8 +318,14 @@ export async function builtEditionAndSender(dir: string, date: string, newslette
 }
 
 /** `briefwire serve`'s handler on loopback with the test secret and no site, plus `extra` options. */
-export function startTestServer(stateDir: string, extra: Partial<UnsubscribeServerOptions> = {}): Promise<RunningServer> {
-  return startUnsubscribeServer({ siteDir: null, stateDir, secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0, ...extra });
+export async function startTestServer(stateDir: string, extra: Partial<UnsubscribeServerOptions> = {}): Promise<RunningServer> {
+  return startedServer(await startUnsubscribeServer({ siteDir: null, stateDir, secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0, ...extra }));
+}
+
+/** The running server, or the test fails with the problems that kept it from starting. */
+export function startedServer(started: Result<RunningServer>): RunningServer {
+  if (!started.ok) throw new Error(`serve did not start: ${started.problems.map(formatProblem).join('; ')}`);
+  return started.value;
 }
 
 /** After a server test: the server closed, its temporary directory gone. */

@@ -4,7 +4,7 @@ import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { renderAll, type RenderedSite } from '../../src/build.js';
+import { renderAll, type RenderedSite } from '../../src/pipeline/build.js';
 
 export const SAMPLE_CONTENT = path.resolve('content');
 export const SAMPLE_TEMPLATES = path.resolve('templates');

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sirv from 'sirv';
 import { parse, type HTMLElement } from 'node-html-parser';
-import { build, type BuildReport } from '../../src/build.js';
+import { build, type BuildReport } from '../../src/pipeline/build.js';
 
 export interface BuiltSite {
   outDir: string;

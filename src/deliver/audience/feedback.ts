@@ -3,9 +3,12 @@
  * mailbox, an SES event through SNS, a Postmark webhook), end up here as
  * feedback events and go through one set of rules:
  *
- *   hard bounce (5.x.x)  suppress at once
- *   complaint            suppress at once
- *   soft bounce (4.x.x)  suppress once the address has 3 within 30 days
+ *   hard bounce  suppress at once (the address is gone)
+ *   complaint    suppress at once
+ *   soft bounce  suppress once the address has 3 within 30 days
+ *
+ * (Which failures are hard, which soft, and which are our own fault and
+ * suppress nobody is bounce-classify/reasons.ts's table.)
  *
  * Every event is appended to `<state>/feedback.jsonl` with an id that names
  * its source (the report's Message-ID and recipient, the provider's event id),
@@ -31,6 +34,8 @@ export interface FeedbackEvent {
   at: string;
   /** dsn, arf, ses, postmark. */
   via: string;
+  /** Why, in sisimai's vocabulary (userunknown, mailboxfull, feedback...), when the source was classified. */
+  reason?: string;
   /** Enhanced status code (RFC 3463) when the source gives one. */
   status?: string;
   /** The receiving server's words, for the operator. */

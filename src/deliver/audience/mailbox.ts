@@ -4,7 +4,7 @@
  * mboxrd writes them (a body line starting with "From " is stored as
  * ">From ", and unescaped here); streamed, so a large mailbox is not read
  * into memory at once. Splitting is all mbox needs; the MIME parsing of each
- * message is mailparser's (see bounce-report.ts).
+ * message is mailparser's (see bounce-classify/mail-parts.ts).
  */
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -14,7 +14,11 @@ import { createInterface } from 'node:readline';
 export interface RawMail {
   /** Where it came from, for messages: a file path, or `file:line` for an mbox. */
   where: string;
+  /** The file in a Maildir, the message's position (1, 2, ...) in an mbox. */
+  message: string | number;
   raw: Buffer;
+  /** Why the message could not be read (it is still counted and named, never the end of the run). */
+  unreadable?: string;
 }
 
 export async function* readMaildir(dir: string): AsyncGenerator<RawMail> {
@@ -28,7 +32,12 @@ export async function* readMaildir(dir: string): AsyncGenerator<RawMail> {
     }
     for (const name of names) {
       const file = path.join(dir, sub, name);
-      yield { where: file, raw: await readFile(file) };
+      try {
+        yield { where: file, message: file, raw: await readFile(file) };
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        yield { where: file, message: file, raw: Buffer.alloc(0), unreadable: `cannot be read (${err.code ?? err.message})` };
+      }
     }
   }
 }
@@ -47,11 +56,13 @@ export async function* readMbox(file: string): AsyncGenerator<RawMail> {
   let current: string[] | null = null;
   let startLine = 0;
   let n = 0;
+  let index = 0;
   for await (const line of lines) {
     n++;
     if (line.startsWith('From ')) {
-      if (current) yield { where: `${file}:${startLine}`, raw: Buffer.from(current.join('\r\n') + '\r\n') };
+      if (current) yield { where: `${file}:${startLine}`, message: index, raw: Buffer.from(current.join('\r\n') + '\r\n') };
       current = [];
+      index++;
       startLine = n;
       continue;
     }
@@ -61,5 +72,5 @@ export async function* readMbox(file: string): AsyncGenerator<RawMail> {
     }
     current.push(/^>+From /.test(line) ? line.slice(1) : line);
   }
-  if (current) yield { where: `${file}:${startLine}`, raw: Buffer.from(current.join('\r\n') + '\r\n') };
+  if (current) yield { where: `${file}:${startLine}`, message: index, raw: Buffer.from(current.join('\r\n') + '\r\n') };
 }

@@ -15,15 +15,12 @@
  */
 import { addressKey } from './address.js';
 import type { FeedbackEvent } from './feedback.js';
+import { isJsonObject as isObject, jsonString as str, type JsonObject as Json } from '../../util/json-shape.js';
 
 export type ProviderParse =
   | { ok: true; events: FeedbackEvent[]; ignored: string[]; subscribeUrl?: string }
   | { ok: false; message: string };
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 const iso = (v: unknown, fallback: Date): string => {
   const t = typeof v === 'string' ? Date.parse(v) : NaN;
   return (Number.isNaN(t) ? fallback : new Date(t)).toISOString();

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { checkBuildInputs, describeChanges } from '../../publish/build-inputs.js';
 import { error, warning, type Problem } from '../../problems.js';
-import { BuildInputsUnknown, EditionStale, UnsubscribeSecret } from '../../problem-catalogue.js';
+import { BuildInputsDamaged, BuildInputsUnknown, EditionStale, UnsubscribeSecret } from '../../problem-catalogue.js';
 import { mailTransportFromEnv } from '../transport/choose-transport.js';
 import { secretFromEnv } from '../audience/unsubscribe-token.js';
 import { loadContent } from '../../content/load.js';
@@ -16,7 +16,8 @@ import { auditContent } from '../../compute/audit.js';
 /**
  * Problems with the built edition's freshness: an error naming the changed
  * inputs when the brief, registry, settings or templates changed since the
- * build; a warning when the build has no fingerprint to compare with.
+ * build; a warning when the build has no fingerprint to compare with; an
+ * error when its fingerprint is damaged.
  */
 export async function buildFreshnessProblems(outDir: string, date: string): Promise<Problem[]> {
   const check = await checkBuildInputs(outDir, date);
@@ -24,6 +25,7 @@ export async function buildFreshnessProblems(outDir: string, date: string): Prom
   if (check.kind === 'unknown') {
     return [warning(check.file, BuildInputsUnknown, [check.reason, date])];
   }
+  if (check.kind === 'damaged') return [error(check.file, BuildInputsDamaged, [check.reason, date])];
   return [error(path.join(outDir, 'editions', date), EditionStale, [describeChanges(check.changes)])];
 }
 

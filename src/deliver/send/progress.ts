@@ -11,8 +11,9 @@ export interface ProgressReporter extends SendReporter {
   stop(): void;
 }
 
-export function createProgressReporter(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
-  return stream.isTTY ? barReporter(label, stream) : lineReporter(label, stream);
+export function createProgressReporter(label: string, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): ProgressReporter {
+  // Only a terminal draws a bar, and a terminal is a tty.WriteStream.
+  return stream.isTTY ? barReporter(label, stream as NodeJS.WriteStream) : lineReporter(label, stream);
 }
 
 function rateAndEta(started: number, done: number, total: number, sent: number): { rate: string; eta: string } {
@@ -66,7 +67,7 @@ function barReporter(label: string, stream: NodeJS.WriteStream): ProgressReporte
   };
 }
 
-function lineReporter(label: string, stream: NodeJS.WriteStream): ProgressReporter {
+function lineReporter(label: string, stream: NodeJS.WritableStream): ProgressReporter {
   let started = Date.now();
   let lastAt = 0;
   let lastDone = 0;

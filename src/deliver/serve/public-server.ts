@@ -25,8 +25,13 @@ import sirv from 'sirv';
 import { notFound, page } from './http-io.js';
 import { createSubscribeRoutes, type SubscribeOptions } from './subscribe-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
+import { SnsVerifier, type SnsCertificateSource } from './sns-signature.js';
 import { SuppressionList } from '../audience/suppression.js';
 import { createUnsubscribeRoute } from './unsubscribe-routes.js';
+import { fail, ok, type Result } from '../../problems.js';
+import { listenProblem } from '../../util/listen-problem.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface UnsubscribeServerOptions {
   /** Directory of the built site; null serves only the unsubscribe endpoint. */
@@ -43,22 +48,23 @@ export interface UnsubscribeServerOptions {
   subscribe?: Omit<SubscribeOptions, 'stateDir' | 'secret' | 'listName' | 'now' | 'log'>;
   /** WEBHOOK_SECRET for the provider webhooks (see webhook-routes.ts). */
   webhookSecret?: string;
+  /** Where SNS signing certificates may come from; Amazon's SNS hosts unless a test says otherwise. */
+  snsCertificates?: SnsCertificateSource;
   /** Log lines for subscriptions and webhooks (never whole addresses). */
   log?: (line: string) => void;
 }
 
-export async function createUnsubscribeHandler(
-  opts: UnsubscribeServerOptions,
-): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
+/** The request handler, or the problems that keep it from starting (an unreadable suppression list). */
+export async function createUnsubscribeHandler(opts: UnsubscribeServerOptions): Promise<Result<Handler>> {
   const loaded = await SuppressionList.load(opts.stateDir);
-  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
+  if (!loaded.ok) return fail(loaded.problems);
   const suppression = loaded.value;
   const shared = { stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}), ...(opts.log ? { log: opts.log } : {}) };
   const subscription = await createSubscribeRoutes(
     { sender: null, mailer: null, ...opts.subscribe, ...shared, secret: opts.secret, listName: opts.listName },
     suppression,
   );
-  const webhooks = createWebhookRoutes({ ...shared, secret: opts.webhookSecret });
+  const webhooks = createWebhookRoutes({ ...shared, secret: opts.webhookSecret, ...(opts.snsCertificates ? { sns: new SnsVerifier(opts.snsCertificates, opts.now) } : {}) });
   // dev mode looks files up per request: the site is rebuilt under a running server every week,
   // and a cached file list would 404 the new edition until a restart. ETags keep it cheap.
   const site = opts.siteDir ? sirv(opts.siteDir, { dev: true, etag: true, extensions: ['html'] }) : null;
@@ -74,7 +80,7 @@ export async function createUnsubscribeHandler(
 
   const unsubscribe = createUnsubscribeRoute(opts, suppression);
 
-  return (req, res) => {
+  const handler: Handler = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = async (): Promise<void> => {
       if (/\/unsubscribe\/?$/.test(url.pathname)) return unsubscribe(req, res, url);
@@ -96,6 +102,7 @@ export async function createUnsubscribeHandler(
       else res.destroy();
     });
   };
+  return ok(handler, loaded.warnings);
 }
 
 export interface RunningServer {
@@ -104,24 +111,32 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-export async function startUnsubscribeServer(opts: UnsubscribeServerOptions & { host: string; port: number }): Promise<RunningServer> {
+/** Listens, or says with a code why not (a damaged state file, the port in use); warnings ride along. */
+export async function startUnsubscribeServer(opts: UnsubscribeServerOptions & { host: string; port: number }): Promise<Result<RunningServer>> {
   let siteDir = opts.siteDir;
   if (siteDir) {
     const isDir = await stat(siteDir).then((s) => s.isDirectory()).catch(() => false);
     if (!isDir) siteDir = null;
   }
   const handler = await createUnsubscribeHandler({ ...opts, siteDir });
-  const server = createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
+  if (!handler.ok) return handler;
+  const server = createServer(handler.value);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    const problem = listenProblem(e, opts.host, opts.port);
+    if (!problem) throw e;
+    return fail([problem]);
+  }
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return {
+  return ok({
     server,
     url: `http://${host}:${port}`,
     close: () =>
@@ -132,5 +147,5 @@ export async function startUnsubscribeServer(opts: UnsubscribeServerOptions & { 
         // flight a moment (an unsubscribe is synced before its answer), then cut the rest.
         setTimeout(() => server.closeAllConnections(), 500).unref();
       }),
-  };
+  }, handler.warnings);
 }

@@ -12,14 +12,18 @@
  * applied with the same rules as mailbox reports (feedback.ts) and are
  * idempotent, so a provider's retry is harmless.
  *
- * SNS signatures are not verified: that needs the signing certificate from
- * AWS at request time. The secret in the URL is what keeps forged events out.
+ * SNS messages must also carry a valid SNS signature (sns-signature.ts): a
+ * secret in a URL ends up in proxy and load-balancer logs, a signature cannot
+ * be forged from them. A missing or bad signature is 401 and changes nothing;
+ * the secret stays a second factor.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFeedback } from '../audience/feedback.js';
 import { json, readBody } from './http-io.js';
 import { parsePostmark, parseSnsDelivery, type ProviderParse } from '../audience/provider-events.js';
+import { isJsonObject } from '../../util/json-shape.js';
+import { SnsVerifier } from './sns-signature.js';
 
 export interface WebhookOptions {
   stateDir: string;
@@ -27,6 +31,8 @@ export interface WebhookOptions {
   secret: string | undefined;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Checks SNS signatures; the default fetches Amazon's certificates (tests inject a loopback source). */
+  sns?: SnsVerifier;
 }
 
 /** SES notifications carry the original headers; a bounce with a long header block stays well under this. */
@@ -41,6 +47,7 @@ const PROVIDERS: Record<string, (body: unknown, now: Date) => ProviderParse> = {
 export function createWebhookRoutes(opts: WebhookOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? (() => undefined);
+  const sns = opts.sns ?? new SnsVerifier(undefined, now);
   return async (req, res, url) => {
     const m = /^\/webhooks\/([a-z]+)(?:\/([^/]*))?\/?$/.exec(url.pathname);
     if (!m) return false;
@@ -68,6 +75,14 @@ export function createWebhookRoutes(opts: WebhookOptions): (req: IncomingMessage
     } catch {
       json(res, 400, { error: 'body is not JSON' });
       return true;
+    }
+    if (m[1] === 'ses') {
+      const signature = isJsonObject(value) ? await sns.verify(value) : { ok: false as const, why: 'not an SNS message' };
+      if (!signature.ok) {
+        log(`webhook ses: refused: SNS signature not verified: ${signature.why}`);
+        json(res, 401, { error: `SNS signature not verified: ${signature.why}` });
+        return true;
+      }
     }
     const parsed = parse(value, now());
     if (!parsed.ok) {

@@ -1,54 +1,136 @@
 /**
- * DSN (RFC 3464) and ARF (RFC 5965) reports as real mail servers write them,
- * parsed with mailparser into feedback events.
+ * Messages from a bounce mailbox, classified and turned into feedback events:
+ * our own fixtures (test/support/reports) and single files from sisimai's
+ * corpus for the formats and recipient fields that used to be missed.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReport, reportEvents } from '../../../src/deliver/audience/bounce-report.js';
+import { classifyBounce } from '../../../src/deliver/audience/bounce-classify/classify-bounce.js';
+import { reportEvents } from '../../../src/deliver/audience/bounce-report.js';
 
-const REPORTS = path.resolve('test/support/reports');
-const report = (name: string): Promise<Buffer> => readFile(path.join(REPORTS, name));
+const NOW = new Date('2025-03-20T00:00:00Z');
+const ours = (name: string): Promise<Buffer> => readFile(path.resolve('test/support/reports', name));
+const corpus = (name: string): Promise<Buffer> => readFile(path.resolve('test/fixtures/bounces/sisimai', name));
 
-describe('report parsing', () => {
-  it('reads a Postfix DSN: recipient, action, status, diagnostic and the original Message-ID', async () => {
-    const parsed = await parseReport(await report('postfix-hard-bounce.eml'));
-    expect(parsed.kind).toBe('dsn');
-    if (parsed.kind !== 'dsn') return;
-    expect(parsed.reportId).toBe('<20250310090211.4Zx1@mx.aicloudweekly.example>');
-    expect(parsed.recipients).toEqual([
-      { address: 'gone@example.org', action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown' },
-    ]);
-    expect(parsed.original.messageId).toBe('<2025-03-10.0123456789abcdef0123456789abcdef@aicloudweekly.example>');
-    const { events } = reportEvents(parsed);
-    expect(events).toMatchObject([{ kind: 'hard-bounce', address: 'gone@example.org', status: '5.1.1', at: '2025-03-10T09:02:11.000Z' }]);
+function dsn(fields: string): Buffer {
+  return Buffer.from(
+    [
+      'From: MAILER-DAEMON@mx.example.net',
+      'To: bounces@aicloudweekly.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Message-ID: <dsn-1@mx.example.net>',
+      'Date: Mon, 10 Mar 2025 09:02:11 +0000',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      fields,
+      '--b--',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+describe('classifying our fixtures', () => {
+  it('a Postfix DSN for an unknown user is a hard bounce of that recipient, tied to the original message', async () => {
+    const c = await classifyBounce(await ours('postfix-hard-bounce.eml'));
+    expect(c).toMatchObject({ format: 'dsn', verdict: 'hard', reason: 'userunknown', reportId: '<20250310090211.4Zx1@mx.aicloudweekly.example>' });
+    expect(c.originalMessageId).toBe('<2025-03-10.0123456789abcdef0123456789abcdef@aicloudweekly.example>');
+    expect(reportEvents(c, NOW).events).toMatchObject([{ kind: 'hard-bounce', address: 'gone@example.org', status: '5.1.1', reason: 'userunknown', at: '2025-03-10T09:02:11.000Z' }]);
   });
 
-  it('reads an Exim DSN with the whole original attached as a soft bounce', async () => {
-    const parsed = await parseReport(await report('exim-soft-bounce-2.eml'));
-    const { events } = reportEvents(parsed);
-    expect(events).toMatchObject([{ kind: 'soft-bounce', address: 'full@example.net', status: '4.2.2', messageId: '<2025-03-10.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@aicloudweekly.example>' }]);
+  it('an Exim DSN for a full mailbox is soft', async () => {
+    const { events } = reportEvents(await classifyBounce(await ours('exim-soft-bounce-2.eml')), NOW);
+    expect(events).toMatchObject([{ kind: 'soft-bounce', address: 'full@example.net', reason: 'mailboxfull', messageId: '<2025-03-10.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@aicloudweekly.example>' }]);
     expect(events[0]!.detail).toContain('over quota');
   });
 
-  it('reads an ARF complaint: the complainant comes from Original-Rcpt-To, not the redacted To', async () => {
-    const parsed = await parseReport(await report('yahoo-arf-complaint.eml'));
-    expect(parsed).toMatchObject({ kind: 'arf', feedbackType: 'abuse', address: 'angry@example.com' });
-    expect(reportEvents(parsed).events).toMatchObject([{ kind: 'complaint', address: 'angry@example.com', via: 'arf' }]);
+  it('an ARF complaint names the complainant from Original-Rcpt-To, not the redacted To', async () => {
+    const c = await classifyBounce(await ours('yahoo-arf-complaint.eml'));
+    expect(c).toMatchObject({ format: 'arf', verdict: 'complaint', feedbackType: 'abuse' });
+    expect(reportEvents(c, NOW).events).toMatchObject([{ kind: 'complaint', address: 'angry@example.com', via: 'arf' }]);
   });
 
-  it('a delay warning and an auto-reply are not bounces', async () => {
-    const delay = reportEvents(await parseReport(await report('postfix-delay-warning.eml')));
-    expect(delay.events).toEqual([]);
-    expect(delay.ignored[0]!.why).toContain('delay warning');
-    const ooo = await parseReport(await report('out-of-office.eml'));
-    expect(ooo).toMatchObject({ kind: 'other' });
-    expect(reportEvents(ooo).events).toEqual([]);
+  it('a delay warning and an auto-reply are ignored', async () => {
+    const delay = await classifyBounce(await ours('postfix-delay-warning.eml'));
+    expect(delay).toMatchObject({ verdict: 'ignored', reason: 'delayed' });
+    expect(reportEvents(delay, NOW).events).toEqual([]);
+    const ooo = await classifyBounce(await ours('out-of-office.eml'));
+    expect(ooo.verdict).toBe('ignored');
+    expect(reportEvents(ooo, NOW).events).toEqual([]);
   });
 
-  it('garbage bytes are "not a report", never an exception', async () => {
-    const parsed = await parseReport(Buffer.from('\x00\x01\xff not mail at all\r\n\r\n'));
-    expect(parsed.kind).toBe('other');
+  it('garbage bytes are ignored as "not a report", never an exception', async () => {
+    const c = await classifyBounce(Buffer.from('\x00\x01\xff not mail at all\r\n\r\n'));
+    expect(c).toMatchObject({ verdict: 'ignored', reason: 'notareport', recipients: [] });
   });
 });
 
+describe('recipient fields', () => {
+  it('a source-routed Final-Recipient falls back to Original-Recipient', async () => {
+    const c = await classifyBounce(dsn('Reporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; @relay.example.net:Gone@Example.org\r\nOriginal-Recipient: rfc822; Gone@Example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown'));
+    expect(c.recipients.map((r) => [r.address, r.verdict])).toEqual([['gone@example.org', 'hard']]);
+  });
+
+  it('AOL runs the per-message and per-recipient fields together: the recipient is still found', async () => {
+    const c = await classifyBounce(await corpus('rhost-aol-01.eml'));
+    expect(c.recipients.map((r) => [r.address, r.verdict, r.reason])).toEqual([['kijitora@example.jp', 'hard', 'hostunknown']]);
+  });
+
+  it('every Original-Rcpt-To of an ARF report is a complainant', async () => {
+    const c = await classifyBounce(await corpus('arf-16.eml'));
+    expect(c.recipients).toHaveLength(7);
+    expect(new Set(c.recipients.map((r) => r.verdict))).toEqual(new Set(['complaint']));
+    expect(reportEvents(c, NOW).events.map((e) => e.address)).toContain('sabineko@example.com');
+  });
+});
+
+describe('formats beside RFC 3464 and RFC 5965', () => {
+  it.each([
+    ['lhost-exim-05.eml', 'hard'],
+    ['lhost-qmail-01.eml', 'hard'],
+    ['lhost-yahoo-01.eml', 'hard'],
+    ['lhost-exchange2003-01.eml', 'hard'],
+    ['lhost-domino-01.eml', 'hard'],
+    ['lhost-amazonworkmail-01.eml', 'hard'],
+  ])('%s (plain text or multipart/mixed) is %s', async (file, verdict) => {
+    const c = await classifyBounce(await corpus(file));
+    expect(c.verdict).toBe(verdict);
+    expect(c.recipients.length).toBeGreaterThan(0);
+  });
+
+  it('an SES complaint sent by email, Apple Mail\'s one-click unsubscribe and an abuse-desk forward are complaints', async () => {
+    for (const file of ['lhost-amazonses-11.eml', 'arf-26.eml', 'arf-12.eml']) {
+      const c = await classifyBounce(await corpus(file));
+      expect([file, c.verdict, c.recipients.length > 0]).toEqual([file, 'complaint', true]);
+    }
+  });
+
+  it('DMARC and authentication-failure reports go to the operator: they suppress nobody', async () => {
+    for (const file of ['arf-18.eml', 'arf-19.eml', 'arf-20.eml']) {
+      const c = await classifyBounce(await corpus(file));
+      expect([file, c.verdict, c.feedbackType]).toEqual([file, 'ignored', 'auth-failure']);
+      expect(reportEvents(c, NOW).events).toEqual([]);
+    }
+  });
+
+  it('a refusal of our DKIM or SPF is ours: a warning, no event', async () => {
+    const c = await classifyBounce(await corpus('rhost-google-03.eml'));
+    expect(c).toMatchObject({ verdict: 'ours', reason: 'authfailure' });
+    const r = reportEvents(c, NOW);
+    expect(r.events).toEqual([]);
+    expect(r.ours).toMatchObject([{ reason: 'authfailure' }]);
+  });
+
+  it('a full mailbox with a 5.2.2 status is soft, not hard', async () => {
+    const c = await classifyBounce(await corpus('rhost-google-05.eml'));
+    expect(c).toMatchObject({ verdict: 'soft', reason: 'mailboxfull' });
+  });
+});

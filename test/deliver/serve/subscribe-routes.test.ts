@@ -15,7 +15,7 @@ import { createMailSender, parseSmtpUrl } from '../../../src/deliver/transport/s
 import { startUnsubscribeServer, type RunningServer } from '../../../src/deliver/serve/public-server.js';
 import { createUnsubscribeToken } from '../../../src/deliver/audience/unsubscribe-token.js';
 import { readJsonLinesFile, tempDir } from '../../support/fixtures.js';
-import { NEWSLETTER, parse, SECRET, startSink, type Sink } from '../../support/deliver.js';
+import { NEWSLETTER, parse, SECRET, startedServer, startSink, type Sink } from '../../support/deliver.js';
 
 let dir: string;
 let state: string;
@@ -30,16 +30,18 @@ async function start(rateLimit = { limit: 100, windowMs: 60_000 }): Promise<void
   mailer = createMailSender(target.value, { connections: 1, rate: 0 });
   const sender = senderIdentity({ ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' }, 'newsletter.yml');
   if (!sender.ok) throw new Error('bad sender');
-  server = await startUnsubscribeServer({
-    siteDir: null,
-    stateDir: state,
-    secret: SECRET,
-    listName: NEWSLETTER.name,
-    host: '127.0.0.1',
-    port: 0,
-    now: () => clock,
-    subscribe: { sender: sender.value, mailer, rateLimit },
-  });
+  server = startedServer(
+    await startUnsubscribeServer({
+      siteDir: null,
+      stateDir: state,
+      secret: SECRET,
+      listName: NEWSLETTER.name,
+      host: '127.0.0.1',
+      port: 0,
+      now: () => clock,
+      subscribe: { sender: sender.value, mailer, rateLimit },
+    }),
+  );
 }
 
 beforeEach(async () => {
@@ -207,7 +209,7 @@ describe('subscribe and confirm', () => {
   });
 
   it('without a mail transport, /subscribe says subscriptions are closed and records nothing', async () => {
-    server = await startUnsubscribeServer({ siteDir: null, stateDir: state, secret: SECRET, listName: NEWSLETTER.name, host: '127.0.0.1', port: 0 });
+    server = startedServer(await startUnsubscribeServer({ siteDir: null, stateDir: state, secret: SECRET, listName: NEWSLETTER.name, host: '127.0.0.1', port: 0 }));
     const res = await form('/subscribe', { email: 'ann@example.com' });
     expect(res.status).toBe(503);
     expect(await storeLines()).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * Provider webhooks over loopback HTTP: SES notifications as SNS delivers
- * them (an SNS envelope with the SES notification as a JSON string) and
- * Postmark's bounce and spam-complaint webhooks, with and without the secret.
+ * them (an SNS envelope with the SES notification as a JSON string, signed
+ * with a test certificate served over HTTPS on loopback) and Postmark's
+ * bounce and spam-complaint webhooks, with and without the secret.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,22 +13,28 @@ import { suppressionFile } from '../../../src/deliver/audience/suppression.js';
 import type { RunningServer } from '../../../src/deliver/serve/public-server.js';
 import { tempDir } from '../../support/fixtures.js';
 import { closeAndRemove, startTestServer } from '../../support/deliver.js';
+import { startSnsSigner, type SnsSigner } from '../../support/sns-signing.js';
 
 const WEBHOOK_SECRET = 'wh-secret-7f3a9c1e5b2d4a6f';
 
 let dir: string;
 let state: string;
 let server: RunningServer;
+let signer: SnsSigner;
 const logs: string[] = [];
 
 beforeEach(async () => {
   dir = await tempDir('bw-webhooks-');
   state = path.join(dir, 'state');
   logs.length = 0;
-  server = await startTestServer(state, { webhookSecret: WEBHOOK_SECRET, log: (l) => logs.push(l) });
+  signer = await startSnsSigner();
+  server = await startTestServer(state, { webhookSecret: WEBHOOK_SECRET, log: (l) => logs.push(l), snsCertificates: signer.source });
 });
 
-afterEach(() => closeAndRemove(server, dir));
+afterEach(async () => {
+  await signer.close();
+  await closeAndRemove(server, dir);
+});
 
 const sesMail = {
   timestamp: '2025-03-10T09:02:09.000Z',
@@ -45,19 +52,19 @@ const sesMail = {
   },
 };
 
-function snsNotification(message: object, id = '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324'): object {
+function unsignedNotification(message: object | string, id = '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324'): Record<string, unknown> {
   return {
     Type: 'Notification',
     MessageId: id,
     TopicArn: 'arn:aws:sns:eu-west-1:123456789012:ses-feedback',
-    Message: JSON.stringify(message),
+    Message: typeof message === 'string' ? message : JSON.stringify(message),
     Timestamp: '2025-03-10T09:02:12.345Z',
-    SignatureVersion: '1',
-    Signature: 'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
-    SigningCertURL: 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
     UnsubscribeURL: 'https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-west-1:123456789012:ses-feedback:1',
   };
 }
+
+/** As SNS sends it: signed (SignatureVersion 1 unless asked for 2). */
+const snsNotification = (message: object | string, id?: string, version: '1' | '2' = '1') => signer.sign(unsignedNotification(message, id), version);
 
 const sesPermanentBounce = {
   notificationType: 'Bounce',
@@ -150,7 +157,7 @@ describe('provider webhooks', () => {
     const res = await post(`/webhooks/ses/${WEBHOOK_SECRET}`, snsNotification(sesPermanentBounce), { 'x-amz-sns-message-type': 'Notification' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ events: 1, suppressed: 1 });
-    const res2 = await post(`/webhooks/ses/${WEBHOOK_SECRET}`, snsNotification(sesComplaint, 'b2c1-complaint'));
+    const res2 = await post(`/webhooks/ses/${WEBHOOK_SECRET}`, snsNotification(sesComplaint, 'b2c1-complaint', '2'));
     expect(res2.status).toBe(200);
     expect(await suppressed()).toMatchObject([
       { address: 'gone@example.org', reason: 'hard-bounce', via: 'ses', source: '<2025-03-10.0123456789abcdef0123456789abcdef@aicloudweekly.example>' },
@@ -169,7 +176,7 @@ describe('provider webhooks', () => {
     expect(await res.json()).toMatchObject({ events: 1, suppressed: 0 });
     const delivery = { notificationType: 'Delivery', mail: sesMail, delivery: { timestamp: '2025-03-10T09:02:10.000Z', recipients: ['ann@example.com'] } };
     expect((await post('/webhooks/ses', snsNotification(delivery, 'd1'), basic('ses', WEBHOOK_SECRET))).status).toBe(200);
-    const handshake = {
+    const handshake = signer.sign({
       Type: 'SubscriptionConfirmation',
       MessageId: '165545c9-2a5c-472c-8df2-7ff2be2b3b1b',
       Token: '2336412f37f',
@@ -177,7 +184,7 @@ describe('provider webhooks', () => {
       Message: 'You have chosen to subscribe to the topic arn:aws:sns:eu-west-1:123456789012:ses-feedback.',
       SubscribeURL: 'https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-west-1:123456789012:ses-feedback&Token=2336412f37f',
       Timestamp: '2025-03-01T12:00:00.000Z',
-    };
+    });
     expect((await post('/webhooks/ses', handshake, basic('ses', WEBHOOK_SECRET))).status).toBe(200);
     expect(logs.some((l) => l.includes('Action=ConfirmSubscription'))).toBe(true);
     expect(await suppressed()).toEqual([]);
@@ -219,12 +226,13 @@ describe('provider webhooks', () => {
     }
   });
 
-  it('garbage gets 400 (or 413) and changes nothing', async () => {
+  it('garbage gets 400 (or 413, or 401 when it carries no SNS signature) and changes nothing', async () => {
     const auth = basic('x', WEBHOOK_SECRET);
     const cases: [string, unknown, number][] = [
       ['/webhooks/ses', 'not json{', 400],
-      ['/webhooks/ses', { hello: 'world' }, 400],
-      ['/webhooks/ses', { ...snsNotification(sesPermanentBounce), Message: '<xml/>' }, 400],
+      // Not SNS at all: no signature to check, so it is refused as unsigned.
+      ['/webhooks/ses', { hello: 'world' }, 401],
+      ['/webhooks/ses', snsNotification('<xml/>'), 400],
       ['/webhooks/ses', snsNotification({ notificationType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'not-an-address' }], feedbackId: 'x' } }), 400],
       ['/webhooks/postmark', { RecordType: 'Bounce', ID: 1, Type: 'HardBounce' }, 400],
       ['/webhooks/postmark', [1, 2, 3], 400],
@@ -237,4 +245,32 @@ describe('provider webhooks', () => {
     expect(existsSync(feedbackFile(state))).toBe(false);
     expect(await suppressed()).toEqual([]);
   });
+
+  it('SNS signatures: version 1 and 2 pass, the certificate is fetched once; a bad, missing or foreign signature is 401 and changes nothing', async () => {
+    const auth = basic('ses', WEBHOOK_SECRET);
+    const tampered = { ...snsNotification(sesPermanentBounce), Message: JSON.stringify({ ...sesPermanentBounce, bounce: { ...sesPermanentBounce.bounce, feedbackId: 'forged' } }) };
+    const unsigned = unsignedNotification(sesPermanentBounce);
+    const foreignCert = signer.sign({ ...unsignedNotification(sesPermanentBounce), SigningCertURL: 'https://sns.eu-west-1.amazonaws.com.evil.example/SimpleNotificationService-x.pem' });
+    const plainHttp = signer.sign({ ...unsignedNotification(sesPermanentBounce), SigningCertURL: signer.certificateUrl.replace('https:', 'http:') });
+    const version3 = { ...snsNotification(sesPermanentBounce), SignatureVersion: '3' };
+    const otherSubject = { ...snsNotification(sesPermanentBounce), Subject: 'added after signing' };
+    for (const [name, body] of Object.entries({ tampered, unsigned, foreignCert, plainHttp, version3, otherSubject })) {
+      const res = await post('/webhooks/ses', body, auth);
+      expect([name, res.status]).toEqual([name, 401]);
+      expect(((await res.json()) as { error: string }).error).toContain('SNS signature not verified');
+    }
+    expect(existsSync(feedbackFile(state))).toBe(false);
+    expect(signer.fetches()).toBe(1); // only the tampered and Subject cases reached the certificate, and it was kept
+
+    // A signed message still needs the secret: the signature is the second factor, not a replacement.
+    expect((await post('/webhooks/ses', snsNotification(sesPermanentBounce))).status).toBe(401);
+    const v1 = await post('/webhooks/ses', snsNotification(sesPermanentBounce, 'v1'), auth);
+    const v2 = await post('/webhooks/ses', snsNotification(sesComplaint, 'v2', '2'), auth);
+    expect([v1.status, v2.status]).toEqual([200, 200]);
+    const subjected = signer.sign({ ...unsignedNotification(sesPermanentBounce, 'with-subject'), Subject: 'Amazon SES Email Event Notification' });
+    expect((await post('/webhooks/ses', subjected, auth)).status).toBe(200);
+    expect(signer.fetches()).toBe(1);
+    expect((await suppressed()).map((l) => l['address'])).toEqual(['gone@example.org', 'angry@example.com']);
+  });
 });
+
