@@ -11,7 +11,7 @@
 import type { CAC } from 'cac';
 import { error } from '../problems.js';
 import { MailboxUnreadable } from '../problem-catalogue.js';
-import { applyFeedback } from '../deliver/audience/feedback.js';
+import { applyFeedback, feedbackStateProblems } from '../deliver/audience/feedback.js';
 import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/audience/mailbox.js';
 import { SentMail } from '../deliver/send/sent-mail.js';
 import { SubscriberStore } from '../deliver/audience/subscriber-store.js';
@@ -69,7 +69,8 @@ export async function runBounces(opts: BouncesCommandOptions, io: CommandIo): Pr
   const stateDir = opts.stateDir;
   const store = await SubscriberStore.load(stateDir);
   const sent = await SentMail.load(stateDir, store);
-  const warnings = [...store.problems, ...sent.problems];
+  // Damaged state is reported with its code before anything is read or changed (a skipped line only warns).
+  const warnings = [...store.problems, ...sent.problems, ...(await feedbackStateProblems(stateDir))];
   reportProblems(io, warnings);
   if (warnings.some((p) => p.severity === 'error')) return 1;
 

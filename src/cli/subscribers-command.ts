@@ -49,6 +49,7 @@ export async function runSubscribers(opts: SubscribersCommandOptions, io: Comman
     return 1;
   }
   const suppression = loaded.value;
+  reportProblems(io, loaded.warnings);
   const store = await SubscriberStore.load(stateDir);
 
   const toStdout = opts.csv && opts.exportFile === undefined;

@@ -106,6 +106,17 @@ function remember(log: FeedbackLog, e: Partial<FeedbackEvent> | null): void {
 }
 
 /**
+ * What applying feedback reads, checked before a mailbox is read: the log's
+ * and the suppression list's problems, errors (unreadable: nothing can be
+ * applied) and warnings (skipped lines) alike, each with its code.
+ */
+export async function feedbackStateProblems(stateDir: string): Promise<Problem[]> {
+  const log = await readFeedbackLog(stateDir);
+  const suppression = await SuppressionList.load(stateDir);
+  return [...log.problems, ...(suppression.ok ? suppression.warnings : suppression.problems)];
+}
+
+/**
  * Records events and applies the rules, in order. Each event is on disk before
  * the suppression it causes, and each suppression before this resolves.
  */

@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { error, ok, warning, type Problem, type Result } from '../../problems.js';
-import { IoFailed, SuppressionLineSkipped } from '../../problem-catalogue.js';
+import { IoFailed, JsonLineSkipped, SuppressionLineDamaged, SuppressionLineSkipped } from '../../problem-catalogue.js';
 import { addressKey } from './address.js';
 import { appendJsonLines, readJsonLines } from '../jsonl.js';
 
@@ -183,6 +183,19 @@ export class SuppressionList extends SuppressionView {
     }
     return problems;
   }
+}
+
+/**
+ * The list's problems as a send must see them: a line it cannot read may be
+ * a reader who left, so for a send it is an error (BW_SUPPRESSION_LINE_DAMAGED)
+ * and nothing goes out until it is repaired. Everything else stays as it was.
+ * (Reading the list to add a suppression keeps the warnings: an old damaged
+ * line must not hold up a new unsubscribe.)
+ */
+export function suppressionProblemsForSending(problems: readonly Problem[]): Problem[] {
+  return problems.map((p) =>
+    p.code === JsonLineSkipped.code || p.code === SuppressionLineSkipped.code ? error(p.file, SuppressionLineDamaged, [], { line: p.line }) : p,
+  );
 }
 
 export interface SuppressionDetails {

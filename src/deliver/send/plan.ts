@@ -10,7 +10,7 @@ import { buildMessage, prepareEdition, type SenderIdentity } from './message.js'
 import type { EditionFiles } from './built-editions.js';
 import { readRecipients } from './recipients.js';
 import type { Recipient } from '../audience/subscriber-csv.js';
-import { countReason, SuppressionList, type SuppressionReason } from '../audience/suppression.js';
+import { countReason, SuppressionList, suppressionProblemsForSending, type SuppressionReason } from '../audience/suppression.js';
 import { createUnsubscribeToken, messageIdHash } from '../audience/unsubscribe-token.js';
 
 export interface SendPlan {
@@ -60,7 +60,7 @@ export async function planSend(opts: {
   else plan.problems.push(...ledger.problems);
   const offList = new Set(ledger.ok ? unknownRecipients(ledger.value) : []);
   const suppression = await SuppressionList.load(opts.stateDir);
-  if (!suppression.ok) plan.problems.push(...suppression.problems);
+  plan.problems.push(...suppressionProblemsForSending(suppression.ok ? suppression.warnings : suppression.problems));
   const suppressed = (key: string): boolean => suppression.ok && suppression.value.has(key);
 
   for await (const item of readRecipients(opts.subscribersFile, opts.stateDir)) {

@@ -20,7 +20,7 @@ import { resultLine } from './send-outcome.js';
 import { SendStep, type StepResult } from './send-step.js';
 import { readRecipients } from './recipients.js';
 import type { Recipient, SubscriberItem } from '../audience/subscriber-csv.js';
-import { countReason, SuppressionList, type SuppressionReason } from '../audience/suppression.js';
+import { countReason, SuppressionList, suppressionProblemsForSending, type SuppressionReason } from '../audience/suppression.js';
 import type { MailSender } from '../transport/sender.js';
 import { createUnsubscribeToken, messageIdHash } from '../audience/unsubscribe-token.js';
 
@@ -103,7 +103,9 @@ export async function sendEdition(opts: SendEditionOptions): Promise<Result<Send
     try {
       const suppression = await SuppressionList.load(opts.stateDir);
       if (!suppression.ok) return suppression;
-      suppression.warnings.forEach(warn);
+      const listProblems = suppressionProblemsForSending(suppression.warnings);
+      if (listProblems.some((p) => p.severity === 'error')) return { ok: false, problems: listProblems };
+      listProblems.forEach(warn);
       const summary = await runLoop(opts, ledger, suppression.value, now, reporter);
       if (lock.takenOver) summary.takenOverLock = lock.takenOver;
       summary.ledgerStats = { ...ledger.stats };
@@ -136,7 +138,10 @@ async function runLoop(
   const handle = async (r: Recipient, step: SendStep): Promise<void> => {
     earlierUnknownOffList.delete(r.key);
     // Re-read unsubscribes that arrived during a long send (at most once a second).
-    const refreshed = await suppression.refreshIfOlderThan(1000);
+    const refreshed = suppressionProblemsForSending(await suppression.refreshIfOlderThan(1000));
+    const damaged = refreshed.find((p) => p.severity === 'error');
+    // A line appended since that cannot be read may be this very reader leaving: stop, send nothing more.
+    if (damaged) return run.failWith(damaged);
     refreshed.forEach((p) => reporter.warn?.(p));
     const action = classify(ledger.snapshot.states.get(r.key), suppression.has(r.key), opts.resendUnknown);
     if (action !== 'send') return run.skipped(action, r.address, suppression.reasonOf(r.key));

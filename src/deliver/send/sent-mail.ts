@@ -40,6 +40,8 @@ export class SentMail {
         problems.push(...ledger.problems);
         continue;
       }
+      // A skipped line (BW_JSONL_LINE_SKIPPED) is said, never dropped: a bounce of that reader may go unmatched.
+      problems.push(...ledger.warnings);
       const keys = new Set(ledger.value.states.keys());
       byEdition.set(m[1]!, keys);
       for (const k of keys) everyone.add(k);
