@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedbackFile } from '../../../src/deliver/audience/feedback.js';
 import { suppressionFile } from '../../../src/deliver/audience/suppression.js';
 import type { RunningServer } from '../../../src/deliver/serve/public-server.js';
-import { tempDir } from '../../support/fixtures.js';
+import { readJsonLinesFile, tempDir } from '../../support/fixtures.js';
 import { closeAndRemove, startTestServer } from '../../support/deliver.js';
 import { startSnsSigner, type SnsSigner } from '../../support/sns-signing.js';
 
@@ -148,8 +148,7 @@ const post = (pathname: string, body: unknown, headers: Record<string, string> =
 const basic = (user: string, pass: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
 
 async function suppressed(): Promise<Record<string, string>[]> {
-  if (!existsSync(suppressionFile(state))) return [];
-  return (await readFile(suppressionFile(state), 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+  return readJsonLinesFile(suppressionFile(state));
 }
 
 describe('provider webhooks', () => {
