@@ -64,6 +64,14 @@ export const FieldUnknown = {
   hint: (_field: string, nearest: string | undefined) => (nearest ? `did you mean "${nearest}"?` : undefined),
 } satisfies ProblemDef;
 
+/** A number written with a decimal comma ("12,5"): YAML reads the part after the comma as another field. */
+export const DecimalComma = {
+  code: 'BW_DECIMAL_COMMA',
+  title: 'Decimal comma in a number',
+  message: (written: string, fixed: string) => `${written}: write a decimal point, ${fixed}`,
+  hint: 'Numbers in briefs use a decimal point whatever the newsletter\'s language; readers still see them in their own format.',
+} satisfies ProblemDef;
+
 /** A field the schema requires is absent. */
 export const FieldRequired = {
   code: 'BW_FIELD_REQUIRED',

@@ -6,7 +6,7 @@ import matter from 'gray-matter';
 import type { Basis, Brief, BriefMetric, MetricDef, Period } from '../model.js';
 import { parsePeriod } from './period.js';
 import { error, type Problem } from '../problems.js';
-import { BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, DerivedWritten, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown, PeriodBasisConflict, PeriodInvalid, PeriodLabelWithoutPeriod } from '../problem-catalogue.js';
+import { DecimalComma, BriefDateInvalid, BriefDateMismatch, BriefFileDate, BriefFileName, FrontmatterMissing, FrontmatterNotMapping, MetricCountNegative, DerivedWritten, MetricNotNumber, MetricShareRange, MetricUnitMismatch, MetricUnknown, PeriodBasisConflict, PeriodInvalid, PeriodLabelWithoutPeriod } from '../problem-catalogue.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 import { briefMetricSchema, frontmatterSchema, observationSchema } from '../content-contract.js';
 import { zodProblems } from './zod-problems.js';
@@ -126,8 +126,10 @@ function parseMetrics(source: YamlSource, raw: unknown, registry: readonly Metri
     const valuePath = long ? ['metrics', key, 'value'] : ['metrics', key];
     const value = decimalText(source.rawScalar(valuePath), long ? long.value : parsed.data);
     if (value === undefined) {
+      const written = source.rawScalar(valuePath);
       const shown = JSON.stringify(long ? long.value : parsed.data);
-      problems.push(error(source.file, MetricNotNumber, [key, shown, def.unit], source.at(valuePath)));
+      if (written !== undefined && /^[-+]?\d+,\d+$/.test(written)) problems.push(error(source.file, DecimalComma, [written, written.replace(',', '.')], source.at(valuePath)));
+      else problems.push(error(source.file, MetricNotNumber, [key, shown, def.unit], source.at(valuePath)));
       continue;
     }
     const n = Number(value);

@@ -35,8 +35,9 @@ export const DEFAULT_FISCAL_YEAR_END = '12-31';
 const YEAR = String.raw`(FY)?(\d{4})(E)?`;
 const FORMS: { re: RegExp; build: (m: RegExpExecArray, fye: string) => Period | string }[] = [
   { re: new RegExp(`^${YEAR}$`), build: (m, fye) => year(m[1] === 'FY', Number(m[2]), fye) },
-  { re: new RegExp(`^H([12]) ${YEAR}$`), build: (m, fye) => part(year(m[2] === 'FY', Number(m[3]), fye), 'half', Number(m[1])) },
-  { re: new RegExp(`^Q([1-4]) ${YEAR}$`), build: (m, fye) => part(year(m[2] === 'FY', Number(m[3]), fye), 'quarter', Number(m[1])) },
+  // Any number is matched so that "Q5 2025" gets "quarters are Q1 to Q4", not a guess that turns it into a year.
+  { re: new RegExp(`^H(\\d+) ${YEAR}$`), build: (m, fye) => (inRange(m[1]!, 2) ? part(year(m[2] === 'FY', Number(m[3]), fye), 'half', Number(m[1])) : `has no half H${m[1]} (halves are H1 and H2)`) },
+  { re: new RegExp(`^Q(\\d+) ${YEAR}$`), build: (m, fye) => (inRange(m[1]!, 4) ? part(year(m[2] === 'FY', Number(m[3]), fye), 'quarter', Number(m[1])) : `has no quarter Q${m[1]} (quarters are Q1 to Q4)`) },
   { re: /^(\d{4})-(\d{2})()$/, build: (m) => month(Number(m[1]), Number(m[2])) },
   { re: new RegExp(`^${ISO_DATE_PATTERN}$`), build: (m) => day(m[0]) },
   { re: /^(\d{4})-(\d{4})(E)?$/, build: (m) => span(Number(m[1]), Number(m[2])) },
@@ -73,6 +74,10 @@ function parsePeriodUncached(text: string, fiscalYearEnd: string): PeriodParse {
   }
   const suggestion = suggestPeriod(written);
   return { error: `period "${text}" is not in the period grammar: ${PERIOD_GRAMMAR}`, ...(suggestion ? { suggestion } : {}) };
+}
+
+function inRange(n: string, max: number): boolean {
+  return Number(n) >= 1 && Number(n) <= max;
 }
 
 function iso(dt: DateTime): string {

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { YamlSource } from './yaml-source.js';
 import { error, type Problem } from '../problems.js';
-import { FieldInvalid, FieldRequired, FieldUnknown } from '../problem-catalogue.js';
+import { DecimalComma, FieldInvalid, FieldRequired, FieldUnknown } from '../problem-catalogue.js';
 import { nearest } from './suggest.js';
 
 /**
@@ -19,12 +19,25 @@ export function zodProblems(source: YamlSource, schema: z.ZodType, issues: reado
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] ?? '';
+      const comma = decimalComma(source, path, key);
+      if (comma) return comma;
       return error(source.file, FieldUnknown, [[...path, key].join('.'), nearest(key, fieldsAt(schema, issue.path))], source.at([...path, key]));
     }
     const name = path.length > 0 ? `"${path.join('.')}"` : 'document';
     if (issue.code === 'invalid_type' && issue.input === undefined) return error(source.file, FieldRequired, [name], source.at(path));
     return error(source.file, FieldInvalid, [name, lowerFirst(issue.message)], source.at(path));
   });
+}
+
+/**
+ * `{ value: 12,5, ... }` reads as `value: 12` and a field named "5": the
+ * commonest slip of a writer used to decimal commas. Named as what it is, at
+ * the value.
+ */
+function decimalComma(source: YamlSource, path: readonly PropertyKey[], key: string): Problem | undefined {
+  const whole = source.rawScalar([...path, 'value']);
+  if (!/^\d+$/.test(key) || whole === undefined || !/^[-+]?\d+$/.test(whole)) return undefined;
+  return error(source.file, DecimalComma, [`${whole},${key}`, `${whole}.${key}`], source.at([...path, 'value']));
 }
 
 /** The field names of the object schema found by following `path` into `schema` (none if there is no object there). */

@@ -30,6 +30,21 @@ describe('observations in a brief', () => {
     expect(price).toMatchObject({ basis: 'forecast', period: P('2025-09'), note: 'guidance' });
   });
 
+  it('a decimal comma gets its own answer at the value, in the long form and the short one; a quarter Q5 gets "quarters are Q1 to Q4"', async () => {
+    const { dir, result } = await load({
+      '2025-01-06.md': brief('T', ['  market: { value: 12,5, period: Q1 2025 }', '  share_a: 35,8', '  price_index: { value: 104, period: Q5 2025 }'].join('\n')),
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = result.problems.map((p) => formatProblem({ ...p, file: path.relative(dir, p.file) }).split('\n')[0]);
+    expect(lines).toEqual([
+      'editions/2025-01-06.md:4:20: error[BW_DECIMAL_COMMA]: 12,5: write a decimal point, 12.5',
+      'editions/2025-01-06.md:5:12: error[BW_DECIMAL_COMMA]: 35,8: write a decimal point, 35.8',
+      expect.stringContaining('period "Q5 2025" has no quarter Q5 (quarters are Q1 to Q4)'),
+    ]);
+    expect(lines.join('\n')).not.toMatch(/did you mean "2025"|unknown field/);
+  });
+
   it('a bare number is an actual at the edition date', async () => {
     const { result } = await load({ '2025-01-06.md': brief('T', '  market: 51.8') });
     expect(result.ok && result.value.briefs[0]!.metrics[0]).toEqual({ key: 'market', value: '51.8', basis: 'actual', line: 4, column: 11 });

@@ -63,14 +63,17 @@ describe('parsePeriod: errors name the grammar and suggest a form', () => {
   });
 
   it.each([
-    ['Q5 2025', 'not in the period grammar'],
-    ['H3 2025', 'not in the period grammar'],
+    ['Q5 2025', 'period "Q5 2025" has no quarter Q5 (quarters are Q1 to Q4)'],
+    ['Q0 FY2026', 'quarters are Q1 to Q4'],
+    ['H3 2025', 'period "H3 2025" has no half H3 (halves are H1 and H2)'],
     ['2025-13', 'has no month 13'],
     ['2025-02-30', 'is not a real calendar date'],
     ['2030-2025', 'must run forward'],
     ['2025-2025', 'must run forward'],
   ])('%s: %s', (text, message) => {
     expect(parsePeriod(text).error).toContain(message);
+    // An impossible quarter is never "corrected" into a year.
+    expect(parsePeriod(text).suggestion).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@ import type { Brief, Content } from '../../src/model.js';
 import { loadContent } from '../../src/content/load.js';
 import { auditContent } from '../../src/compute/audit.js';
 import { computeEditions } from '../../src/compute/editions.js';
+import { computeEditionMetrics } from '../../src/compute/edition-metrics.js';
 import { computeStep, type ComputeRun } from '../../src/pipeline/compute-step.js';
 import { SAMPLE_CONTENT } from '../support/fixtures.js';
 
@@ -73,4 +74,10 @@ test('a changed registry recomputes everything', async () => {
   const next = await computeStep(changed, first);
   expectFresh(next, changed);
   expect(next.metrics).not.toBe(first.metrics);
+});
+
+// The step keeps the rows when no brief's numbersKey changed: that is safe while the rows read nothing else of a brief.
+test('the rows read no prose: other titles, subjects, summaries, bodies and slugs give the same rows', () => {
+  const reworded = content.briefs.map((b, i) => ({ ...b, title: `Other ${i}`, subject: `S ${i}`, subjectLine: 9, preheader: 'P', summary: 'Other', slug: `o-${i}`, body: '# Other\n', bodyLine: 42 }));
+  expect(computeEditionMetrics(content.metrics, reworded)).toEqual(computeEditionMetrics(content.metrics, content.briefs));
 });
