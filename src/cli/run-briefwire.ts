@@ -7,6 +7,7 @@
  */
 import { cac, type CAC } from 'cac';
 import { UsageError } from './usage-error.js';
+import { nearest } from '../content/suggest.js';
 import { redactSecrets } from '../util/redact.js';
 import { reportProblems, type CommandIo } from './command-io.js';
 import type { Problem } from '../problems.js';
@@ -40,6 +41,15 @@ async function registerCommands(cli: CAC, argv: readonly string[], io: CommandIo
   for (const register of registers) register(cli, io);
 }
 
+/** ': did you mean "--out"?' for cac's "Unknown option `--otu`", from the options of the command given (and the global ones). */
+function optionGuess(cli: CAC, message: string): string {
+  const unknown = /^Unknown option `(-{1,2}[^`]+)`/.exec(message)?.[1];
+  if (!unknown) return '';
+  const options = [...(cli.matchedCommand?.options ?? []), ...cli.globalCommand.options].flatMap((o) => o.rawName.split(',').map((n) => n.trim().split(/[\s<[]/)[0]!));
+  const guess = nearest(unknown, options);
+  return guess ? `: did you mean "${guess}"?` : '';
+}
+
 /** `argv` as process.argv has it (node, script, then the arguments). */
 export async function runBriefwire(argv: readonly string[], io: CommandIo): Promise<number> {
   const cli = cac('briefwire');
@@ -52,7 +62,8 @@ export async function runBriefwire(argv: readonly string[], io: CommandIo): Prom
     if (!cli.matchedCommand) {
       if (cli.options['help'] || cli.options['version']) return 0;
       const name = cli.args[0];
-      io.stderr.write(name ? `briefwire: unknown command "${name}"\n` : 'briefwire: no command given\n');
+      const guess = name ? nearest(name, cli.commands.map((c) => c.name).filter(Boolean)) : undefined;
+      io.stderr.write(name ? `briefwire: unknown command "${name}"${guess ? `: did you mean "${guess}"?` : ''}\n` : 'briefwire: no command given\n');
       io.stderr.write('Run "briefwire --help" for the list of commands.\n');
       return 2;
     }
@@ -65,7 +76,7 @@ export async function runBriefwire(argv: readonly string[], io: CommandIo): Prom
       return 2;
     }
     if (err instanceof UsageError || (err instanceof Error && err.name === 'CACError')) {
-      io.stderr.write(`briefwire: ${err.message}\n`);
+      io.stderr.write(`briefwire: ${err.message}${optionGuess(cli, err.message)}\n`);
       return 2;
     }
     // The state database failing mid-command (it went away, it refused): a coded problem, no stack.

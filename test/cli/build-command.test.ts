@@ -99,10 +99,19 @@ describe('usage', () => {
     expect((await runCli([])).code).toBe(2);
     const unknown = await runCli(['bulid']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "bulid"');
+    expect(unknown.stderr).toContain('unknown command "bulid": did you mean "build"?');
     const option = await runCli(['build', '--outt', 'x']);
     expect(option.code).toBe(2);
-    expect(option.stderr).toMatch(/Unknown option `--outt`/);
+    expect(option.stderr).toMatch(/Unknown option `--outt`: did you mean "--out"\?/);
+  });
+
+  test('did-you-mean for mistyped commands and options, from the command\'s own options; none when nothing is close', async () => {
+    expect((await runCli(['biuld'])).stderr).toContain('did you mean "build"?');
+    expect((await runCli(['build', '--otu', 'x'])).stderr).toContain('did you mean "--out"?');
+    expect((await runCli(['send', 'latest', '--dryrun'])).stderr).toContain('did you mean "--dry-run"?');
+    const far = await runCli(['xyzzy']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('unknown command "xyzzy"\n');
   });
 });
 

@@ -2,7 +2,7 @@
  * Crash safety of the real CLI (dist/cli.js, compiled by `npm test`'s tsc
  * step) against a loopback smtp-server: SIGKILL while the server holds the
  * messages in flight unanswered (so the kill lands mid-message every time),
- * SIGTERM mid-send.
+ * SIGTERM mid-send, and a second SIGTERM that quits without waiting.
  * A separate file from cli.test.ts so the two run in parallel.
  */
 import { describe, expect, it } from 'vitest';
@@ -91,4 +91,26 @@ describe('briefwire send (CLI) when killed', () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('a second SIGTERM quits at once with 130: the messages still unanswered stay unknown for the next run', async () => {
+    const p = paths();
+    await setUpSend(p, '2025-03-10', 60);
+    const connections = 3;
+    // No answer ever comes: after the first SIGTERM the sender would wait for the messages in flight forever.
+    box.sink.behaviour = { data: () => 'hold' };
+    const sending = start(sendArgs('2025-03-10', ['--connections', String(connections)]), env());
+    await box.sink.whenHeld(connections);
+    const stopping = new Promise<void>((resolve) => sending.child.stderr!.on('data', (d: string) => (String(d).includes('SIGTERM: stopping') ? resolve() : undefined)));
+    sending.child.kill('SIGTERM');
+    await stopping;
+    sending.child.kill('SIGTERM');
+    const stopped = await sending.done;
+    expect(stopped.code).toBe(130);
+    const inFlight = box.sink.held().flat().sort();
+    expect(inFlight).toHaveLength(connections);
+    box.sink.releaseHeld('drop');
+    const ledger = await readLedger(p.state, '2025-03-10');
+    if (!ledger.ok) throw new Error('ledger');
+    const unknown = [...ledger.value.states.entries()].filter(([, s]) => s === 'unknown').map(([a]) => a).sort();
+    expect(unknown).toEqual(inFlight);
+  });
 });
