@@ -20,9 +20,13 @@ export interface NewCommandOptions {
   date?: string;
 }
 
+const NEW_DESCRIPTION = "Scaffold the next brief as a draft: each metric's latest observation as a comment to copy, nothing reported until you uncomment a line";
+
 export function registerNew(cli: CAC, io: CommandIo): void {
   cli
-    .command('new', 'Scaffold the next brief with every metric\'s latest value, period and source pre-filled')
+    .command('new', NEW_DESCRIPTION)
+    // cac's help for one command shows no description: the usage line carries it.
+    .usage(`new\n\n  ${NEW_DESCRIPTION}`)
     .option('--date <YYYY-MM-DD>', 'Edition date (default: the next send slot from today, or the slot after the latest brief if that is later)')
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .example('briefwire new')

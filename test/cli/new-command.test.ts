@@ -129,3 +129,15 @@ describe('briefwire new', () => {
     expect(await readdir(editionsDir)).toEqual(before);
   });
 });
+
+describe('what new says it does', () => {
+  it('--help and the README describe today\'s new: a draft whose metric lines are comments, nothing pre-filled', async () => {
+    const { runCli } = await import('../support/cli.js');
+    const help = (await runCli(['new', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('as a comment to copy, nothing reported until you uncomment a line');
+    expect(help).not.toMatch(/pre-filled|filled in/);
+    const readme = (await readFile('README.md', 'utf8')).replace(/\s+/g, ' ');
+    expect(readme).toContain('Every metric line is a comment');
+    expect(readme).not.toMatch(/source filled in|pre-filled/);
+  });
+});
