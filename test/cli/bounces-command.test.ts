@@ -2,26 +2,22 @@
  * Bounce and complaint processing from a mailbox: realistic multipart/report
  * messages (Postfix and Exim DSNs, a Yahoo-style ARF report) parsed with
  * mailparser, matched against send ledgers, applied to the suppression list,
- * through the real CLI on a Maildir and an mbox.
+ * through the command line (in-process: nothing here is about the process) on
+ * a Maildir and an mbox.
  */
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedbackFile } from '../../src/deliver/audience/feedback.js';
 import { suppressionFile } from '../../src/deliver/audience/suppression.js';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/cli.js';
 import { readJsonLinesFile, tempDir } from '../support/fixtures.js';
-import { cliAvailable } from '../support/deliver.js';
 
 const REPORTS = path.resolve('test/support/reports');
 const report = (name: string): Promise<Buffer> => readFile(path.join(REPORTS, name));
 
 let dir: string;
 let state: string;
-
-beforeAll(() => {
-  if (!cliAvailable()) throw new Error('dist/cli.js is missing: run "npx tsc -p tsconfig.json" first');
-});
 
 beforeEach(async () => {
   dir = await tempDir('bw-bounces-');
@@ -68,7 +64,7 @@ const ALL = [
 describe('briefwire bounces', () => {
   it('suppresses hard bounces, complaints and the third soft bounce; ignores the rest; a second read changes nothing', async () => {
     const md = await maildir(ALL);
-    const first = await runCli(['bounces', '--maildir', md, '--state', state], { cwd: dir, cleanEnv: true });
+    const first = await runInProcess(['bounces', '--maildir', md, '--state', state]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Read 8 messages (0 unreadable).');
@@ -88,7 +84,7 @@ describe('briefwire bounces', () => {
     expect(lines[2]!['source']).toBe('<2025-03-10.0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f@aicloudweekly.example>');
 
     const before = [await readFile(suppressionFile(state), 'utf8'), await readFile(feedbackFile(state), 'utf8')];
-    const second = await runCli(['bounces', '--maildir', md, '--state', state], { cwd: dir, cleanEnv: true });
+    const second = await runInProcess(['bounces', '--maildir', md, '--state', state]);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('Suppressed now: 0 hard bounce, 0 complaint, 0 soft bounce');
     expect(second.stdout).toContain('Read before (unchanged): 5');
@@ -97,11 +93,11 @@ describe('briefwire bounces', () => {
 
   it('two soft bounces only count; the third, read later, suppresses', async () => {
     const md = await maildir(['exim-soft-bounce-1.eml', 'exim-soft-bounce-2.eml']);
-    const first = await runCli(['bounces', '--maildir', md, '--state', state], { cwd: dir, cleanEnv: true });
+    const first = await runInProcess(['bounces', '--maildir', md, '--state', state]);
     expect(first.stdout).toContain('Soft bounces counted, not yet suppressing: 2.');
     expect(await suppressionLines()).toEqual([]);
     await copyFile(path.join(REPORTS, 'exim-soft-bounce-3.eml'), path.join(md, 'cur', '1741597399.M9P9.host,S=1:2,S'));
-    const second = await runCli(['bounces', '--maildir', md, '--state', state], { cwd: dir, cleanEnv: true });
+    const second = await runInProcess(['bounces', '--maildir', md, '--state', state]);
     expect(second.stdout).toContain('1 soft bounce');
     expect((await suppressionLines()).map((l) => l['address'])).toEqual(['full@example.net']);
   });
@@ -113,29 +109,29 @@ describe('briefwire bounces', () => {
       .join('');
     const file = path.join(dir, 'bounces.mbox');
     await writeFile(file, mbox);
-    const res = await runCli(['bounces', '--mbox', file, '--state', state], { cwd: dir, cleanEnv: true });
+    const res = await runInProcess(['bounces', '--mbox', file, '--state', state]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('Read 8 messages (0 unreadable).');
     expect((await suppressionLines()).map((l) => l['address']).sort()).toEqual(['angry@example.com', 'full@example.net', 'gone@example.org']);
   });
 
   it('bad input: a missing Maildir is a usage error, a file that is not an mbox is an error; nothing is written', async () => {
-    const missing = await runCli(['bounces', '--maildir', path.join(dir, 'nope'), '--state', state], { cwd: dir, cleanEnv: true });
+    const missing = await runInProcess(['bounces', '--maildir', path.join(dir, 'nope'), '--state', state]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('not a Maildir');
     const file = path.join(dir, 'notes.txt');
     await writeFile(file, 'Just some notes\nFrom the desk\n');
-    const notMbox = await runCli(['bounces', '--mbox', file, '--state', state], { cwd: dir, cleanEnv: true });
+    const notMbox = await runInProcess(['bounces', '--mbox', file, '--state', state]);
     expect(notMbox.code).toBe(1);
     expect(notMbox.stderr).toContain('not an mbox file');
-    const both = await runCli(['bounces', '--mbox', file, '--maildir', dir, '--state', state], { cwd: dir, cleanEnv: true });
+    const both = await runInProcess(['bounces', '--mbox', file, '--maildir', dir, '--state', state]);
     expect(both.code).toBe(2);
     expect(await readdir(state)).toEqual(['sends']);
   });
 
   it('--dry-run --json prints one decision per message and changes nothing, from a Maildir and from an mbox', async () => {
     const md = await maildir(ALL);
-    const res = await runCli(['bounces', '--maildir', md, '--state', state, '--dry-run', '--json'], { cwd: dir, cleanEnv: true });
+    const res = await runInProcess(['bounces', '--maildir', md, '--state', state, '--dry-run', '--json']);
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(8);
@@ -150,7 +146,7 @@ describe('briefwire bounces', () => {
     const mbox = path.join(dir, 'bounces.mbox');
     const parts = await Promise.all(['out-of-office.eml', 'yahoo-arf-complaint.eml'].map((n) => report(n)));
     await writeFile(mbox, parts.map((raw) => `From MAILER-DAEMON Mon Mar 10 09:00:00 2025\n${raw.toString('utf8')}\n`).join(''));
-    const fromMbox = await runCli(['bounces', '--mbox', mbox, '--state', state, '--dry-run', '--json'], { cwd: dir, cleanEnv: true });
+    const fromMbox = await runInProcess(['bounces', '--mbox', mbox, '--state', state, '--dry-run', '--json']);
     const decided = fromMbox.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(decided.map((d) => [d['message'], d['verdict']])).toEqual([[1, 'ignored'], [2, 'complaint']]);
     expect(decided[1]).toMatchObject({ reason: 'feedback', recipients: ['angry@example.com'], matched: [true] });
@@ -163,7 +159,7 @@ describe('briefwire bounces', () => {
     await copyFile(path.resolve('test/fixtures/bounces/sisimai/rhost-google-03.eml'), path.join(md, 'new', '1741597500.M1P2.host,S=1'));
     await writeFile(path.join(md, 'new', '1741597600.M1P2.host,S=1'), Buffer.from([0x00, 0xff, 0xfe, 0x00]));
     await mkdir(path.join(md, 'new', '1741597700.M1P2.host,S=1'));
-    const res = await runCli(['bounces', '--maildir', md, '--state', state], { cwd: dir, cleanEnv: true });
+    const res = await runInProcess(['bounces', '--maildir', md, '--state', state]);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Warning: 1 recipient\(s\) refused for reasons on our side \(authfailure 1\); nobody was suppressed/);
     expect(res.stdout).toContain('DKIM');
