@@ -21,6 +21,7 @@ import { ledgerFile } from '../src/deliver/store/ledger.js';
 import { sendEdition } from '../src/deliver/send/send-edition.js';
 import { createMailSender, parseSmtpUrl, poolOptions, type SmtpTarget } from '../src/deliver/transport/smtp.js';
 import { benchRate, prepareSendFixture, SEND_CONNECTIONS, type SendFixture } from './send-fixture.js';
+import { FilesStore } from '../src/deliver/store/files-store.js';
 
 const ROUNDS = 2;
 
@@ -114,14 +115,14 @@ interface BriefwireRun {
 /** briefwire's send path: CSV streaming, the ledger with fsync'd records, the lock, suppression checks. */
 async function briefwireArm({ fixture, target, settings }: Arms, round: number): Promise<BriefwireRun> {
   const total = fixture.recipients.length;
-  const stateDir = path.join(fixture.work, `state-${round}`);
+  const store = new FilesStore(path.join(fixture.work, `state-${round}`));
   const mailer = createMailSender(target, settings);
   const started = performance.now();
   const result = await sendEdition({
     edition: fixture.editionFiles,
     sender: fixture.sender,
     subscribersFile: fixture.csv,
-    stateDir,
+    store,
     mailer,
     secret: fixture.secret,
     concurrency: settings.connections,
@@ -133,7 +134,7 @@ async function briefwireArm({ fixture, target, settings }: Arms, round: number):
   const ms = performance.now() - started;
   mailer.close();
   if (!result.ok || result.value.sent !== total) throw new Error(`briefwire send did not deliver everything: ${JSON.stringify(result.ok ? result.value : result.problems).slice(0, 500)}`);
-  const ledgerBytes = (await stat(ledgerFile(stateDir, fixture.date))).size;
+  const ledgerBytes = (await stat(ledgerFile(store.stateDir, fixture.date))).size;
   const st = result.value.ledgerStats;
   const syncs = st ? `${st.syncs} syncs for ${st.records} records, ${(st.syncMs / st.syncs).toFixed(2)} ms avg, ${st.maxSyncMs.toFixed(1)} ms max` : '';
   return { ms, ledgerBytes, syncs };

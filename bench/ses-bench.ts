@@ -20,6 +20,7 @@ import nodemailer from 'nodemailer';
 import { sendEdition } from '../src/deliver/send/send-edition.js';
 import { createSesMailSender, sesTargetFromEnv } from '../src/deliver/transport/ses-transport.js';
 import { benchRate, prepareSendFixture, SEND_CONNECTIONS, type SendFixture } from './send-fixture.js';
+import { FilesStore } from '../src/deliver/store/files-store.js';
 
 // One round each: the emulator parses every message (about 20-50 per second here), so 10,000 take minutes per arm.
 const ROUNDS = 1;
@@ -70,7 +71,7 @@ export async function runSesBench(): Promise<void> {
         edition: fixture.editionFiles,
         sender: fixture.sender,
         subscribersFile: fixture.csv,
-        stateDir: path.join(fixture.work, `ses-state-${round}`),
+        store: new FilesStore(path.join(fixture.work, `ses-state-${round}`)),
         mailer,
         secret: fixture.secret,
         concurrency: SEND_CONNECTIONS,

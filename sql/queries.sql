@@ -124,13 +124,15 @@ INSERT INTO slot_records (slot, kind, at) VALUES ($1, $2, $3) ON CONFLICT (slot,
 -- ---------------------------------------------------------------- sends
 
 -- name: editions-sent
-SELECT DISTINCT edition FROM send_runs ORDER BY edition;
+SELECT edition FROM send_runs UNION SELECT edition FROM deliveries ORDER BY edition;
 
 -- name: runs-of
 SELECT id, started_at, host, pid, resend_unknown, list_id FROM send_runs WHERE edition = $1 ORDER BY id;
 
 -- name: newest-list-id
-SELECT list_id FROM send_runs WHERE edition = (SELECT max(edition) FROM send_runs) ORDER BY id DESC LIMIT 1;
+-- (An import's run carries no List-Id of its own: it is not a send.)
+SELECT list_id FROM send_runs WHERE host <> 'briefwire-import'
+  AND edition = (SELECT max(edition) FROM send_runs WHERE host <> 'briefwire-import') ORDER BY id DESC LIMIT 1;
 
 -- name: deliveries-of
 SELECT address, state, permanent, tries, claimed_at, updated_at, code, error, response FROM deliveries
@@ -143,9 +145,17 @@ SELECT at, sent, failed, retry_later, unknown FROM send_done WHERE edition = $1 
 SELECT at, sent, failed, retry_later, unknown FROM send_done WHERE edition = $1 ORDER BY at;
 
 -- name: start-run
-INSERT INTO send_runs (edition, started_at, host, pid, resend_unknown, list_id, heartbeat_at)
-VALUES ($1, $2, $3, $4, $5, $6, now())
+INSERT INTO send_runs (edition, started_at, host, pid, boot_time, resend_unknown, list_id, heartbeat_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, now())
 RETURNING id;
+
+-- name: open-runs-on
+-- Runs of an edition on this host that never ended: the caller asks whether their processes are alive.
+SELECT id, pid, boot_time FROM send_runs WHERE edition = $1 AND host = $2 AND ended_at IS NULL;
+
+-- name: end-runs
+-- Runs whose process is gone (killed): their claims are unknown from now on, not in flight.
+UPDATE send_runs SET ended_at = now() WHERE id = ANY($1::bigint[]) AND ended_at IS NULL;
 
 -- name: beat
 UPDATE send_runs SET heartbeat_at = now() WHERE id = $1;
@@ -161,19 +171,18 @@ ON CONFLICT (edition, address) DO NOTHING;
 
 -- name: claim-next
 -- The next listed recipient no sender holds, claimed in one statement (FOR UPDATE SKIP
--- LOCKED: any number of senders share the list without waiting on each other):
--- a queued one, one whose temporary failure is older than this run, or, with
--- --resend-unknown ($4), an unknown outcome whose sender stopped beating. Suppressed
--- addresses are passed over (and counted at the end).
+-- LOCKED: any number of senders share the list without waiting on each other): a queued
+-- one; one whose temporary failure was left by a run that has stopped; or, with
+-- --resend-unknown ($4), an unknown outcome left by a run that has stopped. A run that
+-- stopped either ended or no longer beats (it died). Suppressed addresses are passed over.
 UPDATE deliveries d SET state = 'attempt', tries = d.tries + 1, run_id = $2, claimed_at = $3, updated_at = $3
 WHERE (d.edition, d.address) = (
   SELECT q.edition, q.address FROM deliveries q
   LEFT JOIN send_runs r ON r.id = q.run_id
   WHERE q.edition = $1
     AND (q.state = 'queued'
-      OR (q.state = 'failed' AND NOT q.permanent AND q.updated_at < $5)
-      OR ($4 AND q.state IN ('attempt', 'unconfirmed') AND q.run_id <> $2
-          AND (r.ended_at IS NOT NULL OR r.heartbeat_at < now() - interval '30 seconds')))
+      OR (q.run_id <> $2 AND (r.ended_at IS NOT NULL OR r.heartbeat_at < now() - $5 * interval '1 millisecond')
+          AND ((q.state = 'failed' AND NOT q.permanent) OR ($4 AND q.state IN ('attempt', 'unconfirmed')))))
     AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.address = q.address AND s.active)
   ORDER BY q.position
   LIMIT 1
@@ -193,21 +202,31 @@ UPDATE deliveries SET state = $4, permanent = $5, code = $6, error = $7, respons
 WHERE edition = $1 AND address = $2 AND run_id = $3 AND state <> 'sent';
 
 -- name: edition-tally
--- What the listed recipients of an edition are now, for the summary's skipped counts.
+-- What the listed recipients of an edition are now, for a run's closing summary.
 SELECT
-  count(*) FILTER (WHERE d.state = 'sent') AS sent,
-  count(*) FILTER (WHERE d.state = 'failed' AND d.permanent) AS failed_permanent,
-  count(*) FILTER (WHERE d.state = 'failed' AND NOT d.permanent) AS failed_temporary,
-  count(*) FILTER (WHERE d.state IN ('attempt', 'unconfirmed')) AS unknown,
-  count(*) FILTER (WHERE d.state = 'queued') AS queued
-FROM deliveries d WHERE d.edition = $1;
+  count(*) FILTER (WHERE state = 'sent') AS sent,
+  count(*) FILTER (WHERE state = 'failed' AND permanent) AS failed_permanent,
+  count(*) FILTER (WHERE state = 'failed' AND NOT permanent) AS failed_temporary,
+  count(*) FILTER (WHERE state IN ('attempt', 'unconfirmed')) AS unknown
+FROM deliveries WHERE edition = $1;
+
+-- name: run-tally
+SELECT
+  count(*) FILTER (WHERE state = 'sent') AS sent,
+  count(*) FILTER (WHERE state = 'failed' AND permanent) AS failed_permanent
+FROM deliveries WHERE edition = $1 AND run_id = $2;
 
 -- name: unknown-of
-SELECT address FROM deliveries WHERE edition = $1 AND state IN ('attempt', 'unconfirmed') ORDER BY position;
+-- Unknown outcomes no live sender is working on (a stopped run's claims), in list order.
+SELECT d.address FROM deliveries d JOIN send_runs r ON r.id = d.run_id
+WHERE d.edition = $1 AND d.state IN ('attempt', 'unconfirmed') AND d.run_id <> $2
+  AND (r.ended_at IS NOT NULL OR r.heartbeat_at < now() - $3 * interval '1 millisecond')
+ORDER BY d.position;
 
 -- name: suppressed-listed
+-- Listed recipients passed over because they are suppressed, per reason.
 SELECT s.reason, count(*) AS n FROM deliveries d JOIN suppressions s ON s.address = d.address AND s.active
-WHERE d.edition = $1 AND d.state IN ('queued', 'failed') AND NOT (d.state = 'failed' AND d.permanent)
+WHERE d.edition = $1 AND (d.state = 'queued' OR (d.state = 'failed' AND NOT d.permanent))
 GROUP BY s.reason;
 
 -- name: record-done
@@ -220,3 +239,23 @@ ON CONFLICT (edition, at) DO NOTHING;
 INSERT INTO send_pace AS p (edition, next_at) VALUES ($1, clock_timestamp())
 ON CONFLICT (edition) DO UPDATE SET next_at = greatest(p.next_at + $2 * interval '1 millisecond', clock_timestamp())
 RETURNING extract(epoch FROM (next_at - clock_timestamp())) * 1000 AS wait_ms;
+
+-- ---------------------------------------------------------------- export and import
+
+-- name: snapshot-isolation
+-- The first statement of an export's transaction: every read after it sees one instant.
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+
+-- name: import-run
+INSERT INTO send_runs (edition, started_at, host, pid, boot_time, resend_unknown, list_id, heartbeat_at, ended_at)
+VALUES ($1, $2, 'briefwire-import', 0, 0, false, NULL, $2, $2)
+RETURNING id;
+
+-- name: import-delivery
+-- The stronger word wins (sent, then unknown, then a permanent, then a temporary failure);
+-- an import never weakens what the database holds.
+INSERT INTO deliveries AS d (edition, address, position, display, state, permanent, tries, run_id, claimed_at, updated_at)
+VALUES ($1, $2, coalesce((SELECT max(position) + 1 FROM deliveries WHERE edition = $1), 0), $2, $3, $4, 1, $5, $6, $6)
+ON CONFLICT (edition, address) DO UPDATE SET state = excluded.state, permanent = excluded.permanent, run_id = excluded.run_id, updated_at = excluded.updated_at
+WHERE (CASE d.state WHEN 'sent' THEN 4 WHEN 'attempt' THEN 3 WHEN 'unconfirmed' THEN 3 WHEN 'failed' THEN (CASE WHEN d.permanent THEN 2 ELSE 1 END) ELSE 0 END)
+    < (CASE excluded.state WHEN 'sent' THEN 4 WHEN 'attempt' THEN 3 WHEN 'failed' THEN (CASE WHEN excluded.permanent THEN 2 ELSE 1 END) ELSE 0 END);

@@ -81,6 +81,8 @@ CREATE TABLE send_runs (
   started_at timestamptz NOT NULL,
   host text NOT NULL,
   pid integer NOT NULL,
+  -- with host and pid, tells a sender on this host whether the run's process is gone (util/process-owner.ts)
+  boot_time bigint NOT NULL,
   resend_unknown boolean NOT NULL,
   list_id text,
   -- a sender beats while it runs; a claim whose run stopped beating is an unknown outcome

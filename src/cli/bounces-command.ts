@@ -11,16 +11,17 @@
 import type { CAC } from 'cac';
 import { error } from '../problems.js';
 import { MailboxUnreadable } from '../problem-catalogue.js';
-import { applyFeedback, feedbackStateProblems } from '../deliver/audience/feedback.js';
+import { feedbackStateProblems } from '../deliver/audience/feedback.js';
 import { isMaildir, readMaildir, readMbox, type RawMail } from '../deliver/audience/mailbox.js';
 import { SentMail } from '../deliver/send/sent-mail.js';
-import { SubscriberStore } from '../deliver/audience/subscriber-store.js';
 import { nowFromEnv } from '../deliver/schedule/clock.js';
 import { optionalText, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { UsageError } from './usage-error.js';
 import { readMailbox, type MailboxReading } from './bounces-read.js';
 import { printSummary } from './bounces-summary.js';
 import { reportProblems, type CommandIo } from './command-io.js';
+import type { StateStore } from '../deliver/store/state-store.js';
+import { withState } from './with-state.js';
 
 export interface BouncesCommandOptions {
   /** Exactly one of maildir and mbox. */
@@ -61,14 +62,18 @@ function mailboxSource(opts: BouncesCommandOptions): Promise<AsyncGenerator<RawM
   });
 }
 
-export async function runBounces(opts: BouncesCommandOptions, io: CommandIo): Promise<number> {
+export function runBounces(opts: BouncesCommandOptions, io: CommandIo): Promise<number> {
+  return withState(opts.stateDir, (state) => bouncesOn(state, opts, io), {}, io.env);
+}
+
+async function bouncesOn(state: StateStore, opts: BouncesCommandOptions, io: CommandIo): Promise<number> {
   const clock = nowFromEnv(io.env);
   if (!clock.ok) throw new UsageError(clock.message);
   const now = (): Date => clock.now;
   const source = await mailboxSource(opts);
   const stateDir = opts.stateDir;
-  const store = await SubscriberStore.load(stateDir);
-  const sent = await SentMail.load(stateDir, store);
+  const store = await state.subscribers();
+  const sent = await SentMail.load(state, store);
   // Damaged state is reported with its code before anything is read or changed (a skipped line only warns).
   const warnings = [...store.problems, ...sent.problems, ...(await feedbackStateProblems(stateDir))];
   reportProblems(io, warnings);
@@ -84,7 +89,7 @@ export async function runBounces(opts: BouncesCommandOptions, io: CommandIo): Pr
     reportProblems(io, [error(file, MailboxUnreadable, [err.code === 'ENOENT' ? 'not found' : err.message])]);
     return 1;
   }
-  const outcomes = opts.dryRun ? null : await applyFeedback(stateDir, read.events, now());
+  const outcomes = opts.dryRun ? null : await state.applyFeedback(read.events, now());
   printSummary(json ? io.stderr : io.stdout, read, outcomes);
   return 0;
 }

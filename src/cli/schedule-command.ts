@@ -7,15 +7,16 @@
 import type { CAC } from 'cac';
 import { nowFromEnv } from '../deliver/schedule/clock.js';
 import { listBuiltEditions } from '../deliver/send/built-editions.js';
-import { isComplete, readLedger } from '../deliver/store/ledger.js';
+import { isComplete } from '../deliver/store/ledger.js';
 import type { DateTime } from 'luxon';
 import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule/schedule.js';
-import { readSlotRecords } from '../deliver/store/slot-records.js';
 import { previousSlots, slotStatus, type SlotFacts } from '../deliver/schedule/slot-status.js';
 import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { loadSchedule } from './load-schedule.js';
 import { UsageError } from './usage-error.js';
 import { reportProblems, type CommandIo } from './command-io.js';
+import type { StateStore } from '../deliver/store/state-store.js';
+import { withState } from './with-state.js';
 
 export interface ScheduleCommandOptions {
   /** How many coming slots to list. */
@@ -49,8 +50,12 @@ export function registerSchedule(cli: CAC, io: CommandIo): void {
     );
 }
 
-export async function runSchedule(options: ScheduleCommandOptions, io: CommandIo): Promise<number> {
-  const { count, stateDir } = options;
+export function runSchedule(options: ScheduleCommandOptions, io: CommandIo): Promise<number> {
+  return withState(options.stateDir, (store) => scheduleOn(store, options, io), {}, io.env);
+}
+
+async function scheduleOn(store: StateStore, options: ScheduleCommandOptions, io: CommandIo): Promise<number> {
+  const { count } = options;
   const clock = nowFromEnv(io.env);
   if (!clock.ok) throw new UsageError(clock.message);
   const loaded = await loadSchedule(options.contentDir, io);
@@ -62,7 +67,7 @@ export async function runSchedule(options: ScheduleCommandOptions, io: CommandIo
     return 1;
   }
   const built = new Set(listed.value);
-  const records = await readSlotRecords(stateDir);
+  const records = await store.slotRecords();
   if (!records.ok) {
     reportProblems(io, records.problems);
     return 1;
@@ -70,7 +75,7 @@ export async function runSchedule(options: ScheduleCommandOptions, io: CommandIo
   reportProblems(io, records.warnings);
   const factsFor = async (slot: DateTime): Promise<SlotFacts> => {
     const date = slotDate(slot);
-    const ledger = await readLedger(stateDir, date);
+    const ledger = await store.ledger(date);
     const sent = ledger.ok && isComplete(ledger.value);
     return {
       date,

@@ -16,7 +16,8 @@ import { ScheduleMissing, UnsubscribeSecret } from '../problem-catalogue.js';
 import { addressProblem } from '../deliver/audience/address.js';
 import { nowFromEnv } from '../deliver/schedule/clock.js';
 import { latestBuiltEdition, loadEdition, type EditionFiles } from '../deliver/send/built-editions.js';
-import { listIdSentWith } from '../deliver/store/ledger.js';
+import type { StateStore } from '../deliver/store/state-store.js';
+import { withState } from './with-state.js';
 import { listIdMigrates } from '../deliver/send/list-id.js';
 import { senderIdentity, type SenderIdentity } from '../deliver/send/message.js';
 import { planSend } from '../deliver/send/plan.js';
@@ -128,13 +129,19 @@ function checkOptions(o: SendCommandOptions, io: CommandIo): Date {
   return clock.now;
 }
 
-/** A send's options with its clock, as the steps below share them. */
+/** A send's options with its clock and state, as the steps below share them. */
 interface SendRequest extends SendCommandOptions {
   now: Date;
+  store: StateStore;
 }
 
 export async function runSend(options: SendCommandOptions, io: CommandIo): Promise<number> {
-  const req: SendRequest = { ...options, now: checkOptions(options, io) };
+  const now = checkOptions(options, io);
+  // One connection per SMTP connection's worker, plus the heartbeat and the list.
+  return withState(options.stateDir, (store) => sendWith({ ...options, now, store }, io), { connections: options.settings.connections + 2 }, io.env);
+}
+
+async function sendWith(req: SendRequest, io: CommandIo): Promise<number> {
   const loaded = await loadNewsletter(req.contentDir);
   if (!loaded.ok) {
     reportProblems(io, loaded.problems);
@@ -143,7 +150,7 @@ export async function runSend(options: SendCommandOptions, io: CommandIo): Promi
   }
   const newsletterFile = path.join(req.contentDir, NEWSLETTER_FILE);
   // Only an accented name's List-Id depends on what earlier sends carried (see deliver/send/list-id.ts).
-  const history = !loaded.value.listId && listIdMigrates(loaded.value.name) ? { sentWith: await listIdSentWith(req.stateDir) } : {};
+  const history = !loaded.value.listId && listIdMigrates(loaded.value.name) ? { sentWith: await req.store.listIdSentWith() } : {};
   const sender = senderIdentity(loaded.value, newsletterFile, history);
   if (!sender.ok) return fail(io, sender.problems);
   reportProblems(io, sender.warnings);
@@ -201,7 +208,7 @@ async function sendToList(req: SendRequest, r: ReadyEdition, io: CommandIo): Pro
   const secret = secretFromEnv(io.env);
   if (!secret.ok) return fail(io, [error('UNSUBSCRIBE_SECRET', UnsubscribeSecret, [secret.message])]);
 
-  const scan = await scanSubscribers(readRecipients(req.subscribersFile, req.stateDir));
+  const scan = await scanSubscribers(readRecipients(req.subscribersFile, req.store));
   reportProblems(io, scan.problems, MAX_LISTED_PROBLEMS);
   if (scan.problems.some((p) => p.severity === 'error')) return 1;
   // A whole list is mailed only when someone said so: at the terminal, or with --yes / --due.
@@ -210,7 +217,9 @@ async function sendToList(req: SendRequest, r: ReadyEdition, io: CommandIo): Pro
     if (refused !== undefined) return refused;
   }
 
-  const mailer = target.value.create({ connections: req.settings.connections, rate: req.settings.rate, ...(r.dkim ? { dkim: r.dkim } : {}) });
+  // On a shared database --rate is the edition's total across its senders, paced there, not per process.
+  const rate = req.store.kind === 'postgres' ? 0 : req.settings.rate;
+  const mailer = target.value.create({ connections: req.settings.connections, rate, ...(r.dkim ? { dkim: r.dkim } : {}) });
   try {
     const verified = await mailer.verify();
     if (!verified.ok) return fail(io, verified.problems);
@@ -224,7 +233,7 @@ async function sendToList(req: SendRequest, r: ReadyEdition, io: CommandIo): Pro
 /** Asks at the terminal; the exit code when the answer is not yes. */
 async function confirmSend(req: SendRequest, r: ReadyEdition, smtp: string, io: CommandIo): Promise<number | undefined> {
   const { edition, sender } = r;
-  const plan = await planSend({ edition, sender, subscribersFile: req.subscribersFile, stateDir: req.stateDir, resendUnknown: req.resendUnknown, now: req.now });
+  const plan = await planSend({ edition, sender, subscribersFile: req.subscribersFile, store: req.store, resendUnknown: req.resendUnknown, now: req.now });
   const answer = await askToSend(
     {
       date: edition.date,
@@ -300,8 +309,8 @@ function fail(io: CommandIo, problems: readonly Problem[]): number {
 }
 
 async function dryRun(req: SendRequest, r: ReadyEdition, preflight: Problem[], io: CommandIo): Promise<number> {
-  const { subscribersFile, stateDir, now, resendUnknown } = req;
-  const plan = await planSend({ edition: r.edition, sender: r.sender, subscribersFile, stateDir, resendUnknown, now, ...(r.dkim ? { dkim: r.dkim } : {}) });
+  const { subscribersFile, store, now, resendUnknown } = req;
+  const plan = await planSend({ edition: r.edition, sender: r.sender, subscribersFile, store, resendUnknown, now, ...(r.dkim ? { dkim: r.dkim } : {}) });
   // Every reason a real send could not run, at once.
   const problems = [...preflight, ...plan.problems];
   printDryRun(io, { ...r, plan, subscribersFile, problems });
@@ -331,7 +340,8 @@ async function sendAll(a: ReadyEdition & { mailer: MailSender; secret: string; r
     edition: a.edition,
     sender: a.sender,
     subscribersFile: req.subscribersFile,
-    stateDir: req.stateDir,
+    store: req.store,
+    sharedRate: req.store.kind === 'postgres' ? req.settings.rate : 0,
     mailer: a.mailer,
     secret: a.secret,
     concurrency: req.settings.connections,

@@ -14,6 +14,7 @@ import { senderIdentity } from '../deliver/send/message.js';
 import { mailTransportConfigured, mailTransportFromEnv } from '../deliver/transport/choose-transport.js';
 import { DIR_DEFAULTS, parsePort, requireDir, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { reportProblems, untilInterrupted, type CommandIo } from './command-io.js';
+import { openStateStore } from '../deliver/store/open-store.js';
 
 export interface ServeCommandOptions {
   /** 0 lets the system pick a free port. */
@@ -83,9 +84,16 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
     const file = path.join(opts.contentDir, NEWSLETTER_FILE);
     reportProblems(io, [...loaded.problems, warning(file, ServeWithoutName)]);
   }
+  // Several servers may share one database: subscribe at one, confirm at another.
+  const store = await openStateStore(opts.stateDir, io.env);
+  if (!store.ok) {
+    mailer?.close();
+    reportProblems(io, store.problems);
+    return 1;
+  }
   const running = await startUnsubscribeServer({
     siteDir,
-    stateDir: opts.stateDir,
+    store: store.value,
     secret: secret.secret,
     listName,
     host: opts.host,
@@ -97,6 +105,7 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
   });
   if (!running.ok) {
     mailer?.close();
+    await store.value.close();
     reportProblems(io, running.problems);
     return 1;
   }
@@ -105,6 +114,7 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
   await untilInterrupted(io);
   await running.value.close();
   mailer?.close();
+  await store.value.close();
   return 0;
 }
 

@@ -11,12 +11,13 @@ import { offSlot } from '../content/slot-day.js';
 import { error, warning } from '../problems.js';
 import { SkipAlreadySent, SkipEditionBuilt, SkipNotSlotDay } from '../problem-catalogue.js';
 import { listBuiltEditions } from '../deliver/send/built-editions.js';
-import { isComplete, readLedger } from '../deliver/store/ledger.js';
+import { isComplete } from '../deliver/store/ledger.js';
 import { formatLocal, slotOnDate } from '../deliver/schedule/schedule.js';
-import { appendSlotRecord, readSlotRecords } from '../deliver/store/slot-records.js';
 import { DIR_DEFAULTS, parseDateOption, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { loadSchedule } from './load-schedule.js';
 import { reportProblems, type CommandIo } from './command-io.js';
+import type { StateStore } from '../deliver/store/state-store.js';
+import { withState } from './with-state.js';
 
 export interface SkipCommandOptions {
   /** The slot's local date. */
@@ -41,8 +42,12 @@ export function registerSkip(cli: CAC, io: CommandIo): void {
     );
 }
 
-export async function runSkip(options: SkipCommandOptions, io: CommandIo): Promise<number> {
-  const { date, contentDir, stateDir } = options;
+export function runSkip(options: SkipCommandOptions, io: CommandIo): Promise<number> {
+  return withState(options.stateDir, (store) => skipOn(store, options, io), {}, io.env);
+}
+
+async function skipOn(store: StateStore, options: SkipCommandOptions, io: CommandIo): Promise<number> {
+  const { date, contentDir } = options;
   const newsletterFile = path.join(contentDir, NEWSLETTER_FILE);
   const loaded = await loadSchedule(contentDir, io);
   if (!loaded) return 1;
@@ -52,12 +57,12 @@ export async function runSkip(options: SkipCommandOptions, io: CommandIo): Promi
     reportProblems(io, [error(newsletterFile, SkipNotSlotDay, [date, off.day, off.slotDay, off.nextSlotDate])]);
     return 1;
   }
-  const ledger = await readLedger(stateDir, date);
+  const ledger = await store.ledger(date);
   if (ledger.ok && (ledger.value.states.size > 0 || isComplete(ledger.value))) {
-    reportProblems(io, [error(path.join(stateDir, 'sends'), SkipAlreadySent, [date, isComplete(ledger.value) ? 'sent' : 'partly sent'])]);
+    reportProblems(io, [error(store.kind === 'files' ? path.join(store.where, 'sends') : store.where, SkipAlreadySent, [date, isComplete(ledger.value) ? 'sent' : 'partly sent'])]);
     return 1;
   }
-  const records = await readSlotRecords(stateDir);
+  const records = await store.slotRecords();
   if (!records.ok) {
     reportProblems(io, records.problems);
     return 1;
@@ -73,7 +78,7 @@ export async function runSkip(options: SkipCommandOptions, io: CommandIo): Promi
     reportProblems(io, built.problems);
     return 1;
   }
-  await appendSlotRecord(stateDir, date, 'skip');
+  await store.addSlotRecord(date, 'skip', new Date());
   if (built.value.includes(date)) {
     reportProblems(io, [warning(path.join(options.outDir, 'editions', date), SkipEditionBuilt, [date])]);
   }

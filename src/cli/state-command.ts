@@ -33,8 +33,17 @@ export function registerState(cli: CAC): void {
     .example('DATABASE_URL=... briefwire state import --from .briefwire')
     .action(async (action: string, opts: StateOptions) => {
       if (action === 'migrate') return runMigrate(process.env);
+      if (action === 'export' || action === 'import') {
+        const { runExport, runImport } = await import('./state-transfer.js');
+        return action === 'export' ? runExport(String(opts.state), requireOption(opts.to, 'to', action)) : runImport(String(opts.state), requireOption(opts.from, 'from', action));
+      }
       throw new UsageError(`state: unknown action "${action}" (migrate, export or import)`);
     });
+}
+
+function requireOption(value: string | undefined, name: string, action: string): string {
+  if (value === undefined || String(value).trim() === '') throw new UsageError(`state ${action} needs --${name} <dir>`);
+  return String(value);
 }
 
 export async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {

@@ -8,11 +8,12 @@ import { createWriteStream } from 'node:fs';
 import type { CAC } from 'cac';
 import { stringify } from 'csv-stringify';
 import { readRecipients } from '../deliver/send/recipients.js';
-import { SubscriberStore } from '../deliver/audience/subscriber-store.js';
-import { formatReasons, SuppressionList } from '../deliver/audience/suppression.js';
+import { formatReasons } from '../deliver/audience/suppression.js';
 import type { Problem } from '../problems.js';
 import { optionalText, SEND_DEFAULTS, subscribersFileOption, textOption } from './options.js';
 import { reportProblems, type CommandIo } from './command-io.js';
+import type { StateStore } from '../deliver/store/state-store.js';
+import { withState } from './with-state.js';
 
 export interface SubscribersCommandOptions {
   /** The subscriber CSV, or null for none (confirmed subscribers only). */
@@ -40,17 +41,20 @@ export function registerSubscribers(cli: CAC, io: CommandIo): void {
     );
 }
 
-export async function runSubscribers(opts: SubscribersCommandOptions, io: CommandIo): Promise<number> {
-  const stateDir = opts.stateDir;
+export function runSubscribers(opts: SubscribersCommandOptions, io: CommandIo): Promise<number> {
+  return withState(opts.stateDir, (state) => runSubscribersOn(state, opts, io), {}, io.env);
+}
+
+async function runSubscribersOn(state: StateStore, opts: SubscribersCommandOptions, io: CommandIo): Promise<number> {
   const csv = opts.subscribersFile;
-  const loaded = await SuppressionList.load(stateDir);
+  const loaded = await state.suppressions();
   if (!loaded.ok) {
     reportProblems(io, loaded.problems);
     return 1;
   }
   const suppression = loaded.value;
   reportProblems(io, loaded.warnings);
-  const store = await SubscriberStore.load(stateDir);
+  const store = await state.subscribers();
 
   const toStdout = opts.csv && opts.exportFile === undefined;
   const out = opts.exportFile === undefined && !toStdout ? null : stringify({ header: true, columns: ['email', 'name', 'source'] });
@@ -59,7 +63,7 @@ export async function runSubscribers(opts: SubscribersCommandOptions, io: Comman
 
   const counts = { csv: 0, confirmed: 0, effective: 0, suppressedListed: 0 };
   const problems: Problem[] = [];
-  for await (const item of readRecipients(csv, stateDir)) {
+  for await (const item of readRecipients(csv, state)) {
     if (item.kind === 'problem') {
       problems.push(item.problem);
       continue;

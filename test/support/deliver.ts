@@ -20,6 +20,7 @@ import { senderIdentity, type SenderIdentity } from '../../src/deliver/send/mess
 import { startUnsubscribeServer, type RunningServer, type UnsubscribeServerOptions } from '../../src/deliver/serve/public-server.js';
 import { CLI, runInProcess, startCli, type CliResult } from './cli.js';
 import { tempDir } from './fixtures.js';
+import { FilesStore } from '../../src/deliver/store/files-store.js';
 
 export const SECRET = 'test-secret-0123456789abcdef';
 
@@ -319,7 +320,7 @@ export async function builtEditionAndSender(dir: string, date: string, newslette
 
 /** `briefwire serve`'s handler on loopback with the test secret and no site, plus `extra` options. */
 export async function startTestServer(stateDir: string, extra: Partial<UnsubscribeServerOptions> = {}): Promise<RunningServer> {
-  return startedServer(await startUnsubscribeServer({ siteDir: null, stateDir, secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0, ...extra }));
+  return startedServer(await startUnsubscribeServer({ siteDir: null, store: new FilesStore(stateDir), secret: SECRET, listName: 'AI Cloud Weekly', host: '127.0.0.1', port: 0, ...extra }));
 }
 
 /** The running server, or the test fails with the problems that kept it from starting. */

@@ -11,11 +11,12 @@ import { error, type Problem } from '../../problems.js';
 import { DueEditionMissing, DueTooLate } from '../../problem-catalogue.js';
 import { builtEditionDir } from '../../render/out-layout.js';
 import { listBuiltEditions } from '../send/built-editions.js';
-import { readLedger } from '../store/ledger.js';
+import { FilesStore } from '../store/files-store.js';
+import type { StateStore } from '../store/state-store.js';
 import { inspectSendLock, lockProblem, type LockInfo } from '../send/lock.js';
 import { decideDue, gateDueSend } from './due.js';
 import { formatLocal, formatUtc } from './schedule.js';
-import { appendSlotRecord, missingSlotAction, readSlotRecords } from '../store/slot-records.js';
+import { missingSlotAction } from '../store/slot-records.js';
 
 export type DueEdition =
   /** Send this edition (a dry run gets it whether or not its send would start now). */
@@ -37,7 +38,7 @@ export interface DueEditionInput {
   schedule: Schedule;
   now: Date;
   outDir: string;
-  stateDir: string;
+  store: StateStore;
   lateLimitHours: number;
   /** A dry run records nothing and shows the send even when it would not start now. */
   dryRun: boolean;
@@ -48,7 +49,7 @@ export async function findDueEdition(input: DueEditionInput): Promise<{ due: Due
   const built = await listBuiltEditions(input.outDir);
   if (!built.ok) return { due: { kind: 'failed', problems: built.problems }, warnings: [] };
   const decision = decideDue(input.schedule, input.now, built.value);
-  const records = await readSlotRecords(input.stateDir);
+  const records = await input.store.slotRecords();
   if (!records.ok) return { due: { kind: 'failed', problems: records.problems }, warnings: [] };
   const warnings = records.warnings;
   if (decision.kind !== 'not-due' && records.value.get(decision.date)?.has('skip')) return { due: { kind: 'skipped', slot: decision.slot }, warnings };
@@ -56,7 +57,7 @@ export async function findDueEdition(input: DueEditionInput): Promise<{ due: Due
   if (decision.kind === 'missing') {
     const action = missingSlotAction(records.value, decision.date);
     if (action.kind === 'quiet' || action.kind === 'skipped') return { due: { kind: 'quiet' }, warnings };
-    if (!input.dryRun) await appendSlotRecord(input.stateDir, decision.date, 'reported', input.now);
+    if (!input.dryRun) await input.store.addSlotRecord(decision.date, 'reported', input.now);
     const where = builtEditionDir(input.outDir, decision.date);
     const problem = error(where, DueEditionMissing, [`${formatLocal(decision.slot)} = ${formatUtc(decision.slot)}`, decision.date, decision.newestBuilt]);
     return { due: { kind: 'failed', problems: [problem] }, warnings };
@@ -67,8 +68,9 @@ export async function findDueEdition(input: DueEditionInput): Promise<{ due: Due
 
 /** Whether the due edition's send starts now. */
 async function gate(input: DueEditionInput, date: string, slot: DateTime): Promise<DueEdition> {
-  const ledger = await readLedger(input.stateDir, date);
-  const lock = await inspectSendLock(input.stateDir, date);
+  const ledger = await input.store.ledger(date);
+  // On a shared database there is no lock: a second tick joins the send and claims what is left.
+  const lock = input.store instanceof FilesStore ? await inspectSendLock(input.store.stateDir, date) : { file: input.store.where, state: { kind: 'free' } as const };
   const verdict = gateDueSend({ slot, now: input.now, ledger: ledger.ok ? ledger.value : null, lock: lock.state, lateLimitHours: input.lateLimitHours });
   switch (verdict.kind) {
     case 'go':

@@ -5,12 +5,13 @@
 import type { DKIMOptions } from 'nodemailer';
 import nodemailer from 'nodemailer';
 import type { Problem } from '../../problems.js';
-import { classify, isComplete, readLedger, unknownRecipients, type RecipientState } from '../store/ledger.js';
+import { classify, isComplete, unknownRecipients, type RecipientState } from '../store/ledger.js';
+import type { StateStore } from '../store/state-store.js';
 import { buildMessage, prepareEdition, type SenderIdentity } from './message.js';
 import type { EditionFiles } from './built-editions.js';
 import { readRecipients } from './recipients.js';
 import type { Recipient } from '../audience/subscriber-csv.js';
-import { countReason, SuppressionList, suppressionProblemsForSending, type SuppressionReason } from '../audience/suppression.js';
+import { countReason, suppressionProblemsForSending, type SuppressionReason } from '../audience/suppression.js';
 import { createUnsubscribeToken, messageIdHash } from '../audience/unsubscribe-token.js';
 
 export interface SendPlan {
@@ -35,7 +36,7 @@ export async function planSend(opts: {
   edition: EditionFiles;
   sender: SenderIdentity;
   subscribersFile: string | null;
-  stateDir: string;
+  store: StateStore;
   resendUnknown: boolean;
   dkim?: DKIMOptions;
   now: Date;
@@ -54,16 +55,16 @@ export async function planSend(opts: {
     completed: false,
     problems: [],
   };
-  const ledger = await readLedger(opts.stateDir, opts.edition.date);
+  const ledger = await opts.store.ledger(opts.edition.date);
   const states = ledger.ok ? ledger.value.states : new Map<string, RecipientState>();
   if (ledger.ok) plan.completed = isComplete(ledger.value);
   else plan.problems.push(...ledger.problems);
   const offList = new Set(ledger.ok ? unknownRecipients(ledger.value) : []);
-  const suppression = await SuppressionList.load(opts.stateDir);
+  const suppression = await opts.store.suppressions();
   plan.problems.push(...suppressionProblemsForSending(suppression.ok ? suppression.warnings : suppression.problems));
   const suppressed = (key: string): boolean => suppression.ok && suppression.value.has(key);
 
-  for await (const item of readRecipients(opts.subscribersFile, opts.stateDir)) {
+  for await (const item of readRecipients(opts.subscribersFile, opts.store)) {
     if (item.kind === 'problem') {
       plan.problems.push(item.problem);
       continue;

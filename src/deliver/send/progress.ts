@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import { formatProblem, type Problem } from '../../problems.js';
-import type { SendReporter } from './send-edition.js';
+import type { SendReporter } from './send-run.js';
 
 export interface ProgressReporter extends SendReporter {
   stop(): void;

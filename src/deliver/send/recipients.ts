@@ -6,11 +6,11 @@
  * recipient at send time, so an unsubscribe during a long send still counts.
  */
 import { addressKey } from '../audience/address.js';
-import { SubscriberStore } from '../audience/subscriber-store.js';
+import type { StateStore } from '../store/state-store.js';
 import { readSubscribers, type SubscriberItem } from '../audience/subscriber-csv.js';
 
 /** `subscribersFile` null: no CSV, only confirmed subscribers. */
-export async function* readRecipients(subscribersFile: string | null, stateDir: string): AsyncGenerator<SubscriberItem> {
+export async function* readRecipients(subscribersFile: string | null, state: StateStore): AsyncGenerator<SubscriberItem> {
   const fromCsv = new Set<string>();
   if (subscribersFile !== null) {
     for await (const item of readSubscribers(subscribersFile)) {
@@ -19,7 +19,7 @@ export async function* readRecipients(subscribersFile: string | null, stateDir: 
       if (item.kind === 'problem' && item.problem.severity === 'error') return;
     }
   }
-  const store = await SubscriberStore.load(stateDir);
+  const store = await state.subscribers();
   for (const problem of store.problems) yield { kind: 'problem', problem };
   for (const [key, s] of store.confirmed) {
     if (fromCsv.has(key)) continue;

@@ -12,11 +12,29 @@
 import type { SendMailOptions } from 'nodemailer';
 import type { LedgerWriter } from '../store/ledger.js';
 import type { Recipient } from '../audience/subscriber-csv.js';
-import { backoff, decideOutcome, type RecipientResult } from './send-outcome.js';
+import { backoff, decideOutcome, type OutcomeRecord, type RecipientResult } from './send-outcome.js';
 import type { MailSender } from '../transport/sender.js';
 
+/**
+ * Where the step records what it does: the file ledger (fileStepLedger), or a
+ * shared database that holds each recipient's claim (shared-send.ts).
+ */
+export interface StepLedger {
+  /** Records try `attempt` before the message is handed over; false when another sender holds the recipient now. */
+  attempt(key: string, at: string, attempt: number): Promise<boolean>;
+  outcome(key: string, at: string, record: OutcomeRecord): Promise<void>;
+}
+
+/** The file ledger as a step ledger: one sender per edition (the lock), so every attempt is ours. */
+export function fileStepLedger(ledger: LedgerWriter): StepLedger {
+  return {
+    attempt: (to, at, attempt) => ledger.append({ type: 'attempt', to, at, try: attempt }).then(() => true),
+    outcome: (to, at, record) => ledger.append({ ...record, to, at }),
+  };
+}
+
 export interface StepSettings {
-  ledger: LedgerWriter;
+  ledger: StepLedger;
   mailer: MailSender;
   /** Extra tries after a temporary failure. */
   retries: number;
@@ -47,12 +65,13 @@ export class SendStep {
   async send(to: Pick<Recipient, 'key' | 'address'>, message: SendMailOptions): Promise<StepResult> {
     const { s } = this;
     for (let attempt = 1; ; attempt++) {
-      const recorded = s.ledger.append({ type: 'attempt', to: to.key, at: s.now().toISOString(), try: attempt });
+      const recorded = s.ledger.attempt(to.key, s.now().toISOString(), attempt);
       // Never hand a message to SMTP before its attempt is on disk.
-      await Promise.all([this.pendingOutcome, recorded]);
+      const [, ours] = await Promise.all([this.pendingOutcome, recorded]);
+      if (!ours) return { result: 'retry-later', error: 'another sender holds this recipient now', interrupted: true };
       const outcome = await s.mailer.send(message);
       const decision = decideOutcome(outcome, attempt, s.retries, s.stopping());
-      this.pendingOutcome = handled(s.ledger.append({ ...decision.record, to: to.key, at: s.now().toISOString() }));
+      this.pendingOutcome = handled(s.ledger.outcome(to.key, s.now().toISOString(), decision.record));
       if (decision.next !== 'retry') return { result: decision.next, ...(decision.error !== undefined ? { error: decision.error } : {}) };
       const delay = backoff(s.retryDelayMs, attempt);
       s.log(`retrying ${to.address} in ${delay} ms (try ${attempt + 1} of ${s.retries + 1}): ${decision.error}`);

@@ -7,35 +7,29 @@
  * A report about mail we never sent to that address (a forged bounce, mail
  * someone else sent in our name) matches nothing and changes nothing.
  */
-import { readdir } from 'node:fs/promises';
 import type { Problem } from '../../problems.js';
-import { readLedger, sendsDir } from '../store/ledger.js';
-import type { SubscriberStore } from '../audience/subscriber-store.js';
+import type { StateStore, SubscriberSnapshot } from '../store/state-store.js';
 import { ISO_DATE_PATTERN } from '../../util/iso-date.js';
 
 export type MatchedBy = 'message-id' | 'recipient' | 'confirmation';
 
 const EDITION_ID = new RegExp(String.raw`^<?(${ISO_DATE_PATTERN})\.[0-9a-f]{32}@`, 'i');
-const LEDGER_FILE = new RegExp(String.raw`^(${ISO_DATE_PATTERN})\.jsonl$`);
 export const CONFIRMATION_ID_PREFIX = 'confirm.';
 
 export class SentMail {
   private constructor(
     private readonly byEdition: Map<string, Set<string>>,
     private readonly everyone: Set<string>,
-    private readonly store: SubscriberStore | null,
+    private readonly store: SubscriberSnapshot | null,
     readonly problems: Problem[],
   ) {}
 
-  static async load(stateDir: string, store: SubscriberStore | null): Promise<SentMail> {
+  static async load(state: StateStore, store: SubscriberSnapshot | null): Promise<SentMail> {
     const byEdition = new Map<string, Set<string>>();
     const everyone = new Set<string>();
     const problems: Problem[] = [];
-    const files = await readdir(sendsDir(stateDir)).catch(() => [] as string[]);
-    for (const name of files) {
-      const m = LEDGER_FILE.exec(name);
-      if (!m) continue;
-      const ledger = await readLedger(stateDir, m[1]!);
+    for (const date of await state.sentEditions()) {
+      const ledger = await state.ledger(date);
       if (!ledger.ok) {
         problems.push(...ledger.problems);
         continue;
@@ -43,7 +37,7 @@ export class SentMail {
       // A skipped line (BW_JSONL_LINE_SKIPPED) is said, never dropped: a bounce of that reader may go unmatched.
       problems.push(...ledger.warnings);
       const keys = new Set(ledger.value.states.keys());
-      byEdition.set(m[1]!, keys);
+      byEdition.set(date, keys);
       for (const k of keys) everyone.add(k);
     }
     return new SentMail(byEdition, everyone, store, problems);

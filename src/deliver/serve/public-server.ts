@@ -26,7 +26,7 @@ import { notFound, page } from './http-io.js';
 import { createSubscribeRoutes, type SubscribeOptions } from './subscribe-routes.js';
 import { createWebhookRoutes } from './webhook-routes.js';
 import { SnsVerifier, type SnsCertificateSource } from './sns-signature.js';
-import { SuppressionList } from '../audience/suppression.js';
+import type { StateStore } from '../store/state-store.js';
 import { createUnsubscribeRoute } from './unsubscribe-routes.js';
 import { fail, ok, type Result } from '../../problems.js';
 import { listenProblem } from '../../util/listen-problem.js';
@@ -36,7 +36,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export interface UnsubscribeServerOptions {
   /** Directory of the built site; null serves only the unsubscribe endpoint. */
   siteDir: string | null;
-  stateDir: string;
+  /** Where subscriptions, suppressions and feedback are kept: several servers may share a database. */
+  store: StateStore;
   secret: string;
   /** Newsletter name for the pages. */
   listName: string;
@@ -45,7 +46,7 @@ export interface UnsubscribeServerOptions {
   /** The clock that decides whether a legacy token is still honoured (and when subscribe tokens expire). */
   now?: () => Date;
   /** Double opt-in: the confirmation email's sender and transport (see subscribe-routes.ts). */
-  subscribe?: Omit<SubscribeOptions, 'stateDir' | 'secret' | 'listName' | 'now' | 'log'>;
+  subscribe?: Omit<SubscribeOptions, 'store' | 'secret' | 'listName' | 'now' | 'log'>;
   /** WEBHOOK_SECRET for the provider webhooks (see webhook-routes.ts). */
   webhookSecret?: string;
   /** Where SNS signing certificates may come from; Amazon's SNS hosts unless a test says otherwise. */
@@ -56,10 +57,10 @@ export interface UnsubscribeServerOptions {
 
 /** The request handler, or the problems that keep it from starting (an unreadable suppression list). */
 export async function createUnsubscribeHandler(opts: UnsubscribeServerOptions): Promise<Result<Handler>> {
-  const loaded = await SuppressionList.load(opts.stateDir);
+  const loaded = await opts.store.suppressions();
   if (!loaded.ok) return fail(loaded.problems);
   const suppression = loaded.value;
-  const shared = { stateDir: opts.stateDir, ...(opts.now ? { now: opts.now } : {}), ...(opts.log ? { log: opts.log } : {}) };
+  const shared = { store: opts.store, ...(opts.now ? { now: opts.now } : {}), ...(opts.log ? { log: opts.log } : {}) };
   const subscription = await createSubscribeRoutes(
     { sender: null, mailer: null, ...opts.subscribe, ...shared, secret: opts.secret, listName: opts.listName },
     suppression,

@@ -24,12 +24,12 @@ import { checkConfirmToken, createConfirmToken } from '../audience/confirm-token
 import { isForm, page, readBody } from './http-io.js';
 import type { SenderIdentity } from '../send/message.js';
 import { RateLimiter } from './rate-limit.js';
-import { SubscriberStore } from '../audience/subscriber-store.js';
-import { liftSuppression, type SuppressionList } from '../audience/suppression.js';
+import type { SuppressionView } from '../audience/suppression.js';
+import type { StateStore } from '../store/state-store.js';
 import type { SendOutcome } from '../transport/sender.js';
 
 export interface SubscribeOptions {
-  stateDir: string;
+  store: StateStore;
   secret: string;
   listName: string;
   /** From, reply-to and the public base URL for the confirmation email; null when newsletter.yml could not be read. */
@@ -52,9 +52,10 @@ export interface SubscribeRoutes {
   confirm(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
-export async function createSubscribeRoutes(opts: SubscribeOptions, suppression: SuppressionList): Promise<SubscribeRoutes> {
-  const store = await SubscriberStore.load(opts.stateDir);
-  if (store.problems.some((p) => p.severity === 'error')) throw new Error(store.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
+export async function createSubscribeRoutes(opts: SubscribeOptions, suppression: SuppressionView): Promise<SubscribeRoutes> {
+  const store = opts.store;
+  // The files backend reads its subscriber file here, once: a broken file stops the server at start.
+  await store.confirmedSubscriber('');
   const now = opts.now ?? (() => new Date());
   const limiter = new RateLimiter(opts.rateLimit?.limit ?? 5, opts.rateLimit?.windowMs ?? 10 * 60_000);
   const log = opts.log ?? (() => undefined);
@@ -69,8 +70,8 @@ export async function createSubscribeRoutes(opts: SubscribeOptions, suppression:
 
 interface RouteContext {
   opts: SubscribeOptions;
-  store: SubscriberStore;
-  suppression: SuppressionList;
+  store: StateStore;
+  suppression: SuppressionView;
   now: () => Date;
   limiter: RateLimiter;
   log: (line: string) => void;
@@ -102,22 +103,30 @@ async function handleSubscribe(ctx: RouteContext, req: IncomingMessage, res: Ser
   const key = addressKey(email);
   const at = now();
   await suppression.refresh();
-  const active = store.confirmed.has(key) && !suppression.has(key);
-  if (active || !store.mayRequest(key, at)) {
-    log(`subscribe: ${active ? 'already subscribed' : 'confirmation sent within the hour'}, nothing sent`);
+  const active = (await store.confirmedSubscriber(key)) !== undefined && !suppression.has(key);
+  if (active) {
+    log('subscribe: already subscribed, nothing sent');
     return page(res, 200, 'Check your inbox', checkInboxBody(list));
   }
-  if (!opts.mailer || !opts.sender) {
+  const { mailer, sender } = opts;
+  if (!mailer || !sender) {
     return page(res, 503, 'Subscriptions are closed', '<p>Subscriptions cannot be confirmed right now (no mail transport is set up). Please try again later.</p>');
   }
   const request = { address: email, requestedAt: at.toISOString(), ...(name ? { name } : {}) };
   const token = createConfirmToken(request, opts.secret);
-  const outcome = await opts.mailer.send(buildConfirmationMessage(opts.sender, name ? { address: email, name } : { address: email }, token, at));
-  if (!outcome.ok) {
-    log(`subscribe: confirmation email failed (${outcome.kind}): ${outcome.message}`);
+  // The throttle is the store's: one email an hour per address, whichever server the form reached.
+  const emailed = await store.requestConfirmation(key, at, async () => {
+    const outcome = await mailer.send(buildConfirmationMessage(sender, name ? { address: email, name } : { address: email }, token, at));
+    if (!outcome.ok) log(`subscribe: confirmation email failed (${outcome.kind}): ${outcome.message}`);
+    return outcome.ok;
+  });
+  if (emailed === 'throttled') {
+    log('subscribe: confirmation sent within the hour, nothing sent');
+    return page(res, 200, 'Check your inbox', checkInboxBody(list));
+  }
+  if (emailed === 'failed') {
     return page(res, 503, 'Please try again later', '<p>We could not send the confirmation email just now. Please try again in a few minutes.</p>');
   }
-  await store.recordRequest(key, at);
   log('subscribe: confirmation email sent');
   return page(res, 200, 'Check your inbox', checkInboxBody(list));
 }
@@ -146,7 +155,7 @@ async function handleConfirm(ctx: RouteContext, req: IncomingMessage, res: Serve
   if (lastSuppressed && lastSuppressed >= request.requestedAt) {
     return page(res, 409, 'Link no longer valid', `<p>This link was sent before ${escapeHtml(key)} left ${list}. To come back, subscribe again and confirm with the new link.</p>${formBody(opts.listName, key)}`);
   }
-  const confirmed = store.confirmed.get(key);
+  const confirmed = await store.confirmedSubscriber(key);
   if (confirmed && confirmed.confirmedAt >= request.requestedAt && !suppression.has(key)) {
     return page(res, 200, 'Already subscribed', `<p>${escapeHtml(key)} is subscribed to <strong>${list}</strong>.</p>`);
   }
@@ -163,7 +172,7 @@ async function handleConfirm(ctx: RouteContext, req: IncomingMessage, res: Serve
   const at = now();
   // Consent is on disk before the page says so; a reader who had left is no longer suppressed.
   await store.recordConfirmation(request, at);
-  if (suppression.has(key)) await liftSuppression(opts.stateDir, key, 'confirmed', at);
+  if (suppression.has(key)) await store.liftSuppression(key, 'confirmed', at);
   await suppression.refresh();
   log('confirm: a reader confirmed');
   return page(res, 200, 'Subscribed', `<p>${escapeHtml(key)} will receive <strong>${list}</strong>. Every issue has a one-click unsubscribe link.</p>`);

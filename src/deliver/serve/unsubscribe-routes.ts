@@ -6,11 +6,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../../util/escape.js';
 import { isForm, page, readBody } from './http-io.js';
-import { appendSuppression, type SuppressionList } from '../audience/suppression.js';
+import type { SuppressionView } from '../audience/suppression.js';
+import type { StateStore } from '../store/state-store.js';
 import { checkUnsubscribeToken } from '../audience/unsubscribe-token.js';
 
 export interface UnsubscribeRouteOptions {
-  stateDir: string;
+  store: StateStore;
   secret: string;
   listName: string;
   onUnsubscribe?: (address: string, via: string) => void;
@@ -19,7 +20,7 @@ export interface UnsubscribeRouteOptions {
 
 export function createUnsubscribeRoute(
   opts: UnsubscribeRouteOptions,
-  suppression: SuppressionList,
+  suppression: SuppressionView,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   /** The token's address, or null after answering with the page that says why not. */
   const tokenAddress = (res: ServerResponse, token: string): string | null => {
@@ -62,7 +63,7 @@ export function createUnsubscribeRoute(
     if (!already) {
       const via = oneClick ? 'one-click' : 'form';
       // Durable before we say so: the success page is a promise not to mail again.
-      await appendSuppression(opts.stateDir, address, via, opts.now?.() ?? new Date());
+      await opts.store.suppress(address, via, opts.now?.() ?? new Date());
       suppression.add(address);
       opts.onUnsubscribe?.(address, via);
     }

@@ -19,14 +19,14 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyFeedback } from '../audience/feedback.js';
+import type { StateStore } from '../store/state-store.js';
 import { json, readBody } from './http-io.js';
 import { parsePostmark, parseSnsDelivery, type ProviderParse } from '../audience/provider-events.js';
 import { isJsonObject } from '../../util/json-shape.js';
 import { SnsVerifier } from './sns-signature.js';
 
 export interface WebhookOptions {
-  stateDir: string;
+  store: StateStore;
   /** WEBHOOK_SECRET; undefined turns every webhook request into a 401. */
   secret: string | undefined;
   now?: () => Date;
@@ -94,7 +94,7 @@ export function createWebhookRoutes(opts: WebhookOptions): (req: IncomingMessage
       // Confirming means fetching an AWS URL; the operator does it once (see docs/audience.md).
       log(`webhook ses: SNS asks to confirm the subscription; open this URL once to confirm it: ${parsed.subscribeUrl}`);
     }
-    const outcomes = await applyFeedback(opts.stateDir, parsed.events, now());
+    const outcomes = await opts.store.applyFeedback(parsed.events, now());
     const suppressed = outcomes.filter((o) => o.kind === 'suppressed').length;
     if (parsed.events.length > 0) log(`webhook ${m[1]}: ${parsed.events.length} event(s), ${suppressed} address(es) suppressed`);
     json(res, 200, { events: parsed.events.length, suppressed, duplicates: outcomes.filter((o) => o.kind === 'duplicate').length, ignored: parsed.ignored });

@@ -6,7 +6,7 @@
  * directory each keep their own (docs/state.md says when to move on).
  */
 import { readdir } from 'node:fs/promises';
-import type { Result } from '../../problems.js';
+import type { Problem, Result } from '../../problems.js';
 import { applyFeedback, feedbackFile, type FeedbackEvent } from '../audience/feedback.js';
 import { readJsonLines } from '../jsonl.js';
 import { listIdSentWith, readLedger, sendsDir, type LedgerSnapshot } from './ledger.js';
@@ -15,6 +15,8 @@ import { SubscriberStore, type StoredSubscriber } from '../audience/subscriber-s
 import { appendSuppression, liftSuppression, SuppressionList, type SuppressionDetails, type SuppressionView } from '../audience/suppression.js';
 import { addressKey } from '../audience/address.js';
 import type { ConfirmationEmail, StateStore, SubscriberSnapshot } from './state-store.js';
+import { applyFilesImport, readFilesSnapshot } from './files-snapshot.js';
+import type { ImportPlan } from './state-snapshot.js';
 
 const LEDGER_NAME = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 
@@ -76,7 +78,7 @@ export class FilesStore implements StateStore {
 
   async feedbackEvents() {
     const events: FeedbackEvent[] = [];
-    const problems: import('../../problems.js').Problem[] = [];
+    const problems: Problem[] = [];
     await readJsonLines(feedbackFile(this.stateDir), (value) => events.push(value as FeedbackEvent), problems).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
@@ -102,6 +104,14 @@ export class FilesStore implements StateStore {
 
   listIdSentWith(): Promise<string | null | undefined> {
     return listIdSentWith(this.stateDir);
+  }
+
+  snapshot() {
+    return readFilesSnapshot(this.stateDir);
+  }
+
+  applyImport(plan: Omit<ImportPlan, 'report'>, now: Date): Promise<void> {
+    return applyFilesImport(this.stateDir, plan, now);
   }
 
   async close(): Promise<void> {}

@@ -4,11 +4,9 @@
  * does not know is refused here, before any command reads or writes it.
  */
 import { fail, ok, type Result } from '../../problems.js';
-import { Database } from '../../state/database.js';
+import type { Database } from '../../state/database.js';
 import { parseDatabaseUrl } from '../../state/database-url.js';
-import { checkSchema } from '../../state/migrate.js';
 import { FilesStore } from './files-store.js';
-import { PostgresStore } from './postgres-store.js';
 import type { StateStore } from './state-store.js';
 
 export interface OpenOptions {
@@ -21,6 +19,8 @@ export async function openStateStore(stateDir: string, env: NodeJS.ProcessEnv = 
   if (raw === undefined || raw.trim() === '') return ok(new FilesStore(stateDir));
   const db = await openDatabase(raw, opts);
   if (!db.ok) return db;
+  // The driver and the PostgreSQL backend load only here: the files backend never needs them.
+  const [{ checkSchema }, { PostgresStore }] = await Promise.all([import('../../state/migrate.js'), import('./postgres-store.js')]);
   try {
     const refusal = await checkSchema(db.value);
     if (refusal) {
@@ -38,5 +38,6 @@ export async function openStateStore(stateDir: string, env: NodeJS.ProcessEnv = 
 export async function openDatabase(raw: string, opts: OpenOptions = {}): Promise<Result<Database>> {
   const target = parseDatabaseUrl(raw);
   if (!target.ok) return target;
+  const { Database } = await import('../../state/database.js');
   return Database.connect(target.value, opts.connections !== undefined ? { max: opts.connections } : {});
 }

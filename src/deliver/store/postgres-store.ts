@@ -3,7 +3,6 @@
  * StateStore interface. Every change is one conditional statement or one
  * transaction; nothing is read, decided in here and written back.
  */
-import { hostname } from 'node:os';
 import { ok, type Result } from '../../problems.js';
 import type { Database, Querier } from '../../state/database.js';
 import { addressKey } from '../audience/address.js';
@@ -15,12 +14,11 @@ import type { SuppressionDetails, SuppressionReason, SuppressionView } from '../
 import { PostgresSuppressions } from './postgres-suppressions.js';
 import { feedbackFromRow, iso, ledgerFromRows, subscriberFromRow, type DeliveryRow, type DoneRow, type FeedbackRow, type SubscriberRow } from './postgres-rows.js';
 import type { ConfirmationEmail, StateStore, SubscriberSnapshot } from './state-store.js';
+import { applyPostgresImport, readPostgresSnapshot } from './postgres-snapshot.js';
+import type { ImportPlan } from './state-snapshot.js';
 
 export class PostgresStore implements StateStore {
   readonly kind = 'postgres';
-  /** Which host sends, for the runs' records. */
-  readonly host = hostname();
-
   constructor(readonly db: Database) {}
 
   get where(): string {
@@ -115,6 +113,14 @@ export class PostgresStore implements StateStore {
   async listIdSentWith(): Promise<string | null | undefined> {
     const [row] = await this.db.run<{ list_id: string | null }>('newest-list-id');
     return row ? row.list_id : undefined;
+  }
+
+  async snapshot() {
+    return { snapshot: await readPostgresSnapshot(this.db), problems: [] };
+  }
+
+  applyImport(plan: Omit<ImportPlan, 'report'>, now: Date): Promise<void> {
+    return applyPostgresImport(this.db, plan, now);
   }
 
   close(): Promise<void> {

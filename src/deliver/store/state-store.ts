@@ -12,6 +12,7 @@ import type { LedgerSnapshot } from './ledger.js';
 import type { SlotRecordKind, SlotRecords } from './slot-records.js';
 import type { StoredSubscriber } from '../audience/subscriber-store.js';
 import type { SuppressionDetails, SuppressionView } from '../audience/suppression.js';
+import type { ImportPlan, StateSnapshot } from './state-snapshot.js';
 
 /** The readers who subscribed through the form, as one read saw them. */
 export interface SubscriberSnapshot {
@@ -61,6 +62,11 @@ export interface StateStore {
   sentEditions(): Promise<string[]>;
   /** The List-Id the newest edition's send carried (see ledger.ts listIdSentWith). */
   listIdSentWith(): Promise<string | null | undefined>;
+
+  /** Everything the state holds, as one consistent read (for `state export` and `state import`). */
+  snapshot(): Promise<{ snapshot: StateSnapshot; problems: Problem[] }>;
+  /** Adds what an import plan says (state-snapshot.ts): never lifts a suppression, never weakens a ledger. */
+  applyImport(plan: Omit<ImportPlan, 'report'>, now: Date): Promise<void>;
 
   close(): Promise<void>;
 }

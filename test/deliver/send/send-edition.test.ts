@@ -19,6 +19,7 @@ import { createMailSender, parseSmtpUrl } from '../../../src/deliver/transport/s
 import { messageIdHash, verifyUnsubscribeToken } from '../../../src/deliver/audience/unsubscribe-token.js';
 import { tempDir } from '../../support/fixtures.js';
 import { builtEditionAndSender, expectEachReceivedOnce, headerValues, NEWSLETTER, parse, SECRET, startSink, writeSubscribers, type Sink } from '../../support/deliver.js';
+import { FilesStore } from '../../../src/deliver/store/files-store.js';
 
 const DATE = '2025-03-10';
 const newsletter: Newsletter = { ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' };
@@ -54,7 +55,7 @@ function send(overrides: Partial<SendEditionOptions> = {}) {
     edition,
     sender,
     subscribersFile: path.join(dir, 'subscribers.csv'),
-    stateDir: path.join(dir, 'state'),
+    store: new FilesStore(path.join(dir, 'state')),
     mailer: overrides.mailer ?? mailer(),
     secret: SECRET,
     concurrency: 3,
@@ -245,7 +246,7 @@ describe('send over SMTP', () => {
     await appendSuppression(state, 'ann@example.com', 'form');
     await appendSuppression(state, 'gone@example.com', 'form');
 
-    const plan = await planSend({ edition, sender, subscribersFile: path.join(dir, 'subscribers.csv'), stateDir: state, resendUnknown: false, now: new Date() });
+    const plan = await planSend({ edition, sender, subscribersFile: path.join(dir, 'subscribers.csv'), store: new FilesStore(state), resendUnknown: false, now: new Date() });
     expect(plan).toMatchObject({ total: 4, toSend: 1, alreadySent: 1, suppressed: 1, unknown: 1, unknownOffList: 1, problems: [] });
     const result = await send();
     if (!result.ok) throw new Error('send');

@@ -16,6 +16,7 @@ import { startUnsubscribeServer, type RunningServer } from '../../../src/deliver
 import { createUnsubscribeToken } from '../../../src/deliver/audience/unsubscribe-token.js';
 import { readJsonLinesFile, tempDir } from '../../support/fixtures.js';
 import { NEWSLETTER, parse, SECRET, startedServer, startSink, type Sink } from '../../support/deliver.js';
+import { FilesStore } from '../../../src/deliver/store/files-store.js';
 
 let dir: string;
 let state: string;
@@ -33,7 +34,7 @@ async function start(rateLimit = { limit: 100, windowMs: 60_000 }): Promise<void
   server = startedServer(
     await startUnsubscribeServer({
       siteDir: null,
-      stateDir: state,
+      store: new FilesStore(state),
       secret: SECRET,
       listName: NEWSLETTER.name,
       host: '127.0.0.1',
@@ -209,7 +210,7 @@ describe('subscribe and confirm', () => {
   });
 
   it('without a mail transport, /subscribe says subscriptions are closed and records nothing', async () => {
-    server = startedServer(await startUnsubscribeServer({ siteDir: null, stateDir: state, secret: SECRET, listName: NEWSLETTER.name, host: '127.0.0.1', port: 0 }));
+    server = startedServer(await startUnsubscribeServer({ siteDir: null, store: new FilesStore(state), secret: SECRET, listName: NEWSLETTER.name, host: '127.0.0.1', port: 0 }));
     const res = await form('/subscribe', { email: 'ann@example.com' });
     expect(res.status).toBe(503);
     expect(await storeLines()).toEqual([]);

@@ -17,6 +17,7 @@ import { verifyUnsubscribeToken } from '../../../src/deliver/audience/unsubscrib
 import { tempDir } from '../../support/fixtures.js';
 import { builtEditionAndSender, headerValues, NEWSLETTER, parse, SECRET, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../../support/deliver.js';
 import { sesEnv, startSesEmulator, type SesEmulator } from '../../support/ses-emulator.js';
+import { FilesStore } from '../../../src/deliver/store/files-store.js';
 
 const DATE = '2025-03-10';
 const newsletter: Newsletter = { ...NEWSLETTER, timezone: 'Europe/London', language: 'en-GB' };
@@ -57,7 +58,7 @@ describe('SES transport (in process)', () => {
       edition,
       sender,
       subscribersFile: path.join(dir, 'subscribers.csv'),
-      stateDir: path.join(dir, 'state'),
+      store: new FilesStore(path.join(dir, 'state')),
       mailer,
       secret: SECRET,
       concurrency: 3,
