@@ -11,7 +11,7 @@ import path from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/pipeline/build.js';
-import { builtEditionDir, EDITION_JSON, parseEditionJson } from '../../src/render/out-layout.js';
+import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, parseEditionJson } from '../../src/render/out-layout.js';
 import { SAMPLE_CONTENT, SAMPLE_TEMPLATES } from '../support/fixtures.js';
 import { expectEachReceivedOnce, headerValues, parse, useCliSandbox, writeSubscribers } from '../support/deliver.js';
 
@@ -57,7 +57,7 @@ describe('send end to end: built sample, real SMTP, DKIM verified', () => {
     expect(built.ok, JSON.stringify(built.problems)).toBe(true);
     const date = (await readdir(path.join(p.out, 'editions'))).sort().at(-1)!;
     const parsed = parseEditionJson(await readFile(path.join(builtEditionDir(p.out, date), EDITION_JSON), 'utf8'));
-    if (!parsed.ok || parsed.value.version !== 2) throw new Error(`edition.json of ${date}: ${JSON.stringify(parsed)}`);
+    if (!parsed.ok || parsed.value.version !== EDITION_JSON_VERSION) throw new Error(`edition.json of ${date}: ${JSON.stringify(parsed)}`);
     const edition = parsed.value;
 
     const reported = edition.metrics.filter((m) => m.valueText !== null);
