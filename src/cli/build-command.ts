@@ -8,6 +8,9 @@ export interface BuildCommandOptions {
   contentDir: string;
   templatesDir: string;
   outDir: string;
+  /** false with --no-cards / --no-search. */
+  cards?: boolean;
+  search?: boolean;
 }
 
 /** Editions' worth of rendered bodies a one-shot build keeps: those rendering side by side, with room to spare. */
@@ -19,9 +22,11 @@ export function registerBuild(cli: CAC, io: CommandIo): void {
     .option('--content <dir>', 'Content directory', { default: DIR_DEFAULTS.content })
     .option('--templates <dir>', 'Templates directory', { default: DIR_DEFAULTS.templates })
     .option('--out <dir>', 'Output directory (changed only when the whole build succeeds)', { default: DIR_DEFAULTS.out })
+    .option('--no-cards', 'Draw no share cards (the pages then name no og:image)')
+    .option('--no-search', 'Make no search page, search box or search index')
     .example('briefwire build --content content --out out')
     .action((opts: Record<string, unknown>) =>
-      runBuild({ contentDir: textOption(opts['content']), templatesDir: textOption(opts['templates']), outDir: textOption(opts['out']) }, io),
+      runBuild({ contentDir: textOption(opts['content']), templatesDir: textOption(opts['templates']), outDir: textOption(opts['out']), cards: opts['cards'] !== false, search: opts['search'] !== false }, io),
     );
 }
 

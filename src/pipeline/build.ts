@@ -11,10 +11,10 @@ import { computeEditions } from '../compute/editions.js';
 import type { TemplateSet } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from '../publish/edition-output.js';
-import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition } from '../site/site-files.js';
+import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition, type SiteExtras } from '../site/site-files.js';
 import { isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from '../publish/write-out.js';
 import { contentHash } from '../publish/file-write.js';
-import { keptEditions, keptSiteFiles, type EditionMemo, type KeptEdition } from '../publish/kept-output.js';
+import { keptCards, keptEditions, keptSearchIndex, keptSiteFiles, type EditionMemo, type KeptEdition } from '../publish/kept-output.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from '../publish/program-cache.js';
 import { compileEmailProgram } from '../render/email-program.js';
 import { offSlotWarnings } from '../content/slot-day.js';
@@ -34,6 +34,10 @@ export interface BuildOptions {
   outDir: string;
   /** false: neither read nor write the cache (the output is the same either way; tests compare). */
   cache?: boolean;
+  /** false: no share cards and no og:image (a quicker local build). */
+  cards?: boolean;
+  /** false: no search page, search box or search index (a quicker local build). */
+  search?: boolean;
 }
 
 export interface BuildReport {
@@ -73,7 +77,7 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
  * dropped from memory once written. Resolves to the SHA-256 of the bytes
  * written when the sink knows it (the build cache keeps it).
  */
-export type FileSink = (rel: string, data: string | DeferredFile) => Promise<string | undefined | void>;
+export type FileSink = (rel: string, data: string | Uint8Array | DeferredFile) => Promise<string | undefined | void>;
 
 /**
  * How one edition is rendered: renderEdition itself, or the build's cached
@@ -93,6 +97,8 @@ export interface RenderOptions {
   kept?: EditionMemo;
   /** Site pages and feeds as the last build made them; only with a sink. */
   keptSite?: KeptFiles;
+  /** Share cards and the search index, and what they read; only with a sink (the in-memory site has neither). */
+  extras?: SiteExtras;
   /**
    * The caller hands `content.briefs` and `computed` over and reads neither
    * again: each edition's brief, rows and computed edition are let go once
@@ -113,21 +119,23 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   const files: OutputFiles = new Map();
   const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
   // With a sink, each edition's site page goes out with its email, and the site keeps only a summary of it.
-  const site = sink ? new SiteWriter({ newsletter: content.newsletter, metrics: content.metrics }, templates, editions, sink, options.keptSite) : undefined;
+  const site = sink ? new SiteWriter({ newsletter: content.newsletter, metrics: content.metrics }, templates, editions, sink, options.keptSite, options.extras) : undefined;
   const letGo = (i: number) => {
     if (!sink || !options.consume) return;
     for (const list of [editions, content.briefs, options.computed?.metrics ?? []]) (list as unknown[])[i] = undefined;
   };
 
   /** The edition's files, by out/ path, each as text or as bytes known by hash (see EditionRenderer). */
-  const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | DeferredFile>; site?: SiteEdition }> => {
+  const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | Uint8Array | DeferredFile>; site?: SiteEdition }> => {
     const r = await renderOne(edition, content.newsletter);
     if (!r.rendered || !site) return r;
     const own: OutputFiles = new Map();
     addEditionFiles(own, r.rendered);
-    const out = new Map<string, string | DeferredFile>([...own].map(([rel, data]) => [rel, r.deferred?.get(rel) ?? data]));
+    const out = new Map<string, string | Uint8Array | DeferredFile>([...own].map(([rel, data]) => [rel, r.deferred?.get(rel) ?? data]));
     const parts = site.editionParts(r.rendered);
     if (parts.page) out.set(parts.page.rel, parts.page.text);
+    const card = parts.page ? await site.editionCard(r.rendered) : undefined;
+    if (card) out.set(card.rel, card.data);
     return { problems: r.problems, files: out, site: parts };
   };
 
@@ -138,11 +146,11 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
       const load = async () => {
         const data = (await (again ??= editionFiles(edition))).files?.get(rel);
         if (data === undefined) throw new Error(`${edition.file}: the kept edition ${edition.date} no longer renders ${rel}`);
-        return typeof data === 'string' ? data : data.load();
+        return isDeferred(data) ? data.load() : data;
       };
       await sink!(rel, { sha256, load });
     }
-    site!.addSummary(hit.summary);
+    site!.addSummary(hit.summary, hit.files);
     return { problems: hit.problems, written: true };
   };
 
@@ -163,7 +171,7 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     const shas = await Promise.all(entries.map(([rel, data]) => sink(rel, data)));
     // Only the cache needs each file's hash; an uncached build does not hash what it writes.
     const written: [string, string][] = kept ? entries.map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
-    site.addSummary(r.site.summary);
+    site.addSummary(r.site.summary, written);
     // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
     if (r.site.page) await kept?.keep(edition, context, { problems: r.problems, files: written, summary: r.site.summary });
     return { problems: r.problems, written: true };
@@ -214,7 +222,12 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   try {
     const kept = cache ? keptEditions(cache, loaded.templates, loaded.content.newsletter) : undefined;
     const keptSite = cache ? keptSiteFiles(cache, loaded.templates) : undefined;
-    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, computed: loaded.computed, kept, keptSite, consume: true });
+    const extras: SiteExtras = {
+      features: { cards: opts.cards !== false, search: opts.search !== false },
+      readBack: (rel) => staged.read(rel),
+      ...(cache ? { keptCards: keptCards(cache), keptIndex: keptSearchIndex(cache) } : {}),
+    };
+    result = await renderContent(loaded.content, loaded.templates, loaded.problems, { sink: (rel, data) => staged.write(rel, data), render, computed: loaded.computed, kept, keptSite, extras, consume: true });
     if (!hasErrors(result.problems)) await staged.write(BUILD_INPUTS_FILE, serializeBuildInputs(inputs));
   } catch (e) {
     await staged.abort();

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOutRecord, type OutRecord } from './write-out.js';
 
-export type CacheKind = 'email' | 'audit' | 'brief' | 'edition' | 'page';
+export type CacheKind = 'email' | 'audit' | 'brief' | 'edition' | 'page' | 'card' | 'search';
 
 export function sha256(...parts: readonly (string | Uint8Array)[]): string {
   const h = createHash('sha256');
@@ -243,7 +243,7 @@ export class BuildCache {
 }
 
 /** Libraries whose output ends up in out/: a new version may render differently. */
-const OUTPUT_LIBRARIES = ['handlebars', 'mjml', 'markdown-it', 'html-to-text', 'luxon', 'big.js', 'yaml', 'gray-matter', 'zod', 'feed'];
+const OUTPUT_LIBRARIES = ['handlebars', 'mjml', 'markdown-it', 'html-to-text', 'luxon', 'big.js', 'yaml', 'gray-matter', 'zod', 'feed', 'satori', '@resvg/resvg-js', '@fontsource/inter', 'pagefind'];
 
 function filesUnder(dir: string): string[] {
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
@@ -251,6 +251,31 @@ function filesUnder(dir: string): string[] {
     .filter((e) => e.isFile() && /\.(js|ts|json)$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
+}
+
+/** A library's version: from its package.json, found beside its entry point when its exports hide it (pagefind); 'unknown' if neither. */
+function packageVersion(require: NodeJS.Require, lib: string): string {
+  try {
+    return (require(`${lib}/package.json`) as { version: string }).version;
+  } catch {
+    // Exports that hide package.json: walk up from the entry point to the package's own.
+  }
+  let entry: string;
+  try {
+    entry = fileURLToPath(import.meta.resolve(lib));
+  } catch {
+    // Not resolvable from here: the code hash still holds.
+    return 'unknown';
+  }
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === lib) return pkg.version ?? 'unknown';
+    } catch {
+      // No package.json at this level: one up.
+    }
+  }
+  return 'unknown';
 }
 
 let codeKeyMemo: Promise<string> | undefined;
@@ -269,12 +294,7 @@ export function codeKey(): Promise<string> {
     for (const file of filesUnder(root)) h.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
     const require = createRequire(import.meta.url);
     for (const lib of OUTPUT_LIBRARIES) {
-      let version = 'unknown';
-      try {
-        version = (require(`${lib}/package.json`) as { version: string }).version;
-      } catch {
-        // A package that hides its package.json: its version cannot be read, and the code hash still holds.
-      }
+      const version = packageVersion(require, lib);
       h.update(`${lib}@${version}\0`);
     }
     h.update(`node ${process.version} icu ${process.versions.icu ?? '-'} tz ${process.versions.tz ?? '-'}`);

@@ -18,6 +18,7 @@ import type { Edition, Newsletter } from '../model.js';
 import { hasErrors, type Problem } from '../problems.js';
 import type { EditionSummary, HistoryRow } from '../site/edition-summary.js';
 import type { KeptFiles } from '../site/site-files.js';
+import type { KeptIndex } from '../site/search-index.js';
 import type { TemplateSet } from '../render/templates.js';
 import type { BuildCache } from './build-cache.js';
 import { renderKeys } from './cached-steps.js';
@@ -91,6 +92,41 @@ export function keptSiteFiles(cache: BuildCache, templates: TemplateSet): KeptFi
     async keep(rel, input, sha256) {
       const key = await keyOf(rel, input);
       if (key) cache.set('page', key, sha256);
+    },
+  };
+}
+
+/**
+ * Share cards as the last build drew them: each card's hash under its path
+ * and a digest of what it shows (card-layout.ts), not the templates, which
+ * a card does not read. The code key covers the drawing code, satori, resvg
+ * and the font package.
+ */
+export function keptCards(cache: BuildCache): KeptFiles {
+  const keyOf = (rel: string, input: string) => cache.key('card', rel, input);
+  return {
+    async lookup(rel, input) {
+      const sha256 = await cache.get<string>('card', keyOf(rel, input));
+      return typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : undefined;
+    },
+    async keep(rel, input, sha256) {
+      cache.set('card', keyOf(rel, input), sha256);
+    },
+  };
+}
+
+const isIndexFiles = (v: unknown): v is [string, string][] =>
+  Array.isArray(v) && v.every((f) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string' && /^[0-9a-f]{64}$/.test(f[1]));
+
+/** The search index as the last build made it: its files by out/ path and hash, under a digest of the pages it indexed. */
+export function keptSearchIndex(cache: BuildCache): KeptIndex {
+  return {
+    async lookup(input) {
+      const files = await cache.get<unknown>('search', cache.key('search', input));
+      return isIndexFiles(files) && files.length > 0 ? files : undefined;
+    },
+    async keep(input, files) {
+      cache.set('search', cache.key('search', input), files);
     },
   };
 }

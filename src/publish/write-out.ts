@@ -23,7 +23,7 @@
  * which the next build removes (staging-dirs.ts).
  */
 import { linkSync, lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isThisProcess, judgeOwner, thisProcess } from '../util/process-owner.js';
@@ -47,7 +47,7 @@ interface WrittenFile {
  */
 export interface DeferredFile {
   sha256: string;
-  load: () => Promise<string>;
+  load: () => Promise<string | Uint8Array>;
   /** The bytes `load` gives are known to hash to sha256 (they were hashed in this build): not hashed again. */
   verified?: boolean;
 }
@@ -180,6 +180,20 @@ export class StagedOutDir {
     this.record[rel] = { sha256, ino: written.ino, size: written.size, mtimeMs: written.mtimeMs };
     if (this.inPlace) this.moves.push(rel);
     return sha256;
+  }
+
+  /**
+   * A file this build has written (its write resolved) or kept, by its path
+   * in out/: from the staging directory, or from out/ itself for a file an
+   * in-place build left there unchanged.
+   */
+  async read(rel: string): Promise<string> {
+    try {
+      return await readFile(path.join(this.tmp, rel), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !this.inPlace || !(rel in this.record)) throw e;
+      return readFile(path.join(this.outDir, rel), 'utf8');
+    }
   }
 
   private writeFile(file: string, data: string | Uint8Array, hash: boolean): Promise<WrittenIdentity> {

@@ -59,9 +59,20 @@ export const STYLESHEET = 'assets/site.css';
 export const ATOM_FEED = 'feed.xml';
 export const JSON_FEED = 'feed.json';
 export const SITEMAP = 'sitemap.xml';
+export const SEARCH_PAGE = 'search/index.html';
+/** Where the search index goes (Pagefind's own layout inside it). */
+export const SEARCH_INDEX_DIR = 'pagefind';
+/** The search page's script. */
+export const SEARCH_SCRIPT = 'assets/search.js';
+/** A page's share card sits beside it: `editions/<date>/card.png`, `metrics/<key>/card.png`. */
+export const CARD_FILE = 'card.png';
 
 export function editionPagePath(date: string): string {
   return `${EDITIONS_DIR}/${date}/index.html`;
+}
+
+export function editionCardPath(date: string): string {
+  return `${EDITIONS_DIR}/${date}/${CARD_FILE}`;
 }
 
 export function archiveYearPagePath(year: string): string {

@@ -48,6 +48,9 @@ export interface MetricRowView {
 export interface TrendBar {
   heightPx: number;
   color: string;
+  /** What the bar is, for a page that colours bars by scheme (the archive's dark mode) rather than by `color`. */
+  basis: EditionMetric['basis'];
+  latest: boolean;
   title: string;
 }
 
@@ -190,6 +193,8 @@ export function trendView(m: EditionMetric, points: readonly HistoryPoint[], new
       // At least 2 px so a small value is still a visible bar, not a gap.
       heightPx: Math.max(2, Math.round((Math.abs(p.value) / max) * TREND_HEIGHT)),
       color: p.basis === 'forecast' ? FORECAST_BAR : i === last ? '#0b5cad' : '#9db7d5',
+      basis: p.basis,
+      latest: i === last,
       title: `${dates[i]}: ${values[i]}`,
     })),
     first: values[0]!,

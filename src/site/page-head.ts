@@ -4,11 +4,20 @@
  * of the site header and footer, all resolved for the page's own depth.
  */
 import { editionTimestamp } from '../render/dates.js';
-import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED, METRICS_PAGE, STYLESHEET } from '../render/out-layout.js';
+import { absoluteUrl, ATOM_FEED, HOME_PAGE, JSON_FEED, METRICS_PAGE, SEARCH_PAGE, STYLESHEET } from '../render/out-layout.js';
 import type { Linker } from './paths.js';
 import type { SiteFrame, SiteInfo } from './site-model.js';
+import { CARD_SIZE } from './card-layout.js';
 
-export type NavSection = 'home' | 'archive' | 'edition' | 'metrics' | 'none';
+export type NavSection = 'home' | 'archive' | 'edition' | 'metrics' | 'search' | 'none';
+
+/** A page's share card (share-card.ts): absolute under baseUrl, as Open Graph requires. */
+export interface CardImage {
+  url: string;
+  width: number;
+  height: number;
+  alt: string;
+}
 
 export interface PageHead {
   lang: string;
@@ -25,6 +34,8 @@ export interface PageHead {
   noindex: boolean;
   /** The stylesheet itself, for the one page (404) that may be served from any path. */
   inlineCss: string | null;
+  /** Its share card, for og:image and twitter:card; null for pages without one. */
+  image: CardImage | null;
 }
 
 export interface Nav {
@@ -33,6 +44,8 @@ export interface Nav {
   atom: string;
   json: string;
   css: string;
+  /** The search page, or null when the site has no search. */
+  search: string | null;
   current: NavSection;
 }
 
@@ -51,6 +64,8 @@ export interface FrameOptions {
   published?: string;
   noindex?: boolean;
   inlineCss?: string;
+  /** The page's share card, by its path in the site. */
+  card?: { path: string; alt: string };
 }
 
 export function pageFrame(model: SiteFrame, path: string, link: Linker, o: FrameOptions): PageFrame {
@@ -67,6 +82,7 @@ export function pageFrame(model: SiteFrame, path: string, link: Linker, o: Frame
       publishedTime: o.published ? editionTimestamp(o.published, model.newsletter.timezone) : null,
       noindex: o.noindex ?? false,
       inlineCss: o.inlineCss ?? null,
+      image: o.card ? { url: absoluteUrl(model.site.baseUrl, o.card.path), width: CARD_SIZE.width, height: CARD_SIZE.height, alt: o.card.alt } : null,
     },
     nav: {
       home: link(HOME_PAGE),
@@ -74,6 +90,7 @@ export function pageFrame(model: SiteFrame, path: string, link: Linker, o: Frame
       atom: link(ATOM_FEED),
       json: link(JSON_FEED),
       css: link(STYLESHEET),
+      search: model.features.search ? link(SEARCH_PAGE) : null,
       current: o.current,
     },
     site: model.site,

@@ -15,15 +15,22 @@ import type { DeferredFile } from '../publish/write-out.js';
 import type { RenderedEdition } from '../render/render-edition.js';
 import { runTemplate, type TemplateSet } from '../render/templates.js';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../render/placeholders.js';
-import { ATOM_FEED, editionPagePath, JSON_FEED, metricFilePath, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
+import { ATOM_FEED, CARD_FILE, editionCardPath, editionPagePath, JSON_FEED, metricFilePath, SEARCH_SCRIPT, SITE_DIR, SITEMAP, STYLESHEET } from '../render/out-layout.js';
 import { METRIC_CSV, METRIC_JSON, metricCsv, metricJson } from './metric-data.js';
 import { latestProjections, type MetricProjection } from './metric-projection.js';
-import { siteFrame, siteModel, withoutEditions, type SiteFrame } from './site-model.js';
+import { NO_FEATURES, siteFrame, siteModel, withoutEditions, type SiteFeatures, type SiteFrame } from './site-model.js';
 import { editionSummary, type EditionSummary } from './edition-summary.js';
-import { editionPage, feedEntryContext, listingPages, metricIndexPages, notFoundSitePage, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
+import { editionPage, feedEntryContext, listingPages, metricIndexPages, metricPageCard, notFoundSitePage, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
+import { editionCard, type CardContent } from './card-layout.js';
+import { drawCard } from './share-card.js';
+import { SearchIndexer, type KeptIndex } from './search-index.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';
 import { sitemapXml } from './sitemap.js';
 import { jsonDigest } from '../util/json-digest.js';
+import { contentHash } from '../publish/file-write.js';
+
+/** What a site file is made of: text, bytes (a card, the index), or undefined when its template failed. */
+type Made = string | Uint8Array | undefined;
 
 export interface SiteInput {
   content: Content;
@@ -45,7 +52,22 @@ type FeedRole = 'full' | 'summary' | 'none';
 const feedRole = (age: number): FeedRole => (age < FULL_CONTENT_IN_FEED ? 'full' : age < FEED_ENTRIES ? 'summary' : 'none');
 
 /** Writes a site file; may resolve to the SHA-256 of the bytes written (see FileSink in build.ts). */
-type Emit = (rel: string, data: string | DeferredFile) => Promise<unknown> | void;
+type Emit = (rel: string, data: string | Uint8Array | DeferredFile) => Promise<unknown> | void;
+
+/**
+ * What a build adds to the site's pages: which of the share cards and the
+ * search index it makes, and what those read besides the pages. The
+ * in-memory site (renderAll) has neither.
+ */
+export interface SiteExtras {
+  features: SiteFeatures;
+  /** A site file this build wrote or kept, read back by its out/ path: the search index reads the pages it indexes. */
+  readBack?: (rel: string) => Promise<string>;
+  /** Share cards as the last build drew them, by what they show (the build cache). */
+  keptCards?: KeptFiles;
+  /** The search index as the last build made it, by the pages it indexed (the build cache). */
+  keptIndex?: KeptIndex;
+}
 
 /**
  * Site files as the last build made them, by what they were made from: the
@@ -83,6 +105,8 @@ export class SiteWriter {
   private readonly projections: Map<string, MetricProjection>;
   /** Which metrics have a page, as editionContext writes it: the same for every edition, so written once. */
   private metricPages: string | undefined;
+  /** The pages the search index holds (editions and metrics), by out/ path, with their hash when known. */
+  private readonly searchable = new Map<string, string | undefined>();
 
   /** `editions`: every computed edition of the build, oldest first (the site links and numbers them all); only what the site needs of them is kept. */
   constructor(
@@ -91,8 +115,9 @@ export class SiteWriter {
     editions: readonly Edition[],
     private readonly emit: Emit,
     private readonly kept?: KeptFiles,
+    private readonly extras: SiteExtras = { features: NO_FEATURES },
   ) {
-    this.frame = siteFrame(content, editions);
+    this.frame = siteFrame(content, editions, extras.features);
     this.summaries = new Array<EditionSummary | undefined>(editions.length);
     this.index = new Map(editions.map((e, i) => [e.date, i]));
     this.history = editions.at(-1)?.history ?? {};
@@ -107,26 +132,28 @@ export class SiteWriter {
    * A file made from `input` (text that determines it, or its digest): taken from the
    * previous out/ by its kept hash when made from the same input before, else
    * made, written and kept. `make` gives undefined when its template failed
-   * (the problem is recorded), and nothing is written.
+   * (the problem is recorded), and nothing is written. Resolves to the file's
+   * hash when the sink gives it.
    */
-  private async made(path: string, input: () => string, make: () => string | undefined): Promise<void> {
+  private async made(path: string, input: () => string, make: () => Made | Promise<Made>, kept = this.kept): Promise<string | undefined> {
     const rel = `${SITE_DIR}/${path}`;
-    if (!this.kept) {
-      const text = make();
-      if (text !== undefined) await this.emit(rel, text);
-      return;
+    const hashOf = (written: unknown) => (typeof written === 'string' ? written : undefined);
+    if (!kept) {
+      const data = await make();
+      return data === undefined ? undefined : hashOf(await this.emit(rel, data));
     }
     const key = input();
-    const sha256 = await this.kept.lookup(rel, key);
+    const sha256 = await kept.lookup(rel, key);
     if (sha256 !== undefined) {
-      const load = async () => make() ?? Promise.reject(new Error(`${rel}: a kept site file no longer renders`));
+      const load = async () => (await make()) ?? Promise.reject(new Error(`${rel}: a kept site file no longer renders`));
       await this.emit(rel, { sha256, load });
-      return;
+      return sha256;
     }
-    const text = make();
-    if (text === undefined) return;
-    const written = await this.emit(rel, text);
-    if (typeof written === 'string') await this.kept.keep(rel, key, written);
+    const data = await make();
+    if (data === undefined) return undefined;
+    const written = hashOf(await this.emit(rel, data));
+    if (written !== undefined) await kept.keep(rel, key, written);
+    return written;
   }
 
   // One problem per broken template, not one per edition page it would have failed on.
@@ -147,7 +174,33 @@ export class SiteWriter {
   }
 
   private async page(page: SitePage): Promise<void> {
-    await this.made(page.path, () => jsonDigest([page.template, page.context]), () => this.render(page.template, page.context));
+    const sha = await this.made(page.path, () => jsonDigest([page.template, page.context]), () => this.render(page.template, page.context));
+    if (page.template === SITE_TEMPLATES.metric) this.searchable.set(`${SITE_DIR}/${page.path}`, sha);
+  }
+
+  /** A card, drawn unless the last build drew the same one (kept by a digest of what it shows). */
+  private async card(path: string, card: CardContent): Promise<void> {
+    await this.made(path, () => jsonDigest(card), () => drawCard(card), this.extras.keptCards);
+  }
+
+  /**
+   * The edition's share card, by out/ path, when the site has cards: the
+   * bytes when drawn now, or their hash and a way to draw them again when
+   * the last build drew the same card (out/ then still holds it).
+   */
+  async editionCard(r: RenderedEdition): Promise<{ rel: string; data: Uint8Array | DeferredFile } | undefined> {
+    if (!this.frame.features.cards) return undefined;
+    const rel = `${SITE_DIR}/${editionCardPath(r.view.date)}`;
+    const card = editionCard(this.frame.site.name, r.view);
+    const kept = this.extras.keptCards;
+    const key = kept ? jsonDigest(card) : '';
+    const sha256 = await kept?.lookup(rel, key);
+    if (sha256 !== undefined) return { rel, data: { sha256, load: () => drawCard(card) } };
+    const png = await drawCard(card);
+    if (!kept) return { rel, data: png };
+    const drawn = contentHash(png);
+    await kept.keep(rel, key, drawn);
+    return { rel, data: { sha256: drawn, load: async () => png, verified: true } };
   }
 
   /** What the site makes of one edition: its page (none when the page's template failed) and the summary it keeps. */
@@ -169,9 +222,15 @@ export class SiteWriter {
     return parts;
   }
 
-  /** An edition's summary, kept from a build that rendered the same edition in the same site (the build cache). */
-  addSummary(summary: EditionSummary): void {
+  /**
+   * An edition's summary (kept from a build that rendered the same edition
+   * in the same site, or made now), and the files written for it, by out/
+   * path and hash when known: the search index keys on its page's.
+   */
+  addSummary(summary: EditionSummary, files?: readonly (readonly [string, string])[]): void {
     this.summaries[this.index.get(summary.date)!] = summary;
+    const page = `${SITE_DIR}/${editionPagePath(summary.date)}`;
+    this.searchable.set(page, files?.find(([rel]) => rel === page)?.[1]);
   }
 
   /**
@@ -183,7 +242,8 @@ export class SiteWriter {
   editionContext(edition: Pick<Edition, 'date' | 'previousDate' | 'nextDate'>): string {
     const i = this.index.get(edition.date)!;
     const link = (date: string | null) => (date === null ? null : (this.frame.linkable.get(date) ?? null));
-    return `${(this.metricPages ??= JSON.stringify([...this.frame.hasPage].sort()))}${JSON.stringify([link(edition.previousDate), link(edition.nextDate), this.feedRole(i)])}`;
+    this.metricPages ??= JSON.stringify([this.frame.features, [...this.frame.hasPage].sort()]);
+    return `${this.metricPages}${JSON.stringify([link(edition.previousDate), link(edition.nextDate), this.feedRole(i)])}`;
   }
 
   private feedRole(i: number): FeedRole {
@@ -210,6 +270,7 @@ export class SiteWriter {
     const entries: FeedEntry[] = model.editions.flatMap((e) => (e.feedHtml === undefined ? [] : [{ date: e.date, title: e.title, summary: e.summary, url: e.url, contentHtml: e.feedHtml }]));
     model = withoutEditions(model);
     for (const page of metricIndexPages(model)) await make(page);
+    if (this.frame.features.cards) for (const h of model.metrics) await this.card(metricFilePath(h.def.key, CARD_FILE), metricPageCard(model, h));
     await make(notFound);
     for (const h of model.metrics) {
       await this.out(metricFilePath(h.def.key, METRIC_CSV), metricCsv(h));
@@ -221,7 +282,19 @@ export class SiteWriter {
     await this.made(ATOM_FEED, feedText, () => atomFeed(feedInput));
     await this.made(JSON_FEED, feedText, () => jsonFeed(feedInput));
     await this.out(SITEMAP, sitemapXml(sitemap));
+    if (this.frame.features.search) await this.writeSearch();
     return this.problems;
+  }
+
+  /** The search page's script and the index of every edition and metric page, made again only when one of them changed. */
+  private async writeSearch(): Promise<void> {
+    const script = this.render(SITE_TEMPLATES.searchScript, {});
+    if (script !== undefined) await this.out(SEARCH_SCRIPT, script);
+    // No page may be missing: an index without one is worse than a failed build.
+    if (hasErrors(this.problems)) return;
+    const read = this.extras.readBack;
+    if (!read) throw new Error('the search index needs the pages read back from the build');
+    await new SearchIndexer(this.searchable, read, this.extras.keptIndex).write((rel, data) => this.emit(rel, data));
   }
 }
 
@@ -235,7 +308,12 @@ export async function writeSite(input: SiteInput, emit: Emit): Promise<Problem[]
 /** The site in memory: added to `files` only if the whole site built. */
 export async function addSiteFiles(files: OutputFiles, input: SiteInput): Promise<Problem[]> {
   const site = new Map<string, string>();
-  const problems = await writeSite(input, async (rel, data) => void site.set(rel, typeof data === 'string' ? data : await data.load()));
+  const text = async (rel: string, data: string | Uint8Array | DeferredFile): Promise<string> => {
+    const made = typeof data === 'string' || data instanceof Uint8Array ? data : await data.load();
+    if (typeof made !== 'string') throw new Error(`${rel}: the site in memory holds text only (it has no cards or search index)`);
+    return made;
+  };
+  const problems = await writeSite(input, async (rel, data) => void site.set(rel, await text(rel, data)));
   if (!hasErrors(problems)) for (const [rel, text] of site) files.set(rel, text);
   return problems;
 }

@@ -28,8 +28,24 @@ export interface YearGroup {
   editions: EditionSummary[];
 }
 
+/**
+ * The parts of the site beyond its pages that a build may leave out (a quick
+ * local build, the benchmark's baseline): without cards no page names an
+ * og:image, without search no page has the search box.
+ */
+export interface SiteFeatures {
+  /** A share card per edition and metric page (share-card.ts). */
+  cards: boolean;
+  /** The search page, its script and the search index (search-index.ts). */
+  search: boolean;
+}
+
+export const ALL_FEATURES: SiteFeatures = { cards: true, search: true };
+export const NO_FEATURES: SiteFeatures = { cards: false, search: false };
+
 /** What every page needs before any edition is rendered: the newsletter, its public face, and which metrics have a page. */
 export interface SiteFrame {
+  features: SiteFeatures;
   /** For formatting only (language, time zone); templates get `site`. */
   newsletter: Newsletter;
   site: SiteInfo;
@@ -63,13 +79,13 @@ function subscribeUrl(n: Newsletter): string | null {
 }
 
 /** The frame, from the computed editions (date order, oldest first): the newest carries every metric's whole history. */
-export function siteFrame(content: Pick<Content, 'newsletter' | 'metrics'>, editions: readonly Pick<Edition, 'history' | 'title' | 'date' | 'number'>[]): SiteFrame {
+export function siteFrame(content: Pick<Content, 'newsletter' | 'metrics'>, editions: readonly Pick<Edition, 'history' | 'title' | 'date' | 'number'>[], features: SiteFeatures = NO_FEATURES): SiteFrame {
   const n = content.newsletter;
   const history = editions.at(-1)?.history ?? {};
   const hasPage = new Set(content.metrics.filter((d) => (history[d.key]?.length ?? 0) > 0).map((d) => d.key));
   // The date as the edition's view writes it (view-model.ts), so a neighbour link reads as the page it links to.
   const linkable = new Map(editions.map((e) => [e.date, { title: e.title, date: e.date, number: e.number, dateShort: formatDate(e.date, 'short', n.language, n.timezone) }]));
-  return { newsletter: n, site: siteInfo(n), hasPage, linkable };
+  return { features, newsletter: n, site: siteInfo(n), hasPage, linkable };
 }
 
 /** `summaries` are in date order, oldest first, as the compute stage numbers editions; `history` is the newest edition's. */

@@ -12,7 +12,8 @@ import type { RenderedEdition } from '../render/render-edition.js';
 import type { EditionSummary } from './edition-summary.js';
 import type { MetricRowView, TrendView } from '../render/view-model.js';
 import type { Section } from '../model.js';
-import { absoluteUrl, archiveYearPagePath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricFilePath, metricPagePath, NOT_FOUND_PAGE } from '../render/out-layout.js';
+import { absoluteUrl, archiveYearPagePath, CARD_FILE, editionCardPath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricFilePath, metricPagePath, NOT_FOUND_PAGE, SEARCH_PAGE, SEARCH_SCRIPT } from '../render/out-layout.js';
+import { cardAlt, editionCard, metricCard, type CardContent } from './card-layout.js';
 import { absoluteLinker, relativeLinker, type Linker } from './paths.js';
 import { pageFrame } from './page-head.js';
 import type { Linkable, SiteFrame, SiteModel } from './site-model.js';
@@ -29,7 +30,9 @@ export const SITE_TEMPLATES = {
   metric: 'site/metric.html',
   notFound: 'site/404.html',
   feedEntry: 'site/feed-entry.html',
+  search: 'site/search.html',
   stylesheet: 'site/assets/site.css',
+  searchScript: 'site/assets/search.js',
 } as const;
 
 /** The home page lists this many editions and links the rest by year, so it stays small at 500+ editions. */
@@ -192,6 +195,7 @@ export function editionPage(frame: SiteFrame, r: RenderedEdition): SitePage {
       description: v.summary ?? v.preheader,
       current: 'edition',
       published: v.date,
+      ...cardOf(frame, editionCardPath(v.date), () => editionCard(frame.site.name, v)),
     }),
     edition: editionBody(r, link, frame.hasPage),
     previous: neighbour(v.previousDate),
@@ -208,6 +212,7 @@ function latestSummary(h: MetricHistory, link: Linker) {
     value: l.row.value,
     change: l.row.change,
     color: l.row.color,
+    sentiment: l.row.sentiment,
     sentimentLabel: l.row.sentimentLabel,
     period: l.period,
     dateShort: l.revised.at(-1)?.dateShort ?? l.dateShort,
@@ -254,6 +259,7 @@ export function* metricPages(model: SiteModel): Generator<SitePage> {
         title: `${def.label} · ${model.site.name}`,
         description: `${def.label}: ${latest.value}${latest.period ? ` (${latest.period})` : ''} as of ${latest.dateShort}. ${historySummary(h)}`,
         current: 'metrics',
+        ...cardOf(model, metricFilePath(def.key, CARD_FILE), () => metricPageCard(model, h)),
       }),
       metric: {
         key: def.key,
@@ -281,6 +287,7 @@ export function* metricPages(model: SiteModel): Generator<SitePage> {
           value: p.row.value,
           change: p.row.change,
           color: p.row.color,
+          sentiment: p.row.sentiment,
           sentimentLabel: p.row.sentimentLabel,
           moved: p.row.status === 'changed',
           source: p.row.source,
@@ -291,6 +298,33 @@ export function* metricPages(model: SiteModel): Generator<SitePage> {
     };
     yield { path, template: SITE_TEMPLATES.metric, context, lastmod: h.latest.date, inSitemap: true };
   }
+}
+
+/** The page's card for its head, when the site has cards. */
+function cardOf(frame: SiteFrame, path: string, card: () => CardContent): { card?: { path: string; alt: string } } {
+  return frame.features.cards ? { card: { path, alt: cardAlt(card()) } } : {};
+}
+
+/** What a metric page's card shows: its latest value and change. */
+export function metricPageCard(frame: SiteFrame, h: MetricHistory): CardContent {
+  return metricCard(frame.site.name, { label: h.def.label, period: h.latest.period, dateShort: h.latest.revised.at(-1)?.dateShort ?? h.latest.dateShort, row: h.latest.row });
+}
+
+/** The search page: results come from its script; without JavaScript it links every year's archive page. */
+export function searchPage(model: SiteModel): SitePage {
+  const path = SEARCH_PAGE;
+  const link = relativeLinker(path);
+  const context = {
+    ...pageFrame(model, path, link, {
+      title: `Search · ${model.site.name}`,
+      description: `Search every edition and metric of ${model.site.name}.`,
+      current: 'search',
+      noindex: true,
+    }),
+    years: yearLinks(model, link, null),
+    scriptHref: link(SEARCH_SCRIPT),
+  };
+  return { path, template: SITE_TEMPLATES.search, context, lastmod: null, inSitemap: false };
 }
 
 /**
@@ -324,6 +358,7 @@ export function feedEntryContext(frame: SiteFrame, r: RenderedEdition, full: boo
 export function* listingPages(model: SiteModel): Generator<SitePage> {
   yield homePage(model);
   yield* archiveYearPages(model);
+  if (model.features.search) yield searchPage(model);
 }
 
 /** The metrics page and a page per metric, one at a time: they read the metric histories, not the editions. */

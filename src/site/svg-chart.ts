@@ -197,14 +197,14 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
   const xPos = xScale(points, left + 10, right - 6, until);
 
   const out: string[] = [svgOpen(width, height, opts, className)];
-  out.push(`<g font-size="${FONT_SIZE}" fill="${COLORS.text}">`);
+  out.push(`<g class="chart-text" font-size="${FONT_SIZE}" fill="${COLORS.text}">`);
   out.push(`<text x="${px(left)}" y="16">${escapeXml(opts.unitLabel + (broken ? ' · axis does not start at zero' : ''))}</text>`);
   y.ticks.forEach((t, i) => {
     const ty = px(yPos(t));
-    out.push(`<line x1="${px(left)}" x2="${px(right)}" y1="${ty}" y2="${ty}" stroke="${COLORS.grid}"/>`);
+    out.push(`<line class="grid" x1="${px(left)}" x2="${px(right)}" y1="${ty}" y2="${ty}" stroke="${COLORS.grid}"/>`);
     out.push(`<text x="${px(left - 8)}" y="${ty}" dy="0.32em" text-anchor="end">${escapeXml(yLabels[i]!)}</text>`);
   });
-  out.push(`<line x1="${px(left)}" x2="${px(right)}" y1="${px(bottom)}" y2="${px(bottom)}" stroke="${COLORS.axis}"/>`);
+  out.push(`<line class="axis" x1="${px(left)}" x2="${px(right)}" y1="${px(bottom)}" y2="${px(bottom)}" stroke="${COLORS.axis}"/>`);
   if (broken) {
     // The conventional break mark on the value axis, just above the baseline.
     const bx = left;
@@ -217,7 +217,7 @@ export function lineChart(points: readonly ChartPoint[], opts: LineChartOptions)
     // A label centred on a tick near either edge would be cut off by the viewBox: anchor it inwards.
     const half = (label.length * CHAR_WIDTH) / 2;
     const anchor = x + half > width - 2 ? 'end' : x - half < 2 ? 'start' : 'middle';
-    out.push(`<line x1="${tx}" x2="${tx}" y1="${px(bottom)}" y2="${px(bottom + 5)}" stroke="${COLORS.axis}"/>`);
+    out.push(`<line class="axis" x1="${tx}" x2="${tx}" y1="${px(bottom)}" y2="${px(bottom + 5)}" stroke="${COLORS.axis}"/>`);
     out.push(`<text x="${tx}" y="${px(bottom + 20)}" text-anchor="${anchor}">${escapeXml(label)}</text>`);
   }
   out.push('</g>');
@@ -240,7 +240,7 @@ function seriesMarks(points: readonly ChartPoint[], coords: readonly (readonly [
   const actualAt = points.flatMap((p, i) => (p.forecast ? [] : [i]));
   if (actualAt.length > 1) {
     const d = linePath(actualAt.map((i) => points[i]!), actualAt.map((i) => coords[i]!), breakAtGaps);
-    marks.push(`<path d="${d}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
+    marks.push(`<path class="actual-line" d="${d}" fill="none" stroke="${COLORS.line}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>`);
   }
   // Dense series get smaller dots so the line stays readable; every dot keeps its tooltip.
   const r = points.length > 60 ? 2.5 : 4.5;
@@ -250,7 +250,8 @@ function seriesMarks(points: readonly ChartPoint[], coords: readonly (readonly [
     const isLast = i === points.length - 1;
     const color = isLast ? COLORS.last : COLORS.point;
     // Hollow for a forecast, filled for an actual.
-    const paint = p.forecast ? `class="forecast" fill="#fff" stroke="${color}" stroke-width="2"` : `fill="${color}" stroke="#fff" stroke-width="1.5"`;
+    const kind = `point${p.forecast ? ' forecast' : ''}${isLast ? ' last' : ''}`;
+    const paint = p.forecast ? `class="${kind}" fill="#fff" stroke="${color}" stroke-width="2"` : `class="${kind}" fill="${color}" stroke="#fff" stroke-width="1.5"`;
     marks.push(`<circle cx="${px(cx)}" cy="${px(cy)}" r="${isLast ? r + 1.5 : r}" ${paint}><title>${escapeXml(p.label)}</title></circle>`);
   });
   marks.push('</g>');
@@ -262,7 +263,7 @@ function seriesMarks(points: readonly ChartPoint[], coords: readonly (readonly [
   const below = before !== undefined && before[1] < ly;
   const labelY = below ? Math.min(ly + 20, bottom - 4) : Math.max(ly - 11, 14);
   marks.push(
-    `<text x="${px(lx)}" y="${px(labelY)}" text-anchor="end" font-size="${FONT_SIZE + 1}" font-weight="700" fill="${COLORS.last}" stroke="#fff" stroke-width="4" paint-order="stroke">${escapeXml(last.valueLabel)}</text>`,
+    `<text class="last-label" x="${px(lx)}" y="${px(labelY)}" text-anchor="end" font-size="${FONT_SIZE + 1}" font-weight="700" fill="${COLORS.last}" stroke="#fff" stroke-width="4" paint-order="stroke">${escapeXml(last.valueLabel)}</text>`,
   );
   return marks;
 }
@@ -281,9 +282,9 @@ export function sparkline(points: readonly ChartPoint[], opts: SparklineOptions)
     const yPos = (v: number) => (hi === lo ? height / 2 : height - pad - ((v - lo) / (hi - lo)) * (height - 2 * pad));
     const xPos = xScale(points, pad, width - pad);
     const coords = points.map((p) => [xPos(p.date), yPos(p.value)] as const);
-    if (coords.length > 1) out.push(`<path d="${linePath(points, coords, opts.breakAtGaps ?? false)}" fill="none" stroke="${COLORS.line}" stroke-width="2" stroke-linejoin="round"/>`);
+    if (coords.length > 1) out.push(`<path class="actual-line" d="${linePath(points, coords, opts.breakAtGaps ?? false)}" fill="none" stroke="${COLORS.line}" stroke-width="2" stroke-linejoin="round"/>`);
     const last = points.at(-1)!;
-    out.push(`<circle cx="${px(xPos(last.date))}" cy="${px(yPos(last.value))}" r="3.5" fill="${COLORS.last}"/>`);
+    out.push(`<circle class="point last" cx="${px(xPos(last.date))}" cy="${px(yPos(last.value))}" r="3.5" fill="${COLORS.last}"/>`);
   }
   out.push('</svg>');
   return out.join('');

@@ -19,17 +19,20 @@ async function bytesUnder(dir: string): Promise<Record<string, string>> {
 
 const cacheDir = (s: Sample) => path.join(s.root, '.briefwire', 'cache');
 
-async function buildWith(s: Sample, cache: boolean, out = s.out): Promise<BuildReport> {
-  const r = await build({ contentDir: s.content, templatesDir: s.templates, outDir: out, cache });
+/** The share cards and the search index, or neither (the counting test keeps to editions and pages; its own test follows them). */
+type Extras = { cards?: boolean; search?: boolean };
+
+async function buildWith(s: Sample, cache: boolean, out = s.out, extras: Extras = {}): Promise<BuildReport> {
+  const r = await build({ contentDir: s.content, templatesDir: s.templates, outDir: out, cache, ...extras });
   expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
   expect(r.ok).toBe(true);
   return r;
 }
 
 /** Builds with the (warm) cache into s.out and without any cache elsewhere; the two out/ trees must be identical. */
-async function expectSameAsUncached(s: Sample): Promise<BuildReport> {
-  const cached = await buildWith(s, true);
-  await buildWith(s, false, path.join(s.root, 'uncached', 'out'));
+async function expectSameAsUncached(s: Sample, extras: Extras = {}): Promise<BuildReport> {
+  const cached = await buildWith(s, true, s.out, extras);
+  await buildWith(s, false, path.join(s.root, 'uncached', 'out'), extras);
   const [a, b] = [await bytesUnder(s.out), await bytesUnder(path.join(s.root, 'uncached', 'out'))];
   expect(Object.keys(a).length).toBeGreaterThan(50);
   expect(Object.keys(a)).toEqual(Object.keys(b));
@@ -55,7 +58,8 @@ async function cacheEntries(s: Sample): Promise<string[]> {
 describe('the build cache', () => {
   test('cold, warm, after a prose edit and after a number edit, the cached build writes the bytes an uncached build writes, and reuses all but what the edit reaches', async () => {
     const s = await copySample();
-    const cold = await expectSameAsUncached(s);
+    const plain = { cards: false, search: false };
+    const cold = await expectSameAsUncached(s, plain);
     expect(cold.cache!.hits).toBe(0);
     // Each brief's parse, its email and its whole edition, the audit, and each site page and feed.
     const editions = cold.editions;
@@ -63,19 +67,19 @@ describe('the build cache', () => {
     expect(sitePages).toBeGreaterThan(5);
 
     // Every edition and page is kept whole: no email is looked up, let alone filled, no page rendered.
-    const warm = await expectSameAsUncached(s);
+    const warm = await expectSameAsUncached(s, plain);
     expect(warm.cache).toEqual({ hits: 2 * editions + 1 + sitePages, misses: 0 });
 
     // A sentence in the fourth brief: its parse, its edition and its email are redone, and the two feeds, which carry whole
     // editions; no page that lists editions, and not the audit, which reads no prose.
     await editBrief(s, 3, (t) => t.replace('## Results', 'A sentence added to the introduction.\n\n## Results'));
-    const prose = await expectSameAsUncached(s);
+    const prose = await expectSameAsUncached(s, plain);
     expect(prose.cache).toEqual({ hits: 2 * editions - 1 + sitePages - 2, misses: 5 });
 
     // A number in the same brief: its parse, the audit, the editions (and their emails) whose figures, deltas or history
     // show it, and the pages that show them. An edition redone looks up its email too: that counts them.
     await editBrief(s, 3, (t) => t.replace('alibaba_cloud_growth: { value: 40,', 'alibaba_cloud_growth: { value: 41,'));
-    const number = await expectSameAsUncached(s);
+    const number = await expectSameAsUncached(s, plain);
     const redone = number.cache!.hits + number.cache!.misses - (2 * editions + 1 + sitePages);
     // Not the three editions before it, whose numbers cannot depend on a later brief; at least it and the next.
     expect(redone).toBeGreaterThanOrEqual(2);
@@ -133,7 +137,7 @@ describe('the build cache', () => {
     const s = await copySample();
     await buildWith(s, true);
     const packs = (await cacheEntries(s)).filter((f) => f.endsWith('.pack')).map((f) => path.basename(f)).sort();
-    expect(packs).toEqual(['audit.pack', 'brief.pack', 'edition.pack', 'email.pack', 'page.pack']);
+    expect(packs).toEqual(['audit.pack', 'brief.pack', 'card.pack', 'edition.pack', 'email.pack', 'page.pack', 'search.pack']);
     // A cache an earlier version left, a file per entry, goes once a build succeeds.
     const legacy = path.join(cacheDir(s), 'build', 'blob', `${'0'.repeat(64)}.json`);
     await mkdir(path.dirname(legacy), { recursive: true });
