@@ -13,6 +13,10 @@
  *  - the floor under any rebuild in a fresh process: starting node and
  *    loading the code that reads, checks, computes and renders one brief,
  *    doing nothing with it. What the rebuild spends beyond it is work.
+ * What search and share cards cost: the cold build with --no-cards (search
+ * only) and with --no-cards --no-search (neither), alternating with the full
+ * one on the node running the benchmark, and one card's drawing time,
+ * measured card by card in this process.
  * The cold build, both rebuilds and the floor are measured on the node
  * running the benchmark and on Node 24 (second-runtime.ts), each runtime
  * with its own copy of the archive, out/ and cache (the build cache keys on
@@ -30,6 +34,8 @@ import { loadContent } from '../src/content/load.js';
 import { computeEditions } from '../src/compute/editions.js';
 import { loadTemplates, runTemplate, EMAIL_TEMPLATE } from '../src/render/templates.js';
 import { editionView } from '../src/render/view-model.js';
+import { editionCard } from '../src/site/card-layout.js';
+import { drawCard } from '../src/site/share-card.js';
 
 const EDITIONS = 520;
 const LARGE = 5200;
@@ -66,9 +72,45 @@ interface Bench {
 }
 
 /** `briefwire build` of `contentDir` into `outDir` (its cache beside it) on `node`. */
-function build(b: Bench, node: string, contentDir: string, outDir: string): Promise<Run> {
+function build(b: Bench, node: string, contentDir: string, outDir: string, flags: string[] = []): Promise<Run> {
   const cli = path.join(b.root, 'dist', 'cli.js');
-  return timeNode([cli, 'build', '--content', contentDir, '--templates', b.templates, '--out', outDir], b.tmp, { node, env: b.env });
+  return timeNode([cli, 'build', '--content', contentDir, '--templates', b.templates, '--out', outDir, ...flags], b.tmp, { node, env: b.env });
+}
+
+/** Cold builds without share cards (search only) and without either, beside the full cold build. */
+interface ExtrasRuns {
+  searchOnly: Run[];
+  neither: Run[];
+}
+
+/** One cold build of each: search only, then neither (the full one is measureRound's). */
+async function measureExtras(b: Bench, r: RuntimeRuns, e: ExtrasRuns): Promise<void> {
+  const content = path.join(r.dir, 'content');
+  const out = path.join(r.dir, 'out-extras');
+  for (const [runs, flags] of [[e.searchOnly, ['--no-cards']], [e.neither, ['--no-cards', '--no-search']]] as const) {
+    await rm(out, { recursive: true, force: true });
+    await rm(path.join(r.dir, '.briefwire'), { recursive: true, force: true });
+    runs.push(await build(b, r.runtime.node, content, out, [...flags]));
+  }
+}
+
+/** Cards drawn one by one to time a card (after one that loads the fonts). */
+const CARDS_TIMED = 60;
+
+/** Draws the share cards of the archive's first editions one at a time: the median and slowest card, in ms. */
+async function timeCards(contentDir: string): Promise<{ median: number; max: number }> {
+  const content = await loadContent(contentDir);
+  if (!content.ok) throw new Error(JSON.stringify(content.problems));
+  const n = content.value.newsletter;
+  const cards = computeEditions(content.value).slice(0, CARDS_TIMED + 1).map((e) => editionCard(n.name, editionView(e, n)));
+  await drawCard(cards[0]!);
+  const times: number[] = [];
+  for (const card of cards.slice(1)) {
+    const started = performance.now();
+    await drawCard(card);
+    times.push(performance.now() - started);
+  }
+  return { median: median(times), max: Math.max(...times) };
 }
 
 /** The mjml CLI on the editions' own MJML (a) and on plain newsletters (b), each run writing a fresh folder. */
@@ -140,6 +182,8 @@ interface Measured {
   plain: Run[];
   runtimes: RuntimeRuns[];
   large: Run;
+  extras: ExtrasRuns;
+  perCard: { median: number; max: number };
 }
 
 async function measure(b: Bench): Promise<Measured> {
@@ -152,15 +196,18 @@ async function measure(b: Bench): Promise<Measured> {
   }
   const same: Run[] = [];
   const plain: Run[] = [];
+  const extras: ExtrasRuns = { searchOnly: [], neither: [] };
   for (let round = 0; round < ROUNDS; round++) {
     same.push(await mjmlCli('same'));
     plain.push(await mjmlCli('plain'));
     for (const r of runtimes) await measureRound(b, r, round);
+    await measureExtras(b, runtimes[0]!, extras);
   }
+  const perCard = await timeCards(b.content);
   const large = path.join(b.tmp, 'content-large');
   await generateArchive(large, LARGE);
   const largeRun = await build(b, process.execPath, large, path.join(b.tmp, 'large', 'out'));
-  return { same, plain, runtimes, large: largeRun };
+  return { same, plain, runtimes, large: largeRun, extras, perCard };
 }
 
 const ms = (runs: Run[]) => median(runs.map((r) => r.ms));
@@ -195,6 +242,12 @@ function report(m: Measured): void {
     const ratio = (pick: (r: RuntimeRuns) => Run[]) => (ms(pick(o)) / ms(pick(main!))).toFixed(2);
     console.log(`  ${o.runtime.label} / ${main!.runtime.label}: floor ${ratio((r) => r.floor)}x, prose rebuild ${ratio((r) => r.rebuild)}x, figure rebuild ${ratio((r) => r.renumber)}x, cold ${ratio((r) => r.cold)}x`);
   }
+  console.log(line(`cold build without cards (search only), ${main!.runtime.label}`, m.extras.searchOnly, 'editions'));
+  console.log(line(`cold build without cards or search, ${main!.runtime.label}`, m.extras.neither, 'editions'));
+  const searchCost = (ms(m.extras.searchOnly) - ms(m.extras.neither)) / 1000;
+  console.log(`  search: indexing ${EDITIONS} editions adds ${searchCost.toFixed(2)} s to a cold build (target <= 1.5 s: ${searchCost <= 1.5 ? 'met' : 'NOT met'})`);
+  const card = m.perCard;
+  console.log(`  cards: one card ${card.median.toFixed(1)} ms median, ${card.max.toFixed(1)} ms slowest of ${CARDS_TIMED} (target <= 60 ms: ${card.median <= 60 ? 'met' : 'NOT met'}); cold build with cards / without: ${verdict(ms(main!.cold) / ms(m.extras.searchOnly), 1.6)}`);
   const rss520 = rss(main!.cold);
   const growth = m.large.maxRssMb / rss520;
   console.log(`  peak RSS, cold build: ${rss520.toFixed(0)} MB at ${EDITIONS} editions (target < 300 MB: ${rss520 < 300 ? 'met' : 'NOT met'}), ${m.large.maxRssMb.toFixed(0)} MB at ${LARGE} (${growth.toFixed(2)}x; target <= 1.5x: ${growth <= 1.5 ? 'met' : 'NOT met'}) in ${(m.large.ms / 1000).toFixed(1)} s`);
