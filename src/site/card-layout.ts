@@ -32,17 +32,15 @@ export const CARD_FIGURES = 3;
 
 /**
  * A change in words, for a picture that has no colour legend and no arrows
- * in its font: a like-for-like move says "up" or "down" and by how much;
- * every other kind of comparison keeps the words the email uses for it
- * ("revised from ...", "above the forecast of ...", "new").
+ * in its font: a like-for-like move says "up" or "down" and by how much, with
+ * the comparison the email names for it ("up 2.3 pp vs H1 2025", "up CNY 6.6
+ * bn (+20.0% YoY)"); every other kind of comparison keeps the words the email
+ * uses for it ("revised up from ...", "above the forecast of ...", "new").
  */
-export function changeInWords(row: Pick<MetricRowView, 'status' | 'direction' | 'deltaText' | 'relText' | 'change' | 'previous'>): string {
-  if (row.status === 'changed' && (row.direction === 'up' || row.direction === 'down')) {
-    const by = row.deltaText.replace(/^[+\u2212-]/, '');
-    const rel = row.relText ? ` (${row.relText})` : '';
-    return `${row.direction} ${by}${rel}${row.previous ? ` from ${row.previous}` : ''}`;
-  }
-  return row.change.replace(/^[▲▼▬]\s*/, '');
+export function changeInWords(row: Pick<MetricRowView, 'status' | 'direction' | 'change'>): string {
+  const words = row.change.replace(/^[▲▼▬]\s*/, '');
+  if (row.status === 'changed' && (row.direction === 'up' || row.direction === 'down')) return `${row.direction} ${words.replace(/^[+\u2212-]/, '')}`;
+  return words;
 }
 
 /** The edition's figures that lead its card: its biggest movers first, then its other reported rows in table order. */
@@ -65,12 +63,12 @@ export interface MetricCardInput {
   label: string;
   period: string | null;
   dateShort: string;
-  row: Pick<HistoryRow, 'value' | 'change'>;
+  row: Pick<HistoryRow, 'value' | 'change' | 'status' | 'direction'>;
 }
 
-/** A metric's card: its latest value and the change it came with (already in words on the metric's row, arrow dropped). */
+/** A metric's card: its latest value and the change it came with, in words. */
 export function metricCard(site: string, m: MetricCardInput): CardContent {
-  const figure = { label: m.period ? `Latest (${m.period})` : 'Latest', value: m.row.value, change: m.row.change.replace(/^[▲▼▬]\s*/, '') };
+  const figure = { label: m.period ? `Latest (${m.period})` : 'Latest', value: m.row.value, change: changeInWords(m.row) };
   return { site, kicker: `Metric · as of ${m.dateShort}`, title: m.label, figures: [figure] };
 }
 

@@ -22,12 +22,12 @@ export interface EditionSummary {
 }
 
 /** The parts of an email row a metric page shows. */
-export type HistoryRow = Pick<MetricRowView, 'value' | 'change' | 'color' | 'sentiment' | 'sentimentLabel' | 'status' | 'source' | 'note'>;
+export type HistoryRow = Pick<MetricRowView, 'value' | 'change' | 'direction' | 'color' | 'sentiment' | 'sentimentLabel' | 'status' | 'source' | 'note'>;
 
 export function editionSummary(v: EditionView, feedHtml: string | undefined): EditionSummary {
   const rows = new Map<string, HistoryRow>();
   for (const r of v.metrics) {
-    if (r.status !== 'not-reported') rows.set(r.key, { value: r.value, change: r.change, color: r.color, sentiment: r.sentiment, sentimentLabel: r.sentimentLabel, status: r.status, source: r.source, note: r.note });
+    if (r.status !== 'not-reported') rows.set(r.key, { value: r.value, change: r.change, direction: r.direction, color: r.color, sentiment: r.sentiment, sentimentLabel: r.sentimentLabel, status: r.status, source: r.source, note: r.note });
   }
   return { date: v.date, number: v.number, title: v.title, summary: v.summary, dateShort: v.dateShort, dateLong: v.dateLong, movers: v.movers, rows, feedHtml, url: v.viewUrl };
 }

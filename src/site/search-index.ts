@@ -35,6 +35,19 @@ const READ_AHEAD = 8;
  * Pages are added in path order, so the same pages give the same files.
  */
 export async function makeSearchIndex(pages: readonly string[], read: (rel: string) => Promise<string>): Promise<Map<string, Uint8Array>> {
+  open++;
+  try {
+    return await indexPages(pages, read);
+  } finally {
+    // The indexer is a process of its own, shared by the indexes this process makes: stopped with the last, so a build leaves nothing running.
+    if (--open === 0) await pagefind.close();
+  }
+}
+
+/** Indexes being made in this process (two builds in one process, as in the tests, share Pagefind's service). */
+let open = 0;
+
+async function indexPages(pages: readonly string[], read: (rel: string) => Promise<string>): Promise<Map<string, Uint8Array>> {
   const { index, errors } = await pagefind.createIndex({
     // Result links name the file, like every link of the site (works from any static host).
     keepIndexUrl: true,
@@ -67,9 +80,7 @@ export async function makeSearchIndex(pages: readonly string[], read: (rel: stri
     if (writeErrors.length > 0) throw new Error(`Pagefind could not write its index: ${writeErrors.join('; ')}`);
     return new Map(files.filter((f) => !UNUSED.test(f.path)).map((f) => [`${prefix}${SEARCH_INDEX_DIR}/${f.path}`, f.content]));
   } finally {
-    // The indexer is a process of its own: stopped, so a build leaves nothing running.
     await index.deleteIndex().catch(() => undefined);
-    await pagefind.close();
   }
 }
 

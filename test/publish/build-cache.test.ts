@@ -21,6 +21,9 @@ const cacheDir = (s: Sample) => path.join(s.root, '.briefwire', 'cache');
 
 /** The share cards and the search index, or neither (the counting test keeps to editions and pages; its own test follows them). */
 type Extras = { cards?: boolean; search?: boolean };
+const PLAIN: Extras = { cards: false, search: false };
+/** Three builds with every card drawn and the index made: minutes on a loaded 2-core machine. */
+const WITH_EXTRAS_TIMEOUT = 240_000;
 
 async function buildWith(s: Sample, cache: boolean, out = s.out, extras: Extras = {}): Promise<BuildReport> {
   const r = await build({ contentDir: s.content, templatesDir: s.templates, outDir: out, cache, ...extras });
@@ -58,7 +61,7 @@ async function cacheEntries(s: Sample): Promise<string[]> {
 describe('the build cache', () => {
   test('cold, warm, after a prose edit and after a number edit, the cached build writes the bytes an uncached build writes, and reuses all but what the edit reaches', async () => {
     const s = await copySample();
-    const plain = { cards: false, search: false };
+    const plain = PLAIN;
     const cold = await expectSameAsUncached(s, plain);
     expect(cold.cache!.hits).toBe(0);
     // Each brief's parse, its email and its whole edition, the audit, and each site page and feed.
@@ -92,14 +95,14 @@ describe('the build cache', () => {
 
   test('unchanged files are hard-linked from the previous out/ and a file edited in out/ since is written afresh', async () => {
     const s = await copySample();
-    await buildWith(s, true);
+    await buildWith(s, true, s.out, PLAIN);
     const edition = (await readdir(path.join(s.out, 'editions'))).sort()[2]!;
     const text = path.join(s.out, 'editions', edition, 'email.txt');
     const html = path.join(s.out, 'editions', edition, 'email.html');
     const [textBefore, htmlBefore] = [await stat(text), await stat(html)];
     // Edited in place by hand: the next build must not carry the edit over.
     await writeFile(html, (await readFile(html, 'utf8')).replace('<body', '<body data-edited'));
-    await expectSameAsUncached(s);
+    await expectSameAsUncached(s, PLAIN);
     expect((await stat(text)).ino).toBe(textBefore.ino);
     expect((await stat(html)).ino).not.toBe(htmlBefore.ino);
     expect(await readFile(html, 'utf8')).not.toContain('data-edited');
@@ -123,7 +126,7 @@ describe('the build cache', () => {
     );
     const r = await expectSameAsUncached(s);
     expect(r.cache!.hits).toBe(0);
-  });
+  }, WITH_EXTRAS_TIMEOUT);
 
   test('editions and pages whose files are gone from out/ are rendered again, with the same bytes, though their entries are hits', async () => {
     const s = await copySample();
@@ -131,7 +134,7 @@ describe('the build cache', () => {
     await rm(s.out, { recursive: true });
     const r = await expectSameAsUncached(s);
     expect(r.cache!.misses).toBe(0);
-  });
+  }, WITH_EXTRAS_TIMEOUT);
 
   test('entries are kept in one file per kind, replaced only by a build that succeeds', async () => {
     const s = await copySample();
@@ -148,13 +151,47 @@ describe('the build cache', () => {
     await editBrief(s, 2, (t) => t.replace(/^(\s+)alibaba_ai_cloud_share:/m, '$1alibaba_ai_cloud_shares:'));
     expect((await build({ contentDir: s.content, templatesDir: s.templates, outDir: s.out })).ok).toBe(false);
     expect(await bytesUnder(cacheDir(s))).toEqual(before);
-  });
+  }, WITH_EXTRAS_TIMEOUT);
+
+  test('a rebuild redraws only the cards whose figures changed, and makes the search index again only when a page changed', async () => {
+    const s = await copySample();
+    await buildWith(s, true);
+    const made = async () => {
+      const files = (await readdir(path.join(s.out, 'site'), { recursive: true })).filter((f) => f.endsWith('card.png') || f.startsWith(`pagefind${path.sep}`));
+      const ids = new Map<string, string>();
+      for (const f of files) {
+        const st = await stat(path.join(s.out, 'site', f));
+        if (st.isFile()) ids.set(f, `${st.ino}:${st.mtimeMs}`);
+      }
+      return ids;
+    };
+    const redone = (before: Map<string, string>, after: Map<string, string>) => [...after].filter(([f, id]) => before.get(f) !== id).map(([f]) => f).sort();
+    const cold = await made();
+    expect([...cold.keys()].filter((f) => f.endsWith('card.png'))).toHaveLength(7 + 16);
+
+    // A stylesheet edit changes no page's text and no card.
+    const css = path.join(s.templates, 'site', 'assets', 'site.css.hbs');
+    await writeFile(css, `${await readFile(css, 'utf8')}\n.unused-rule { color: inherit; }\n`);
+    await buildWith(s, true);
+    const styled = await made();
+    expect(redone(cold, styled)).toEqual([]);
+
+    // A figure in the fourth brief: its card and the next report's (whose change it is) are drawn again, the index made again.
+    await editBrief(s, 3, (t) => t.replace('alibaba_cloud_growth: { value: 40,', 'alibaba_cloud_growth: { value: 41,'));
+    await buildWith(s, true);
+    const changed = redone(styled, await made());
+    const cards = changed.filter((f) => f.endsWith('card.png'));
+    const date = (await readdir(path.join(s.content, 'editions'))).sort()[3]!.slice(0, 10);
+    expect(cards).toContain(path.join('editions', date, 'card.png'));
+    expect(cards.length).toBeLessThan(7 + 16 - 10);
+    expect(changed).toContain(path.join('pagefind', 'pagefind-entry.json'));
+  }, WITH_EXTRAS_TIMEOUT);
 
   test('a cache that cannot be written changes nothing: the build succeeds with the same output', async () => {
     const s = await copySample();
     // A file where the cache directory would go: every mkdir and write under it fails.
     await writeFile(path.join(s.root, '.briefwire'), 'not a directory');
-    const r = await expectSameAsUncached(s);
+    const r = await expectSameAsUncached(s, PLAIN);
     expect(r.cache!.hits).toBe(0);
   });
 

@@ -20,6 +20,8 @@ const ONLY_IN_ONE_EDITION = 'Ernie';
 const ONLY_IN_A_DRAFT = 'Quokkanomics';
 const ONLY_IN_A_STRAY_FILE = 'Wombatology';
 const SCHEMES = ['light', 'dark'] as const;
+/** axe on seven pages: about 50 s on a loaded 2-core machine. */
+const AXE_TIMEOUT = 180_000;
 /** Alibaba Cloud and Tongyi Qianwen (Qwen) in Chinese; the model's name has no space before its last two characters. */
 const CJK = { company: '阿里云', model: '通义千问', tail: '千问' };
 
@@ -216,7 +218,7 @@ describe.skipIf(!chromiumAvailable)('the archive in Chromium', () => {
     } finally {
       await page.close();
     }
-  });
+  }, AXE_TIMEOUT);
 
   it.each(SCHEMES)('the index, an edition and a metric page in the %s scheme: screenshots, and charts drawn in the scheme\'s colours', async (scheme) => {
     const page = await openPage(scheme, []);
