@@ -12,7 +12,7 @@ import { artifactPath, chromiumAvailable, launchChromium } from '../support/brow
 import { checkLinks, listFiles, serveSite, type Served } from '../support/site.js';
 import { copySample } from '../support/fixtures.js';
 import { axeViolations, htmlErrors } from '../support/page-checks.js';
-import { build } from '../../src/build.js';
+import { build } from '../../src/pipeline/build.js';
 
 const BASE = 'https://aicloudweekly.example';
 /** In the body of the 26 January 2026 edition only ("Ernie Bot"). */
