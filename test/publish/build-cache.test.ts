@@ -204,7 +204,7 @@ describe('the build cache', () => {
     expect(r.ok).toBe(false);
     expect(r.problems).toContainEqual(expect.objectContaining({ file, code: 'BW_METRIC_UNKNOWN', line: expect.any(Number) }));
     expect(await bytesUnder(s.out)).toEqual(before);
-  });
+  }, WITH_EXTRAS_TIMEOUT);
 
   test('with a warm cache, a misspelt variable in a template is still a strict-mode error with file and line, the same as without the cache', async () => {
     const s = await copySample();
@@ -220,5 +220,5 @@ describe('the build cache', () => {
     expect(cached.problems).toContainEqual(expect.objectContaining({ file: layout, line, code: 'BW_TEMPLATE', message: expect.stringContaining('archiveUrll') }));
     expect(cached.problems).toEqual(uncached.problems);
     expect(await bytesUnder(s.out)).toEqual(before);
-  });
+  }, WITH_EXTRAS_TIMEOUT);
 });
