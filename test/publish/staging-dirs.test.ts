@@ -108,8 +108,9 @@ describe('staging directories beside out/', () => {
       }
       const staging = async () => (await readdir(s.root)).filter((n) => n.startsWith('.out.tmp-'));
       const [dir] = await staging();
+      const sampleEditions = (await readdir(path.join(s.content, 'editions'))).length;
       expect(path.join(s.root, dir!)).toBe(await readFile(paused, 'utf8'));
-      expect((await readdir(path.join(s.root, dir!, 'editions'))).length).toBe(7);
+      expect((await readdir(path.join(s.root, dir!, 'editions'))).length).toBe(sampleEditions);
       expect(existsSync(s.out)).toBe(false);
       child.kill('SIGKILL');
       expect((await done).signal).toBe('SIGKILL');
@@ -117,9 +118,9 @@ describe('staging directories beside out/', () => {
 
       const again = await runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/^Built 7 editions/);
+      expect(again.stdout).toMatch(new RegExp(`^Built ${sampleEditions} editions`));
       expect((await readdir(s.root)).filter((n) => n.startsWith('.out.'))).toEqual([]);
-      expect((await readdir(path.join(s.out, 'editions'))).length).toBe(7);
+      expect((await readdir(path.join(s.out, 'editions'))).length).toBe(sampleEditions);
     } finally {
       child.kill('SIGKILL');
       await rm(s.root, { recursive: true, force: true });
