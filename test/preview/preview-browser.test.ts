@@ -102,7 +102,8 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     );
     expect(rows.map((r) => r.date)).toEqual(['2026-02-09', '2026-02-02', '2026-01-26', '2026-01-19', '2025-12-01', '2025-10-13', '2025-09-15', '2025-09-01']);
     expect(rows[0]!.href).toBe('/editions/2026-02-09/');
-    expect(rows[0]!.title).toContain('build-out, one year in');
+    expect(rows[0]!.title).toContain('every cloud becomes AI-only');
+    expect(rows[1]!.title).toContain('build-out, one year in');
     // Headline moves from the edition's view.
     expect(await page.textContent('tr[data-date="2026-01-26"] .movers')).toMatch(/Alibaba Cloud share of China AI cloud market\s*▲ \+2\.3 pp/);
     await page.click('tr[data-date="2025-09-15"] a.edition-link');

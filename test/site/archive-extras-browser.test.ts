@@ -10,7 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { parse } from 'node-html-parser';
 import { artifactPath, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { checkLinks, listFiles, serveSite, type Served } from '../support/site.js';
-import { copySample } from '../support/fixtures.js';
+import { copySample, SAMPLE_CONTENT } from '../support/fixtures.js';
+import { DateTime } from 'luxon';
 import { axeViolations, htmlErrors } from '../support/page-checks.js';
 import { build } from '../../src/pipeline/build.js';
 
@@ -27,6 +28,8 @@ const CJK = { company: '阿里云', model: '通义千问', tail: '千问' };
 
 let siteDir: string;
 let pages: string[];
+/** The sample's editions (the draft added here has none) and every metric page the build made. */
+let pagesWithCards: number;
 let server: Served;
 let browser: Browser;
 
@@ -40,7 +43,9 @@ beforeAll(async () => {
   const editions = path.join(s.content, 'editions');
   const last = (await readdir(editions)).sort().at(-1)!;
   const draft = (await readFile(path.join(editions, last), 'utf8')).replace(/^---\n/, '---\ndraft: true\n').replace(/\n---\n/, `\n---\n\nA draft paragraph about ${ONLY_IN_A_DRAFT}.\n`);
-  await writeFile(path.join(editions, '2026-02-09-a-draft.md'), draft);
+  // A week after the newest edition, so it is the next one and collides with none.
+  const draftDate = DateTime.fromISO(last.slice(0, 10), { zone: 'utc' }).plus({ days: 7 }).toISODate();
+  await writeFile(path.join(editions, `${draftDate}-a-draft.md`), draft);
   // Chinese names as a brief writes them beside the English (docs/site.md, "Search": what Pagefind makes of them).
   const first = (await readdir(editions)).sort()[0]!;
   await writeFile(path.join(editions, first), `${await readFile(path.join(editions, first), 'utf8')}\nAlibaba Cloud (${CJK.company}) sells the ${CJK.model} models.\n`);
@@ -51,6 +56,8 @@ beforeAll(async () => {
   await buildOk(s);
   siteDir = path.join(s.out, 'site');
   pages = (await listFiles(siteDir)).filter((f) => f.endsWith('.html') && !f.startsWith('stray/'));
+  const metricPages = (await readdir(path.join(siteDir, 'metrics'), { withFileTypes: true })).filter((d) => d.isDirectory());
+  pagesWithCards = (await readdir(path.join(SAMPLE_CONTENT, 'editions'))).filter((f) => f.endsWith('.md')).length + metricPages.length;
   server = await serveSite(siteDir, '/newsletter/');
   if (chromiumAvailable) browser = await launchChromium();
 });
@@ -92,7 +99,7 @@ describe('the archive pages as files', () => {
 
   it('each edition and metric page names its own 1200x630 card, absolute under baseUrl, and the file exists', async () => {
     const withCards = pages.filter((p) => /^(editions|metrics)\/[^/]+\/index\.html$/.test(p));
-    expect(withCards.length).toBe(7 + 16);
+    expect(withCards.length).toBe(pagesWithCards);
     for (const rel of withCards) {
       const head = parse(await readFile(path.join(siteDir, rel), 'utf8')).querySelector('head')!;
       const meta = (key: string) => head.querySelector(`meta[property="${key}"], meta[name="${key}"]`)?.getAttribute('content');
@@ -179,7 +186,7 @@ describe.skipIf(!chromiumAvailable)('the archive in Chromium', () => {
 
   it('every card decodes as a 1200x630 PNG', async () => {
     const cards = (await listFiles(siteDir)).filter((f) => f.endsWith('card.png'));
-    expect(cards.length).toBe(7 + 16);
+    expect(cards.length).toBe(pagesWithCards);
     const page = await browser.newPage();
     try {
       await page.goto(server.url);
