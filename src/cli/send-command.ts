@@ -4,7 +4,8 @@
  * slot's send is due: deliver/schedule/due-edition.ts).
  *
  * Exit codes: 0 every recipient delivered (or nothing to do), 1 any failure or
- * unknown outcome (or a configuration error), 2 bad usage, 130 interrupted.
+ * unknown outcome (or a configuration error), 2 bad usage or a send not
+ * confirmed (declined at the prompt, or no terminal and no --yes), 130 interrupted.
  */
 import path from 'node:path';
 import type { CAC } from 'cac';
@@ -20,7 +21,8 @@ import type { StateStore } from '../deliver/store/state-store.js';
 import { withState } from './with-state.js';
 import { listIdMigrates } from '../deliver/send/list-id.js';
 import { senderIdentity, type SenderIdentity } from '../deliver/send/message.js';
-import { planSend } from '../deliver/send/plan.js';
+import { planSend, type SendPlan } from '../deliver/send/plan.js';
+import { formatReasons } from '../deliver/audience/suppression.js';
 import { createProgressReporter } from '../deliver/send/progress.js';
 import { findDueEdition } from '../deliver/schedule/due-edition.js';
 import { formatLocal } from '../deliver/schedule/schedule.js';
@@ -234,6 +236,8 @@ async function sendToList(req: SendRequest, r: ReadyEdition, io: CommandIo): Pro
 async function confirmSend(req: SendRequest, r: ReadyEdition, smtp: string, io: CommandIo): Promise<number | undefined> {
   const { edition, sender } = r;
   const plan = await planSend({ edition, sender, subscribersFile: req.subscribersFile, store: req.store, resendUnknown: req.resendUnknown, now: req.now });
+  // A rerun after a complete send has nobody to ask about: say so rather than offer to mail no one.
+  if (plan.toSend === 0 && !plan.problems.some((p) => p.severity === 'error')) return nothingToSend(io, edition.date, plan);
   const answer = await askToSend(
     {
       date: edition.date,
@@ -254,10 +258,23 @@ async function confirmSend(req: SendRequest, r: ReadyEdition, smtp: string, io: 
     return 2;
   }
   if (answer === 'no') {
+    // The same code as a send nobody could confirm: not sent for want of a yes, which is no failure of the content or the delivery.
     io.stderr.write('Not sent; nothing recorded.\n');
-    return 1;
+    return 2;
   }
   return undefined;
+}
+
+/** Every listed reader has the edition, is suppressed or failed for good: nothing to send. Exit 1 only for outcomes still unknown, as after a send. */
+function nothingToSend(io: CommandIo, date: string, plan: SendPlan): number {
+  const unknown = plan.unknown + plan.unknownOffList;
+  io.stdout.write(
+    `Nothing to send: edition ${date} has no recipient left (${plan.alreadySent} already sent, ${formatReasons(plan.suppressed, plan.suppressedBy)} suppressed, ` +
+      `${plan.failedEarlier} failed earlier, ${unknown} unknown, of ${plan.total} in the list).\n`,
+  );
+  if (unknown === 0) return 0;
+  io.stderr.write(`${unknown} recipient(s) have an unknown outcome: check the provider's logs; "briefwire send ${date} --resend-unknown" sends them again.\n`);
+  return 1;
 }
 
 /** The edition to send, or the exit code when there is none. */

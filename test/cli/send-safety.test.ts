@@ -12,6 +12,7 @@ import { askToSend, type SendPreview } from '../../src/cli/confirm-send.js';
 import { build } from '../../src/pipeline/build.js';
 import { SAMPLE_TEMPLATES } from '../support/fixtures.js';
 import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
+import { runInProcess } from '../support/cli.js';
 
 const box = useCliSandbox();
 const { paths, sendArgs, env, run } = box;
@@ -38,6 +39,35 @@ describe('send confirmation', () => {
     expect(existsSync(p.state)).toBe(false);
     const confirmed = await run([...unconfirmed('latest'), '--yes'], env());
     expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(box.sink.received).toHaveLength(3);
+  });
+
+  it('declined at the terminal, sends and records nothing and exits 2, the code the README gives a send without confirmation', async () => {
+    const p = paths();
+    await readyToSend(p, 3);
+    const r = await runInProcess(unconfirmed('latest'), { env: env(), terminalInput: 'n\n' });
+    expect(r.stderr).toContain('Send edition 2025-03-10 to 3 recipients now? [y/N]');
+    expect(r.stderr).toContain('Not sent; nothing recorded.');
+    expect(r.code).toBe(2);
+    expect(box.sink.received).toHaveLength(0);
+    expect(existsSync(path.join(p.state, 'sends'))).toBe(false);
+    const readme = await readFile('README.md', 'utf8');
+    expect(readme).toMatch(/`2` bad usage[^`]*declined at the prompt/);
+    expect(await readFile('docs/sending.md', 'utf8')).toMatch(/declined[^.]*exits 2|exits 2[^.]*declined/);
+  });
+
+  it('a rerun with nothing left to send says so and asks nothing, at a terminal or without one', async () => {
+    const p = paths();
+    await readyToSend(p, 3);
+    expect((await run(sendArgs('latest'), env())).code).toBe(0);
+    expect(box.sink.received).toHaveLength(3);
+    for (const terminalInput of ['y\n', undefined]) {
+      const again = await runInProcess(unconfirmed('latest'), { env: env(), ...(terminalInput ? { terminalInput } : {}) });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('Nothing to send: edition 2025-03-10 has no recipient left (3 already sent, 0 suppressed, 0 failed earlier, 0 unknown, of 3 in the list).');
+      expect(again.stderr).not.toContain('now? [y/N]');
+      expect(again.stderr).not.toContain('--yes');
+    }
     expect(box.sink.received).toHaveLength(3);
   });
 

@@ -82,13 +82,15 @@ function recorder(): { stream: Writable; text: () => string } {
  * (exit on a signal, a crash, stdin, the help that cac prints with
  * console.log): it is many times faster than starting node.
  */
-export async function runInProcess(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runInProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; terminalInput?: string } = {}): Promise<CliResult> {
   const stdout = recorder();
   const stderr = recorder();
+  // `terminalInput`: what a person types at a terminal (a confirmation's answer).
+  const stdin = opts.terminalInput === undefined ? Readable.from([]) : Object.assign(Readable.from([opts.terminalInput]), { isTTY: true });
   const io: CommandIo = {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    stdin: Readable.from([]),
+    stdin,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...opts.env },
     onInterrupt: () => () => undefined,
   };
