@@ -11,10 +11,13 @@
  *   `Complaint` is a complaint (unless its feedback type is `not-spam`).
  * - Postmark's bounce webhook (`RecordType: "Bounce"`, `Type` such as
  *   `HardBounce`, `SoftBounce`) and spam-complaint webhook
- *   (`RecordType: "SpamComplaint"`).
+ *   (`RecordType: "SpamComplaint"`), decided by the same table as a
+ *   Postmark record that arrives by email.
  */
 import { addressKey } from './address.js';
 import type { FeedbackEvent } from './feedback.js';
+import { readPostmarkRecord } from './bounce-classify/postmark-record.js';
+import { verdictOf, type Verdict } from './bounce-classify/reasons.js';
 import { isJsonObject as isObject, jsonString as str, type JsonObject as Json } from '../../util/json-shape.js';
 
 export type ProviderParse =
@@ -106,33 +109,32 @@ export function parseSesNotification(n: unknown, now: Date): ProviderParse {
   return { ok: true, events: [], ignored: [`SES ${kind} notification`] };
 }
 
-const POSTMARK_HARD = new Set(['HardBounce', 'BadEmailAddress']);
-const POSTMARK_SOFT = new Set(['SoftBounce', 'Transient', 'DnsError']);
+const FEEDBACK_KINDS: Partial<Record<Verdict, FeedbackEvent['kind']>> = { hard: 'hard-bounce', soft: 'soft-bounce', complaint: 'complaint' };
 
+/** Postmark's record types decide as the emailed ones do (postmark-record.ts); "ours" and "ignored" suppress nobody. */
 export function parsePostmark(body: unknown, now: Date): ProviderParse {
   if (!isObject(body) || !str(body['RecordType'])) return { ok: false, message: 'not a Postmark webhook (expected JSON with RecordType)' };
   const record = str(body['RecordType'])!;
   if (record !== 'Bounce' && record !== 'SpamComplaint') return { ok: true, events: [], ignored: [`Postmark ${record} webhook`] };
-  const address = str(body['Email']);
-  const id = body['ID'];
-  if (!address || !address.includes('@')) return { ok: false, message: `Postmark ${record} without an Email address` };
-  if (typeof id !== 'number' && typeof id !== 'string') return { ok: false, message: `Postmark ${record} without an ID` };
-  const type = str(body['Type']) ?? record;
-  const kind = record === 'SpamComplaint' || type === 'SpamComplaint' ? 'complaint' : POSTMARK_HARD.has(type) ? 'hard-bounce' : POSTMARK_SOFT.has(type) ? 'soft-bounce' : null;
-  if (!kind) return { ok: true, events: [], ignored: [`Postmark bounce of type ${type} (not a delivery failure)`] };
-  const messageId = str(body['MessageID']);
-  const detail = [str(body['Description']), str(body['Details'])].filter(Boolean).join(' ');
+  const found = readPostmarkRecord(body);
+  if (!found) return { ok: false, message: `Postmark ${record} without an Email address` };
+  if (found.id === undefined) return { ok: false, message: `Postmark ${record} without an ID` };
+  const verdict = verdictOf(found.recipient.reason ?? 'undefined');
+  const kind = FEEDBACK_KINDS[verdict];
+  if (!kind) return { ok: true, events: [], ignored: [`Postmark bounce of type ${found.type} (${verdict === 'ours' ? 'about our sending, not the reader' : 'not a delivery failure'})`] };
+  const address = addressKey(found.recipient.address);
+  const detail = found.recipient.diagnostic;
   return {
     ok: true,
     ignored: [],
     events: [
       {
-        id: `postmark:${String(id)} ${addressKey(address)}`,
+        id: `postmark:${found.id} ${address}`,
         kind,
-        address: addressKey(address),
-        at: iso(body['BouncedAt'], now),
+        address,
+        at: iso(found.bouncedAt, now),
         via: 'postmark',
-        ...(messageId ? { messageId } : {}),
+        ...(found.messageId ? { messageId: found.messageId } : {}),
         ...(detail ? { detail } : {}),
       },
     ],

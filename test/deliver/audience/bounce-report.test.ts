@@ -134,3 +134,67 @@ describe('formats beside RFC 3464 and RFC 5965', () => {
     expect(c).toMatchObject({ verdict: 'soft', reason: 'mailboxfull' });
   });
 });
+
+/** A provider's JSON mailed on by a relay (a forwarding rule, an automation service), as plain text. */
+function mailedJson(from: string, subject: string, json: unknown): Buffer {
+  return Buffer.from(
+    [`From: ${from}`, 'To: bounces@aicloudweekly.example', `Subject: ${subject}`, 'Message-ID: <relay-1@relay.example>', 'Date: Mon, 10 Mar 2025 09:02:11 +0000', 'Content-Type: text/plain; charset=utf-8', '', JSON.stringify(json, null, 2), ''].join('\r\n'),
+  );
+}
+
+describe('notifications from Postmark and SendGrid that arrive by email', () => {
+  // Fields as Postmark documents its bounce webhook.
+  const postmark = (type: string, email: string, details: string) => ({
+    RecordType: 'Bounce', ID: 4323372036, Type: type, TypeCode: 1, MessageID: '9f3c6a70-5c2f-4d2b-8d0e-1a7f2e4c9b11',
+    Description: 'The server was unable to deliver your message', Details: details, Email: email, From: 'brief@aicloudweekly.example', BouncedAt: '2025-03-10T09:01:58Z',
+  });
+
+  it.each([
+    ['HardBounce', 'smtp;550 5.1.1 The email account that you tried to reach does not exist', 'hard', 'userunknown'],
+    ['SoftBounce', 'smtp;552 5.2.2 The email account that you tried to reach is over quota', 'soft', 'mailboxfull'],
+    ['Blocked', 'smtp;554 5.7.1 Service unavailable; client host blocked using a reputation list', 'ours', 'badreputation'],
+    ['Blocked', '', 'ours', 'blocked'],
+    ['AddressChange', '', 'hard', 'hasmoved'],
+    ['AutoResponder', 'I am away until Monday', 'ignored', 'vacation'],
+  ])('a Postmark %s record ("%s") is %s (%s)', async (type, details, verdict, reason) => {
+    const c = await classifyBounce(mailedJson('alerts@relay.example', `Postmark: ${type}`, postmark(type, 'Reader@Example.net', details)));
+    expect(c).toMatchObject({ format: 'provider', verdict, reason });
+    expect(c.recipients.map((r) => r.address)).toEqual(['reader@example.net']);
+  });
+
+  it('a Postmark spam complaint suppresses the reader', async () => {
+    const c = await classifyBounce(mailedJson('alerts@relay.example', 'Postmark: spam complaint', { ...postmark('SpamComplaint', 'annoyed@example.net', ''), RecordType: 'SpamComplaint' }));
+    expect(c).toMatchObject({ verdict: 'complaint', reason: 'feedback' });
+    expect(reportEvents(c, NOW).events).toMatchObject([{ kind: 'complaint', address: 'annoyed@example.net' }]);
+  });
+
+  it('a SendGrid event array names each reader with its own verdict; a block is ours (the words say why) and a deferral nothing', async () => {
+    const base = { timestamp: 1741597318, smtp_id: '<2025-03-10.abc@aicloudweekly.example>', sg_message_id: 'x1.filter0001', sg_event_id: 'e1' };
+    const events = [
+      { ...base, email: 'gone@example.net', event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown' },
+      { ...base, sg_event_id: 'e2', email: 'blocked@example.org', event: 'bounce', type: 'blocked', status: '5.7.1', reason: '554 5.7.1 Message rejected due to sender reputation' },
+      { ...base, sg_event_id: 'e3', email: 'spam@example.com', event: 'spamreport' },
+      { ...base, sg_event_id: 'e4', email: 'later@example.com', event: 'deferred', response: '421 4.7.0 Try again later' },
+      { ...base, sg_event_id: 'e5', email: 'opened@example.com', event: 'open' },
+    ];
+    const c = await classifyBounce(mailedJson('alerts@relay.example', 'SendGrid events', events));
+    expect(c.format).toBe('provider');
+    expect(c.recipients.map((r) => [r.address, r.verdict, r.reason])).toEqual([
+      ['gone@example.net', 'hard', 'userunknown'],
+      ['blocked@example.org', 'ours', 'badreputation'],
+      ['spam@example.com', 'complaint', 'feedback'],
+      ['later@example.com', 'ignored', 'delayed'],
+    ]);
+    const r = reportEvents(c, NOW);
+    expect(r.events.map((e) => [e.address, e.kind])).toEqual([
+      ['gone@example.net', 'hard-bounce'],
+      ['spam@example.com', 'complaint'],
+    ]);
+  });
+
+  it('JSON that is no provider\'s notification is not taken for one', async () => {
+    const c = await classifyBounce(mailedJson('someone@example.com', 'Our data', [{ email: 'x@example.com', event: 'bounce' }]));
+    expect(c.format).not.toBe('provider');
+    expect(c.recipients).toEqual([]);
+  });
+});

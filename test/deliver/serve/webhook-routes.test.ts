@@ -196,6 +196,9 @@ describe('provider webhooks', () => {
     expect(res2.status).toBe(200);
     const soft = { ...postmarkBounce, ID: 7, Type: 'SoftBounce', TypeCode: 4096, Email: 'full@example.net' };
     expect(await (await post('/webhooks/postmark', soft, basic('postmark', WEBHOOK_SECRET))).json()).toMatchObject({ events: 1, suppressed: 0 });
+    // A block is about our sending (reputation, content): it suppresses nobody, whoever it names.
+    const blocked = { ...postmarkBounce, ID: 8, Type: 'Blocked', TypeCode: 100006, Email: 'reader@example.org', Details: '' };
+    expect(await (await post('/webhooks/postmark', blocked, basic('postmark', WEBHOOK_SECRET))).json()).toMatchObject({ events: 0, suppressed: 0 });
     expect((await suppressed()).map((l) => [l['address'], l['reason'], l['via']])).toEqual([
       ['nobody@example.net', 'hard-bounce', 'postmark'],
       ['annoyed@example.net', 'complaint', 'postmark'],

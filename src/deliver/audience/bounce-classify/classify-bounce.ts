@@ -81,8 +81,11 @@ async function find(mail: BounceMail, depth = 0): Promise<Finding | undefined> {
   return attached ? find(await readBounceMail(Buffer.from(attached.text, 'utf8')), depth + 1) : undefined;
 }
 
+/** Reasons a format names that no server's words can change: they say what the message is, not why it failed. */
+const NOT_FAILURES: ReadonlySet<Reason> = new Set(['feedback', 'delivered', 'vacation', 'delayed', 'notareport']);
+
 function classifyRecipient(r: FoundRecipient, feedbackType: string | undefined, context: string): ClassifiedRecipient {
-  const reason = r.reason && r.reason !== 'feedback' && r.reason !== 'delivered' && r.reason !== 'vacation' ? refine(r) : r.reason ?? reasonOf({ ...r, context });
+  const reason = r.reason && !NOT_FAILURES.has(r.reason) ? refine(r) : r.reason ?? reasonOf({ ...r, context });
   const status = r.status;
   return { address: r.address, verdict: verdictOf(reason, status, feedbackType), reason, ...(status ? { status } : {}), ...(r.diagnostic ? { diagnostic: shorten(r.diagnostic) } : {}) };
 }

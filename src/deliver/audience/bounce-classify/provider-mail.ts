@@ -1,13 +1,19 @@
 /**
- * Bounce and complaint notifications that a sending provider mails to us
- * instead of posting to a webhook: Amazon SES through an SNS email
- * subscription, a JSON notification in the body (SNS breaks long lines with
- * "!" and a newline). The same JSON as the SES webhook; reasons come from the
- * diagnostic, the bounce sub-type filling in where the diagnostic says little.
+ * Bounce and complaint notifications that reach us by email instead of a
+ * webhook, as JSON in the body:
+ * - Amazon SES through an SNS email subscription (SNS breaks long lines with
+ *   "!" and a newline): reasons come from the diagnostic, the bounce
+ *   sub-type filling in where the diagnostic says little;
+ * - a Postmark bounce or spam-complaint record (postmark-record.ts);
+ * - SendGrid's event array (sendgrid-event.ts).
+ * Postmark and SendGrid send these to a webhook; a relay that mails them on
+ * (a forwarding rule, an automation service) is how they arrive here.
  */
 import type { Finding, FoundRecipient } from './finding.js';
 import type { BounceMail } from './mail-parts.js';
 import type { Reason } from './reasons.js';
+import { readPostmarkRecord } from './postmark-record.js';
+import { readSendGridEvents } from './sendgrid-event.js';
 import { isJsonObject as isObject, jsonString as str, type JsonObject as Json } from '../../../util/json-shape.js';
 
 
@@ -21,14 +27,14 @@ const SUBTYPE_REASONS: Record<string, Reason> = {
   AttachmentRejected: 'policyviolation',
 };
 
-function jsonIn(text: string): Json | undefined {
+/** The first JSON object or array in the body, from its first opening bracket to its last closing one. */
+function jsonIn(text: string): unknown {
   const joined = text.replace(/!\r?\n /g, '');
-  const start = joined.indexOf('{');
-  const end = joined.lastIndexOf('}');
+  const start = joined.search(/[[{]/);
+  const end = Math.max(joined.lastIndexOf('}'), joined.lastIndexOf(']'));
   if (start < 0 || end <= start) return undefined;
   try {
-    const value: unknown = JSON.parse(joined.slice(start, end + 1));
-    return isObject(value) ? value : undefined;
+    return JSON.parse(joined.slice(start, end + 1)) as unknown;
   } catch {
     return undefined;
   }
@@ -39,10 +45,18 @@ function listOf(value: unknown): Json[] {
 }
 
 export function readProviderMail(mail: BounceMail): Finding | undefined {
-  if (!/"(notificationType|eventType)"/.test(mail.text)) return undefined;
-  const n = jsonIn(mail.text);
-  const kind = n && (str(n['notificationType']) ?? str(n['eventType']));
-  if (!n || !kind) return undefined;
+  if (!/"(notificationType|eventType|RecordType|sg_event_id|sg_message_id)"/.test(mail.text)) return undefined;
+  const body = jsonIn(mail.text);
+  const postmark = readPostmarkRecord(body);
+  if (postmark) return { format: 'provider', recipients: [postmark.recipient], ...(postmark.messageId ? { originalMessageId: postmark.messageId } : {}) };
+  const sendgrid = readSendGridEvents(body);
+  if (sendgrid) return { format: 'provider', recipients: sendgrid };
+  return isObject(body) ? readSesMail(body) : undefined;
+}
+
+function readSesMail(n: Json): Finding | undefined {
+  const kind = str(n['notificationType']) ?? str(n['eventType']);
+  if (!kind) return undefined;
   const sesMail = isObject(n['mail']) ? n['mail'] : {};
   const headers = isObject(sesMail['commonHeaders']) ? sesMail['commonHeaders'] : {};
   const originalMessageId = str(headers['messageId']);
