@@ -298,14 +298,18 @@ async function pickDueEdition(req: SendRequest, newsletter: Newsletter, newslett
     case 'skipped':
       out.write(`Nothing to do: the slot ${formatLocal(due.slot)} was skipped on purpose (briefwire skip).\n`);
       return 0;
-    case 'not-due':
-      out.write(`Nothing due: edition ${due.waiting} waits for its slot ${formatLocal(due.next)}; the last slot (${formatLocal(due.slot)}) had no edition.\n`);
+    case 'not-due': {
+      const state = due.sentByHand ? `was sent by hand on ${due.sentByHand}, before its slot` : 'waits for its slot';
+      out.write(`Nothing due: edition ${due.waiting} ${state} ${formatLocal(due.next)}; the last slot (${formatLocal(due.slot)}) had no edition.\n`);
       return 0;
+    }
     case 'quiet':
       return 0;
     case 'done':
       out.write(
-        `Already sent: edition ${due.date} (slot ${formatLocal(due.slot)}) completed at ${due.at}; nothing to do.` +
+        (due.sentByHand
+          ? `Already sent: edition ${due.date} was sent by hand on ${due.sentByHand}, before its slot ${formatLocal(due.slot)}; nothing to do.`
+          : `Already sent: edition ${due.date} (slot ${formatLocal(due.slot)}) completed at ${due.at}; nothing to do.`) +
           (due.unknown ? ` ${due.unknown} recipient(s) have an unknown outcome: see "briefwire send ${due.date} --dry-run".` : '') +
           '\n',
       );

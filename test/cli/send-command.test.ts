@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { hostname, uptime } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { parse, SECRET, setUpSend, startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
@@ -61,6 +62,28 @@ describe('briefwire send (CLI)', () => {
     expect(nextWeek.stderr).toContain(`${path.join(p.out, 'editions', '2025-04-07')}: error[BW_DUE_EDITION_MISSING]: no built edition for the slot Mon 2025-04-07 08:00`);
     expect(nextWeek.stderr).toContain('newest built edition is 2025-03-31');
     expect(box.sink.received).toHaveLength(5);
+  });
+
+  it('--due says an edition sent by hand before its slot was sent by hand, on which day, before and at the slot', async () => {
+    // A Monday one to two weeks ahead of the real clock, which the hand send's ledger records.
+    const today = DateTime.now().setZone('Europe/London');
+    const edition = today.plus({ days: 7 + ((8 - today.weekday) % 7) }).toISODate()!;
+    const p = await mondaysInLondon(edition);
+    await writeSubscribers(p.subscribers, 2);
+    const byHand = await run(sendArgs('latest'), env());
+    expect(byHand.code, byHand.stderr).toBe(0);
+    expect(box.sink.received).toHaveLength(2);
+    const sentOn = DateTime.now().setZone('Europe/London').toISODate()!;
+
+    const due = sendArgs('latest', ['--due']);
+    const dayBefore = await run(due, env({ BRIEFWIRE_NOW: `${DateTime.fromISO(edition).minus({ days: 1 }).toISODate()!}T12:00:00Z` }));
+    expect(dayBefore.code, dayBefore.stderr).toBe(0);
+    expect(dayBefore.stdout).toContain(`Nothing due: edition ${edition} was sent by hand on ${sentOn}, before its slot`);
+    expect(dayBefore.stdout).not.toContain('waits for its slot');
+    const atSlot = await run(due, env({ BRIEFWIRE_NOW: `${edition}T08:05:00Z` }));
+    expect(atSlot.code, atSlot.stderr).toBe(0);
+    expect(atSlot.stdout.trim()).toMatch(new RegExp(`^Already sent: edition ${edition} was sent by hand on ${sentOn}, before its slot .*; nothing to do\\.$`));
+    expect(box.sink.received).toHaveLength(2);
   });
 
   it('--due: a lock from another host is an error every tick; one from before a reboot is taken over though its pid lives', async () => {

@@ -5,13 +5,14 @@
  * so cron mails the failure once and then stays quiet until the next slot. The
  * command prints the verdict.
  */
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { Schedule } from '../../model.js';
 import { error, type Problem } from '../../problems.js';
 import { DueEditionMissing, DueTooLate } from '../../problem-catalogue.js';
 import { builtEditionDir } from '../../render/out-layout.js';
 import { listBuiltEditions } from '../send/built-editions.js';
 import { FilesStore } from '../store/files-store.js';
+import { isComplete } from '../store/ledger.js';
 import type { StateStore } from '../store/state-store.js';
 import { inspectSendLock, lockProblem, type LockInfo } from '../send/lock.js';
 import { decideDue, gateDueSend } from './due.js';
@@ -23,12 +24,12 @@ export type DueEdition =
   | { kind: 'send'; date: string; slot: DateTime }
   /** The slot was skipped on purpose (`briefwire skip`). */
   | { kind: 'skipped'; slot: DateTime }
-  /** The newest built edition waits for its slot; the last slot had none. */
-  | { kind: 'not-due'; waiting: string; next: DateTime; slot: DateTime }
+  /** The newest built edition waits for its slot (or was sent by hand before it: `sentByHand`, its local date); the last slot had none. */
+  | { kind: 'not-due'; waiting: string; next: DateTime; slot: DateTime; sentByHand?: string }
   /** The slot's edition is missing and that was reported already (or the slot is skipped): say nothing. */
   | { kind: 'quiet' }
-  /** A run got through the list already. */
-  | { kind: 'done'; date: string; slot: DateTime; at: string; unknown: number }
+  /** A run got through the list already; `sentByHand` (its local date) when that was before the slot. */
+  | { kind: 'done'; date: string; slot: DateTime; at: string; unknown: number; sentByHand?: string }
   /** A send of this edition runs on this host right now. */
   | { kind: 'running'; date: string; holder?: LockInfo | undefined }
   /** Cannot decide or must not start: the problems say why (exit 1, cron mails them). */
@@ -53,7 +54,11 @@ export async function findDueEdition(input: DueEditionInput): Promise<{ due: Due
   if (!records.ok) return { due: { kind: 'failed', problems: records.problems }, warnings: [] };
   const warnings = records.warnings;
   if (decision.kind !== 'not-due' && records.value.get(decision.date)?.has('skip')) return { due: { kind: 'skipped', slot: decision.slot }, warnings };
-  if (decision.kind === 'not-due') return { due: decision, warnings };
+  if (decision.kind === 'not-due') {
+    const ledger = await input.store.ledger(decision.waiting);
+    const sent = ledger.ok && isComplete(ledger.value) ? ledger.value.lastDone?.at : undefined;
+    return { due: sent ? { ...decision, sentByHand: localDay(sent, decision.slot) } : decision, warnings };
+  }
   if (decision.kind === 'missing') {
     const action = missingSlotAction(records.value, decision.date);
     if (action.kind === 'quiet' || action.kind === 'skipped') return { due: { kind: 'quiet' }, warnings };
@@ -75,8 +80,11 @@ async function gate(input: DueEditionInput, date: string, slot: DateTime): Promi
   switch (verdict.kind) {
     case 'go':
       return { kind: 'send', date, slot };
-    case 'done':
-      return { kind: 'done', date, slot, at: verdict.at, unknown: verdict.unknown };
+    case 'done': {
+      // Completed before its slot came: someone sent it by hand, and cron should say so, not that it sent it.
+      const byHand = verdict.at && Date.parse(verdict.at) < slot.toMillis() ? { sentByHand: localDay(verdict.at, slot) } : {};
+      return { kind: 'done', date, slot, at: verdict.at, unknown: verdict.unknown, ...byHand };
+    }
     case 'running':
       return { kind: 'running', date, holder: verdict.holder };
     case 'foreign':
@@ -87,4 +95,9 @@ async function gate(input: DueEditionInput, date: string, slot: DateTime): Promi
         problems: [error(builtEditionDir(input.outDir, date), DueTooLate, [date, formatLocal(slot), Math.floor(verdict.hoursLate), input.lateLimitHours])],
       };
   }
+}
+
+/** The day an instant fell on in the schedule's zone (the zone `slot` is in). */
+function localDay(at: string, slot: DateTime): string {
+  return DateTime.fromISO(at, { zone: slot.zone }).toISODate() ?? at.slice(0, 10);
 }
