@@ -37,7 +37,7 @@ import { DIR_DEFAULTS, parseEditionArgument, parseIntOption, SEND_DEFAULTS, subs
 import { UsageError } from './usage-error.js';
 import { askToSend } from './confirm-send.js';
 import { deliverTestCopy } from '../deliver/send/test-copy.js';
-import { auditErrors, buildFreshnessProblems, settingsProblems } from '../deliver/send/preflight.js';
+import { auditErrors, buildFreshnessProblems, checkSettings } from '../deliver/send/preflight.js';
 import { INTERRUPTED, reportProblems, type CommandIo } from './command-io.js';
 import { MAX_LISTED_PROBLEMS, printDryRun, printSummary } from './send-report.js';
 
@@ -182,8 +182,9 @@ async function sendWith(req: SendRequest, io: CommandIo): Promise<number> {
 
   if (req.to) return sendTestCopy(req, req.to, ready, io);
   if (req.dryRun) {
-    const preflight = [...freshness, ...(await settingsProblems({ env: io.env, verify: req.verify })), ...(await auditErrors(req.contentDir))];
-    return dryRun(req, ready, preflight, io);
+    const settings = await checkSettings({ env: io.env, verify: req.verify });
+    const preflight = [...freshness, ...settings.problems, ...(await auditErrors(req.contentDir))];
+    return dryRun(req, { ...ready, ...(settings.verified ? { verified: settings.verified } : {}) }, preflight, io);
   }
   return sendToList(req, ready, io);
 }
@@ -329,7 +330,7 @@ function fail(io: CommandIo, problems: readonly Problem[]): number {
   return 1;
 }
 
-async function dryRun(req: SendRequest, r: ReadyEdition, preflight: Problem[], io: CommandIo): Promise<number> {
+async function dryRun(req: SendRequest, r: ReadyEdition & { verified?: string }, preflight: Problem[], io: CommandIo): Promise<number> {
   const { subscribersFile, store, now, resendUnknown } = req;
   const plan = await planSend({ edition: r.edition, sender: r.sender, subscribersFile, store, resendUnknown, now, ...(r.dkim ? { dkim: r.dkim } : {}) });
   // Every reason a real send could not run, at once.

@@ -25,6 +25,8 @@ export interface DryRunReport {
   subscribersFile: string | null;
   dkim: DKIMOptions | undefined;
   slotNote: string;
+  /** With --verify, what the connection proved (no credentials). */
+  verified?: string;
   /** Every reason a real send could not run now. */
   problems: Problem[];
 }
@@ -48,6 +50,7 @@ export function printDryRun(io: CommandIo, r: DryRunReport): void {
     out.write('First recipients:\n');
     for (const f of plan.first) out.write(`  ${f.name ? `"${f.name}" ` : ''}<${f.address}>\n`);
   }
+  if (r.verified) out.write(`Verified  ${r.verified}\n`);
   if (plan.messageBytes !== null) out.write(`Size      ${(plan.messageBytes / 1024).toFixed(1)} KiB per message (MIME, first recipient)\n`);
 }
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { askToSend, type SendPreview } from '../../src/cli/confirm-send.js';
 import { build } from '../../src/pipeline/build.js';
 import { SAMPLE_TEMPLATES } from '../support/fixtures.js';
-import { useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
+import { startSink, useCliSandbox, writeContent, writeEdition, writeSubscribers } from '../support/deliver.js';
 import { runInProcess } from '../support/cli.js';
 
 const box = useCliSandbox();
@@ -148,6 +148,22 @@ describe('dry-run preflight', () => {
     const r = await run(sendArgs('latest', ['--dry-run', '--verify']), env());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Dry run: nothing sent, nothing recorded.');
+    expect(r.stdout).toContain(`Verified  connected to smtp://127.0.0.1:${box.sink.port} (SMTP_URL names no user, so no login)\n`);
+    // Without --verify nothing connects, and nothing says it did.
+    expect((await run(sendArgs('latest', ['--dry-run']), env())).stdout).not.toContain('Verified');
+    // With a login: the line says so, and names neither the user nor the password.
+    const guarded = await startSink({ auth: { user: 'sender-name', pass: 'pa55-word' } });
+    try {
+      const login = await run(sendArgs('latest', ['--dry-run', '--verify']), env({ SMTP_URL: `smtp://sender-name:pa55-word@127.0.0.1:${guarded.port}` }));
+      expect(login.code, login.stderr).toBe(0);
+      expect(login.stdout).toMatch(new RegExp(`^Verified  connected to smtp://127\\.0\\.0\\.1:${guarded.port} and logged in$`, 'm'));
+      expect(login.stdout + login.stderr).not.toMatch(/sender-name|pa55-word/);
+      const wrong = await run(sendArgs('latest', ['--dry-run', '--verify']), env({ SMTP_URL: `smtp://sender-name:wrong@127.0.0.1:${guarded.port}` }));
+      expect(wrong.code).toBe(1);
+      expect(wrong.stdout).not.toContain('Verified');
+    } finally {
+      await guarded.close();
+    }
     const refused = await run(sendArgs('latest', ['--dry-run', '--verify']), env({ SMTP_URL: 'smtp://127.0.0.1:1' }));
     expect(refused.code).toBe(1);
     expect(box.sink.received).toHaveLength(0);

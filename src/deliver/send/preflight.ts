@@ -35,8 +35,14 @@ export interface PreflightInput {
   verify: boolean;
 }
 
+export interface SettingsCheck {
+  problems: Problem[];
+  /** With verify, when the transport answered: what was proved, with no credentials ("connected to smtps://host:465 and logged in"). */
+  verified?: string;
+}
+
 /** The settings a real send reads from the environment, each problem reported. */
-export async function settingsProblems({ env, verify }: PreflightInput): Promise<Problem[]> {
+export async function checkSettings({ env, verify }: PreflightInput): Promise<SettingsCheck> {
   const problems: Problem[] = [];
   const target = mailTransportFromEnv(env);
   if (!target.ok) problems.push(...target.problems);
@@ -47,11 +53,12 @@ export async function settingsProblems({ env, verify }: PreflightInput): Promise
     try {
       const verified = await mailer.verify();
       problems.push(...(verified.ok ? verified.warnings : verified.problems));
+      if (verified.ok) return { problems, verified: target.value.verified };
     } finally {
       mailer.close();
     }
   }
-  return problems;
+  return { problems };
 }
 
 /**

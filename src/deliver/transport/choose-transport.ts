@@ -15,6 +15,8 @@ export interface MailTransport {
   kind: 'smtp' | 'ses';
   /** Where mail goes, safe to print. */
   display: string;
+  /** What a successful verify() proved, safe to print: "connected to smtps://host:465 and logged in". */
+  verified: string;
   create(settings: { connections: number; rate: number; dkim?: DKIMOptions }): MailSender;
 }
 
@@ -23,12 +25,14 @@ export function mailTransportFromEnv(env: NodeJS.ProcessEnv): Result<MailTranspo
   if (kind === 'ses') {
     const target = sesTargetFromEnv(env);
     if (!target.ok) return target;
-    return ok({ kind, display: target.value.display, create: (s) => createSesMailSender(target.value, { rate: s.rate, ...(s.dkim ? { dkim: s.dkim } : {}) }) });
+    return ok({ kind, display: target.value.display, verified: `connected to ${target.value.display}; the account answered`, create: (s) => createSesMailSender(target.value, { rate: s.rate, ...(s.dkim ? { dkim: s.dkim } : {}) }) });
   }
   if (kind !== 'smtp') return fail([error('MAIL_TRANSPORT', MailTransportUnknown, [kind])]);
   const target = parseSmtpUrl(env['SMTP_URL']);
   if (!target.ok) return target;
-  return ok({ kind, display: target.value.display, create: (s) => createMailSender(target.value, s) });
+  const { display, login } = target.value;
+  const verified = `connected to ${display}${login ? ' and logged in' : ' (SMTP_URL names no user, so no login)'}`;
+  return ok({ kind, display, verified, create: (s) => createMailSender(target.value, s) });
 }
 
 /** Whether the environment names a transport at all (serve runs without one; /subscribe is then closed). */

@@ -21,6 +21,8 @@ export interface SmtpTarget {
   display: string;
   /** Replaces every form of the credentials in `text` with "***". */
   redact: (text: string) => string;
+  /** Whether the URL names a user, so that a verify also logs in. */
+  login: boolean;
 }
 
 export function parseSmtpUrl(raw: string | undefined, source = 'SMTP_URL'): Result<SmtpTarget> {
@@ -40,7 +42,7 @@ export function parseSmtpUrl(raw: string | undefined, source = 'SMTP_URL'): Resu
   }
   if (!url.hostname) return fail([error(source, SmtpUrlNoHost)]);
   const port = url.port || (url.protocol === 'smtps:' ? '465' : '587');
-  return ok({ url: raw.trim(), display: `${url.protocol}//${url.hostname}:${port}`, redact });
+  return ok({ url: raw.trim(), display: `${url.protocol}//${url.hostname}:${port}`, redact, login: url.username !== '' });
 }
 
 export interface TransportSettings {

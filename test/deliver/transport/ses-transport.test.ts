@@ -175,6 +175,16 @@ describe('briefwire send with MAIL_TRANSPORT=ses', () => {
     expect(bad.stderr).toContain('AWS_REGION');
   });
 
+  it('send --dry-run --verify says it reached the account, naming the region and endpoint and no key', async () => {
+    const p = await ready();
+    await writeSubscribers(p.subscribers, 1);
+    const res = await box.run(box.sendArgs(DATE, ['--dry-run', '--verify']), { UNSUBSCRIBE_SECRET: SECRET, ...sesEnv(emu) });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`Verified  connected to SES eu-west-1 at ${new URL(emu.url).origin}; the account answered\n`);
+    expect(res.stderr + res.stdout).not.toContain(sesEnv(emu)['AWS_SECRET_ACCESS_KEY']);
+    expect(emu.accepted).toHaveLength(0);
+  });
+
   it('a test copy (send --to) goes through SES too, as the readers\' copies would', async () => {
     await ready();
     const res = await box.run(box.sendArgs(DATE, ['--to', 'editor@aicloudweekly.example']), { UNSUBSCRIBE_SECRET: SECRET, ...sesEnv(emu) });
