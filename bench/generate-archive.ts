@@ -50,6 +50,8 @@ export async function generateArchive(contentDir: string, count: number, sampleD
   // Prose that reads a projection ({{projection}}, {{reaches}}) needs the projections its brief wrote, which synthetic
   // day-by-day figures cannot carry, so those briefs' prose is not reused.
   const random = rng(520);
+  // No edition reports more figures than the sample's fullest one, so emails stay the sample's size (under Gmail's clipping limit).
+  const mostReported = Math.max(...samples.map((s) => Object.keys((s.data['metrics'] as Record<string, unknown> | undefined) ?? {}).length));
   // A derived metric is computed from its inputs, never written in a brief.
   const keys = Object.keys(registry).filter((k) => registry[k]!.derived === undefined);
   // Shares of one group must not add up to more than 100% (the numbers audit fails the build), so each stays under its fair part.
@@ -65,7 +67,7 @@ export async function generateArchive(contentDir: string, count: number, sampleD
     const quoted = new Set([...sample.content.matchAll(/\{\{[^}]*"([a-z0-9_]+)"/g)].map((m) => m[1]!));
     const metrics: string[] = [];
     for (const key of keys) {
-      if (random() < 0.6 && !quoted.has(key)) continue; // an edition reports about a third of the registry (sized like the sample's emails)
+      if ((random() < 0.6 || metrics.length >= mostReported) && !quoted.has(key)) continue; // an edition reports about a third of the registry (sized like the sample's emails)
       const def = registry[key]!;
       let v = level.get(key)! * (1 + (random() - 0.48) * 0.08);
       if (def.kind === 'share') v = Math.min(shareCap - 0.5, Math.max(0.5, v));

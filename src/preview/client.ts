@@ -14,6 +14,8 @@
  *   swapped in at the same scroll position. No location.reload(), so there
  *   is no white flash and the reader keeps their place.
  * - shows the error overlay as soon as the event says so, before the fetch.
+ * - fetches itself again when a `report` event says the shown edition's
+ *   client report is ready (the page is served without waiting for it).
  */
 export const CLIENT_SCRIPT = String.raw`
 (() => {
@@ -189,7 +191,13 @@ export const CLIENT_SCRIPT = String.raw`
   events.addEventListener('update', (e) => {
     const data = JSON.parse(e.data);
     if (typeof data.overlay === 'string') setOverlay(data.overlay);
+    // The new email starts loading now, alongside the page's own fetch.
+    if (shown && data.frames && data.frames[shown[1]]) swapFrame(data.frames[shown[1]]);
     if (data.build !== body.dataset.build) refresh();
+  });
+  // The edition's client report, computed after the page was served, is ready to fetch.
+  events.addEventListener('report', (e) => {
+    if (shown && JSON.parse(e.data).edition === shown[1]) refresh();
   });
   window.__preview = { refresh, setView, setScheme };
 })();

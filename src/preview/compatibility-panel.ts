@@ -7,12 +7,13 @@ import { featureList, MUST_SUPPORT } from '../render/compatibility-summary.js';
 import { escapeHtml } from '../util/escape.js';
 import type { EditionCompatibilityResult } from './compatibility-reports.js';
 
-export function compatibilityPaneHtml(result: EditionCompatibilityResult | undefined): string {
+export function compatibilityPaneHtml(result: EditionCompatibilityResult | 'pending' | undefined): string {
   return `<section id="pane-clients" class="pane" data-live>${paneBody(result)}</section>`;
 }
 
-function paneBody(result: EditionCompatibilityResult | undefined): string {
+function paneBody(result: EditionCompatibilityResult | 'pending' | undefined): string {
   if (!result) return '<p class="notice" id="clients-status">The report appears once the edition has rendered.</p>';
+  if (result === 'pending') return '<p class="notice" id="clients-status">Checking the email against each client…</p>';
   if ('failed' in result) return `<p class="notice" id="clients-status">The compatibility check failed: ${escapeHtml(result.failed)}</p>`;
   const added = result.report.filter((c) => MUST_SUPPORT.includes(c.client) && c.templates.length > 0);
   const summary =

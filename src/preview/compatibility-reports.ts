@@ -2,7 +2,9 @@
  * The email client compatibility of the editions the preview shows, the same
  * report as `briefwire check`: computed when a page asks for an edition, and
  * kept with the render it describes (a re-render is a new email, so a new
- * report). MJML's own gaps come from one baseline per layout.
+ * report). MJML's own gaps come from one baseline per layout. The page does
+ * not wait for it: it shows the report as pending, and fetches itself again
+ * when told the report is ready.
  *
  * The report needs the layout an email was filled from. The state keeps its
  * template set to itself, so the render function it is given is wrapped to
@@ -29,6 +31,8 @@ const BASELINES_KEPT = 4;
 export class CompatibilityReports {
   private readonly templatesOf = new WeakMap<RenderedEmail, TemplateSet>();
   private readonly results = new WeakMap<RenderedEmail, Promise<EditionCompatibilityResult>>();
+  private readonly settled = new WeakMap<RenderedEmail, EditionCompatibilityResult>();
+  private readonly announced = new WeakSet<RenderedEmail>();
   private readonly baselines = new Map<string, Promise<CompatibilityBaseline>>();
 
   /** `render`, remembering which template set filled each email. */
@@ -47,10 +51,29 @@ export class CompatibilityReports {
     if (!templates) return undefined;
     let result = this.results.get(email);
     if (!result) {
-      result = this.compute(email.html, templates).catch((e: unknown) => ({ failed: (e as Error).message }));
+      result = this.compute(email.html, templates)
+        .catch((e: unknown) => ({ failed: (e as Error).message }))
+        .then((r) => (this.settled.set(email, r), r));
       this.results.set(email, result);
     }
     return result;
+  }
+
+  /**
+   * The report if it is ready, else 'pending': a page is not held back for
+   * it (a save shows at once), and `ready` is called, once per render, when
+   * the report is there to fetch.
+   */
+  now(rendered: RenderedEdition, ready: () => void): EditionCompatibilityResult | 'pending' | undefined {
+    const done = this.settled.get(rendered.email);
+    if (done) return done;
+    const result = this.of(rendered);
+    if (!result) return undefined;
+    if (!this.announced.has(rendered.email)) {
+      this.announced.add(rendered.email);
+      void result.then(ready);
+    }
+    return 'pending';
   }
 
   private async compute(html: string, templates: TemplateSet): Promise<EditionCompatibilityResult> {

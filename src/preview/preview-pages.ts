@@ -58,8 +58,8 @@ export interface EditionPageModel extends PageBase {
   text?: string | undefined;
   /** Where the "Send a test" button sends (briefwire preview --test-to); no button without it. */
   testTo?: string;
-  /** The email's client compatibility report; undefined until the edition has rendered. */
-  compatibility?: EditionCompatibilityResult | undefined;
+  /** The email's client compatibility report; undefined until the edition has rendered, 'pending' while it is checked. */
+  compatibility?: EditionCompatibilityResult | 'pending' | undefined;
 }
 
 export const VIEWS = ['desktop', 'mobile', 'text', 'source', 'data', 'clients'] as const;
@@ -120,11 +120,16 @@ function moversHtml(movers: readonly MetricRowView[]): string {
     .join('')}</ul>`;
 }
 
+/** Where the email iframe of a render loads from: a new render is a new address, so the browser never shows a stale one. */
+export function emailFrameSrc(date: string, renderStamp: number): string {
+  return `${editionPath(date)}email.html?v=${renderStamp}`;
+}
+
 export function editionPageHtml(m: EditionPageModel): string {
   const e = m.edition;
   const r = m.rendered;
   const title = r?.view.title ?? e?.title ?? `No edition on ${m.date}`;
-  const frameSrc = r && m.renderStamp !== undefined ? `${editionPath(m.date)}email.html?v=${m.renderStamp}` : 'about:blank';
+  const frameSrc = r && m.renderStamp !== undefined ? emailFrameSrc(m.date, m.renderStamp) : 'about:blank';
   const body = `
 <header class="bar">
   <a class="home" href="/">← All editions</a>

@@ -4,8 +4,9 @@
  *   /editions/<date>/              the edition page (iframe, text, source, data, email clients)
  *   /editions/<date>/email.html    the email, unsubscribe link pointed at #preview-unsubscribe
  *   /editions/<date>/email.txt     the text part, likewise
- *   /events?edition=<date>         Server-Sent Events: hello on connect, update after each rebuild; an edition
- *                                  page names its edition, which is then rendered first
+ *   /events?edition=<date>         Server-Sent Events: hello on connect, update after each rebuild, report
+ *                                  when an edition's client report is ready; an edition page names its
+ *                                  edition, which is then rendered first
  *   /assets/preview.css            the pages' stylesheet (assets/preview.css in the package)
  *
  * Everything is rendered in memory from the PreviewState; nothing is read
@@ -33,8 +34,12 @@ export interface PreviewContext {
   base(): PageBase;
   /** Set when the preview may send test copies (briefwire preview --test-to). */
   testSend?: PreviewTestSend;
-  /** The email client compatibility of a render (computed on first request, then kept with it). */
-  compatibility?(rendered: RenderedEdition): Promise<EditionCompatibilityResult> | undefined;
+  /**
+   * The email client compatibility of a render of edition `date`, if it is
+   * ready; 'pending' while it is computed (started on first request, kept
+   * with the render), after which a `report` event names the edition.
+   */
+  compatibility?(rendered: RenderedEdition, date: string): EditionCompatibilityResult | 'pending' | undefined;
 }
 
 const DATE = `(${ISO_DATE_PATTERN})`;
@@ -92,9 +97,7 @@ function indexHtml({ state, base }: PreviewContext): string {
 async function editionHtml(ctx: PreviewContext, res: RouteRequest['res'], date: string): Promise<void> {
   const { state, base } = ctx;
   const rendered = state.rendered(date);
-  const compatibility = rendered ? await ctx.compatibility?.(rendered) : undefined;
-  // The page shows one state: if an update landed while the report was computed, start again from it.
-  if (state.rendered(date) !== rendered) return editionHtml(ctx, res, date);
+  const compatibility = rendered ? ctx.compatibility?.(rendered, date) : undefined;
   const edition = state.editions.find((e) => e.date === date);
   const html = editionPageHtml({
     ...base(),
@@ -105,7 +108,7 @@ async function editionHtml(ctx: PreviewContext, res: RouteRequest['res'], date: 
     renderStamp: state.renderStamp(date),
     renderFailed: state.renderFailed(date),
     // Its client compatibility warnings are listed with the edition's other problems.
-    editionProblems: [...state.problemsFor(date), ...(compatibility && 'problems' in compatibility ? compatibility.problems : [])],
+    editionProblems: [...state.problemsFor(date), ...(typeof compatibility === 'object' && 'problems' in compatibility ? compatibility.problems : [])],
     text: rendered ? forPreview(rendered.email.text) : undefined,
     compatibility,
     ...(ctx.testSend ? { testTo: ctx.testSend.to } : {}),

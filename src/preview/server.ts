@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { PreviewState, type RenderFn, type UpdateReport } from './state.js';
 import { readChanges, readContentSources, readTemplates, type SourceDirs } from './sources.js';
 import { watchPaths } from './watch.js';
-import { overlayHtml, type PageBase } from './preview-pages.js';
+import { emailFrameSrc, overlayHtml, type PageBase } from './preview-pages.js';
 import { createEventHub } from './event-hub.js';
 import { createRouter } from './router.js';
 import { notFound, previewRoutes, type PreviewContext } from './routes.js';
@@ -130,7 +130,14 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const reporter = createReporter(logger);
   const announce = (r?: UpdateReport) => {
     const overlay = overlayHtml(r?.problems ?? live.state.problems);
-    events.broadcast('update', r ? { build: ctx.build(), overlay, ok: r.ok, rendered: r.rendered } : { build: ctx.build(), overlay });
+    // The email of each page's edition, so the page loads it while it fetches its own text again.
+    const frames = Object.fromEntries(
+      [...events.watched()].flatMap((date) => {
+        const stamp = live.state.renderStamp(date);
+        return stamp !== undefined && live.state.rendered(date) ? [[date, emailFrameSrc(date, stamp)]] : [];
+      }),
+    );
+    events.broadcast('update', r ? { build: ctx.build(), overlay, frames, ok: r.ok, rendered: r.rendered } : { build: ctx.build(), overlay, frames });
   };
   const compat = new CompatibilityReports();
   const live = await startLiveState(
@@ -151,7 +158,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     build: () => `${boot}.${state.version}.${state.renderTotal}`,
     base: () => ({ build: ctx.build(), newsletterName: state.newsletterConfig?.name ?? 'briefwire', problems: state.problems, progress: live.progress() }),
     ...(options.testSend ? { testSend: options.testSend } : {}),
-    compatibility: (rendered) => compat.of(rendered),
+    compatibility: (rendered, date) => compat.now(rendered, () => events.broadcast('report', { edition: date })),
   };
 
   const server = http.createServer(

@@ -217,6 +217,8 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
   it('lists the edition\'s email client compatibility in a pane, and names what a template change adds', async () => {
     const page = await open(`/editions/${DATE}/#clients`);
     await frameLoaded(page);
+    // The page is served without waiting for the report; a `report` event brings it in when it is ready.
+    await page.waitForSelector('#clients-table', { timeout: 30_000 });
     expect(await page.isVisible('#clients-table')).toBe(true);
     expect(await page.getAttribute('#view-clients', 'aria-pressed')).toBe('true');
     const rows = () =>

@@ -24,11 +24,11 @@ interface SseEvent {
  * after the last one consumed; earlier unmatched events are dropped, so a late
  * event from a previous edit cannot stand in for a later one.
  */
-function subscribe(url: string): { next(pred?: (e: SseEvent) => boolean, ms?: number): Promise<SseEvent>; close(): void } {
+function subscribe(url: string, edition?: string): { next(pred?: (e: SseEvent) => boolean, ms?: number): Promise<SseEvent>; close(): void } {
   const seen: SseEvent[] = [];
   const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
   let buffer = '';
-  const req = http.get(new URL('/events', url), (res) => {
+  const req = http.get(new URL(edition ? `/events?edition=${edition}` : '/events', url), (res) => {
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       buffer += chunk;
@@ -184,6 +184,31 @@ describe('preview server', () => {
       await writeFile(briefPath, original);
     }
   });
+
+  it('serves an edition page without waiting for its client report, names the new email in the update, and says when the report is ready', async () => {
+    const events = subscribe(server.url, '2025-10-13');
+    try {
+      await events.next((e) => e.event === 'hello');
+      await writeFile(briefPath, original.replace(/^title: .*$/m, 'title: Report still pending'));
+      const update = await events.next((e) => e.event === 'update' && e.data.ok === true && (e.data.rendered ?? []).includes('2025-10-13'));
+      const frame = (update.data as { frames?: Record<string, string> }).frames?.['2025-10-13'];
+      expect(frame).toMatch(/^\/editions\/2025-10-13\/email\.html\?v=\d+$/);
+      // Nobody has asked for this render's report yet: the page comes at once, with the report pending.
+      const first = (await get(`${server.url}editions/2025-10-13/`)).body;
+      expect(first).toContain('Report still pending');
+      expect(first).toContain(`src="${frame!}"`);
+      expect(first).toContain('Checking the email against each client');
+      await events.next((e) => e.event === 'report' && (e.data as { edition?: string }).edition === '2025-10-13', 60_000);
+      const second = (await get(`${server.url}editions/2025-10-13/`)).body;
+      expect(second).toContain('id="clients-table"');
+      expect(second).not.toContain('Checking the email against each client');
+      await writeFile(briefPath, original);
+      await events.next((e) => e.event === 'update' && e.data.ok === true && (e.data.rendered ?? []).includes('2025-10-13'));
+    } finally {
+      events.close();
+      await writeFile(briefPath, original);
+    }
+  }, 90_000);
 
   it('reports a broken brief on the terminal and in the overlay, keeps serving the last good render, and clears when fixed', async () => {
     const events = subscribe(server.url);
