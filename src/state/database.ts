@@ -28,6 +28,21 @@ export class DatabaseError extends Error {
 // Node's socket errors and the server's SQLSTATEs that mean "no usable connection".
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'ENOENT', 'EPIPE', '28P01', '28000', '3D000', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08004']);
 
+/**
+ * The driver's settings for `url`, every session committing durably whatever the server's
+ * default: a send claim lost in a crash (asynchronous commit) would send its reader the
+ * edition again, and a lost unsubscribe would mail someone who left. Options the URL sets
+ * itself are kept, before ours.
+ */
+export function durableCommits(url: string): { connectionString: string; options: string } {
+  const durable = '-c synchronous_commit=on';
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get('options');
+  if (own === null) return { connectionString: url, options: durable };
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), options: `${own} ${durable}` };
+}
+
 export class Database implements Querier {
   private readonly redact: (text: string) => string;
   private closed = false;
@@ -43,7 +58,7 @@ export class Database implements Querier {
 
   /** Connects (one round trip to prove it) or says why not. */
   static async connect(target: DatabaseTarget, opts: { max?: number } = {}): Promise<Result<Database>> {
-    const pool = new pg.Pool({ connectionString: target.url, max: opts.max ?? 10, connectionTimeoutMillis: 10_000, application_name: 'briefwire' });
+    const pool = new pg.Pool({ ...durableCommits(target.url), max: opts.max ?? 10, connectionTimeoutMillis: 10_000, application_name: 'briefwire' });
     const db = new Database(target, pool);
     try {
       await pool.query('SELECT 1');

@@ -5,7 +5,7 @@
  * never the password, with no stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStateStore } from '../../src/deliver/store/open-store.js';
+import { openDatabase, openStateStore } from '../../src/deliver/store/open-store.js';
 import { knownSchemaVersion } from '../../src/state/sql-files.js';
 import { runCli } from '../support/cli.js';
 import { startCluster, type TestCluster } from '../support/postgres.js';
@@ -67,5 +67,24 @@ describe('briefwire state migrate', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('BW_DATABASE_URL_INVALID');
     expect(bad.stderr).not.toContain(PASSWORD);
+  });
+
+  it('commits durably on a server whose default is asynchronous commit, keeping the options the URL sets', async () => {
+    // The test cluster runs with synchronous_commit=off: a crash there loses the last commits unless the session asks.
+    cluster.createDatabase('durable');
+    expect(cluster.psql('durable', 'SHOW synchronous_commit').trim()).toBe('off');
+    const plain = await openDatabase(cluster.url('durable'));
+    const withOptions = await openDatabase(`${cluster.url('durable')}?options=${encodeURIComponent('-c statement_timeout=4321')}`);
+    if (!plain.ok || !withOptions.ok) throw new Error('no connection');
+    try {
+      const show = (db: typeof plain.value, setting: string): Promise<unknown> =>
+        db.transaction(async (_tx, client) => (await client.query<{ v: string }>('SELECT current_setting($1) AS v', [setting])).rows[0]?.v);
+      expect(await show(plain.value, 'synchronous_commit')).toBe('on');
+      expect(await show(withOptions.value, 'synchronous_commit')).toBe('on');
+      expect(await show(withOptions.value, 'statement_timeout')).toBe('4321ms');
+    } finally {
+      await plain.value.close();
+      await withOptions.value.close();
+    }
   });
 });
