@@ -1034,6 +1034,14 @@ export const ServeWithoutName = {
   message: 'serving anyway; the pages say "this newsletter" instead of its name until serve is restarted',
 } satisfies ProblemDef;
 
+/** `serve --base-url` must be where a browser reaches this server: an http or https URL. */
+export const ServeBaseUrlInvalid = {
+  code: 'BW_SERVE_BASE_URL_INVALID',
+  title: 'serve --base-url is not an http(s) URL',
+  message: (given: string) => `--base-url must be an http:// or https:// URL, got ${JSON.stringify(given)}`,
+  hint: 'For a local trial give the address serve listens on, e.g. --port 8080 --base-url http://127.0.0.1:8080',
+} satisfies ProblemDef;
+
 // ---------------------------------------------------------------- schedule, skips, build freshness
 
 /**

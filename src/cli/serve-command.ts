@@ -5,8 +5,9 @@
 import path from 'node:path';
 import type { CAC } from 'cac';
 import { loadNewsletter, NEWSLETTER_FILE } from '../content/load.js';
-import { error, warning } from '../problems.js';
-import { ServeWithoutName, UnsubscribeSecret, WebhookSecretShort } from '../problem-catalogue.js';
+import { error, formatProblem, warning } from '../problems.js';
+import { UsageError } from './usage-error.js';
+import { ServeBaseUrlInvalid, ServeWithoutName, UnsubscribeSecret, WebhookSecretShort } from '../problem-catalogue.js';
 import { siteOutputDir } from '../render/out-layout.js';
 import { startUnsubscribeServer } from '../deliver/serve/public-server.js';
 import { MIN_SECRET_LENGTH, secretFromEnv } from '../deliver/audience/unsubscribe-token.js';
@@ -24,6 +25,10 @@ export interface ServeCommandOptions {
   stateDir: string;
   contentDir: string;
   trustProxy: boolean;
+  /** Where confirmation links point instead of newsletter.yml's baseUrl (a local trial). */
+  baseUrl?: string | undefined;
+  /** false: no per-address limit on subscribe posts (tests, a local trial). */
+  rateLimit: boolean;
 }
 
 export function registerServe(cli: CAC, io: CommandIo): void {
@@ -35,6 +40,9 @@ export function registerServe(cli: CAC, io: CommandIo): void {
     .option('--state <dir>', 'State directory (suppression list)', { default: STATE_DIR_DEFAULT })
     .option('--content <dir>', 'Content directory (newsletter name for the pages)', { default: DIR_DEFAULTS.content })
     .option('--trust-proxy', 'Rate-limit subscriptions by the last X-Forwarded-For hop (serve behind one reverse proxy)')
+    .option('--base-url <url>', "Point confirmation links here instead of newsletter.yml's baseUrl (to try serve locally: http://127.0.0.1:<port>)")
+    .option('--no-rate-limit', 'Do not limit subscribe posts per client address (for tests and local use, never in public)')
+    .example('UNSUBSCRIBE_SECRET=... SMTP_URL=... briefwire serve --port 8080 --base-url http://127.0.0.1:8080 --no-rate-limit --state /tmp/try   # a local trial')
     .example('UNSUBSCRIBE_SECRET=... briefwire serve --port 8080')
     .example('UNSUBSCRIBE_SECRET=... SMTP_URL=... WEBHOOK_SECRET=... briefwire serve   # with subscriptions and webhooks')
     .action((opts: Record<string, unknown>) =>
@@ -46,6 +54,8 @@ export function registerServe(cli: CAC, io: CommandIo): void {
           stateDir: textOption(opts['state']),
           contentDir: textOption(opts['content']),
           trustProxy: Boolean(opts['trustProxy']),
+          baseUrl: baseUrlOption(opts['baseUrl']),
+          rateLimit: opts['rateLimit'] !== false,
         },
         io,
       ),
@@ -66,8 +76,9 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
   // The name only decorates the pages; a content error elsewhere must not take unsubscribe down.
   const loaded = await loadNewsletter(opts.contentDir);
   const listName = loaded.ok ? loaded.value.name : 'this newsletter';
-  const sender = loaded.ok ? senderIdentity(loaded.value, path.join(opts.contentDir, NEWSLETTER_FILE)) : null;
-  if (sender && !sender.ok) reportProblems(io, sender.problems);
+  const identity = loaded.ok ? senderIdentity(loaded.value, path.join(opts.contentDir, NEWSLETTER_FILE)) : null;
+  if (identity && !identity.ok) reportProblems(io, identity.problems);
+  const sender = identity?.ok && opts.baseUrl ? { ...identity, value: { ...identity.value, baseUrl: opts.baseUrl } } : identity;
   // Confirmation emails go through the same transport as the editions; without one, /subscribe says it is closed.
   const transport = mailTransportConfigured(io.env) ? mailTransportFromEnv(io.env) : null;
   if (transport && !transport.ok) {
@@ -99,7 +110,7 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
     host: opts.host,
     port,
     onUnsubscribe: (address, via) => io.stdout.write(`${new Date().toISOString()} unsubscribed ${maskAddress(address)} (${via})\n`),
-    subscribe: { sender: sender?.ok ? sender.value : null, mailer, trustProxy: opts.trustProxy },
+    subscribe: { sender: sender?.ok ? sender.value : null, mailer, trustProxy: opts.trustProxy, ...(opts.rateLimit ? {} : { rateLimit: null }) },
     ...(webhookSecret ? { webhookSecret } : {}),
     log: (line) => io.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
@@ -111,6 +122,8 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
   }
   reportProblems(io, running.warnings);
   io.stdout.write(`Serving ${siteDir}/ and /unsubscribe on ${running.value.url} (Ctrl-C to stop)\n`);
+  if (opts.baseUrl) io.stdout.write(`Confirmation links point at ${opts.baseUrl} (--base-url), not newsletter.yml's baseUrl\n`);
+  if (!opts.rateLimit) io.stdout.write('Subscribe posts are not rate-limited (--no-rate-limit): for tests and local use only\n');
   await untilInterrupted(io);
   await running.value.close();
   mailer?.close();
@@ -122,4 +135,16 @@ export async function runServe(opts: ServeCommandOptions, io: CommandIo): Promis
 function maskAddress(address: string): string {
   const at = address.lastIndexOf('@');
   return at > 0 ? `${address[0]}***${address.slice(at)}` : '***';
+}
+
+/** --base-url as an origin and path without a trailing slash, as newsletter.yml's baseUrl is kept; a bad one is bad usage (exit 2). */
+export function baseUrlOption(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  const given = String(raw);
+  const url = URL.canParse(given) ? new URL(given) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    const problem = error('--base-url', ServeBaseUrlInvalid, [given]);
+    throw new UsageError(formatProblem(problem), problem);
+  }
+  return url.href.replace(/\/+$/, '');
 }
