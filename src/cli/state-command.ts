@@ -12,17 +12,19 @@ import type { CAC } from 'cac';
 import { DatabaseError } from '../state/database.js';
 import { migrate } from '../state/migrate.js';
 import { openDatabase } from '../deliver/store/open-store.js';
-import { printProblems } from '../util/print-problems.js';
+import { reportProblems, type CommandIo } from './command-io.js';
 import { UsageError } from './usage-error.js';
 import { STATE_DIR_DEFAULT } from './options.js';
 
-interface StateOptions {
+export interface StateOptions {
+  action: string;
+  /** The files backend's directory, when DATABASE_URL is not set. */
   state: string;
-  to?: string;
-  from?: string;
+  to?: string | undefined;
+  from?: string | undefined;
 }
 
-export function registerState(cli: CAC): void {
+export function registerState(cli: CAC, io: CommandIo): void {
   cli
     .command('state <action>', 'State backends: "migrate" the PostgreSQL schema, "export --to DIR", "import --from DIR"')
     .option('--state <dir>', 'State directory (the files backend, when DATABASE_URL is not set)', { default: STATE_DIR_DEFAULT })
@@ -31,14 +33,21 @@ export function registerState(cli: CAC): void {
     .example('DATABASE_URL=postgres://briefwire@db:5432/briefwire briefwire state migrate')
     .example('briefwire state export --to backup/')
     .example('DATABASE_URL=... briefwire state import --from .briefwire')
-    .action(async (action: string, opts: StateOptions) => {
-      if (action === 'migrate') return runMigrate(process.env);
-      if (action === 'export' || action === 'import') {
-        const { runExport, runImport } = await import('./state-transfer.js');
-        return action === 'export' ? runExport(String(opts.state), requireOption(opts.to, 'to', action)) : runImport(String(opts.state), requireOption(opts.from, 'from', action));
-      }
-      throw new UsageError(`state: unknown action "${action}" (migrate, export or import)`);
-    });
+    .action((action: string, opts: Record<string, unknown>) =>
+      runState({ action, state: String(opts['state']), to: opts['to'] === undefined ? undefined : String(opts['to']), from: opts['from'] === undefined ? undefined : String(opts['from']) }, io),
+    );
+}
+
+export async function runState(options: StateOptions, io: CommandIo): Promise<number> {
+  const { action } = options;
+  if (action === 'migrate') return runMigrate(io);
+  if (action === 'export' || action === 'import') {
+    const { runExport, runImport } = await import('./state-transfer.js');
+    return action === 'export'
+      ? runExport({ state: options.state, to: requireOption(options.to, 'to', action) }, io)
+      : runImport({ state: options.state, from: requireOption(options.from, 'from', action) }, io);
+  }
+  throw new UsageError(`state: unknown action "${action}" (migrate, export or import)`);
 }
 
 function requireOption(value: string | undefined, name: string, action: string): string {
@@ -46,24 +55,24 @@ function requireOption(value: string | undefined, name: string, action: string):
   return String(value);
 }
 
-export async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
-  const raw = env['DATABASE_URL'];
+async function runMigrate(io: CommandIo): Promise<number> {
+  const raw = io.env['DATABASE_URL'];
   if (raw === undefined || raw.trim() === '') throw new UsageError('state migrate needs DATABASE_URL (the files backend has no schema to migrate)');
   const db = await openDatabase(raw, { connections: 1 });
   if (!db.ok) {
-    printProblems(db.problems);
+    reportProblems(io, db.problems);
     return 1;
   }
   try {
     const report = await migrate(db.value);
-    process.stdout.write(
+    io.stdout.write(
       report.applied.length === 0
         ? `${db.value.target.display}: the schema is at version ${report.to}; nothing to do.\n`
         : `${db.value.target.display}: migrated from version ${report.from} to ${report.to} (${report.applied.join(', ')}).\n`,
     );
     return 0;
   } catch (e) {
-    printProblems([e instanceof DatabaseError ? e.problem : db.value.problem(e)]);
+    reportProblems(io, [e instanceof DatabaseError ? e.problem : db.value.problem(e)]);
     return 1;
   } finally {
     await db.value.close();

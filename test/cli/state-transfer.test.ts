@@ -13,7 +13,7 @@ import { appendJsonLines } from '../../src/deliver/jsonl.js';
 import { ledgerFile } from '../../src/deliver/store/ledger.js';
 import { readFilesSnapshot } from '../../src/deliver/store/files-snapshot.js';
 import { activeSuppressions } from '../../src/deliver/store/state-snapshot.js';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/cli.js';
 import { startCluster, type TestCluster } from '../support/postgres.js';
 
 let cluster: TestCluster;
@@ -53,12 +53,12 @@ describe('briefwire state import and export', () => {
     await filesState(source);
     cluster.createDatabase('target');
     const env = { DATABASE_URL: cluster.url('target') };
-    expect((await runCli(['state', 'migrate'], { env, cleanEnv: true })).code).toBe(0);
+    expect((await runInProcess(['state', 'migrate'], { env })).code).toBe(0);
     // The database already knows eve left, and that cy did (the files state later saw cy come back).
     cluster.psql('target', "INSERT INTO suppression_events (address, at, via, reason) VALUES ('eve@example.com', '2026-12-02T00:00:00Z', 'one-click', 'unsubscribed'), ('cy@example.com', '2026-12-02T00:00:00Z', 'form', 'unsubscribed')");
     cluster.psql('target', "INSERT INTO suppressions (address, reason, at, last_suppressed_at, active) VALUES ('eve@example.com', 'unsubscribed', '2026-12-02T00:00:00Z', '2026-12-02T00:00:00Z', true), ('cy@example.com', 'unsubscribed', '2026-12-02T00:00:00Z', '2026-12-02T00:00:00Z', true)");
 
-    const first = await runCli(['state', 'import', '--from', source], { env, cleanEnv: true });
+    const first = await runInProcess(['state', 'import', '--from', source], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('suppressions: 2 added, 0 already present, 2 kept suppressed');
     expect(first.stdout).toContain('subscriber records: 2 added, 0 already present');
@@ -67,7 +67,7 @@ describe('briefwire state import and export', () => {
     const suppressed = (): string => cluster.psql('target', 'SELECT address || \' \' || reason FROM suppressions WHERE active ORDER BY address').trim();
     expect(suppressed()).toBe(['ann@example.com unsubscribed', 'bob@example.com hard-bounce', 'cy@example.com unsubscribed', 'eve@example.com unsubscribed'].join('\n'));
 
-    const second = await runCli(['state', 'import', '--from', source], { env, cleanEnv: true });
+    const second = await runInProcess(['state', 'import', '--from', source], { env });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('suppressions: 0 added, 2 already present, 2 kept suppressed');
     expect(second.stdout).toContain('subscriber records: 0 added, 2 already present');
@@ -79,7 +79,7 @@ describe('briefwire state import and export', () => {
 
     // Exported back to files, the files backend sees the same suppressions, consents and ledger.
     const exported = path.join(dir, 'export');
-    const out = await runCli(['state', 'export', '--to', exported], { env, cleanEnv: true });
+    const out = await runInProcess(['state', 'export', '--to', exported], { env });
     expect(out.code, out.stderr).toBe(0);
     const back = await readFilesSnapshot(exported);
     expect([...activeSuppressions(back.snapshot.suppressions).keys()].sort()).toEqual(['ann@example.com', 'bob@example.com', 'cy@example.com', 'eve@example.com']);
@@ -89,8 +89,8 @@ describe('briefwire state import and export', () => {
 
     // And that export imported into a fresh files state changes nothing on a second pass either.
     const files = path.join(dir, 'files-again');
-    const a = await runCli(['state', 'import', '--from', exported, '--state', files], { cleanEnv: true });
-    const b = await runCli(['state', 'import', '--from', exported, '--state', files], { cleanEnv: true });
+    const a = await runInProcess(['state', 'import', '--from', exported, '--state', files]);
+    const b = await runInProcess(['state', 'import', '--from', exported, '--state', files]);
     expect(a.stdout).toContain('suppressions: 4 added, 0 already present, 0 kept suppressed');
     expect(b.stdout).toContain('suppressions: 0 added, 4 already present, 0 kept suppressed');
   });

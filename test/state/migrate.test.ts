@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, openStateStore } from '../../src/deliver/store/open-store.js';
 import { knownSchemaVersion } from '../../src/state/sql-files.js';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/cli.js';
 import { startCluster, type TestCluster } from '../support/postgres.js';
 
 let cluster: TestCluster;
@@ -22,14 +22,14 @@ describe('briefwire state migrate', () => {
   it('migrates once when two run at once, and a rerun has nothing to do', async () => {
     cluster.createDatabase('twice');
     const env = { DATABASE_URL: cluster.url('twice', { password: PASSWORD }) };
-    const [a, b] = await Promise.all([runCli(['state', 'migrate'], { env }), runCli(['state', 'migrate'], { env })]);
+    const [a, b] = await Promise.all([runInProcess(['state', 'migrate'], { env }), runInProcess(['state', 'migrate'], { env })]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const outputs = [a.stdout, b.stdout].sort();
     expect(outputs[0]).toMatch(/migrated from version 0 to \d+ \(001-state\.sql/);
     expect(outputs[1]).toMatch(/nothing to do/);
     expect(a.stdout + a.stderr + b.stdout + b.stderr).not.toContain(PASSWORD);
     expect(cluster.psql('twice', 'SELECT version FROM schema_version').trim()).toBe(String(knownSchemaVersion()));
-    const again = await runCli(['state', 'migrate'], { env });
+    const again = await runInProcess(['state', 'migrate'], { env });
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/nothing to do/);
   });
@@ -41,29 +41,29 @@ describe('briefwire state migrate', () => {
 
     cluster.createDatabase('newer');
     const env = { DATABASE_URL: cluster.url('newer') };
-    expect((await runCli(['state', 'migrate'], { env })).code).toBe(0);
+    expect((await runInProcess(['state', 'migrate'], { env })).code).toBe(0);
     cluster.psql('newer', 'UPDATE schema_version SET version = 999');
     const newer = await openStateStore('.unused', env);
     expect(newer.ok ? null : newer.problems.map((p) => p.code)).toEqual(['BW_DATABASE_SCHEMA_NEW']);
-    const migrate = await runCli(['state', 'migrate'], { env });
+    const migrate = await runInProcess(['state', 'migrate'], { env });
     expect(migrate.code).toBe(1);
     expect(migrate.stderr).toContain('BW_DATABASE_SCHEMA_NEW');
   });
 
   it('names host and port, never the password, when the server is not there or refuses', async () => {
     const closedPort = cluster.port + 1 === 65536 ? cluster.port - 1 : cluster.port + 1;
-    const down = await runCli(['state', 'migrate'], { env: { DATABASE_URL: `postgres://briefwire:${PASSWORD}@127.0.0.1:${closedPort}/x` } });
+    const down = await runInProcess(['state', 'migrate'], { env: { DATABASE_URL: `postgres://briefwire:${PASSWORD}@127.0.0.1:${closedPort}/x` } });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('error[BW_DATABASE_UNREACHABLE]');
     expect(down.stderr).toContain(`127.0.0.1:${closedPort}`);
-    const refused = await runCli(['state', 'migrate'], { env: { DATABASE_URL: cluster.url('no_such_db', { password: PASSWORD }) } });
+    const refused = await runInProcess(['state', 'migrate'], { env: { DATABASE_URL: cluster.url('no_such_db', { password: PASSWORD }) } });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/BW_DATABASE_UNREACHABLE.*does not exist/);
     for (const r of [down, refused]) {
       expect(r.stdout + r.stderr).not.toContain(PASSWORD);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    const bad = await runCli(['state', 'migrate'], { env: { DATABASE_URL: `mysql://u:${PASSWORD}@h/db` } });
+    const bad = await runInProcess(['state', 'migrate'], { env: { DATABASE_URL: `mysql://u:${PASSWORD}@h/db` } });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('BW_DATABASE_URL_INVALID');
     expect(bad.stderr).not.toContain(PASSWORD);

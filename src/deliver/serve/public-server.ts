@@ -98,7 +98,9 @@ export async function createUnsubscribeHandler(opts: UnsubscribeServerOptions): 
       site(req, res, () => void siteNotFound(res));
     };
     run().catch((e: unknown) => {
-      process.stderr.write(`serve: ${req.method} ${url.pathname}: ${(e as Error).message}\n`);
+      const line = `serve: ${req.method} ${url.pathname}: ${(e as Error).message}`;
+      if (opts.log) opts.log(line);
+      else process.stderr.write(`${line}\n`);
       if (!res.headersSent) page(res, 500, 'Something went wrong', '<p>Please try again in a minute.</p>');
       else res.destroy();
     });
