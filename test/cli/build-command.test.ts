@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runCli, runInProcess } from '../support/cli.js';
 import { copySample, withoutSampleWarnings } from '../support/fixtures.js';
 
 /** Every file under dir with its bytes and mtime, to prove a failed build touched nothing. */
@@ -15,9 +15,9 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-/** `briefwire build` over a copy of the sample. */
+/** `briefwire build` over a copy of the sample, called in-process (no process boundary is under test here). */
 function buildSample(s: { content: string; templates: string; out: string }) {
-  return runCli(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
+  return runInProcess(['build', '--content', s.content, '--templates', s.templates, '--out', s.out]);
 }
 
 /** A copy of the sample, built once, with a snapshot of its out/ to compare a failed build against. */
@@ -96,20 +96,20 @@ describe('usage', () => {
   });
 
   test('bad usage exits 2', async () => {
-    expect((await runCli([])).code).toBe(2);
-    const unknown = await runCli(['bulid']);
+    expect((await runInProcess([])).code).toBe(2);
+    const unknown = await runInProcess(['bulid']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "bulid": did you mean "build"?');
-    const option = await runCli(['build', '--outt', 'x']);
+    const option = await runInProcess(['build', '--outt', 'x']);
     expect(option.code).toBe(2);
     expect(option.stderr).toMatch(/Unknown option `--outt`: did you mean "--out"\?/);
   });
 
   test('did-you-mean for mistyped commands and options, from the command\'s own options; none when nothing is close', async () => {
-    expect((await runCli(['biuld'])).stderr).toContain('did you mean "build"?');
-    expect((await runCli(['build', '--otu', 'x'])).stderr).toContain('did you mean "--out"?');
-    expect((await runCli(['send', 'latest', '--dryrun'])).stderr).toContain('did you mean "--dry-run"?');
-    const far = await runCli(['xyzzy']);
+    expect((await runInProcess(['biuld'])).stderr).toContain('did you mean "build"?');
+    expect((await runInProcess(['build', '--otu', 'x'])).stderr).toContain('did you mean "--out"?');
+    expect((await runInProcess(['send', 'latest', '--dryrun'])).stderr).toContain('did you mean "--dry-run"?');
+    const far = await runInProcess(['xyzzy']);
     expect(far.code).toBe(2);
     expect(far.stderr).toContain('unknown command "xyzzy"\n');
   });
