@@ -5,6 +5,7 @@
  * in. Gaps our templates add for the clients most readers use are warnings.
  */
 import { warning, type Problem } from '../problems.js';
+import { jsonDigest } from '../util/json-digest.js';
 import { EmailClientUnsupported } from '../problem-catalogue.js';
 import { REPORT_CLIENTS, baselineGaps, type ClientCompatibility, type CompatibilityBaseline, type FeatureGap, type ReportClient } from './compatibility.js';
 
@@ -88,4 +89,16 @@ export function formatCompatibilitySummary(s: CompatibilitySummary): string[] {
     "  MJML's own markup (the same in every edition):",
     ...s.mjml.map((c) => row(c.client, featureList(c.client, c.gaps))),
   ];
+}
+
+/**
+ * What the report says a writer could act on, as a digest: each client's gaps
+ * (feature and platforms), ours and MJML's, without the editions they are in,
+ * so a new edition with the same gaps is no change but a gap that comes or
+ * goes is.
+ */
+export function compatibilityDigest(s: CompatibilitySummary): string {
+  const gaps = (list: readonly { client: ReportClient; gaps: readonly FeatureGap[] }[]) =>
+    list.map((c) => [c.client, c.gaps.map((g) => [g.feature, [...g.platforms].sort()]).sort()]);
+  return jsonDigest({ templates: gaps(s.templates), mjml: gaps(s.mjml) });
 }
