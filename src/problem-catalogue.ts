@@ -1194,3 +1194,21 @@ export const DatabaseFailed = {
   message: (reason: string) => reason,
   hint: 'Once the database is back, rerun the command: it resumes from what the database recorded.',
 } satisfies ProblemDef;
+
+// ---------------------------------------------------------------- reports
+
+/** `briefwire report` found no edition ever sent from this state (no ledger at all). */
+export const ReportNothingSent = {
+  code: 'BW_REPORT_NOTHING_SENT',
+  title: 'No edition sent yet',
+  message: 'no edition has been sent from this state yet: there is nothing to report',
+  hint: 'Check --state (or DATABASE_URL): the report reads the state the sends wrote.',
+} satisfies ProblemDef;
+
+/** `briefwire report DATE` was given a date no send ever recorded. */
+export const ReportEditionNotSent = {
+  code: 'BW_REPORT_NOT_SENT',
+  title: 'Edition never sent',
+  message: (date: string, _latest: string) => `edition ${date} was never sent from this state`,
+  hint: (_date: string, latest: string) => `The latest edition sent is ${latest}; "briefwire report" without a date reports on it.`,
+} satisfies ProblemDef;

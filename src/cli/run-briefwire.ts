@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bounces: async () => (await import('./bounces-command.js')).registerBounces,
   subscribers: async () => (await import('./subscribers-command.js')).registerSubscribers,
   state: async () => (await import('./state-command.js')).registerState,
+  report: async () => (await import('./report-command.js')).registerReport,
 };
 
 /** The named command alone, or every command when none is named (help, a typo, an option first). */

@@ -43,13 +43,18 @@ export async function readFilesSnapshot(stateDir: string): Promise<{ snapshot: S
     sends.set(date, { states: ledger.value.states, ...(ledger.value.lastDone ? { lastDone: ledger.value.lastDone } : {}) });
   }
   const snapshot: StateSnapshot = {
-    suppressions: await records<SuppressionRecord>(suppressionFile(stateDir), (r) => typeof r.address === 'string' && r.address.trim() !== '', problems),
+    suppressions: await readSuppressionRecords(stateDir, problems),
     subscribers: await records<SubscriberRecord>(subscriberStoreFile(stateDir), (r) => typeof r.address === 'string' && typeof r.at === 'string' && (r.event === 'requested' || r.event === 'confirmed'), problems),
     feedback: await records<FeedbackEvent>(feedbackFile(stateDir), (e) => typeof e.id === 'string' && typeof e.address === 'string', problems),
     slots: await records<SlotRecord>(slotRecordsFile(stateDir), (s) => typeof s.slot === 'string' && (s.kind === 'skip' || s.kind === 'reported'), problems),
     sends,
   };
   return { snapshot, problems };
+}
+
+/** The suppression file's records, in order; damaged lines are skipped into `problems`. */
+export function readSuppressionRecords(stateDir: string, problems: Problem[]): Promise<SuppressionRecord[]> {
+  return records<SuppressionRecord>(suppressionFile(stateDir), (r) => typeof r.address === 'string' && r.address.trim() !== '', problems);
 }
 
 /** The ledger line that leaves a reader in `state` (an import or an export says what, not how). */

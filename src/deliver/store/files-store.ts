@@ -15,7 +15,7 @@ import { SubscriberStore, type StoredSubscriber } from '../audience/subscriber-s
 import { appendSuppression, liftSuppression, SuppressionList, type SuppressionDetails, type SuppressionView } from '../audience/suppression.js';
 import { addressKey } from '../audience/address.js';
 import type { ConfirmationEmail, StateStore, SubscriberSnapshot } from './state-store.js';
-import { applyFilesImport, readFilesSnapshot } from './files-snapshot.js';
+import { applyFilesImport, readFilesSnapshot, readSuppressionRecords } from './files-snapshot.js';
 import type { ImportPlan } from './state-snapshot.js';
 
 const LEDGER_NAME = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -41,6 +41,11 @@ export class FilesStore implements StateStore {
 
   liftSuppression(address: string, via: string, now: Date): Promise<void> {
     return liftSuppression(this.stateDir, address, via, now);
+  }
+
+  async suppressionRecords() {
+    const problems: Problem[] = [];
+    return { records: await readSuppressionRecords(this.stateDir, problems), problems };
   }
 
   subscribers(): Promise<SubscriberSnapshot> {

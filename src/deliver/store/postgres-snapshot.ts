@@ -10,7 +10,7 @@ import type { SlotRecord } from './slot-records.js';
 import { doneFromRow, feedbackFromRow, iso, recipientState, type DeliveryRow, type DoneRow, type FeedbackRow } from './postgres-rows.js';
 import type { EditionLedger, ImportPlan, StateSnapshot } from './state-snapshot.js';
 
-interface SuppressionEventRow {
+export interface SuppressionEventRow {
   address: string;
   at: Date;
   via: string;
@@ -45,7 +45,7 @@ export function readPostgresSnapshot(db: Database): Promise<StateSnapshot> {
   });
 }
 
-function suppressionRecord(r: SuppressionEventRow): SuppressionRecord {
+export function suppressionRecord(r: SuppressionEventRow): SuppressionRecord {
   return { address: r.address, at: iso(r.at)!, via: r.via, ...(r.reason ? { reason: r.reason } : {}), ...(r.source ? { source: r.source } : {}), ...(r.lifted ? { lifted: true as const } : {}) };
 }
 

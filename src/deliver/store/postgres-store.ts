@@ -14,7 +14,7 @@ import type { SuppressionDetails, SuppressionReason, SuppressionView } from '../
 import { PostgresSuppressions } from './postgres-suppressions.js';
 import { feedbackFromRow, iso, ledgerFromRows, subscriberFromRow, type DeliveryRow, type DoneRow, type FeedbackRow, type SubscriberRow } from './postgres-rows.js';
 import type { ConfirmationEmail, StateStore, SubscriberSnapshot } from './state-store.js';
-import { applyPostgresImport, readPostgresSnapshot } from './postgres-snapshot.js';
+import { applyPostgresImport, readPostgresSnapshot, suppressionRecord, type SuppressionEventRow } from './postgres-snapshot.js';
 import type { ImportPlan } from './state-snapshot.js';
 
 export class PostgresStore implements StateStore {
@@ -41,6 +41,10 @@ export class PostgresStore implements StateStore {
       await tx.run('insert-suppression-event', [key, now.toISOString(), via, null, null, true]);
       await tx.run('lift-suppression', [key]);
     });
+  }
+
+  async suppressionRecords() {
+    return { records: (await this.db.run<SuppressionEventRow>('suppression-events-all')).map(suppressionRecord), problems: [] };
   }
 
   async subscribers(): Promise<SubscriberSnapshot> {

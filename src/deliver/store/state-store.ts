@@ -11,7 +11,7 @@ import type { FeedbackEvent, FeedbackOutcome } from '../audience/feedback.js';
 import type { LedgerSnapshot } from './ledger.js';
 import type { SlotRecordKind, SlotRecords } from './slot-records.js';
 import type { StoredSubscriber } from '../audience/subscriber-store.js';
-import type { SuppressionDetails, SuppressionView } from '../audience/suppression.js';
+import type { SuppressionDetails, SuppressionRecord, SuppressionView } from '../audience/suppression.js';
 import type { ImportPlan, StateSnapshot } from './state-snapshot.js';
 
 /** The readers who subscribed through the form, as one read saw them. */
@@ -37,6 +37,8 @@ export interface StateStore {
   suppress(address: string, via: string, now: Date, details?: SuppressionDetails): Promise<void>;
   /** Ends an address's suppression (it confirmed a new subscription). */
   liftSuppression(address: string, via: string, now: Date): Promise<void>;
+  /** Every suppression and lift, in the order they were recorded (for reports). */
+  suppressionRecords(): Promise<{ records: SuppressionRecord[]; problems: Problem[] }>;
 
   subscribers(): Promise<SubscriberSnapshot>;
   /** One reader's confirmation, read now (another server may have recorded it). */
