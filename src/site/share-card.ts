@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import satori from 'satori';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { CARD_SIZE, type CardContent, type CardFigure } from './card-layout.js';
 
 type FontWeight = 400 | 700;
@@ -84,5 +84,8 @@ function cardTree(card: CardContent): Node {
 /** The card as a 1200x630 PNG. */
 export async function drawCard(card: CardContent): Promise<Uint8Array> {
   const svg = await satori(cardTree(card) as unknown as Parameters<typeof satori>[0], { ...CARD_SIZE, fonts: await loadFonts() });
-  return new Resvg(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false } }).render().asPng();
+  // Rasterised on libuv's pool, off this thread; and resvg's pixel buffers, which the JS heap does not count, are let go as each
+  // render settles (a synchronous render() left every card's buffer in memory until a collection, 3 MB a card).
+  const image = await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false } });
+  return image.asPng();
 }

@@ -22,7 +22,7 @@ import { NO_FEATURES, siteFrame, siteModel, withoutEditions, type SiteFeatures, 
 import { editionSummary, type EditionSummary } from './edition-summary.js';
 import { editionPage, feedEntryContext, listingPages, metricIndexPages, metricPageCard, notFoundSitePage, pageUrl, SITE_TEMPLATES, type SitePage } from './site-pages.js';
 import { editionCard, type CardContent } from './card-layout.js';
-import { drawCard } from './share-card.js';
+import { cardDrawer } from './card-drawer.js';
 import { SearchIndexer, type KeptIndex } from './search-index.js';
 import { atomFeed, jsonFeed, type FeedEntry } from './feeds.js';
 import { sitemapXml } from './sitemap.js';
@@ -180,7 +180,7 @@ export class SiteWriter {
 
   /** A card, drawn unless the last build drew the same one (kept by a digest of what it shows). */
   private async card(path: string, card: CardContent): Promise<void> {
-    await this.made(path, () => jsonDigest(card), () => drawCard(card), this.extras.keptCards);
+    await this.made(path, () => jsonDigest(card), () => cardDrawer.draw(card), this.extras.keptCards);
   }
 
   /**
@@ -195,8 +195,8 @@ export class SiteWriter {
     const kept = this.extras.keptCards;
     const key = kept ? jsonDigest(card) : '';
     const sha256 = await kept?.lookup(rel, key);
-    if (sha256 !== undefined) return { rel, data: { sha256, load: () => drawCard(card) } };
-    const png = await drawCard(card);
+    if (sha256 !== undefined) return { rel, data: { sha256, load: () => cardDrawer.draw(card) } };
+    const png = await cardDrawer.draw(card);
     if (!kept) return { rel, data: png };
     const drawn = contentHash(png);
     await kept.keep(rel, key, drawn);
