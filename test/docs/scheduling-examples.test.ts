@@ -56,7 +56,21 @@ describe('the crontab example', () => {
     // cron's PATH is minimal: every program is a shell builtin or an absolute path.
     const programs = command.split(/&&|\|\||;/).map((part) => part.trim().split(/\s+/)[0]!);
     for (const program of programs) expect(['cd', 'set', '.', 'export'].includes(program) || program.startsWith('/'), program).toBe(true);
-    expect(command).toMatch(/\/npx briefwire send latest --due\b/);
+    expect(command).toMatch(/ \/usr\/bin\/node \/srv\/briefwire\/dist\/cli\.js send latest --due >> /);
+    expect(command).not.toMatch(/\bnpx\b/);
+  });
+});
+
+describe('every scheduling example', () => {
+  it('runs node on the installed dist/cli.js, never npx (which needs a writable home folder)', () => {
+    const scheduling = SENDING.slice(SENDING.indexOf('## Scheduling'), SENDING.indexOf('## Unsubscribe'));
+    const examples = [...fencedBlocks(scheduling), ...fencedBlocks(readFileSync('docs/state.md', 'utf8'))].filter((b) => ['crontab', 'ini', 'yaml'].includes(b.lang));
+    const commands = examples.flatMap((b) => b.text.split('\n')).filter((l) => /briefwire send|cli\.js/.test(l));
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    for (const line of commands) {
+      expect(line, line).not.toMatch(/\bnpx\b/);
+      expect(line, line).toMatch(/\bnode (\/srv\/briefwire\/)?dist\/cli\.js send latest --due\b/);
+    }
   });
 });
 
@@ -72,7 +86,7 @@ describe('the systemd units', () => {
       // systemd has no trailing comments: "EnvironmentFile=/etc/x # note" names a file called "/etc/x # note".
       for (const line of u.text.split('\n')) if (/^\w+=/.test(line)) expect(line, line).not.toMatch(/\s[#;]/);
     }
-    expect(units[0]!.text).toMatch(/^ExecStart=\/\S+\/npx briefwire send latest --due$/m);
+    expect(units[0]!.text).toMatch(/^ExecStart=\/usr\/bin\/node \/srv\/briefwire\/dist\/cli\.js send latest --due$/m);
     expect(units[0]!.text).toMatch(/^EnvironmentFile=\/etc\/briefwire\.env$/m);
   });
 
