@@ -175,7 +175,8 @@ describe('scaffolding the sample content', () => {
     const scaffolded = after.value.briefs.at(-1)!;
     expect(scaffolded).toMatchObject({ date: '2026-02-16', draft: true, metrics: [] });
     // A derived metric is computed, so the scaffold offers no line to write it on.
-    expect(text).not.toContain('alibaba_cloud_ai_revenue');
+    expect(text).not.toContain('volcano_huawei_tencent_share');
+    expect(text).toContain('#   volcano_engine_share: { value: 14.8, period: H1 2025, source: Omdia }  # latest, from 2025-09-15\n');
     // Spot checks against the sample briefs themselves.
     expect(text).toContain('#   alibaba_ai_cloud_share: { value: 38.1, period: "2025", source: Omdia }  # latest, from 2026-02-02\n');
     expect(text).toContain('#   qwen_downloads: { value: 700, period: 2026-01-14, label: 14 January 2026, source: Press reports of 14 January 2026 }  # latest, from 2026-01-19\n');

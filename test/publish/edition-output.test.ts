@@ -149,11 +149,17 @@ describe('edition.json contract (sample content)', () => {
         expect(row.source).toBe(bm.source ?? def(bm.key).source ?? null);
       }
       const previous = i > 0 ? content.briefs[i - 1]! : undefined;
+      // A derived row counts as reported where the edition computed it.
+      const computedBefore = i > 0 ? edition(dates[i - 1]!).metrics.filter((m) => m.derived !== undefined && m.status !== 'not-reported').map((m) => m.key) : [];
       for (const row of rows.values()) {
         const reported = brief.metrics.some((bm) => bm.key === row.key);
-        if (!reported) {
+        if (row.derived !== undefined && row.status !== 'not-reported') {
+          // Computed only where the brief reports one of its inputs, and said to be our calculation.
+          expect(row.inputs!.some((input) => brief.metrics.some((bm) => bm.key === input.key)), `${date} ${row.key}`).toBe(true);
+          expect(row.source).toMatch(/^our calculation: /);
+        } else if (!reported) {
           expect(row.status, `${date} ${row.key}`).toBe('not-reported');
-          expect(previous?.metrics.some((pm) => pm.key === row.key)).toBe(true);
+          expect(previous?.metrics.some((pm) => pm.key === row.key) || computedBefore.includes(row.key), `${date} ${row.key}`).toBe(true);
         }
       }
     });

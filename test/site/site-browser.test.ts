@@ -70,7 +70,7 @@ describe.skipIf(!chromiumAvailable)('archive in a browser', () => {
 
       await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Metrics' }).click();
       await page.waitForURL(/metrics\/index\.html$/);
-      await expect(page.locator('svg.sparkline').count()).resolves.toBe(16);
+      await expect(page.locator('svg.sparkline').count()).resolves.toBe(17);
       await page.screenshot({ path: artifactPath(`site-metrics-${name}.png`), fullPage: true });
       expect(errors).toEqual([]);
     } finally {

@@ -47,8 +47,9 @@ describe('archive layout', () => {
     );
     // Pagefind's index comes with no stylesheet of its own either: the search page is styled by the site's.
     expect(files.filter((f) => f.endsWith('.css'))).toEqual(['assets/site.css']);
-    // One page per metric ever reported: the sample registry has 16 and uses them all.
-    expect(files.filter((f) => /^metrics\/[a-z0-9_]+\/index\.html$/.test(f))).toHaveLength(16);
+    // One page per metric ever reported or computed: the sample registry has 17 (one derived) and uses them all.
+    expect(files.filter((f) => /^metrics\/[a-z0-9_]+\/index\.html$/.test(f))).toHaveLength(17);
+    expect(files).toContain('metrics/volcano_huawei_tencent_share/index.html');
   });
 
   it('leaves the email files of each edition where they were, outside the site', async () => {

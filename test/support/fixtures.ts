@@ -101,14 +101,3 @@ export async function readJsonLinesFile(file: string): Promise<Record<string, st
   if (!existsSync(file)) return [];
   return (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
 }
-
-/**
- * Output without the sample's own warnings: its derived AI revenue has no value in the three editions
- * where Alibaba Cloud's revenue and the AI share are reported for different quarters, and says so.
- */
-export function withoutSampleWarnings(output: string): string {
-  return output
-    .split('\n')
-    .filter((l) => !/warning\[BW_DERIVED_NO_VALUE\]: derived metric "alibaba_cloud_ai_revenue"/.test(l) && !/^\s+hint: Report the inputs for the same period and basis/.test(l))
-    .join('\n');
-}
