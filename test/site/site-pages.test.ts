@@ -139,6 +139,33 @@ describe('metric pages', () => {
     expect(growth.querySelectorAll('text').map((t) => t.textContent).join(' ')).toContain('axis does not start at zero');
   });
 
+  it("draw the latest projection as a band from the base observation, with the assumption and method under the chart", () => {
+    const doc = page('metrics/china_ai_cloud_market/index.html');
+    for (const svg of doc.querySelectorAll('svg.chart')) {
+      const area = svg.querySelector('path.projection-band')!;
+      const base = svg.querySelector('path.projection-base')!;
+      // Six years from 2025 to 2030: along the highs and back along the lows, both ends on the 2025 actual's dot.
+      const edge = [...area.getAttribute('d')!.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => `${m[1]} ${m[2]}`);
+      expect(edge).toHaveLength(12);
+      const dot = svg.querySelectorAll('circle').find((c) => c.querySelector('title')?.textContent.startsWith('2025: '))!;
+      const at = `${dot.getAttribute('cx')} ${dot.getAttribute('cy')}`;
+      expect([edge[0], edge.at(-1), base.getAttribute('d')!.match(/^M([\d.]+ [\d.]+)/)![1]]).toEqual([at, at, at]);
+      expect(area.querySelector('title')?.textContent).toBe('Our projection to 2030: CNY 91.3 bn to CNY 304.9 bn, base case CNY 185.9 bn');
+      expect(base.getAttribute('stroke-dasharray')).toBeTruthy();
+      // Projected years get no dots of their own.
+      expect(svg.querySelectorAll('circle')).toHaveLength(3);
+    }
+    const note = doc.querySelector('.projection-note')!;
+    // Under the chart, before the table of observations.
+    expect(doc.querySelector('figure.chart-figure')!.nextElementSibling).toBe(note);
+    expect(text(note)).toContain("Assumption: The market grows at Omdia's forecast 26.8% a year from its 2025 size.");
+    expect(text(note)).toMatch(/2030: CNY 91\.3 bn to CNY 304\.9 bn, base case CNY 185\.9 bn/);
+    // A metric nobody projected has neither band nor note.
+    const share = page('metrics/alibaba_ai_cloud_share/index.html');
+    expect(share.querySelector('path.projection-band')).toBeNull();
+    expect(share.querySelector('.projection-note')).toBeNull();
+  });
+
   it('list each observation once in a table, newest first, linking to the edition that first reported it', () => {
     for (const [key, history] of Object.entries(newest().edition.history)) {
       const doc = page(`metrics/${key}/index.html`);

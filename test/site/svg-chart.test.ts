@@ -161,3 +161,83 @@ describe('sparkline', () => {
     expect(svg.querySelector('path')?.getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+L[\d.]+ [\d.]+$/);
   });
 });
+
+describe('lineChart with a projection band', () => {
+  // Omdia's market: 2024 and 2025 actuals, the 2025 forecast, then our growth scenarios at 10, 26.8 and 40% a year.
+  const market = [point('2024-12-31', 20.83), { ...point('2025-12-31', 51.8), forecast: true }, point('2025-12-31', 56.7)];
+  const band = {
+    label: 'Our projection to 2027: 68.6 to 111.1',
+    points: [
+      { date: '2025-12-31', low: 56.7, high: 56.7, base: 56.7 },
+      { date: '2026-12-31', low: 62.37, high: 79.38, base: 71.8956 },
+      { date: '2027-12-31', low: 68.607, high: 111.132, base: 91.1636208 },
+    ],
+  };
+  const svg = parse(lineChart(market, { ...options, id: 'm', band })).querySelector('svg')!;
+  const vertices = (d: string) => [...d.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+  const dots = svg.querySelectorAll('circle').map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))] as const);
+  // The chart's own scales, recovered from the two actual dots: x by day, y by value.
+  const [d2024, d2025] = [dots[0]!, dots[2]!];
+  const x = (date: string) => d2024[0] + ((dayNumber(date) - dayNumber('2024-12-31')) / (dayNumber('2025-12-31') - dayNumber('2024-12-31'))) * (d2025[0] - d2024[0]);
+  const y = (value: number) => d2024[1] + ((value - 20.83) / (56.7 - 20.83)) * (d2025[1] - d2024[1]);
+  const near = (got: readonly [number, number], want: readonly [number, number]) => {
+    expect(got[0]).toBeCloseTo(want[0], 0);
+    expect(got[1]).toBeCloseTo(want[1], 0);
+  };
+
+  it('outlines the range from the lowest to the highest scenario, starting at the base observation', () => {
+    const area = svg.querySelector('path.projection-band')!;
+    const edge = vertices(area.getAttribute('d')!);
+    // Along the highs to the horizon, back along the lows to the base observation.
+    expect(edge).toHaveLength(6);
+    near(edge[0]!, d2025);
+    near(edge.at(-1)!, d2025);
+    band.points.forEach((p, i) => near(edge[i]!, [x(p.date), y(p.high)]));
+    [...band.points].reverse().forEach((p, i) => near(edge[3 + i]!, [x(p.date), y(p.low)]));
+    expect(area.getAttribute('d')!.endsWith('Z')).toBe(true);
+    expect(area.querySelector('title')?.textContent).toBe(band.label);
+  });
+
+  it('draws the base scenario as a dashed line from the base observation through each base value', () => {
+    const base = svg.querySelector('path.projection-base')!;
+    const line = vertices(base.getAttribute('d')!);
+    expect(line).toHaveLength(3);
+    near(line[0]!, d2025);
+    near(line[1]!, [x('2026-12-31'), y(71.8956)]);
+    near(line[2]!, [x('2027-12-31'), y(91.1636208)]);
+    expect(base.getAttribute('stroke-dasharray')).toBe('6 4');
+    expect(base.getAttribute('fill')).toBe('none');
+  });
+
+  it('is unlike actuals and sourced forecasts: hatched and outlined in its own colour, with no dots, and says whose it is', () => {
+    const area = svg.querySelector('path.projection-band')!;
+    const actual = svg.querySelector('path.actual-line')!;
+    const forecast = svg.querySelector('path.forecast-line')!;
+    // Hatched: filled with a pattern of lines, not a flat colour.
+    expect(area.getAttribute('fill')).toBe('url(#m-hatch)');
+    expect(svg.querySelector('pattern#m-hatch line')).not.toBeNull();
+    const colour = area.getAttribute('stroke');
+    expect(colour).not.toBe(actual.getAttribute('stroke'));
+    expect(colour).not.toBe(forecast.getAttribute('stroke'));
+    expect(svg.querySelector('path.projection-base')!.getAttribute('stroke')).toBe(colour);
+    // The forecast's dashes are another pattern; the actual line is solid.
+    expect(forecast.getAttribute('stroke-dasharray')).not.toBe('6 4');
+    expect(actual.getAttribute('stroke-dasharray')).toBeUndefined();
+    // Projected points get no dots: the three circles are the observations.
+    expect(svg.querySelectorAll('circle')).toHaveLength(3);
+    expect(svg.querySelector('text.projection-label')?.textContent).toBe('our projection');
+  });
+
+  it('stretches both axes to the horizon and the highest scenario', () => {
+    const width = Number(svg.getAttribute('viewBox')!.split(' ')[2]);
+    const horizon = x('2027-12-31');
+    expect(horizon).toBeGreaterThan(d2025[0] + 100);
+    expect(horizon).toBeLessThan(width);
+    expect(y(111.132)).toBeGreaterThan(0);
+    // Without the band the x axis ends at 2025, so its dot sits further right.
+    const plain = parse(lineChart(market, options)).querySelector('svg')!;
+    const plainDots = plain.querySelectorAll('circle').map((c) => Number(c.getAttribute('cx')));
+    expect(Math.max(...plainDots)).toBeGreaterThan(d2025[0]);
+    expect(plain.querySelector('path.projection-band')).toBeNull();
+  });
+});

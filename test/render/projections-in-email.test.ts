@@ -1,0 +1,99 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'node-html-parser';
+import { renderAll, type RenderedSite } from '../../src/pipeline/build.js';
+import { makeContent, renderSample, SAMPLE_TEMPLATES } from '../support/fixtures.js';
+
+const squash = (s: string) => s.replace(/[\s\u00a0]+/g, ' ').trim();
+
+describe('the Projections block of the text part', () => {
+  let html: string;
+  let text: string;
+  beforeAll(async () => {
+    const e = (await renderSample()).rendered.find((x) => x.edition.date === '2026-02-09')!;
+    html = e.email.html;
+    text = e.email.text;
+  });
+
+  it('carries the same table as the HTML: each period with every scenario, the base case marked *like this*', () => {
+    const tables = parse(html).querySelectorAll('table.bw-projection');
+    expect(tables).toHaveLength(2);
+    const lines = text.split('\n');
+    for (const table of tables) {
+      const [header, ...rows] = table.querySelectorAll('tr').map((tr) => tr.querySelectorAll('th, td').map((c) => squash(c.textContent)));
+      const baseColumn = header!.findIndex((h) => h.startsWith('base'));
+      expect(baseColumn).toBe(2);
+      for (const row of rows) {
+        const want = row.map((cell, i) => (i === baseColumn ? `*${cell}*` : cell));
+        const line = lines.find((l) => l.startsWith(`${row[0]} `));
+        expect(line, row[0]).toBeDefined();
+        expect(line!.trim().split(/ {2,}/), row[0]).toEqual(want);
+      }
+    }
+  });
+
+  it('says the range, the assumption, the method and when each scenario reaches the value, as the HTML does', () => {
+    const flat = squash(text);
+    const doc = parse(html);
+    const said = [...doc.querySelectorAll('table.bw-projection')].flatMap((t) => {
+      const out: string[] = [];
+      for (let el = t.nextElementSibling; el && el.tagName === 'P'; el = el.nextElementSibling) out.push(squash(el.textContent));
+      const range = t.previousElementSibling!;
+      return [squash(range.textContent).replace(/base case (\S+ \S+ \S+|\S+)\./, (_, v: string) => `base case *${v}*.`), ...out];
+    });
+    expect(said).toHaveLength(2 * 3 + 1);
+    for (const s of said) expect(flat).toContain(s.replace(/&#x27;/g, "'"));
+    expect(flat).toContain('At 8 pp a year, AI-related share of Alibaba Cloud revenue would reach 100% by Q2 2034; at 5 pp, not by Q4 2035; at 12 pp, by Q3 2031.');
+  });
+});
+
+describe('{{projection}} and {{reaches}} in the body and the subject', () => {
+  const METRICS = `share_a:\n  label: Share A\n  kind: share\n  unit: "%"\n  decimals: 1\n  better: up\n  source: Omdia\n`;
+  const projected = (subject: string, body: string) => `---
+title: Projected
+subject: "${subject}"
+metrics:
+  share_a: { value: 30, period: 2025 }
+projections:
+  share_a:
+    method: linear
+    rate: { low: 5, base: 10 }
+    to: 2030
+    cap: 100
+    reaches: 60
+    assumption: "As stated"
+---
+Intro.
+
+## Section
+
+${body}
+`;
+  async function render(subject: string, body: string): Promise<RenderedSite | { problems: { code: string; line?: number; message: string }[] }> {
+    const dir = await makeContent({ '2026-01-05.md': projected(subject, body) }, { metrics: METRICS });
+    return renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+  }
+
+  it('print a scenario\'s value at a period as the table does, and the period it reaches the value, or "not by" the horizon', async () => {
+    const r = await render(
+      'Share A at 60% by {{reaches \\"share_a\\" \\"base\\"}}',
+      'Base case: {{projection "share_a" "base" "2030"}} in 2030 and {{projection "share_a" "low" "2027"}} on the low case in 2027. Sixty per cent by {{reaches "share_a" "base"}} on the base case; on the low case {{reaches "share_a" "low"}}.',
+    );
+    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    const e = r.rendered[0]!;
+    // 30 + 10 a year: 60 in 2028, 80 in 2030; 30 + 5 a year: 40 in 2027, 55 in 2030.
+    expect(e.view.subject).toBe('Share A at 60% by 2028');
+    expect(e.email.html).toContain('<title>Share A at 60% by 2028</title>');
+    expect(squash(e.email.text)).toContain('Base case: 80.0% in 2030 and 40.0% on the low case in 2027. Sixty per cent by 2028 on the base case; on the low case not by 2030.');
+    expect(r.files.get('site/editions/2026-01-05/index.html')).toContain('Base case: 80.0% in 2030');
+  });
+
+  it('a period the projection does not reach is an error at its line in the brief; an unknown scenario in the subject, at the subject', async () => {
+    const r = await render('Share A by {{reaches \\"share_a\\" \\"middle\\"}}', 'Later: {{projection "share_a" "base" "2031"}}.');
+    const body = r.problems.filter((p) => p.code === 'BW_BODY_TEMPLATE');
+    expect(body.map((p) => p.line)).toEqual([19]);
+    expect(body[0]!.message).toContain('its projection has no point for "2031" (its points run from 2026 to 2030)');
+    const subject = r.problems.filter((p) => p.code === 'BW_SUBJECT_TEMPLATE');
+    expect(subject.map((p) => p.line)).toEqual([3]);
+    expect(subject[0]!.message).toContain('its projection has no scenario "middle" (it has low, base)');
+  });
+});
