@@ -278,3 +278,48 @@ describe('subscribe form', () => {
     await expect(render('{ url: "javascript:alert(1)" }')).rejects.toThrow(/newsletter\.yml: .*must be an http\(s\) URL or a path/);
   });
 });
+
+describe('the sample archive: no comparison across a gap', () => {
+  it('an edition page shows an arrow only for a like-for-like change, which names its comparison; anything else says what it is', () => {
+    let moves = 0;
+    for (const e of site.editions) {
+      const doc = page(`editions/${e.date}/index.html`);
+      for (const m of e.metrics) {
+        const tr = doc.querySelector(`tr#metric_${m.key}`)!;
+        const where = `${e.date} ${m.key}`;
+        expect(tr.classNames, where).toBe(`status-${m.status}`);
+        const change = text(tr.querySelectorAll('td')[1]);
+        const like = m.status === 'changed' || m.status === 'unchanged';
+        expect(/[▲▼▬]/.test(change), `${where}: ${change}`).toBe(like);
+        if (m.status === 'not-comparable') expect(change, where).toMatch(/^no comparable period \(last reported /);
+        if (!like) continue;
+        moves++;
+        const words = { 'year-on-year': /\bYoY\b/, 'previous-period': / vs /, since: / since / }[m.delta!.comparison!];
+        expect(change, where).toMatch(words);
+        // A flow moves only against the same length of time, a year before or just before.
+        if (m.measure === 'flow') {
+          expect(['year-on-year', 'previous-period'], where).toContain(m.delta!.comparison);
+          expect(m.previous!.period!.length, where).toBe(m.period!.length);
+        }
+      }
+    }
+    expect(moves).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a flow's chart joins only periods that follow one another", () => {
+    const flows = site.content.metrics.filter((d) => d.measure === 'flow');
+    let joined = 0;
+    for (const d of flows) {
+      const file = site.files.get(`site/metrics/${d.key}/data.json`);
+      if (file === undefined) continue; // never reported: no page
+      const data = JSON.parse(file) as { observations: { start: string; end: string; length: string; basis: string }[] };
+      const actual = data.observations.filter((o) => o.basis === 'actual').sort((a, b) => a.start.localeCompare(b.start));
+      const follows = actual.slice(1).filter((o, i) => o.length === actual[i]!.length && Date.parse(o.start) - Date.parse(actual[i]!.end) === 86_400_000).length;
+      for (const line of page(`metrics/${d.key}/index.html`).querySelectorAll('path.actual-line')) {
+        expect(line.getAttribute('d')!.match(/L/g)?.length ?? 0, d.key).toBe(follows);
+        joined += follows;
+      }
+    }
+    expect(joined).toBeGreaterThan(0);
+  });
+});
