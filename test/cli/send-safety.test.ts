@@ -52,7 +52,7 @@ describe('send confirmation', () => {
     expect(box.sink.received).toHaveLength(0);
     expect(existsSync(path.join(p.state, 'sends'))).toBe(false);
     const readme = await readFile('README.md', 'utf8');
-    expect(readme).toMatch(/`2` bad usage[^`]*declined at the prompt/);
+    expect(readme).toMatch(/`2` bad usage[^`]*declined\s+at the prompt/);
     expect(await readFile('docs/sending.md', 'utf8')).toMatch(/declined[^.]*exits 2|exits 2[^.]*declined/);
   });
 

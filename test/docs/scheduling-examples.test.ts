@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
+import { INTERRUPTED } from '../../src/cli/command-io.js';
 
 const SENDING = readFileSync('docs/sending.md', 'utf8');
 const README = readFileSync('README.md', 'utf8');
@@ -120,6 +121,13 @@ describe('the README', () => {
       .filter((l) => l && !l.startsWith('#'));
     expect(commands.some((c) => c.startsWith('npx briefwire'))).toBe(true);
     for (const c of commands) expect(c, c).not.toMatch(/^briefwire\b/);
+  });
+
+  it('gives the exit codes the commands return, and no other', () => {
+    const paragraph = /^Exit codes: [\s\S]*?\n\n/m.exec(README)?.[0] ?? '';
+    const codes = [...paragraph.matchAll(/`(\d+)`/g)].map((m) => Number(m[1]));
+    expect(codes).toEqual([0, 1, 2, INTERRUPTED]);
+    expect(paragraph).toMatch(/`2` bad usage or a send not confirmed \(declined\s+at the prompt/);
   });
 
   it('stays a short guide that links into docs/, and every linked doc exists', () => {
