@@ -1,5 +1,5 @@
 /**
- * `briefwire check`: the pipeline run with drafts, writing nothing, each
+ * `briefwire check`: the pipeline run with drafts, writing no output, each
  * email also checked against caniemail's data. load -> audit -> compute
  * (prepare.ts) -> render (render-step.ts); the problems are values, the
  * audit's errors reported beside the rendered emails' rather than stopping
