@@ -36,7 +36,7 @@ export function bandMarks(band: ChartBand, id: string, x: (date: string) => numb
   const hatch = `${id}-hatch`;
   const last = band.points.at(-1)!;
   return [
-    `<defs><pattern id="${hatch}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="${BAND_COLOR}" stroke-width="1.5" stroke-opacity="0.55"/></pattern></defs>`,
+    `<defs><pattern id="${hatch}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><line class="projection-hatch" x1="0" y1="0" x2="0" y2="6" stroke="${BAND_COLOR}" stroke-width="1.5" stroke-opacity="0.55"/></pattern></defs>`,
     `<g class="projection">`,
     `<path class="projection-band" d="M${upper.join('L')}L${lower.join('L')}Z" fill="url(#${hatch})" stroke="${BAND_COLOR}" stroke-width="1" stroke-opacity="0.8"><title>${escapeXml(band.label)}</title></path>`,
     `<path class="projection-base" d="${base}" fill="none" stroke="${BAND_COLOR}" stroke-width="2" stroke-dasharray="6 4"/>`,

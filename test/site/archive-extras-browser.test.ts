@@ -227,7 +227,7 @@ describe.skipIf(!chromiumAvailable)('the archive in Chromium', () => {
     }
   }, AXE_TIMEOUT);
 
-  it.each(SCHEMES)('the index, an edition and a metric page in the %s scheme: screenshots, and charts drawn in the scheme\'s colours', async (scheme) => {
+  it.each(SCHEMES)('the index, an edition and a metric page in the %s scheme: screenshots, and charts drawn in the scheme\'s colours, projections apart from actuals and forecasts', async (scheme) => {
     const page = await openPage(scheme, []);
     try {
       for (const [name, rel] of [['index', 'index.html'], ['edition', 'editions/2026-01-26/index.html'], ['metric', 'metrics/china_ai_cloud_market/index.html']] as const) {
@@ -243,8 +243,22 @@ describe.skipIf(!chromiumAvailable)('the archive in Chromium', () => {
           forecastStroke: css('.chart-wide .point.forecast', 'stroke'),
           axis: css('.chart-wide .axis', 'stroke'),
           text: css('.chart-wide text', 'fill'),
+          actualLine: css('.chart-wide .actual-line', 'stroke'),
+          forecastLine: css('.chart-wide .forecast-line', 'stroke'),
+          lastLabel: css('.chart-wide .last-label', 'fill'),
+          // The metric page's band: our projection (the last page opened has one).
+          projection: ['.projection-band', '.projection-base', '.projection-hatch'].map((c) => css(`.chart-wide ${c}`, 'stroke')),
+          projectionLabel: css('.chart-wide .projection-label', 'fill'),
+          projectionLabelStroke: css('.chart-wide .projection-label', 'stroke'),
         };
       });
+      // One colour for everything of the projection, its label filled with it and not outlined; text at AA, lines at 3:1.
+      expect(new Set([...colours.projection, colours.projectionLabel]).size).toBe(1);
+      expect(colours.projectionLabelStroke).toBe('none');
+      for (const c of [colours.projectionLabel, colours.lastLabel]) expect(contrast(c, colours.paper), `${c} on ${colours.paper}`).toBeGreaterThanOrEqual(4.5);
+      for (const c of [colours.actualLine, colours.forecastLine]) expect(contrast(c, colours.paper), `${c} on ${colours.paper}`).toBeGreaterThanOrEqual(3);
+      // The projection's hue stands apart from the actuals' and forecasts' (which differ by dashes and hollow dots, not hue).
+      for (const c of [colours.actualLine, colours.forecastLine, colours.actual]) expect(hueApart(colours.projectionLabel, c), `${colours.projectionLabel} vs ${c}`).toBeGreaterThanOrEqual(40);
       // Actual points are filled, forecasts hollow (filled with the page's own colour), and each mark stands out from the page.
       expect(colours.forecastFill).toBe(colours.paper);
       for (const c of [colours.actual, colours.forecastStroke, colours.text]) expect(contrast(c, colours.paper), `${c} on ${colours.paper}`).toBeGreaterThanOrEqual(4.5);
@@ -255,6 +269,20 @@ describe.skipIf(!chromiumAvailable)('the archive in Chromium', () => {
     }
   });
 });
+
+/** How far apart two CSS rgb() colours' hues are, in degrees (0 to 180). */
+function hueApart(a: string, b: string): number {
+  const hue = (c: string) => {
+    const [r, g, bl] = c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => Number(v) / 255) as [number, number, number];
+    const max = Math.max(r, g, bl);
+    const d = max - Math.min(r, g, bl);
+    if (d === 0) return 0;
+    const h = max === r ? ((g - bl) / d) % 6 : max === g ? (bl - r) / d + 2 : (r - g) / d + 4;
+    return (h * 60 + 360) % 360;
+  };
+  const diff = Math.abs(hue(a) - hue(b));
+  return Math.min(diff, 360 - diff);
+}
 
 /** WCAG contrast ratio of two CSS rgb() colours. */
 function contrast(a: string, b: string): number {
