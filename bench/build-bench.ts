@@ -212,6 +212,7 @@ async function measure(b: Bench): Promise<Measured> {
 
 const ms = (runs: Run[]) => median(runs.map((r) => r.ms));
 const rss = (runs: Run[]) => Math.max(...runs.map((r) => r.maxRssMb));
+const cpu = (runs: Run[]) => median(runs.map((r) => r.cpuMs));
 // No unit: a figure that is no rate of editions or files.
 const rate = (runs: Run[], unit?: string) => (unit ? `${(EDITIONS / (ms(runs) / 1000)).toFixed(0).padStart(5)} ${unit}/s` : '');
 // Every round's time too: on a noisy machine the spread says how far to trust the median.
@@ -244,10 +245,14 @@ function report(m: Measured): void {
   }
   console.log(line(`cold build without cards (search only), ${main!.runtime.label}`, m.extras.searchOnly, 'editions'));
   console.log(line(`cold build without cards or search, ${main!.runtime.label}`, m.extras.neither, 'editions'));
+  console.log(`  CPU of the cold builds (median): with cards and search ${(cpu(main!.cold) / 1000).toFixed(1)} s, search only ${(cpu(m.extras.searchOnly) / 1000).toFixed(1)} s, neither ${(cpu(m.extras.neither) / 1000).toFixed(1)} s`);
   const searchCost = (ms(m.extras.searchOnly) - ms(m.extras.neither)) / 1000;
-  console.log(`  search: indexing ${EDITIONS} editions adds ${searchCost.toFixed(2)} s to a cold build (target <= 1.5 s: ${searchCost <= 1.5 ? 'met' : 'NOT met'})`);
+  // CPU time says what the work costs when other processes share the cores; the indexer's own process is not in it.
+  const searchCpu = (cpu(m.extras.searchOnly) - cpu(m.extras.neither)) / 1000;
+  console.log(`  search: indexing ${EDITIONS} editions adds ${searchCost.toFixed(2)} s to a cold build (target <= 1.5 s: ${searchCost <= 1.5 ? 'met' : 'NOT met'}); the build's own CPU +${searchCpu.toFixed(2)} s`);
   const card = m.perCard;
-  console.log(`  cards: one card ${card.median.toFixed(1)} ms median, ${card.max.toFixed(1)} ms slowest of ${CARDS_TIMED} (target <= 60 ms: ${card.median <= 60 ? 'met' : 'NOT met'}); cold build with cards / without: ${verdict(ms(main!.cold) / ms(m.extras.searchOnly), 1.6)}`);
+  const cpuRatio = cpu(main!.cold) / cpu(m.extras.searchOnly);
+  console.log(`  cards: one card ${card.median.toFixed(1)} ms median, ${card.max.toFixed(1)} ms slowest of ${CARDS_TIMED} (target <= 60 ms: ${card.median <= 60 ? 'met' : 'NOT met'}); cold build with cards / without: ${verdict(ms(main!.cold) / ms(m.extras.searchOnly), 1.6)} wall, ${cpuRatio.toFixed(2)}x CPU`);
   const rss520 = rss(main!.cold);
   const growth = m.large.maxRssMb / rss520;
   console.log(`  peak RSS, cold build: ${rss520.toFixed(0)} MB at ${EDITIONS} editions (target < 300 MB: ${rss520 < 300 ? 'met' : 'NOT met'}), ${m.large.maxRssMb.toFixed(0)} MB at ${LARGE} (${growth.toFixed(2)}x; target <= 1.5x: ${growth <= 1.5 ? 'met' : 'NOT met'}) in ${(m.large.ms / 1000).toFixed(1)} s`);

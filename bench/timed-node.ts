@@ -7,10 +7,12 @@ import { spawn } from 'node:child_process';
 export interface Run {
   ms: number;
   maxRssMb: number;
+  /** CPU time of the process, all its threads (not of processes it starts, such as Pagefind's indexer). */
+  cpuMs: number;
 }
 
-// Preloaded into each benchmarked process so it reports its own peak RSS on exit.
-const REPORT_MAX_RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nBRIEFWIRE_MAX_RSS_KB='+process.resourceUsage().maxRSS+'\\n'))`;
+// Preloaded into each benchmarked process so it reports its own peak RSS and CPU time on exit.
+const REPORT_MAX_RSS = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nBRIEFWIRE_MAX_RSS_KB='+u.maxRSS+' CPU_US='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 /** Runs `node args` in `cwd` (the node running the benchmark unless `node` names another) and measures it. */
 export function timeNode(args: string[], cwd: string, opts: { node?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
@@ -21,9 +23,9 @@ export function timeNode(args: string[], cwd: string, opts: { node?: string; env
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => {
       const ms = performance.now() - started;
-      const m = /BRIEFWIRE_MAX_RSS_KB=(\d+)/.exec(stderr);
+      const m = /BRIEFWIRE_MAX_RSS_KB=(\d+) CPU_US=(\d+)/.exec(stderr);
       if (code !== 0 || !m) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      resolve({ ms, maxRssMb: Number(m[1]) / 1024 });
+      resolve({ ms, maxRssMb: Number(m[1]) / 1024, cpuMs: Number(m[2]) / 1000 });
     });
   });
 }
