@@ -11,6 +11,7 @@
 import type { RenderedEdition } from '../render/render-edition.js';
 import type { EditionSummary } from './edition-summary.js';
 import type { MetricRowView, TrendView } from '../render/view-model.js';
+import type { ProjectionView } from '../render/projection-view.js';
 import type { Section } from '../model.js';
 import { absoluteUrl, archiveYearPagePath, CARD_FILE, editionCardPath, editionPagePath, HOME_PAGE, METRICS_PAGE, metricFilePath, metricPagePath, NOT_FOUND_PAGE, SEARCH_PAGE, SEARCH_SCRIPT } from '../render/out-layout.js';
 import { cardAlt, editionCard, metricCard, type CardContent } from './card-layout.js';
@@ -42,7 +43,7 @@ export const LATEST_ON_HOME = 20;
  * Fixed ids on the edition page use "_", which section slugs (a-z, 0-9, -)
  * never contain, so a brief's "## Key metrics" cannot produce a duplicate id.
  */
-export const EDITION_IDS = { metrics: 'key_metrics', movers: 'biggest_movers', history: 'metric_history' } as const;
+export const EDITION_IDS = { metrics: 'key_metrics', movers: 'biggest_movers', projections: 'our_projections', history: 'metric_history' } as const;
 
 export function metricAnchor(key: string): string {
   return `metric_${key}`;
@@ -60,6 +61,8 @@ export interface SitePage {
 
 export type LinkedRow = MetricRowView & { anchor: string; href: string | null; historyHref: string | null };
 export type LinkedTrend = TrendView & { href: string | null };
+/** A projection as the email shows it, linked to the metric page that charts it. */
+export type LinkedProjection = ProjectionView & { href: string | null };
 
 export interface EditionLink {
   href: string;
@@ -87,6 +90,7 @@ export interface EditionBody {
   sections: Section[];
   metrics: LinkedRow[];
   movers: LinkedRow[];
+  projections: LinkedProjection[];
   trends: LinkedTrend[];
   ids: typeof EDITION_IDS;
 }
@@ -129,6 +133,7 @@ export function editionBody(r: RenderedEdition, link: Linker, hasPage: ReadonlyS
     sections: v.sections,
     metrics: v.metrics.map((m) => linkRow(m, link, v.date, hasPage)),
     movers: v.movers.map((m) => linkRow(m, link, v.date, hasPage)),
+    projections: v.projections.map((p) => ({ ...p, href: hasPage.has(p.key) ? link(metricPagePath(p.key)) : null })),
     trends: v.trends.map((t) => ({ ...t, href: hasPage.has(t.key) ? link(metricPagePath(t.key)) : null })),
     ids: EDITION_IDS,
   };

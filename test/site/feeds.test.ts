@@ -33,6 +33,10 @@ describe('feed.xml (Atom 1.0)', () => {
     const feed = await new Parser().parseString(await readSite(site.siteDir, 'feed.xml'));
     const newest = feed.items[0]!;
     expect(newest.title).toBe('What if every cloud becomes AI-only?');
+    // Its prose quotes our projections; the entry carries their tables and assumptions beside it.
+    expect(newest.content).toContain('<table class="projection-table">');
+    expect(newest.content).toContain("Assumption: The market grows at Omdia&#x27;s forecast 26.8% a year");
+    expect(newest.content).toContain(`href="${BASE}/metrics/china_ai_cloud_market/"`);
     expect(feed.items[1]!.title).toBe("Alibaba's RMB 380bn build-out, one year in");
     const fullYear = feed.items[2]!;
     expect(fullYear.title).toBe("Omdia full-year 2025: Alibaba Cloud's share rises to 38.1% in a RMB 56.7bn market");

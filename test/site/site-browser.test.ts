@@ -95,6 +95,34 @@ describe.skipIf(!chromiumAvailable)('archive in a browser', () => {
     }
   });
 
+  it("the projections edition on a phone: each projection table fits without scrolling inside its box, the base case bold, and leads to the metric's band", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    try {
+      await page.goto(`${server.url}editions/2026-02-09/index.html`);
+      const tables = await page.locator('table.projection-table').evaluateAll((els) =>
+        els.map((t) => ({
+          overflow: t.scrollWidth - t.parentElement!.clientWidth,
+          right: t.getBoundingClientRect().right,
+          weights: [...(t as HTMLTableElement).rows].map((r) => [...r.cells].slice(1).map((c) => getComputedStyle(c).fontWeight)),
+          oneLine: [...t.querySelectorAll('tbody td')].every((c) => c.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(c).fontSize) + 20),
+        })),
+      );
+      await page.locator('section.projections').screenshot({ path: artifactPath('site-projections-mobile.png') });
+      expect(tables).toHaveLength(2);
+      for (const t of tables) {
+        expect(t.overflow).toBeLessThanOrEqual(0);
+        expect(t.right).toBeLessThanOrEqual(375);
+        for (const row of t.weights) expect(row).toEqual(['400', '700', '400']);
+        expect(t.oneLine).toBe(true);
+      }
+      await page.getByRole('link', { name: 'The chart and every projected period' }).first().click();
+      await page.waitForURL(/metrics\/china_ai_cloud_market\/index\.html$/);
+      expect(await page.locator('svg.chart-compact path.projection-band').isVisible()).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('works from disk over file:// too', async () => {
     const page = await browser.newPage();
     try {

@@ -63,6 +63,27 @@ describe('edition pages show what the email shows', () => {
     }
   });
 
+  it('the projections edition shows the email\'s Projections tables, base case in bold, linked to each metric\'s chart', () => {
+    const r = site.rendered.find((x) => x.view.date === '2026-02-09')!;
+    const doc = page('editions/2026-02-09/index.html');
+    const section = doc.querySelector('section.projections')!;
+    expect(doc.querySelector('.toc a[href="#our_projections"]')).not.toBeNull();
+    expect(text(section.querySelector('h2'))).toBe('Our projections');
+    const tables = section.querySelectorAll('table.projection-table');
+    expect(tables).toHaveLength(r.view.projections.length);
+    r.view.projections.forEach((p, i) => {
+      const rows = tables[i]!.querySelectorAll('tbody tr');
+      expect(rows.map((tr) => tr.querySelectorAll('th, td').map(text))).toEqual(p.rows.map((row) => [row.period, ...row.cells.map((c) => text(parse(c.text)))]));
+      expect(rows.map((tr) => tr.querySelectorAll('td.base').map(text))).toEqual(p.rows.map((row) => row.cells.filter((c) => c.base).map((c) => text(parse(c.text)))));
+      expect(text(section)).toContain(`Assumption: ${p.assumption}`);
+      expect(text(section)).toContain(p.methodText);
+    });
+    expect(section.querySelectorAll('a').map((a) => a.getAttribute('href'))).toEqual(['../../metrics/china_ai_cloud_market/index.html', '../../metrics/ai_share_of_cloud_revenue/index.html']);
+    expect(text(section)).toContain('At 8 pp a year, AI-related share of Alibaba Cloud revenue would reach 100% by Q2 2034');
+    // Editions without projections have no such section.
+    expect(page('editions/2026-01-26/index.html').querySelector('section.projections')).toBeNull();
+  });
+
   it('links each edition to its neighbours', () => {
     for (const r of site.rendered) {
       const doc = page(`editions/${r.view.date}/index.html`);
