@@ -1,29 +1,43 @@
 /**
  * Send benchmark: one edition to 10,000 generated recipients through a
- * loopback smtp-server, with briefwire's send path (CSV streaming, ledger with
- * fsync'd attempt/outcome records, lock, suppression checks) side by side with
- * plain nodemailer on the same pool settings sending the same per-recipient
- * messages with no ledger. Rounds alternate so machine noise hits both.
+ * loopback smtp-server with no rate limit, in four arms measured in the same
+ * run, rounds alternating so machine noise hits them all:
  *
- * The SMTP server runs in a child process so it neither competes with the
- * sender's event loop nor counts in the sender's RSS. Both arms keep one
- * message in flight per connection (that is how briefwire bounds "unknown"
- * recipients after a crash), so the ratio measures what the ledger costs.
+ *   plain      nodemailer on the same pool settings, the same per-recipient
+ *              messages, no state at all (the baseline)
+ *   files      briefwire's send on the files backend (CSV streaming, the
+ *              ledger with fsync'd records, the lock, suppression checks)
+ *   pg1        briefwire's send on PostgreSQL, one sender
+ *   pg2        two senders (two processes) sharing the edition through claims
+ *
+ * Every briefwire sender is a process of its own (send-worker.ts), as
+ * `briefwire send` is; it is timed from a common start signal, so start-up is
+ * not counted. The SMTP server runs in a child process too, and the database
+ * is a throwaway cluster with the server's durable defaults (fsync on). Each
+ * arm is checked: the sink received every recipient exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
-import { ledgerFile } from '../src/deliver/store/ledger.js';
-import { sendEdition } from '../src/deliver/send/send-edition.js';
-import { createMailSender, parseSmtpUrl, poolOptions, type SmtpTarget } from '../src/deliver/transport/smtp.js';
-import { benchRate, prepareSendFixture, SEND_CONNECTIONS, type SendFixture } from './send-fixture.js';
-import { FilesStore } from '../src/deliver/store/files-store.js';
+import { poolOptions, parseSmtpUrl, type SmtpTarget } from '../src/deliver/transport/smtp.js';
+import { openDatabase } from '../src/deliver/store/open-store.js';
+import { migrate } from '../src/state/migrate.js';
+import { postgresBinDir, startCluster, type TestCluster } from '../test/support/postgres.js';
+import { benchRate, prepareSendFixture, SEND_CONNECTIONS, sendPlain, type SendFixture } from './send-fixture.js';
+import type { SendJob, SendWorkerReport } from './send-worker.js';
 
-const ROUNDS = 2;
+const ROUNDS = Number(process.env['BENCH_SEND_ROUNDS'] ?? 2);
+const ARMS = ['plain', 'files', 'pg1', 'pg2'] as const;
+type Arm = (typeof ARMS)[number];
+const LABELS: Record<Arm, string> = {
+  plain: 'plain nodemailer pool (no state)',
+  files: 'briefwire, files (ledger, fsync)',
+  pg1: 'briefwire, PostgreSQL, 1 sender',
+  pg2: 'briefwire, PostgreSQL, 2 senders',
+};
 
 /** The sink: accepts everything, discards the data, reports its count over IPC. */
 function sinkSource(smtpServerUrl: string): string {
@@ -64,122 +78,115 @@ async function startSinkProcess(): Promise<{ port: number; count: () => Promise<
   };
 }
 
-function rssSampler(): { peak: () => number; reset: () => void; stop: () => void } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 25);
-  return {
-    peak: () => Math.max(peak, process.memoryUsage().rss),
-    reset: () => {
-      peak = process.memoryUsage().rss;
-    },
-    stop: () => clearInterval(timer),
-  };
-}
-
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-/** What both arms send through: the fixture and the sink's address with the pool settings. */
-interface Arms {
+interface Bench {
   fixture: SendFixture;
   target: SmtpTarget;
-  settings: { connections: number; rate: number };
+  sinkPort: number;
+  cluster: TestCluster;
+  databases: number;
 }
 
-/** Plain nodemailer on the same pool settings, one message in flight per connection, no ledger. */
-async function plainArm({ fixture, target, settings }: Arms): Promise<number> {
-  const { recipients, messageFor } = fixture;
-  const transporter = nodemailer.createTransport(poolOptions(target, settings));
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: settings.connections }, async () => {
-      while (next < recipients.length) {
-        const r = recipients[next++]!;
-        await transporter.sendMail(messageFor(r, new Date()));
-      }
-    }),
-  );
-  const ms = performance.now() - started;
-  transporter.close();
-  return ms;
-}
-
-interface BriefwireRun {
+interface ArmRun {
   ms: number;
-  ledgerBytes: number;
-  syncs: string;
+  /** Per sender: recipients sent, peak RSS, ledger syncs. */
+  senders: SendWorkerReport[];
 }
 
-/** briefwire's send path: CSV streaming, the ledger with fsync'd records, the lock, suppression checks. */
-async function briefwireArm({ fixture, target, settings }: Arms, round: number): Promise<BriefwireRun> {
-  const total = fixture.recipients.length;
-  const store = new FilesStore(path.join(fixture.work, `state-${round}`));
-  const mailer = createMailSender(target, settings);
-  const started = performance.now();
-  const result = await sendEdition({
-    edition: fixture.editionFiles,
-    sender: fixture.sender,
-    subscribersFile: fixture.csv,
-    store,
-    mailer,
-    secret: fixture.secret,
-    concurrency: settings.connections,
-    retries: 2,
-    retryDelayMs: 100,
-    resendUnknown: false,
-    total,
-  });
-  const ms = performance.now() - started;
-  mailer.close();
-  if (!result.ok || result.value.sent !== total) throw new Error(`briefwire send did not deliver everything: ${JSON.stringify(result.ok ? result.value : result.problems).slice(0, 500)}`);
-  const ledgerBytes = (await stat(ledgerFile(store.stateDir, fixture.date))).size;
-  const st = result.value.ledgerStats;
-  const syncs = st ? `${st.syncs} syncs for ${st.records} records, ${(st.syncMs / st.syncs).toFixed(2)} ms avg, ${st.maxSyncMs.toFixed(1)} ms max` : '';
-  return { ms, ledgerBytes, syncs };
+/** Plain nodemailer on the same pool settings, one message in flight per connection, no state. */
+async function plainArm({ fixture, target }: Bench): Promise<ArmRun> {
+  const transporter = nodemailer.createTransport(poolOptions(target, { connections: SEND_CONNECTIONS, rate: 0 }));
+  const ms = await sendPlain(fixture, transporter);
+  transporter.close();
+  return { ms, senders: [] };
 }
 
-interface Rounds {
-  plain: number[];
-  briefwire: BriefwireRun[];
-  plainPeak: number;
-  briefwirePeak: number;
+/** Starts one sender process per job, lets them go at once, and waits for their reports. */
+async function runSenders(jobs: SendJob[]): Promise<ArmRun> {
+  const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'send-worker.js');
+  const children = jobs.map((job) => fork(worker, [], { env: { ...process.env, BENCH_SEND_JOB: JSON.stringify(job) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const next = (child: ChildProcess): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`a bench sender exited with ${code}`)));
+    });
+  await Promise.all(children.map(next));
+  const reports = children.map((c) => next(c) as Promise<SendWorkerReport>);
+  for (const child of children) child.send('go');
+  const senders = await Promise.all(reports);
+  const problems = senders.flatMap((r) => r.problems);
+  if (problems.length > 0) throw new Error(`a bench sender failed: ${problems.join('; ')}`);
+  return { ms: Math.max(...senders.map((r) => r.endedAt)) - Math.min(...senders.map((r) => r.startedAt)), senders };
 }
 
-/** Alternates the arms so machine noise hits both, sampling each arm's peak RSS. */
-async function alternate(arms: Arms, sampler: ReturnType<typeof rssSampler>): Promise<Rounds> {
-  const rounds: Rounds = { plain: [], briefwire: [], plainPeak: 0, briefwirePeak: 0 };
-  for (let round = 0; round < ROUNDS; round++) {
-    global.gc?.();
-    sampler.reset();
-    rounds.plain.push(await plainArm(arms));
-    rounds.plainPeak = Math.max(rounds.plainPeak, sampler.peak());
-    global.gc?.();
-    sampler.reset();
-    rounds.briefwire.push(await briefwireArm(arms, round));
-    rounds.briefwirePeak = Math.max(rounds.briefwirePeak, sampler.peak());
+/** A new, migrated database on the bench's cluster. */
+async function freshDatabase(bench: Bench): Promise<string> {
+  const name = `bench_send_${++bench.databases}`;
+  bench.cluster.createDatabase(name);
+  const url = bench.cluster.url(name);
+  const db = await openDatabase(url, { connections: 1 });
+  if (!db.ok) throw new Error(db.problems.map((p) => p.message).join('; '));
+  await migrate(db.value);
+  await db.value.close();
+  return url;
+}
+
+async function runArm(bench: Bench, arm: Arm, round: number): Promise<ArmRun> {
+  const job = { work: bench.fixture.work, stateDir: path.join(bench.fixture.work, `state-${arm}-${round}`), smtpPort: bench.sinkPort, secret: bench.fixture.secret };
+  switch (arm) {
+    case 'plain':
+      return plainArm(bench);
+    case 'files':
+      return runSenders([job]);
+    case 'pg1':
+      return runSenders([{ ...job, databaseUrl: await freshDatabase(bench) }]);
+    case 'pg2': {
+      const databaseUrl = await freshDatabase(bench);
+      return runSenders([{ ...job, databaseUrl }, { ...job, databaseUrl }]);
+    }
   }
-  return rounds;
 }
 
-function report(arms: Arms, rounds: Rounds, messageBytes: number, delivered: number): void {
-  const recipients = arms.fixture.recipients.length;
+/** Alternates the arms so machine noise hits all; checks each delivered every recipient exactly once. */
+async function alternate(bench: Bench, sinkCount: () => Promise<number>): Promise<Map<Arm, ArmRun[]>> {
+  const runs = new Map<Arm, ArmRun[]>(ARMS.map((a) => [a, []]));
+  const total = bench.fixture.recipients.length;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const arm of ARMS) {
+      global.gc?.();
+      const before = await sinkCount();
+      const run = await runArm(bench, arm, round);
+      const delivered = (await sinkCount()) - before;
+      const sent = arm === 'plain' ? total : run.senders.reduce((n, r) => n + r.sent, 0);
+      if (delivered !== total || sent !== total) throw new Error(`${arm}: the sink received ${delivered} and the senders counted ${sent}, for ${total} recipients`);
+      runs.get(arm)!.push(run);
+    }
+  }
+  return runs;
+}
+
+function report(bench: Bench, runs: Map<Arm, ArmRun[]>, messageBytes: number): void {
+  const recipients = bench.fixture.recipients.length;
   const rate = (ms: number): number => benchRate(recipients, ms);
-  const briefwireMs = rounds.briefwire.map((b) => b.ms);
-  const ratio = Math.max(...briefwireMs.map(rate)) / Math.max(...rounds.plain.map(rate));
-  const line = (label: string, runs: number[]): string =>
-    `  ${label.padEnd(34)} ${rate(Math.min(...runs)).toFixed(0).padStart(6)} msg/s best   (rounds: ${runs.map((ms) => `${rate(ms).toFixed(0)} msg/s in ${(ms / 1000).toFixed(2)} s`).join(', ')})`;
-  const ledgerBytes = rounds.briefwire.at(-1)?.ledgerBytes ?? 0;
+  const best = (arm: Arm): number => Math.max(...runs.get(arm)!.map((r) => rate(r.ms)));
+  const line = (arm: Arm): string =>
+    `  ${LABELS[arm].padEnd(34)} ${best(arm).toFixed(0).padStart(6)} msg/s best   (rounds: ${runs
+      .get(arm)!
+      .map((r) => `${rate(r.ms).toFixed(0)} msg/s in ${(r.ms / 1000).toFixed(2)} s${r.senders.length > 1 ? ` [${r.senders.map((s) => s.sent).join(' + ')}]` : ''}`)
+      .join(', ')})`;
+  const ratio = (a: Arm, b: Arm, target?: number): string => `${a}/${b} ${(best(a) / best(b)).toFixed(2)}${target ? ` (target >= ${target.toFixed(2)})` : ''}`;
+  const rss = (arm: Arm): string => mb(Math.max(...runs.get(arm)!.flatMap((r) => r.senders.map((s) => s.maxRss)))) + ` ${arm}`;
+  const syncs = runs.get('files')!.map((r) => r.senders[0]?.syncs).filter((s) => s !== undefined);
   process.stdout.write(
     [
-      `send: ${recipients} recipients x ${ROUNDS} rounds, ${arms.settings.connections} pooled connections, no rate limit, ${(messageBytes / 1024).toFixed(1)} KiB per message, smtp-server on loopback (separate process), state on ${os.tmpdir()}`,
-      line('plain nodemailer pool (no ledger)', rounds.plain),
-      line('briefwire send (ledger, fsync)', briefwireMs),
-      `  ratio briefwire/plain              ${ratio.toFixed(2)} (target >= 0.70)`,
-      `  peak RSS (process.memoryUsage)     plain ${mb(rounds.plainPeak)}, briefwire ${mb(rounds.briefwirePeak)}`,
-      `  ledger                             ${(ledgerBytes / 1024 / 1024).toFixed(1)} MB for ${recipients} recipients; server received ${delivered} of ${recipients * ROUNDS * 2} (both arms)`,
-      ...rounds.briefwire.map((b, i) => `  ledger round ${i + 1}                     ${b.syncs}`),
+      `send: ${recipients} recipients x ${ROUNDS} rounds, ${SEND_CONNECTIONS} pooled connections per sender, no rate limit, ${(messageBytes / 1024).toFixed(1)} KiB per message, ` +
+        `smtp-server on loopback (own process), PostgreSQL ${path.basename(path.dirname(postgresBinDir() ?? ""))} (own cluster, fsync on), files state on ${os.tmpdir()}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+      ...ARMS.map(line),
+      `  ratios (best against best)         ${ratio('files', 'plain', 0.7)}; ${ratio('pg1', 'files', 0.8)}; ${ratio('pg2', 'pg1', 1.3)}`,
+      `                                     ${ratio('pg1', 'plain')}; ${ratio('pg2', 'plain')}`,
+      `  peak RSS per sender                ${(['files', 'pg1', 'pg2'] as const).map(rss).join(', ')}`,
+      ...syncs.map((s, i) => `  files ledger, round ${i + 1}             ${s.syncs} syncs for ${s.records} records, ${(s.syncMs / s.syncs).toFixed(2)} ms avg`),
       '',
     ].join('\n'),
   );
@@ -188,22 +195,20 @@ function report(arms: Arms, rounds: Rounds, messageBytes: number, delivered: num
 export async function runSendBench(): Promise<void> {
   const fixture = await prepareSendFixture('briefwire-send-bench-');
   const sink = await startSinkProcess();
-  const sampler = rssSampler();
+  const cluster = await startCluster({ durable: true });
   try {
     const target = parseSmtpUrl(`smtp://127.0.0.1:${sink.port}`);
     if (!target.ok) throw new Error('url');
-    const arms: Arms = { fixture, target: target.value, settings: { connections: SEND_CONNECTIONS, rate: 0 } };
+    const bench: Bench = { fixture, target: target.value, sinkPort: sink.port, cluster, databases: 0 };
     const size = (await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(fixture.messageFor(fixture.recipients[0]!, new Date()))) as { message: Buffer };
     // Warm-up: JIT and the sink's first allocations.
-    const warm = nodemailer.createTransport(poolOptions(arms.target, arms.settings));
+    const warm = nodemailer.createTransport(poolOptions(bench.target, { connections: SEND_CONNECTIONS, rate: 0 }));
     await Promise.all(fixture.recipients.slice(0, 200).map((r) => warm.sendMail(fixture.messageFor(r, new Date()))));
     warm.close();
-    const before = await sink.count();
-    const rounds = await alternate(arms, sampler);
-    report(arms, rounds, size.message.length, (await sink.count()) - before);
+    report(bench, await alternate(bench, sink.count), size.message.length);
   } finally {
-    sampler.stop();
     sink.stop();
+    cluster.stop();
     await fixture.cleanUp();
   }
 }

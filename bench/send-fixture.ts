@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { SendMailOptions } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../src/render/placeholders.js';
 import { builtEditionDir, EDITION_JSON, EDITION_JSON_VERSION, EMAIL_HTML, EMAIL_TEXT, serializeEditionJson } from '../src/render/out-layout.js';
 import { loadEdition, type EditionFiles } from '../src/deliver/send/built-editions.js';
@@ -18,6 +18,23 @@ export const SEND_RECIPIENTS = Number(process.env['BENCH_SEND_RECIPIENTS'] ?? 10
 export const SEND_CONNECTIONS = 5;
 const SECRET = 'bench-secret-0123456789abcdef';
 const DATE = '2026-01-26';
+
+/** The sender every arm sends as. */
+export function benchSender(): SenderIdentity {
+  const identity = senderIdentity(
+    { name: 'AI Cloud Weekly', from: 'AI Cloud Weekly <brief@aicloudweekly.example>', baseUrl: 'https://aicloudweekly.example', timezone: 'Asia/Shanghai', language: 'en-GB' },
+    'newsletter.yml',
+  );
+  if (!identity.ok) throw new Error('sender');
+  return identity.value;
+}
+
+/** The built edition in a fixture's folder, as the sender loads it. */
+export async function loadBenchEdition(work: string): Promise<EditionFiles> {
+  const loaded = await loadEdition(path.join(work, 'out'), DATE);
+  if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('; '));
+  return loaded.value;
+}
 
 export interface BenchRecipient {
   address: string;
@@ -37,22 +54,30 @@ export interface SendFixture {
   cleanUp(): Promise<void>;
 }
 
+/** Sends the fixture's messages through `transporter`, SEND_CONNECTIONS in flight, no state; the milliseconds it took. */
+export async function sendPlain(fixture: SendFixture, transporter: Transporter): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SEND_CONNECTIONS }, async () => {
+      while (next < fixture.recipients.length) {
+        const r = fixture.recipients[next++]!;
+        await transporter.sendMail(fixture.messageFor(r, new Date()));
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
 /** Messages per second. */
 export const benchRate = (count: number, ms: number): number => count / (ms / 1000);
 
 export async function prepareSendFixture(prefix: string): Promise<SendFixture> {
   const work = await mkdtemp(path.join(os.tmpdir(), prefix));
-  const outDir = path.join(work, 'out');
-  await writeBenchEdition(outDir);
-  const loaded = await loadEdition(outDir, DATE);
-  if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('; '));
-  const edition = prepareEdition(loaded.value);
-  const identity = senderIdentity(
-    { name: 'AI Cloud Weekly', from: 'AI Cloud Weekly <brief@aicloudweekly.example>', baseUrl: 'https://aicloudweekly.example', timezone: 'Asia/Shanghai', language: 'en-GB' },
-    'newsletter.yml',
-  );
-  if (!identity.ok) throw new Error('sender');
-  const sender = identity.value;
+  await writeBenchEdition(path.join(work, 'out'));
+  const editionFiles = await loadBenchEdition(work);
+  const edition = prepareEdition(editionFiles);
+  const sender = benchSender();
   const recipients = Array.from({ length: SEND_RECIPIENTS }, (_, i) => ({ address: `reader${String(i).padStart(6, '0')}@readers.example`, name: `Reader ${i}` }));
   const csv = path.join(work, 'subscribers.csv');
   await writeFile(csv, 'email,name\n' + recipients.map((r) => `${r.address},${r.name}`).join('\n') + '\n');
@@ -60,7 +85,7 @@ export async function prepareSendFixture(prefix: string): Promise<SendFixture> {
     work,
     date: DATE,
     secret: SECRET,
-    editionFiles: loaded.value,
+    editionFiles,
     sender,
     recipients,
     csv,

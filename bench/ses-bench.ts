@@ -19,7 +19,7 @@ import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
 import { sendEdition } from '../src/deliver/send/send-edition.js';
 import { createSesMailSender, sesTargetFromEnv } from '../src/deliver/transport/ses-transport.js';
-import { benchRate, prepareSendFixture, SEND_CONNECTIONS, type SendFixture } from './send-fixture.js';
+import { benchRate, prepareSendFixture, SEND_CONNECTIONS, sendPlain, type SendFixture } from './send-fixture.js';
 import { FilesStore } from '../src/deliver/store/files-store.js';
 
 // One round each: the emulator parses every message (about 20-50 per second here), so 10,000 take minutes per arm.
@@ -107,17 +107,7 @@ export async function runSesBench(): Promise<void> {
 async function plainSes(fixture: SendFixture, endpoint: string): Promise<number> {
   const client = new SESv2Client({ region: REGION, endpoint, maxAttempts: 1 });
   const transporter = nodemailer.createTransport({ SES: { sesClient: client, SendEmailCommand } });
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: SEND_CONNECTIONS }, async () => {
-      while (next < fixture.recipients.length) {
-        const r = fixture.recipients[next++]!;
-        await transporter.sendMail(fixture.messageFor(r, new Date()));
-      }
-    }),
-  );
-  const ms = performance.now() - started;
+  const ms = await sendPlain(fixture, transporter);
   transporter.close();
   client.destroy();
   return ms;

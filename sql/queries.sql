@@ -170,19 +170,32 @@ SELECT $1, a, p, d, n, 'queued' FROM unnest($2::text[], $3::bigint[], $4::text[]
 ON CONFLICT (edition, address) DO NOTHING;
 
 -- name: claim-next
--- The next listed recipient no sender holds, claimed in one statement (FOR UPDATE SKIP
--- LOCKED: any number of senders share the list without waiting on each other): a queued
--- one; one whose temporary failure was left by a run that has stopped; or, with
--- --resend-unknown ($4), an unknown outcome left by a run that has stopped. A run that
--- stopped either ended or no longer beats (it died). Suppressed addresses are passed over.
+-- The next queued recipient no sender holds, claimed in one statement (FOR UPDATE SKIP
+-- LOCKED: any number of senders share the list without waiting on each other). Queued
+-- rows are read in list order from the partial index deliveries_queue, so a claim costs
+-- the same at the list's end as at its start. Suppressed addresses are passed over.
 UPDATE deliveries d SET state = 'attempt', tries = d.tries + 1, run_id = $2, claimed_at = $3, updated_at = $3
 WHERE (d.edition, d.address) = (
   SELECT q.edition, q.address FROM deliveries q
-  LEFT JOIN send_runs r ON r.id = q.run_id
-  WHERE q.edition = $1
-    AND (q.state = 'queued'
-      OR (q.run_id <> $2 AND (r.ended_at IS NOT NULL OR r.heartbeat_at < now() - $5 * interval '1 millisecond')
-          AND ((q.state = 'failed' AND NOT q.permanent) OR ($4 AND q.state IN ('attempt', 'unconfirmed')))))
+  WHERE q.edition = $1 AND q.state = 'queued'
+    AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.address = q.address AND s.active)
+  ORDER BY q.position
+  LIMIT 1
+  FOR UPDATE OF q SKIP LOCKED
+)
+RETURNING d.address, d.display, d.name, d.tries;
+
+-- name: claim-left
+-- Once nothing is queued: a recipient whose temporary failure was left by a run that has
+-- stopped; or, with --resend-unknown ($4), an unknown outcome left by a run that has
+-- stopped. A run that stopped either ended or no longer beats (it died).
+UPDATE deliveries d SET state = 'attempt', tries = d.tries + 1, run_id = $2, claimed_at = $3, updated_at = $3
+WHERE (d.edition, d.address) = (
+  SELECT q.edition, q.address FROM deliveries q
+  JOIN send_runs r ON r.id = q.run_id
+  WHERE q.edition = $1 AND q.run_id <> $2
+    AND (r.ended_at IS NOT NULL OR r.heartbeat_at < now() - $5 * interval '1 millisecond')
+    AND ((q.state = 'failed' AND NOT q.permanent) OR ($4 AND q.state IN ('attempt', 'unconfirmed')))
     AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.address = q.address AND s.active)
   ORDER BY q.position
   LIMIT 1

@@ -4,10 +4,11 @@
  * name (`-- name: claim-next` above it), sql/migrations/NNN-*.sql the schema,
  * one numbered file per version.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-// From src/state/ (tests) and dist/state/ (the installed CLI) alike, sql/ is two folders up.
-const SQL_DIR = new URL('../../sql/', import.meta.url);
+// From src/state/ (tests) and dist/state/ (the installed CLI) alike, sql/ is two folders up;
+// from dist-bench/src/state/ (the benchmarks' build of src/), three.
+const SQL_DIR = [new URL('../../sql/', import.meta.url), new URL('../../../sql/', import.meta.url)].find((dir) => existsSync(new URL('queries.sql', dir))) ?? new URL('../../sql/', import.meta.url);
 
 export interface Migration {
   version: number;

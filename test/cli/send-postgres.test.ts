@@ -83,6 +83,27 @@ describe('send on PostgreSQL', () => {
     expect(rows(`send_${n}`, "SELECT count(DISTINCT run_id) FROM deliveries WHERE state = 'sent'")).toEqual(['2']);
   });
 
+  it('a rerun retries what a stopped run failed for now and holds back its unknowns; --resend-unknown sends those', async () => {
+    const { env, addresses } = await editionFor(60);
+    const refusedForNow = new Set([addresses[5]!, addresses[40]!]);
+    box.sink.behaviour = {
+      rcpt: (address) => (refusedForNow.has(address) ? { code: 451, message: '4.7.1 try again later' } : undefined),
+      data: (to) => (to[0] === addresses[20] ? 'drop' : 'accept'),
+    };
+    const first = await run(sendArgs('2025-03-10', ['--retries', '0']), env);
+    expect(first.stdout, first.stderr).toMatch(/Edition 2025-03-10: 57 sent/);
+    box.sink.behaviour = {};
+    const rerun = await run(sendArgs('2025-03-10'), env);
+    expect(rerun.stdout).toMatch(/Edition 2025-03-10: 2 sent, 57 skipped \(sent before\)/);
+    expect(expectUnknownsListed(rerun, addresses, 1)).toEqual([addresses[20]]);
+    const resent = await run(sendArgs('2025-03-10', ['--resend-unknown']), env);
+    expect(resent.code, resent.stderr).toBe(0);
+    expect(resent.stdout).toMatch(/Edition 2025-03-10: 1 sent, 59 skipped \(sent before\)/);
+    expect(rows(`send_${n}`, "SELECT count(*) FROM deliveries WHERE state = 'sent'")).toEqual(['60']);
+    // The dropped message never reached the sink's store, so even the resend leaves everyone with one copy.
+    expect([...box.sink.countsByRecipient().values()].filter((c) => c !== 1)).toEqual([]);
+  });
+
   it('two --due ticks at once send the slot edition once', async () => {
     const env = box.env({ ...(await database()), BRIEFWIRE_NOW: '2025-03-31T07:00:30Z' });
     const p = paths();

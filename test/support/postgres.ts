@@ -54,7 +54,12 @@ function asPostgres(args: string[]): string {
   return execFileSync(cmd!, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export async function startCluster(): Promise<TestCluster> {
+/**
+ * `durable` keeps the server's defaults (fsync, synchronous commit, full page
+ * writes), as a production server has them: for benchmarks, whose figures must
+ * include what durability costs. Tests leave them off, for speed.
+ */
+export async function startCluster(opts: { durable?: boolean } = {}): Promise<TestCluster> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install -y postgresql; .ci/run does this)');
   const dir = mkdtempSync(path.join(tmpdir(), 'bw-pg-'));
@@ -66,7 +71,8 @@ export async function startCluster(): Promise<TestCluster> {
   const data = path.join(dir, 'data');
   asPostgres([path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const fast = opts.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast} -c max_connections=200`;
   const start = (): void => {
     asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
   };

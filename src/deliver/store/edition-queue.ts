@@ -87,8 +87,11 @@ export class EditionQueue {
     ]);
   }
 
+  /** The next queued recipient; once none is queued, one a stopped run left to retry (see claim-left). */
   async claimNext(resendUnknown: boolean, at: string): Promise<Claim | null> {
-    const [row] = await this.db.run<{ address: string; display: string; name: string | null }>('claim-next', [this.edition, this.runId, at, resendUnknown, STALE_AFTER_MS]);
+    type Row = { address: string; display: string; name: string | null };
+    let [row] = await this.db.run<Row>('claim-next', [this.edition, this.runId, at]);
+    row ??= (await this.db.run<Row>('claim-left', [this.edition, this.runId, at, resendUnknown, STALE_AFTER_MS]))[0];
     return row ? { key: row.address, address: row.display, ...(row.name ? { name: row.name } : {}) } : null;
   }
 
