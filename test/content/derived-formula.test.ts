@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/content/load.js';
-import { METRICS_YML, brief, makeContent } from '../support/fixtures.js';
+import { loadingProblems } from '../support/audit.js';
+import { METRICS_YML, brief } from '../support/fixtures.js';
 
 /** A derived money metric of metrics.yml whose `derived:` line is the sixth of its entry, its formula from column 13. */
 function derived(key: string, formula: string): string {
@@ -9,11 +8,8 @@ function derived(key: string, formula: string): string {
 }
 
 /** The problems loading a content folder with this metrics.yml gives, as file:line:col severity[code] message. */
-async function problems(metrics: string): Promise<string[]> {
-  const dir = await makeContent({ '2025-01-06.md': brief('First', '  market: { value: 56.7, period: 2025, source: Omdia }') }, { metrics });
-  const loaded = await loadContent(dir);
-  if (loaded.ok) return [];
-  return loaded.problems.map((p) => `${path.relative(dir, p.file)}:${p.line}:${p.column} ${p.severity}[${p.code}] ${p.message}${p.hint ? ` (${p.hint})` : ''}`);
+function problems(metrics: string): Promise<string[]> {
+  return loadingProblems({ '2025-01-06.md': brief('First', '  market: { value: 56.7, period: 2025, source: Omdia }') }, metrics);
 }
 
 // METRICS_YML holds share_a, market and price_index in 19 lines; the derived metrics follow from line 20, so the first one's `derived:` is line 25, its formula from column 13.

@@ -97,3 +97,49 @@ ${body}
     expect(subject[0]!.message).toContain('its projection has no scenario "middle" (it has low, base)');
   });
 });
+
+describe('a later actual set against our projection, in the email', () => {
+  const METRICS = `market:\n  label: Market size\n  kind: money\n  unit: CNY bn\n  decimals: 1\n  better: up\n  source: Omdia\n`;
+  const projecting = `---
+title: Projecting
+metrics:
+  market: { value: 100, period: 2024 }
+projections:
+  market:
+    method: growth
+    rate: { low: 5, base: 10, high: 20 }
+    to: 2026
+    assumption: "As stated"
+---
+Intro.
+
+## Section
+
+Text.
+`;
+  const reporting = (value: string) => `---\ntitle: Reporting\nmetrics:\n  market: { value: ${value}, period: 2025 }\n---\nIntro.\n\n## Section\n\nText.\n`;
+
+  it('says how far above or below the base case it came, in the table, the text part and the site, and is no mover', async () => {
+    const dir = await makeContent({ '2025-01-06.md': projecting, '2026-01-05.md': reporting('115') }, { metrics: METRICS });
+    const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+    if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+    const later = r.rendered[1]!;
+    const row = later.view.metrics.find((m) => m.key === 'market')!;
+    // The base case: 100 x 1.1 = 110 for 2025; 115 is 5 above it. The low and high cases do not enter.
+    expect(row.change).toBe('CNY 5.0 bn above our projection of CNY 110.0 bn');
+    expect(later.edition.metrics.find((m) => m.key === 'market')).toMatchObject({ status: 'vs-projection', previous: { basis: 'projection', date: '2025-01-06' } });
+    expect(later.view.movers).toEqual([]);
+    expect(squash(parse(later.email.html).querySelector('.bw-metrics')!.textContent)).toContain('CNY 5.0 bn above our projection of CNY 110.0 bn');
+    expect(squash(later.email.text)).toContain('CNY 5.0 bn above our projection of');
+    expect(squash(parse(r.files.get('site/editions/2026-01-05/index.html')!).querySelector('#metric_market')!.textContent)).toContain('CNY 5.0 bn above our projection of CNY 110.0 bn');
+  });
+
+  it('below, and in line', async () => {
+    for (const [value, words] of [['104.5', 'CNY 5.5 bn below our projection of CNY 110.0 bn'], ['110', 'in line with our projection of CNY 110.0 bn']] as const) {
+      const dir = await makeContent({ '2025-01-06.md': projecting, '2026-01-05.md': reporting(value) }, { metrics: METRICS });
+      const r = await renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
+      if (!('files' in r)) throw new Error(JSON.stringify(r.problems));
+      expect(r.rendered[1]!.view.metrics.find((m) => m.key === 'market')!.change).toBe(words);
+    }
+  });
+});
