@@ -83,7 +83,7 @@ describe('send on PostgreSQL', () => {
     expect(rows(`send_${n}`, "SELECT count(DISTINCT run_id) FROM deliveries WHERE state = 'sent'")).toEqual(['2']);
   });
 
-  it('a rerun retries what a stopped run failed for now and holds back its unknowns; --resend-unknown sends those', async () => {
+  it('a rerun retries what a stopped run failed for now and holds back its unknowns; --resend-unknown sends those', { timeout: 180_000 }, async () => {
     const { env, addresses } = await editionFor(60);
     const refusedForNow = new Set([addresses[5]!, addresses[40]!]);
     box.sink.behaviour = {
@@ -104,7 +104,7 @@ describe('send on PostgreSQL', () => {
     expect([...box.sink.countsByRecipient().values()].filter((c) => c !== 1)).toEqual([]);
   });
 
-  it('two --due ticks at once send the slot edition once', async () => {
+  it('two --due ticks at once send the slot edition once', { timeout: 180_000 }, async () => {
     const env = box.env({ ...(await database()), BRIEFWIRE_NOW: '2025-03-31T07:00:30Z' });
     const p = paths();
     await setUpSend(p, '2025-03-31', 0, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
@@ -119,7 +119,7 @@ describe('send on PostgreSQL', () => {
     expect(later.stdout).toMatch(/^Already sent: edition 2025-03-31/);
   });
 
-  it('--rate is the edition total across its senders', async () => {
+  it('--rate is the edition total across its senders', { timeout: 180_000 }, async () => {
     const env = box.env(await database());
     const p = paths();
     await setUpSend(p, '2025-03-10', 30);
