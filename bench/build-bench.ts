@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateArchive } from './generate-archive.js';
 import { plainNewsletter } from './plain-newsletter.js';
-import { benchRuntimes, type Runtime } from './second-runtime.js';
+import { benchRuntimes, runtimeAt, type Runtime } from './second-runtime.js';
 import { median, timeNode, type Run } from './timed-node.js';
 import { loadContent } from '../src/content/load.js';
 import { computeEditions } from '../src/compute/editions.js';
@@ -231,6 +231,19 @@ function reportRuntime(r: RuntimeRuns): void {
   console.log(`  rebuild / cold${on}: ${verdict(ms(r.rebuild) / cold, 0.1)} (prose edit); ${verdict(ms(r.renumber) / cold, 0.1)} (figure edit); the floor alone is ${(ms(r.floor) / cold).toFixed(3)}x`);
 }
 
+/** What search and cards cost, side by side: the full cold builds beside those without cards and without either, and one card. */
+function reportExtras(full: Run[], extras: ExtrasRuns, card: Measured['perCard'], label: string): void {
+  console.log(line(`cold build without cards (search only), ${label}`, extras.searchOnly, 'editions'));
+  console.log(line(`cold build without cards or search, ${label}`, extras.neither, 'editions'));
+  console.log(`  CPU of the cold builds (median): with cards and search ${(cpu(full) / 1000).toFixed(1)} s, search only ${(cpu(extras.searchOnly) / 1000).toFixed(1)} s, neither ${(cpu(extras.neither) / 1000).toFixed(1)} s`);
+  const searchCost = (ms(extras.searchOnly) - ms(extras.neither)) / 1000;
+  // CPU time says what the work costs when other processes share the cores; the indexer's own process is not in it.
+  const searchCpu = (cpu(extras.searchOnly) - cpu(extras.neither)) / 1000;
+  console.log(`  search: indexing ${EDITIONS} editions adds ${searchCost.toFixed(2)} s to a cold build (target <= 1.5 s: ${searchCost <= 1.5 ? 'met' : 'NOT met'}); the build's own CPU +${searchCpu.toFixed(2)} s`);
+  const cpuRatio = cpu(full) / cpu(extras.searchOnly);
+  console.log(`  cards: one card ${card.median.toFixed(1)} ms median, ${card.max.toFixed(1)} ms slowest of ${CARDS_TIMED} (target <= 60 ms: ${card.median <= 60 ? 'met' : 'NOT met'}); cold build with cards / without: ${verdict(ms(full) / ms(extras.searchOnly), 1.6)} wall, ${cpuRatio.toFixed(2)}x CPU`);
+}
+
 function report(m: Measured): void {
   const [main, ...others] = m.runtimes;
   console.log(`build: ${EDITIONS} editions, median of ${ROUNDS} alternating rounds`);
@@ -243,28 +256,44 @@ function report(m: Measured): void {
     const ratio = (pick: (r: RuntimeRuns) => Run[]) => (ms(pick(o)) / ms(pick(main!))).toFixed(2);
     console.log(`  ${o.runtime.label} / ${main!.runtime.label}: floor ${ratio((r) => r.floor)}x, prose rebuild ${ratio((r) => r.rebuild)}x, figure rebuild ${ratio((r) => r.renumber)}x, cold ${ratio((r) => r.cold)}x`);
   }
-  console.log(line(`cold build without cards (search only), ${main!.runtime.label}`, m.extras.searchOnly, 'editions'));
-  console.log(line(`cold build without cards or search, ${main!.runtime.label}`, m.extras.neither, 'editions'));
-  console.log(`  CPU of the cold builds (median): with cards and search ${(cpu(main!.cold) / 1000).toFixed(1)} s, search only ${(cpu(m.extras.searchOnly) / 1000).toFixed(1)} s, neither ${(cpu(m.extras.neither) / 1000).toFixed(1)} s`);
-  const searchCost = (ms(m.extras.searchOnly) - ms(m.extras.neither)) / 1000;
-  // CPU time says what the work costs when other processes share the cores; the indexer's own process is not in it.
-  const searchCpu = (cpu(m.extras.searchOnly) - cpu(m.extras.neither)) / 1000;
-  console.log(`  search: indexing ${EDITIONS} editions adds ${searchCost.toFixed(2)} s to a cold build (target <= 1.5 s: ${searchCost <= 1.5 ? 'met' : 'NOT met'}); the build's own CPU +${searchCpu.toFixed(2)} s`);
-  const card = m.perCard;
-  const cpuRatio = cpu(main!.cold) / cpu(m.extras.searchOnly);
-  console.log(`  cards: one card ${card.median.toFixed(1)} ms median, ${card.max.toFixed(1)} ms slowest of ${CARDS_TIMED} (target <= 60 ms: ${card.median <= 60 ? 'met' : 'NOT met'}); cold build with cards / without: ${verdict(ms(main!.cold) / ms(m.extras.searchOnly), 1.6)} wall, ${cpuRatio.toFixed(2)}x CPU`);
+  reportExtras(main!.cold, m.extras, m.perCard, main!.runtime.label);
   const rss520 = rss(main!.cold);
   const growth = m.large.maxRssMb / rss520;
   console.log(`  peak RSS, cold build: ${rss520.toFixed(0)} MB at ${EDITIONS} editions (target < 300 MB: ${rss520 < 300 ? 'met' : 'NOT met'}), ${m.large.maxRssMb.toFixed(0)} MB at ${LARGE} (${growth.toFixed(2)}x; target <= 1.5x: ${growth <= 1.5 ? 'met' : 'NOT met'}) in ${(m.large.ms / 1000).toFixed(1)} s`);
 }
 
+/** Only the extras' figures (`npm run bench build-extras`): full cold builds alternating with the two without, and one card. */
+async function measureExtrasOnly(b: Bench): Promise<void> {
+  const r: RuntimeRuns = { runtime: runtimeAt(process.execPath), dir: path.join(b.tmp, 'runtime-0'), cold: [], rebuild: [], renumber: [], floor: [], floorUncached: [] };
+  await cp(b.content, path.join(r.dir, 'content'), { recursive: true });
+  const extras: ExtrasRuns = { searchOnly: [], neither: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    await rm(path.join(r.dir, 'out'), { recursive: true, force: true });
+    await rm(path.join(r.dir, '.briefwire'), { recursive: true, force: true });
+    r.cold.push(await build(b, r.runtime.node, path.join(r.dir, 'content'), path.join(r.dir, 'out')));
+    await measureExtras(b, r, extras);
+  }
+  console.log(`build-extras: ${EDITIONS} editions, median of ${ROUNDS} alternating rounds`);
+  console.log(line(`briefwire build, cold, with cards and search, ${r.runtime.label}`, r.cold, 'editions'));
+  reportExtras(r.cold, extras, await timeCards(b.content), r.runtime.label);
+}
+
+export async function runBuildExtrasBench(): Promise<void> {
+  await inBench(measureExtrasOnly);
+}
+
 export async function runBuildBench(): Promise<void> {
+  await inBench(async (b) => report(await measure(b)));
+}
+
+/** A scratch directory with the generated archive, removed afterwards. */
+async function inBench(run: (b: Bench) => Promise<void>): Promise<void> {
   const root = process.cwd();
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'briefwire-bench-build-'));
   try {
     const b: Bench = { root, tmp, content: path.join(tmp, 'content'), templates: path.join(root, 'templates'), env: { ...process.env, NODE_COMPILE_CACHE: path.join(tmp, 'compile-cache') } };
     await generateArchive(b.content, EDITIONS);
-    report(await measure(b));
+    await run(b);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -59,12 +59,17 @@ export async function generateArchive(contentDir: string, count: number, sampleD
   const level = new Map(keys.map((k) => [k, registry[k]!.kind === 'share' ? 2 + random() * (shareCap - 4) : 10 + random() * 90]));
   const start = DateTime.fromISO('2016-01-04', { zone: 'utc' }); // a Monday
 
+  const inputsOf = (key: string): string[] => {
+    const formula = registry[key]?.derived;
+    return formula === undefined ? [key] : [...formula.matchAll(/[a-z][a-z0-9_]*/g)].map((m) => m[0]).filter((k) => k in registry);
+  };
   const writes: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const date = start.plus({ weeks: i }).toISODate()!;
     const sample = samples[i % samples.length]!;
     // The sample's prose quotes some metrics ({{value "key"}}); those must be reported.
-    const quoted = new Set([...sample.content.matchAll(/\{\{[^}]*"([a-z0-9_]+)"/g)].map((m) => m[1]!));
+    // A quoted derived metric is computed from its inputs, so those are what the brief reports.
+    const quoted = new Set([...sample.content.matchAll(/\{\{[^}]*"([a-z0-9_]+)"/g)].flatMap((m) => inputsOf(m[1]!)));
     const metrics: string[] = [];
     for (const key of keys) {
       if ((random() < 0.6 || metrics.length >= mostReported) && !quoted.has(key)) continue; // an edition reports about a third of the registry (sized like the sample's emails)

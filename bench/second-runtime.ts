@@ -20,7 +20,7 @@ const SECOND_MAJOR = '24';
 
 const DESCRIBE = `JSON.stringify([process.versions.node, typeof require('node:module').enableCompileCache === 'function'])`;
 
-function runtimeAt(node: string): Runtime {
+export function runtimeAt(node: string): Runtime {
   const r = spawnSync(node, ['-p', DESCRIBE], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${node} does not run: ${r.stderr}`);
   const [version, compileCache] = JSON.parse(r.stdout) as [string, boolean];
