@@ -51,7 +51,7 @@ export function projectMetric(def: Pick<MetricDef, 'label' | 'kind' | 'unit' | '
       const valueText = computedText(v);
       return { period, value: Number(valueText), valueText };
     });
-    scenarios.push({ name: s.name, rate: Number(computedText(curve.rate)), points, reaches: reachOf(spec, curve.rate, points) });
+    scenarios.push({ name: s.name, rate: Number(computedText(curve.rate)), points, reaches: reachOf(spec, from, curve.rate, points) });
   }
   return {
     projection: {
@@ -109,11 +109,17 @@ function curveOf(spec: BriefProjection, s: BriefProjection['scenarios'][number],
   return { rate: factor.minus(1).times(100), at: (t: Precise) => base.times(factor.pow(t)) };
 }
 
-/** The first point at or past `reaches`, moving the way the rate goes; none for a flat rate or within the horizon. */
-function reachOf(spec: BriefProjection, rate: Precise, points: readonly ProjectionPoint[]): ProjectionScenario['reaches'] {
+/**
+ * The first point at or past `reaches`, moving the way the rate goes; none
+ * for a flat rate, within the horizon, or for a value the base is already at
+ * or past that way (a share falling from 30 does not "reach" 40 in its first
+ * year because 25 is below 40).
+ */
+function reachOf(spec: BriefProjection, from: Precise, rate: Precise, points: readonly ProjectionPoint[]): ProjectionScenario['reaches'] {
   if (spec.reaches === undefined || rate.isZero()) return null;
   const goal = precise(spec.reaches);
   const up = rate.gt(0);
+  if (up ? from.gte(goal) : from.lte(goal)) return null;
   const hit = points.find((p) => (up ? precise(p.valueText).gte(goal) : precise(p.valueText).lte(goal)));
   return hit ? { period: hit.period, value: hit.value } : null;
 }

@@ -60,6 +60,38 @@ describe('projections against hand-worked values', () => {
     expect(Math.max(...high!.points.map((p) => p.value))).toBe(100);
   });
 
+  it('growth by months and by halves: t is n/12 and n/2 years', () => {
+    const months = projectMetric(money, spec({ scenarios: [{ name: 'base', rate: '12' }], to: period('2026-03') }), { period: period('2025-12'), value: '100', basis: 'actual', date: '2026-01-05' });
+    // 100 x 1.12^(1/12), ^(2/12), ^(3/12).
+    expect(values(months)).toEqual([
+      ['2026-01', '100.9488792935'],
+      ['2026-02', '101.9067623061'],
+      ['2026-03', '102.8737344722'],
+    ]);
+    const halves = projectMetric(money, spec({ scenarios: [{ name: 'base', rate: '21' }], to: period('H2 2026') }), { period: period('H2 2025'), value: '100', basis: 'actual', date: '2026-01-05' });
+    expect(values(halves)).toEqual([
+      ['H1 2026', '110.0000000000'],
+      ['H2 2026', '121.0000000000'],
+    ]);
+  });
+
+  it('reaches in the direction of the rate: a falling share reaches a lower value; a value the base is already past is reached by no point', () => {
+    const base = { period: period('2025'), value: '30', basis: 'actual' as const, date: '2026-01-26' };
+    const falling = (reaches: string) => projectMetric(share, spec({ method: 'linear', scenarios: [{ name: 'base', rate: '-5' }], to: period('2030'), reaches }), base);
+    const down = falling('12');
+    if (!('projection' in down)) throw new Error(down.fault.detail);
+    // 25, 20, 15, 10: the first at or below 12 is 2029, at the value that point has.
+    expect(down.projection.scenarios[0]!.reaches).toMatchObject({ period: { label: '2029' }, value: 10 });
+    // 25 is below 40, but falling from 30 the share never gets to 40.
+    const up = falling('40');
+    if (!('projection' in up)) throw new Error(up.fault.detail);
+    expect(up.projection.scenarios[0]!.reaches).toBeNull();
+    // Likewise rising from 30: 35 is past 20, but 20 lies behind the base.
+    const rising = projectMetric(share, spec({ method: 'linear', scenarios: [{ name: 'base', rate: '5' }], to: period('2030'), reaches: '20' }), base);
+    if (!('projection' in rising)) throw new Error(rising.fault.detail);
+    expect(rising.projection.scenarios[0]!.reaches).toBeNull();
+  });
+
   it('a horizon of another length than the base, or not after it, is a fault at "to"', () => {
     const base = { period: period('2025'), value: '56.7', basis: 'actual' as const, date: '2026-01-26' };
     const other = projectMetric(money, spec({ to: period('Q4 2030') }), base);
