@@ -476,6 +476,20 @@ export const ProjectionStaleBase = {
   hint: 'Drop base: { period } to start from the latest actual, or say in the assumption why the older one is the base.',
 } satisfies ProblemDef;
 
+/**
+ * A projection asks when it reaches a value that its base is already at or
+ * past in a scenario's direction (a share falling from 30% asked when it
+ * reaches 40%): that scenario never reaches it, and readers would be told
+ * "not by" the horizon.
+ */
+export const ProjectionReachesBehind = {
+  code: 'BW_PROJECTION_REACHES_BEHIND',
+  title: "Projection's reaches lies behind its base",
+  message: (key: string, reaches: string, base: string, scenarios: string) =>
+    `projection of "${key}": reaches ${reaches} is already behind the base ${base} for scenario ${scenarios}, which moves away from it: it never reaches it`,
+  hint: 'Check the sign of the rate, or the reaches value.',
+} satisfies ProblemDef;
+
 // ---------------------------------------------------------------- templates and rendering
 
 /** Handlebars could not parse a template, or running it failed (a misspelt variable, a missing partial, a helper's error). */

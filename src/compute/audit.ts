@@ -10,8 +10,8 @@
  * period older than one already reported (same basis) without a note.
  * The derived metrics' and projections' findings come with the computed
  * metrics: a derived metric with no value (an input missing, inputs of
- * different periods, a zero divisor) and a projection from an older actual
- * are warnings; a projection without a base, with a horizon that does not
+ * different periods, a zero divisor), a projection from an older actual and
+ * one whose `reaches` lies behind its base are warnings; a projection without a base, with a horizon that does not
  * fit it, or of a share or rate past 100 without a cap is an error.
  */
 import Big from 'big.js';

@@ -9,11 +9,13 @@
  *   `vs-projection`: its delta is against the base scenario (or the only one)
  *   of the latest projection of that period.
  * - Problems: no base; a horizon that does not fit the base (at `to`); a
- *   share or rate past 100 without a cap; a base older than a newer actual.
+ *   share or rate past 100 without a cap; a base older than a newer actual;
+ *   a `reaches` some scenario moves away from.
  */
 import type { BriefMetric, BriefProjection, EditionMetric, MetricDef, Projection, ProjectionPoint } from '../model.js';
 import { error, warning, type Problem } from '../problems.js';
-import { ProjectionHorizon, ProjectionNoBase, ProjectionOver100, ProjectionStaleBase, ProjectionUndefined } from '../problem-catalogue.js';
+import { ProjectionHorizon, ProjectionNoBase, ProjectionOver100, ProjectionReachesBehind, ProjectionStaleBase, ProjectionUndefined } from '../problem-catalogue.js';
+import { precise } from '../util/precise-decimal.js';
 import { pointAt } from '../content/period.js';
 import { BASE_SCENARIO } from '../content/projection-spec.js';
 import { metricDelta } from './delta.js';
@@ -127,5 +129,15 @@ function projectOne(def: MetricDef, spec: BriefProjection, actuals: Actuals, fil
       if (past) problems.push(error(file, ProjectionOver100, [spec.key, s.name, past.period.label, past.valueText], at));
     }
   }
+  problems.push(...reachesBehindProblems(spec, base, result.projection, file, at));
   return result.projection;
+}
+
+/** Scenarios that move away from `reaches` because the base is already at or past it their way: they never reach it. */
+function reachesBehindProblems(spec: BriefProjection, base: ProjectionBase, projection: Projection, file: string, at: { line: number; column: number }): Problem[] {
+  if (spec.reaches === undefined) return [];
+  const goal = precise(spec.reaches);
+  const from = precise(base.value);
+  const behind = projection.scenarios.filter((s) => (s.rate > 0 && from.gte(goal)) || (s.rate < 0 && from.lte(goal)));
+  return behind.length === 0 ? [] : [warning(file, ProjectionReachesBehind, [spec.key, spec.reaches, `${base.value} (${base.period.label})`, behind.map((s) => `"${s.name}"`).join(', ')], at)];
 }

@@ -56,6 +56,18 @@ describe("check's findings on projections", () => {
     expect(await findings({ '2025-09-15.md': share(['    cap: 100']) })).toEqual([]);
   });
 
+  it('warning: a reaches value the base is already past in a scenario\'s direction, naming the scenarios that never reach it', async () => {
+    const share = (reaches: string) => brief(['share_a: { value: 30, period: 2025 }'], projection('share_a', { method: 'linear', rate: '{ low: -2, base: 5 }', to: '2030', extra: ['    cap: 100', `    reaches: ${reaches}`] }));
+    // Falling by 2 a year, the low case reaches 20 (in 2030); rising by 5, the base case moves away from it.
+    expect(await findings({ '2026-01-26.md': share('20') })).toEqual([
+      'editions/2026-01-26.md:5:5: warning[BW_PROJECTION_REACHES_BEHIND]: projection of "share_a": reaches 20 is already behind the base 30 (2025) for scenario "base", which moves away from it: it never reaches it',
+    ]);
+    // 50: the base case gets there (in 2029); the low case, falling, moves away from it.
+    expect(await findings({ '2026-01-26.md': share('50') })).toEqual([
+      'editions/2026-01-26.md:5:5: warning[BW_PROJECTION_REACHES_BEHIND]: projection of "share_a": reaches 50 is already behind the base 30 (2025) for scenario "low", which moves away from it: it never reaches it',
+    ]);
+  });
+
   it('error at the "to" line: a horizon of another length than the base, or one that does not end after it', async () => {
     const f = await findings({
       '2026-01-26.md': brief(['market: { value: 56.7, period: 2025, source: Omdia }'], projection('market', { rate: '26.8', to: 'Q4 2030' })),
