@@ -17,6 +17,7 @@
  * arm is checked: the sink received every recipient exactly once.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,11 +51,15 @@ function sinkSource(smtpServerUrl: string): string {
     });
     server.on('error', () => {});
     server.listen(0, '127.0.0.1', () => process.send({ port: server.server.address().port }));
-    process.on('message', (m) => { if (m === 'count') process.send({ count }); if (m === 'exit') process.exit(0); });
+    process.on('message', (m) => {
+      const u = process.cpuUsage();
+      if (m === 'count') process.send({ count, cpuMs: (u.user + u.system) / 1000 });
+      if (m === 'exit') process.exit(0);
+    });
   `;
 }
 
-async function startSinkProcess(): Promise<{ port: number; count: () => Promise<number>; stop: () => void; child: ChildProcess }> {
+async function startSinkProcess(): Promise<{ port: number; count: () => Promise<{ count: number; cpuMs: number }>; stop: () => void; child: ChildProcess }> {
   const require = createRequire(import.meta.url);
   // smtp-server's CommonJS entry resolves from here; load its ESM build next to it.
   const cjs = require.resolve('smtp-server');
@@ -68,8 +73,8 @@ async function startSinkProcess(): Promise<{ port: number; count: () => Promise<
     port,
     child,
     count: () =>
-      new Promise<number>((resolve) => {
-        child.once('message', (m: { count: number }) => resolve(m.count));
+      new Promise<{ count: number; cpuMs: number }>((resolve) => {
+        child.once('message', (m: { count: number; cpuMs: number }) => resolve(m));
         child.send('count');
       }),
     stop: () => {
@@ -90,6 +95,8 @@ interface Bench {
 
 interface ArmRun {
   ms: number;
+  /** CPU the arm used, in ms: its sender processes (or the bench's own, for plain), the sink, the database server. */
+  cpu?: { senders: number; sink: number; postgres: number };
   /** Per sender: recipients sent, peak RSS, ledger syncs. */
   senders: SendWorkerReport[];
 }
@@ -97,9 +104,11 @@ interface ArmRun {
 /** Plain nodemailer on the same pool settings, one message in flight per connection, no state. */
 async function plainArm({ fixture, target }: Bench): Promise<ArmRun> {
   const transporter = nodemailer.createTransport(poolOptions(target, { connections: SEND_CONNECTIONS, rate: 0 }));
+  const cpu = process.cpuUsage();
   const ms = await sendPlain(fixture, transporter);
+  const used = process.cpuUsage(cpu);
   transporter.close();
-  return { ms, senders: [] };
+  return { ms, senders: [{ startedAt: 0, endedAt: 0, sent: fixture.recipients.length, alreadySent: 0, problems: [], maxRss: 0, cpuMs: (used.user + used.system) / 1000 }] };
 }
 
 /** Starts one sender process per job, lets them go at once, and waits for their reports. */
@@ -148,22 +157,56 @@ async function runArm(bench: Bench, arm: Arm, round: number): Promise<ArmRun> {
   }
 }
 
+/**
+ * CPU the cluster's server has used so far, in ms: the postmaster, its live
+ * children, and the children it has reaped (a connection's backend ends with it).
+ */
+function postgresCpuMs(cluster: TestCluster): number {
+  const pid = readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!;
+  // /proc/<pid>/stat after the command's ")": state ppid ... utime(14) stime(15) cutime(16) cstime(17), in ticks of 10 ms.
+  const stat = (p: string): string[] | undefined => {
+    try {
+      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).split(' ');
+    } catch {
+      return undefined; // it ended between the listing and the read
+    }
+  };
+  const own = stat(pid)!;
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const p of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    const f = stat(p);
+    if (f?.[1] === pid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * 10;
+}
+
 /** Alternates the arms so machine noise hits all; checks each delivered every recipient exactly once. */
-async function alternate(bench: Bench, sinkCount: () => Promise<number>): Promise<Map<Arm, ArmRun[]>> {
+async function alternate(bench: Bench, sinkCount: () => Promise<{ count: number; cpuMs: number }>): Promise<Map<Arm, ArmRun[]>> {
   const runs = new Map<Arm, ArmRun[]>(ARMS.map((a) => [a, []]));
   const total = bench.fixture.recipients.length;
   for (let round = 0; round < ROUNDS; round++) {
     for (const arm of ARMS) {
       global.gc?.();
       const before = await sinkCount();
+      const postgresBefore = postgresCpuMs(bench.cluster);
       const run = await runArm(bench, arm, round);
-      const delivered = (await sinkCount()) - before;
-      const sent = arm === 'plain' ? total : run.senders.reduce((n, r) => n + r.sent, 0);
+      const after = await sinkCount();
+      const delivered = after.count - before.count;
+      run.cpu = { senders: run.senders.reduce((n, r) => n + r.cpuMs, 0), sink: after.cpuMs - before.cpuMs, postgres: postgresCpuMs(bench.cluster) - postgresBefore };
+      const sent = run.senders.reduce((n, r) => n + r.sent, 0);
       if (delivered !== total || sent !== total) throw new Error(`${arm}: the sink received ${delivered} and the senders counted ${sent}, for ${total} recipients`);
       runs.get(arm)!.push(run);
     }
   }
   return runs;
+}
+
+/** "pg1 2.1 = sender 1.2 + sink 0.5 + PostgreSQL 0.4" for the arm's fastest round. */
+function cpuPerMessage(arm: Arm, runs: ArmRun[], recipients: number): string {
+  const cpu = [...runs].sort((a, b) => a.ms - b.ms)[0]!.cpu!;
+  const per = (ms: number): string => (ms / recipients).toFixed(2);
+  return `${arm} ${per(cpu.senders + cpu.sink + cpu.postgres)} = sender ${per(cpu.senders)} + sink ${per(cpu.sink)} + PostgreSQL ${per(cpu.postgres)}`;
 }
 
 function report(bench: Bench, runs: Map<Arm, ArmRun[]>, messageBytes: number): void {
@@ -185,6 +228,7 @@ function report(bench: Bench, runs: Map<Arm, ArmRun[]>, messageBytes: number): v
       ...ARMS.map(line),
       `  ratios (best against best)         ${ratio('files', 'plain', 0.7)}; ${ratio('pg1', 'files', 0.8)}; ${ratio('pg2', 'pg1', 1.3)}`,
       `                                     ${ratio('pg1', 'plain')}; ${ratio('pg2', 'plain')}`,
+      `  CPU per message, best round (ms)   ${ARMS.map((arm) => cpuPerMessage(arm, runs.get(arm)!, recipients)).join('; ')}`,
       `  peak RSS per sender                ${(['files', 'pg1', 'pg2'] as const).map(rss).join(', ')}`,
       ...syncs.map((s, i) => `  files ledger, round ${i + 1}             ${s.syncs} syncs for ${s.records} records, ${(s.syncMs / s.syncs).toFixed(2)} ms avg`),
       '',

@@ -25,6 +25,8 @@ export interface SendWorkerReport {
   sent: number;
   alreadySent: number;
   problems: string[];
+  /** CPU the send took in this process (user + system), in ms. */
+  cpuMs: number;
   /** The process's peak resident set, in bytes. */
   maxRss: number;
   /** The files ledger's write+sync rounds. */
@@ -41,6 +43,7 @@ async function main(job: SendJob): Promise<SendWorkerReport> {
   process.send!('ready');
   await new Promise((resolve) => process.once('message', resolve));
   const startedAt = Date.now();
+  const cpu = process.cpuUsage();
   const result = await sendEdition({
     edition,
     sender: benchSender(),
@@ -54,13 +57,15 @@ async function main(job: SendJob): Promise<SendWorkerReport> {
     resendUnknown: false,
   });
   const endedAt = Date.now();
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   mailer.close();
   await store.value.close();
   const maxRss = process.resourceUsage().maxRSS * 1024;
-  if (!result.ok) return { startedAt, endedAt, sent: 0, alreadySent: 0, problems: result.problems.map((p) => p.message), maxRss };
+  if (!result.ok) return { startedAt, endedAt, sent: 0, alreadySent: 0, problems: result.problems.map((p) => p.message), maxRss, cpuMs };
   const s = result.value;
   const syncs = s.ledgerStats ? { syncs: s.ledgerStats.syncs, records: s.ledgerStats.records, syncMs: s.ledgerStats.syncMs } : undefined;
-  return { startedAt, endedAt, sent: s.sent, alreadySent: s.alreadySent, problems: s.fatal ? [s.fatal.message] : [], maxRss, ...(syncs ? { syncs } : {}) };
+  return { startedAt, endedAt, sent: s.sent, alreadySent: s.alreadySent, problems: s.fatal ? [s.fatal.message] : [], maxRss, cpuMs, ...(syncs ? { syncs } : {}) };
 }
 
 const job = JSON.parse(process.env['BENCH_SEND_JOB'] ?? '{}') as SendJob;

@@ -87,7 +87,9 @@ export class Database implements Querier {
 
   private async runOn<R extends object>(on: pg.Pool | pg.PoolClient, name: string, params: readonly unknown[]): Promise<R[]> {
     try {
-      return (await on.query<R>(query(name), params as unknown[])).rows;
+      // A named statement is parsed and planned once per connection, not on every call: the
+      // send loop runs two per message (the claim and the outcome).
+      return (await on.query<R>({ name: `briefwire-${name}`, text: query(name), values: params as unknown[] })).rows;
     } catch (e) {
       throw new DatabaseError(this.problem(e));
     }

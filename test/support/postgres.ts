@@ -16,6 +16,8 @@ import path from 'node:path';
 
 export interface TestCluster {
   port: number;
+  /** The cluster's data directory (postmaster.pid names the server's process). */
+  dataDir: string;
   /** A URL for a fresh database `name` (created by createDatabase). */
   url(name: string, opts?: { password?: string }): string;
   createDatabase(name: string): void;
@@ -83,6 +85,7 @@ export async function startCluster(opts: { durable?: boolean } = {}): Promise<Te
   let stopped = false;
   return {
     port,
+    dataDir: data,
     url: (name, opts = {}) => `postgres://postgres${opts.password ? `:${encodeURIComponent(opts.password)}` : ''}@127.0.0.1:${port}/${name}`,
     createDatabase: (name) => {
       asPostgres([path.join(bin, 'psql'), '-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-qc', `CREATE DATABASE "${name}"`]);
