@@ -8,14 +8,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FilesStore } from '../../src/deliver/store/files-store.js';
 import { setUpSend, useCliSandbox } from '../support/deliver.js';
-import { startCluster, type TestCluster } from '../support/postgres.js';
+import { postgresBackend } from '../support/state-backends.js';
 
 const box = useCliSandbox();
-let cluster: TestCluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-}, 120_000);
-afterAll(() => cluster?.stop());
+const backend = postgresBackend();
+beforeAll(() => backend.setup(), 120_000);
+afterAll(() => backend.teardown());
 
 it('schedule, subscribers, report and skip print the same on files and on PostgreSQL', { timeout: 120_000 }, async () => {
   const p = box.paths();
@@ -30,9 +28,7 @@ it('schedule, subscribers, report and skip print the same on files and on Postgr
   const dirs = ['--content', p.content, '--out', p.out, '--state', p.state];
   expect((await box.run(['skip', '2025-03-17', ...dirs], files)).code).toBe(0);
 
-  cluster.createDatabase('parity');
-  const postgres = box.env({ ...clock, DATABASE_URL: cluster.url('parity') });
-  expect((await box.run(['state', 'migrate'], postgres)).code).toBe(0);
+  const postgres = box.env({ ...clock, ...((await backend.fresh()).env as Record<string, string>) });
   const imported = await box.run(['state', 'import', '--from', p.state], postgres);
   expect(imported.code, imported.stderr).toBe(0);
 
