@@ -17,7 +17,7 @@ import { error, ok, type Problem, type Result } from '../../problems.js';
 import { DatabaseFailed } from '../../problem-catalogue.js';
 import { DatabaseError } from '../../state/database.js';
 import type { Recipient } from '../audience/subscriber-csv.js';
-import { EditionQueue, type Listed } from '../store/edition-queue.js';
+import { EditionQueue, type DeliveryOutcome, type Listed } from '../store/edition-queue.js';
 import type { PostgresStore } from '../store/postgres-store.js';
 import { prepareEdition } from './message.js';
 import { readRecipients } from './recipients.js';
@@ -74,26 +74,68 @@ async function enqueueList(opts: SendEditionOptions, store: PostgresStore, queue
   return count + batch.length;
 }
 
-/** The database as the step's ledger: the claim is the first attempt; later tries take it back; outcomes are this run's. */
-function claimLedger(queue: EditionQueue): StepLedger {
+/** A worker's last outcome, held to be recorded with its next claim (one commit per message). */
+class HeldOutcome {
+  private held: { key: string; at: string; outcome: DeliveryOutcome; done: (e?: unknown) => void } | undefined;
+
+  /** Resolves once the outcome is recorded (with the next claim, or by `flush`). */
+  hold(key: string, at: string, outcome: DeliveryOutcome): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.held = { key, at, outcome, done: (e) => (e === undefined ? resolve() : reject(e)) };
+    });
+  }
+
+  /** Hands the held outcome to `record` (a claim that carries it), settling its promise either way. */
+  async with<T>(record: (previous: { key: string; at: string; outcome: DeliveryOutcome } | undefined) => Promise<T>): Promise<T> {
+    const held = this.held;
+    this.held = undefined;
+    try {
+      const value = await record(held);
+      held?.done();
+      return value;
+    } catch (e) {
+      held?.done(e);
+      throw e;
+    }
+  }
+
+  /** Records a held outcome on its own (the worker takes no next claim). */
+  flush(queue: EditionQueue): Promise<void> {
+    return this.with((previous) => (previous ? queue.record(previous.key, previous.at, previous.outcome) : Promise.resolve()));
+  }
+}
+
+function deliveryOutcome(record: OutcomeRecord): DeliveryOutcome {
+  return {
+    state: record.type,
+    ...(record.type === 'failed' ? { permanent: record.permanent, error: record.error, ...(record.code !== undefined ? { code: record.code } : {}) } : {}),
+    ...(record.type === 'unconfirmed' ? { error: record.error } : {}),
+    ...(record.type === 'sent' ? { response: record.response ?? '' } : {}),
+  };
+}
+
+/**
+ * The database as the step's ledger: the claim is the first attempt; later tries take it back.
+ * An outcome waits for the worker's next claim, except a temporary failure, which a retry
+ * takes back at once (reclaim needs it recorded).
+ */
+function claimLedger(queue: EditionQueue, held: HeldOutcome): StepLedger {
   return {
     attempt: (key, at, attempt) => (attempt === 1 ? Promise.resolve(true) : queue.reclaim(key, at)),
-    outcome: (key, at, record: OutcomeRecord) =>
-      queue.record(key, at, {
-        state: record.type,
-        ...(record.type === 'failed' ? { permanent: record.permanent, error: record.error, ...(record.code !== undefined ? { code: record.code } : {}) } : {}),
-        ...(record.type === 'unconfirmed' ? { error: record.error } : {}),
-        ...(record.type === 'sent' ? { response: record.response ?? '' } : {}),
-      }),
+    outcome: (key, at, record: OutcomeRecord) => {
+      const outcome = deliveryOutcome(record);
+      return outcome.state === 'failed' && !outcome.permanent ? queue.record(key, at, outcome) : held.hold(key, at, outcome);
+    },
   };
 }
 
 async function worker(opts: SendEditionOptions, queue: EditionQueue, run: SendRun, now: () => Date, store: PostgresStore): Promise<void> {
   const edition = prepareEdition(opts.edition);
-  const step = stepFor(opts, claimLedger(queue), run, now);
+  const held = new HeldOutcome();
+  const step = stepFor(opts, claimLedger(queue, held), run, now);
   try {
     while (!run.stopping()) {
-      const claim = await queue.claimNext(opts.resendUnknown, now().toISOString());
+      const claim = await held.with((previous) => queue.claimNext(opts.resendUnknown, now().toISOString(), previous));
       if (!claim) break;
       if (opts.sharedRate) await delay(await queue.pace(1000 / opts.sharedRate));
       const r: Recipient = { address: claim.address, key: claim.key, line: 0, ...(claim.name ? { name: claim.name } : {}) };
@@ -104,6 +146,7 @@ async function worker(opts: SendEditionOptions, queue: EditionQueue, run: SendRu
     // The database went away or refused: stop everyone; we must not send what we cannot record.
     run.failWith(problemOf(e, store));
   } finally {
+    await held.flush(queue).catch((e: unknown) => run.failWith(problemOf(e, store)));
     await step.flush().catch((e: unknown) => run.failWith(problemOf(e, store)));
   }
 }

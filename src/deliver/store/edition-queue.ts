@@ -56,6 +56,11 @@ async function endGoneRuns(store: PostgresStore, edition: string): Promise<void>
   if (gone.length > 0) await store.db.run('end-runs', [gone]);
 }
 
+/** An outcome as the statements take it: state, permanent, code, error, response. */
+function outcomeParams(o: DeliveryOutcome): unknown[] {
+  return [o.state, o.permanent ?? false, o.code ?? null, o.error ?? null, o.response ?? null];
+}
+
 export class EditionQueue {
   private readonly timer: NodeJS.Timeout;
 
@@ -87,10 +92,15 @@ export class EditionQueue {
     ]);
   }
 
-  /** The next queued recipient; once none is queued, one a stopped run left to retry (see claim-left). */
-  async claimNext(resendUnknown: boolean, at: string): Promise<Claim | null> {
+  /**
+   * The next queued recipient; once none is queued, one a stopped run left to retry (see
+   * claim-left). With `previous`, that recipient's outcome is recorded in the same statement.
+   */
+  async claimNext(resendUnknown: boolean, at: string, previous?: { key: string; at: string; outcome: DeliveryOutcome }): Promise<Claim | null> {
     type Row = { address: string; display: string; name: string | null };
-    let [row] = await this.db.run<Row>('claim-next', [this.edition, this.runId, at]);
+    let [row] = previous
+      ? await this.db.run<Row>('record-and-claim', [this.edition, this.runId, at, previous.key, ...outcomeParams(previous.outcome), previous.at])
+      : await this.db.run<Row>('claim-next', [this.edition, this.runId, at]);
     row ??= (await this.db.run<Row>('claim-left', [this.edition, this.runId, at, resendUnknown, STALE_AFTER_MS]))[0];
     return row ? { key: row.address, address: row.display, ...(row.name ? { name: row.name } : {}) } : null;
   }
@@ -101,7 +111,7 @@ export class EditionQueue {
   }
 
   async record(key: string, at: string, o: DeliveryOutcome): Promise<void> {
-    await this.db.run('record-outcome', [this.edition, key, this.runId, o.state, o.permanent ?? false, o.code ?? null, o.error ?? null, o.response ?? null, at]);
+    await this.db.run('record-outcome', [this.edition, key, this.runId, ...outcomeParams(o), at]);
   }
 
   /** --rate across all senders: how long to wait before the next message, `intervalMs` after the edition's previous one. */
