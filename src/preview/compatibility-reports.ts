@@ -25,6 +25,9 @@ export type EditionCompatibilityResult =
   /** The check itself failed (the layout's baseline did not compile); the page says why. */
   | { failed: string };
 
+/** How long a report waits for the page that asked to fetch its email first. */
+const DEFER_MS = 250;
+
 /** Layouts whose baseline is kept: the current one and a few recent ones (a template being edited). */
 const BASELINES_KEPT = 4;
 
@@ -33,6 +36,7 @@ export class CompatibilityReports {
   private readonly results = new WeakMap<RenderedEmail, Promise<EditionCompatibilityResult>>();
   private readonly settled = new WeakMap<RenderedEmail, EditionCompatibilityResult>();
   private readonly announced = new WeakSet<RenderedEmail>();
+  private readonly scheduled = new WeakSet<RenderedEmail>();
   private readonly baselines = new Map<string, Promise<CompatibilityBaseline>>();
 
   /** `render`, remembering which template set filled each email. */
@@ -62,16 +66,27 @@ export class CompatibilityReports {
   /**
    * The report if it is ready, else 'pending': a page is not held back for
    * it (a save shows at once), and `ready` is called, once per render, when
-   * the report is there to fetch.
+   * the report is there to fetch. Checking an email takes tens of
+   * milliseconds of the server's one thread, so it does not start while the
+   * page that asked is still loading: `startNow` when that page's email has
+   * just been served (the page has what it needs), otherwise after
+   * DEFER_MS, for a page whose email never asks.
    */
-  now(rendered: RenderedEdition, ready: () => void): EditionCompatibilityResult | 'pending' | undefined {
-    const done = this.settled.get(rendered.email);
+  now(rendered: RenderedEdition, ready: () => void, startNow = false): EditionCompatibilityResult | 'pending' | undefined {
+    const { email } = rendered;
+    const done = this.settled.get(email);
     if (done) return done;
-    const result = this.of(rendered);
-    if (!result) return undefined;
-    if (!this.announced.has(rendered.email)) {
-      this.announced.add(rendered.email);
+    if (!this.templatesOf.has(email)) return undefined;
+    const start = (): void => {
+      const result = this.of(rendered);
+      if (!result || this.announced.has(email)) return;
+      this.announced.add(email);
       void result.then(ready);
+    };
+    if (startNow) setImmediate(start);
+    else if (!this.scheduled.has(email)) {
+      this.scheduled.add(email);
+      setTimeout(start, DEFER_MS).unref();
     }
     return 'pending';
   }

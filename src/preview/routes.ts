@@ -36,10 +36,11 @@ export interface PreviewContext {
   testSend?: PreviewTestSend;
   /**
    * The email client compatibility of a render of edition `date`, if it is
-   * ready; 'pending' while it is computed (started on first request, kept
-   * with the render), after which a `report` event names the edition.
+   * ready; 'pending' while it is computed (kept with the render), after
+   * which a `report` event names the edition. `startNow`: the page's email
+   * has just been served, so the check may take the server's thread.
    */
-  compatibility?(rendered: RenderedEdition, date: string): EditionCompatibilityResult | 'pending' | undefined;
+  compatibility?(rendered: RenderedEdition, date: string, startNow?: boolean): EditionCompatibilityResult | 'pending' | undefined;
 }
 
 const DATE = `(${ISO_DATE_PATTERN})`;
@@ -74,6 +75,7 @@ export function previewRoutes(ctx: PreviewContext): Route[] {
         if (!rendered) return notFound(ctx, r);
         const html = r.params[1] === 'html';
         send(r.res, 200, html ? 'text/html' : 'text/plain', forPreview(html ? rendered.email.html : rendered.email.text));
+        if (html) ctx.compatibility?.(rendered, r.params[0]!, true);
       },
     },
   ];

@@ -11,7 +11,7 @@ import { PreviewState, type RenderFn, type UpdateReport } from './state.js';
 import { readChanges, readContentSources, readTemplates, type SourceDirs } from './sources.js';
 import { watchPaths } from './watch.js';
 import { emailFrameSrc, overlayHtml, type PageBase } from './preview-pages.js';
-import { createEventHub } from './event-hub.js';
+import { createEventHub, type EventHub } from './event-hub.js';
 import { createRouter } from './router.js';
 import { notFound, previewRoutes, type PreviewContext } from './routes.js';
 import { consoleLogger, createReporter, describeBatch, type PreviewLogger } from './reporter.js';
@@ -121,6 +121,41 @@ async function startLiveState(options: PreviewOptions, logger: PreviewLogger, ho
   };
 }
 
+/** The email of each open page's edition, so the page loads it while it fetches its own text again. */
+function watchedFrames(state: PreviewState, events: EventHub): Record<string, string> {
+  return Object.fromEntries(
+    [...events.watched()].flatMap((date) => {
+      const stamp = state.renderStamp(date);
+      return stamp !== undefined && state.rendered(date) ? [[date, emailFrameSrc(date, stamp)]] : [];
+    }),
+  );
+}
+
+/** What the routes read, over the live state; client reports announce themselves with a report event. */
+function previewContext(live: LiveState, events: EventHub, compat: CompatibilityReports, boot: string, testSend: PreviewTestSend | undefined): PreviewContext {
+  const { state } = live;
+  let reportsReady = 0;
+  const ctx: PreviewContext = {
+    state,
+    events,
+    // Client reports count too: a page served while its report was pending is behind once it is ready,
+    // which the page learns from the report event, or from the hello when it connects after it.
+    build: () => `${boot}.${state.version}.${state.renderTotal}.${reportsReady}`,
+    base: () => ({ build: ctx.build(), newsletterName: state.newsletterConfig?.name ?? 'briefwire', problems: state.problems, progress: live.progress() }),
+    ...(testSend ? { testSend } : {}),
+    // The report event names the render it belongs to (the email frame's stamp), as an update does.
+    compatibility: (rendered, date, startNow) => {
+      const stamp = state.renderStamp(date);
+      const ready = () => {
+        reportsReady++;
+        events.broadcast('report', { edition: date, stamp, build: ctx.build() });
+      };
+      return compat.now(rendered, ready, startNow);
+    },
+  };
+  return ctx;
+}
+
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const logger = options.logger ?? consoleLogger;
   const host = options.host ?? '127.0.0.1';
@@ -130,13 +165,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const reporter = createReporter(logger);
   const announce = (r?: UpdateReport) => {
     const overlay = overlayHtml(r?.problems ?? live.state.problems);
-    // The email of each page's edition, so the page loads it while it fetches its own text again.
-    const frames = Object.fromEntries(
-      [...events.watched()].flatMap((date) => {
-        const stamp = live.state.renderStamp(date);
-        return stamp !== undefined && live.state.rendered(date) ? [[date, emailFrameSrc(date, stamp)]] : [];
-      }),
-    );
+    const frames = watchedFrames(live.state, events);
     events.broadcast('update', r ? { build: ctx.build(), overlay, frames, ok: r.ok, rendered: r.rendered } : { build: ctx.build(), overlay, frames });
   };
   const compat = new CompatibilityReports();
@@ -152,14 +181,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     compat,
   );
   const { state } = live;
-  const ctx: PreviewContext = {
-    state,
-    events,
-    build: () => `${boot}.${state.version}.${state.renderTotal}`,
-    base: () => ({ build: ctx.build(), newsletterName: state.newsletterConfig?.name ?? 'briefwire', problems: state.problems, progress: live.progress() }),
-    ...(options.testSend ? { testSend: options.testSend } : {}),
-    compatibility: (rendered, date) => compat.now(rendered, () => events.broadcast('report', { edition: date })),
-  };
+  const ctx = previewContext(live, events, compat, boot, options.testSend);
 
   const server = http.createServer(
     createRouter(previewRoutes(ctx), {
