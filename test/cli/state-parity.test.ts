@@ -2,9 +2,11 @@
  * The commands that read and write state print the same on both backends: a
  * files state made by the real commands (a send, a skipped slot, an
  * unsubscribe, a hard bounce) is imported into PostgreSQL (a throwaway
- * cluster), then `schedule`, `subscribers`, `report` and `skip` run against
- * each, and their output is compared.
+ * cluster), then `bounces`, `schedule`, `subscribers`, `report` and `skip`
+ * run against each, and their output is compared.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FilesStore } from '../../src/deliver/store/files-store.js';
 import { setUpSend, useCliSandbox } from '../support/deliver.js';
@@ -15,7 +17,40 @@ const backend = postgresBackend();
 beforeAll(() => backend.setup(), 120_000);
 afterAll(() => backend.teardown());
 
-it('schedule, subscribers, report and skip print the same on files and on PostgreSQL', { timeout: 120_000 }, async () => {
+/** A maildir holding one delivery status notification: `address` is unknown at its server. */
+async function bounceMaildir(dir: string, address: string): Promise<string> {
+  await mkdir(path.join(dir, 'new'), { recursive: true });
+  await mkdir(path.join(dir, 'cur'), { recursive: true });
+  const dsn = [
+    'From: MAILER-DAEMON@mx.readers.example',
+    'To: bounces@aicloudweekly.example',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Message-ID: <parity-dsn-1@mx.readers.example>',
+    'Date: Tue, 11 Mar 2025 09:02:11 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'Your message could not be delivered.',
+    '--b',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.readers.example',
+    '',
+    `Final-Recipient: rfc822; ${address}`,
+    'Action: failed',
+    'Status: 5.1.1',
+    `Diagnostic-Code: smtp; 550 5.1.1 <${address}>: Recipient address rejected: User unknown`,
+    '--b--',
+    '',
+  ].join('\r\n');
+  await writeFile(path.join(dir, 'new', '1741683731.parity.mx'), dsn);
+  return dir;
+}
+
+it('bounces, schedule, subscribers, report and skip print the same on files and on PostgreSQL', { timeout: 120_000 }, async () => {
   const p = box.paths();
   const readers = await setUpSend(p, '2025-03-10', 8, { weekday: 1, time: '08:00', timezone: 'Europe/London' });
   const clock = { BRIEFWIRE_NOW: '2025-03-20T12:00:00Z' };
@@ -32,7 +67,10 @@ it('schedule, subscribers, report and skip print the same on files and on Postgr
   const imported = await box.run(['state', 'import', '--from', p.state], postgres);
   expect(imported.code, imported.stderr).toBe(0);
 
+  const maildir = await bounceMaildir(path.join(path.dirname(p.state), 'bounces'), readers[3]!);
   const commands = [
+    ['bounces', '--maildir', maildir, '--state', p.state],
+    ['bounces', '--maildir', maildir, '--state', p.state, '--dry-run', '--json'],
     ['schedule', ...dirs],
     ['subscribers', '--subscribers', p.subscribers, '--state', p.state],
     ['report', '--state', p.state],
@@ -47,7 +85,7 @@ it('schedule, subscribers, report and skip print the same on files and on Postgr
     expect([onPostgres.code, onPostgres.stdout], `${args.join(' ')}: ${onPostgres.stderr}`).toEqual([0, onFiles.stdout]);
   }
   // The figures themselves, not only their agreement.
-  expect(JSON.parse((await box.run(['report', '--state', p.state, '--json'], postgres)).stdout)).toMatchObject({ recipients: 8, sent: 8, bounced_hard: 1, unsubscribed: 1 });
+  expect(JSON.parse((await box.run(['report', '--state', p.state, '--json'], postgres)).stdout)).toMatchObject({ recipients: 8, sent: 8, bounced_hard: 2, unsubscribed: 1 });
   const refused = await Promise.all([files, postgres].map((env) => box.run(['skip', '2025-03-10', ...dirs], env)));
   expect(refused.map((r) => [r.code, /error\[(BW_\w+)\]/.exec(r.stderr)?.[1]])).toEqual([
     [1, 'BW_SKIP_ALREADY_SENT'],
