@@ -1,7 +1,8 @@
 /**
  * Two `briefwire serve` processes sharing one PostgreSQL (a throwaway
  * cluster): subscribe at one, confirm at the other, unsubscribe at the first;
- * the confirmation throttle is shared; the next send excludes the reader.
+ * the confirmation throttle is shared; the next send excludes the reader; a
+ * provider's webhook delivered to one and retried at the other counts once.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,6 +19,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => cluster?.stop());
 
+const WEBHOOK_SECRET = 'wh-serve-postgres-5e1d';
+
 const post = (url: string, fields: Record<string, string>) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
 
@@ -30,9 +33,9 @@ async function link(to: string, kind: 'confirm' | 'unsubscribe'): Promise<string
 }
 
 describe('serve on PostgreSQL', () => {
-  it('subscribe at one server, confirm at a second, unsubscribe at the first: the next send excludes the reader', async () => {
+  it('subscribe at one server, confirm at a second, unsubscribe at the first: the next send excludes the reader; a webhook retried at the other server counts once', async () => {
     cluster.createDatabase('serve');
-    const db = { DATABASE_URL: cluster.url('serve') };
+    const db = { DATABASE_URL: cluster.url('serve'), WEBHOOK_SECRET };
     expect((await runCli(['state', 'migrate'], { env: db, cleanEnv: true })).code).toBe(0);
     const p = box.paths();
     await writeContent(p.content);
@@ -76,6 +79,16 @@ describe('serve on PostgreSQL', () => {
       expect(next.stdout).toContain('1 sent');
       expect(next.stdout).toContain('1 (1 unsubscribed) suppressed');
       expect(box.sink.received.slice(before).flatMap((m) => m.to)).toEqual(['ann@example.com']);
+
+      // Postmark posts a hard bounce to one server and, as providers do, retries it at the other.
+      const bounce = JSON.stringify({ RecordType: 'Bounce', ID: 91, Type: 'HardBounce', TypeCode: 1, Email: 'Ann@example.com', MessageID: 'pm-91', Details: 'smtp;550 5.1.1 no such user', BouncedAt: '2025-03-17T09:00:00Z' });
+      const auth = `Basic ${Buffer.from(`briefwire:${WEBHOOK_SECRET}`).toString('base64')}`;
+      for (const server of [a, b]) {
+        const res = await fetch(`${server.url}/webhooks/postmark`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: bounce });
+        expect(res.status, await res.text()).toBe(200);
+      }
+      expect(cluster.psql('serve', "SELECT count(*) FROM feedback_events WHERE address = 'ann@example.com'").trim()).toBe('1');
+      expect(cluster.psql('serve', "SELECT reason || ' ' || active FROM suppressions WHERE address = 'ann@example.com'").trim()).toMatch(/^hard-bounce (t|true)$/);
     } finally {
       for (const s of servers) s.child.kill('SIGTERM');
       await Promise.all(servers.map((s) => s.done));
