@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FilesStore } from '../../src/deliver/store/files-store.js';
 import { setUpSend, useCliSandbox } from '../support/deliver.js';
 import { postgresBackend } from '../support/state-backends.js';
+import { dsnMessage } from '../support/dsn-message.js';
 
 const box = useCliSandbox();
 const backend = postgresBackend();
@@ -21,31 +22,16 @@ afterAll(() => backend.teardown());
 async function bounceMaildir(dir: string, address: string): Promise<string> {
   await mkdir(path.join(dir, 'new'), { recursive: true });
   await mkdir(path.join(dir, 'cur'), { recursive: true });
-  const dsn = [
-    'From: MAILER-DAEMON@mx.readers.example',
-    'To: bounces@aicloudweekly.example',
-    'Subject: Undelivered Mail Returned to Sender',
-    'Message-ID: <parity-dsn-1@mx.readers.example>',
-    'Date: Tue, 11 Mar 2025 09:02:11 +0000',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: text/plain',
-    '',
-    'Your message could not be delivered.',
-    '--b',
-    'Content-Type: message/delivery-status',
-    '',
-    'Reporting-MTA: dns; mx.readers.example',
-    '',
-    `Final-Recipient: rfc822; ${address}`,
-    'Action: failed',
-    'Status: 5.1.1',
-    `Diagnostic-Code: smtp; 550 5.1.1 <${address}>: Recipient address rejected: User unknown`,
-    '--b--',
-    '',
-  ].join('\r\n');
+  const dsn = dsnMessage(
+    [
+      'Reporting-MTA: dns; mx.readers.example',
+      '',
+      `Final-Recipient: rfc822; ${address}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      `Diagnostic-Code: smtp; 550 5.1.1 <${address}>: Recipient address rejected: User unknown`,
+    ].join('\r\n'),
+  );
   await writeFile(path.join(dir, 'new', '1741683731.parity.mx'), dsn);
   return dir;
 }

@@ -8,35 +8,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyBounce } from '../../../src/deliver/audience/bounce-classify/classify-bounce.js';
 import { reportEvents } from '../../../src/deliver/audience/bounce-report.js';
+import { dsnMessage } from '../../support/dsn-message.js';
 
 const NOW = new Date('2025-03-20T00:00:00Z');
 const ours = (name: string): Promise<Buffer> => readFile(path.resolve('test/support/reports', name));
 const corpus = (name: string): Promise<Buffer> => readFile(path.resolve('test/fixtures/bounces/sisimai', name));
-
-function dsn(fields: string): Buffer {
-  return Buffer.from(
-    [
-      'From: MAILER-DAEMON@mx.example.net',
-      'To: bounces@aicloudweekly.example',
-      'Subject: Undelivered Mail Returned to Sender',
-      'Message-ID: <dsn-1@mx.example.net>',
-      'Date: Mon, 10 Mar 2025 09:02:11 +0000',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: text/plain',
-      '',
-      'Your message could not be delivered.',
-      '--b',
-      'Content-Type: message/delivery-status',
-      '',
-      fields,
-      '--b--',
-      '',
-    ].join('\r\n'),
-  );
-}
 
 describe('classifying our fixtures', () => {
   it('a Postfix DSN for an unknown user is a hard bounce of that recipient, tied to the original message', async () => {
@@ -75,7 +51,7 @@ describe('classifying our fixtures', () => {
 
 describe('recipient fields', () => {
   it('a source-routed Final-Recipient falls back to Original-Recipient', async () => {
-    const c = await classifyBounce(dsn('Reporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; @relay.example.net:Gone@Example.org\r\nOriginal-Recipient: rfc822; Gone@Example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown'));
+    const c = await classifyBounce(dsnMessage('Reporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; @relay.example.net:Gone@Example.org\r\nOriginal-Recipient: rfc822; Gone@Example.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown'));
     expect(c.recipients.map((r) => [r.address, r.verdict])).toEqual([['gone@example.org', 'hard']]);
   });
 
