@@ -174,21 +174,10 @@ ON CONFLICT (edition, address) DO NOTHING;
 -- LOCKED: any number of senders share the list without waiting on each other). Queued
 -- rows are read in list order from the partial index deliveries_queue, so a claim costs
 -- the same at the list's end as at its start. Suppressed addresses are passed over.
-UPDATE deliveries d SET state = 'attempt', tries = d.tries + 1, run_id = $2, claimed_at = $3, updated_at = $3
-WHERE (d.edition, d.address) = (
-  SELECT q.edition, q.address FROM deliveries q
-  WHERE q.edition = $1 AND q.state = 'queued'
-    AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.address = q.address AND s.active)
-  ORDER BY q.position
-  LIMIT 1
-  FOR UPDATE OF q SKIP LOCKED
-)
-RETURNING d.address, d.display, d.name, d.tries;
-
--- name: record-and-claim
--- A worker's previous outcome ($4: the address; $5 to $10 as in record-outcome) and its
--- next claim (as claim-next) in one statement, so one commit per message: the outcome is
--- durable before the next message is handed over, as in the file ledger's group commit.
+-- The worker's previous outcome ($4: the address, null on its first claim; $5 to $10 as
+-- in record-outcome) is recorded in the same statement, so one commit per message: the
+-- outcome is durable before the next message is handed over, as in the file ledger's
+-- group commit.
 WITH recorded AS (
   UPDATE deliveries SET state = $5, permanent = $6, code = $7, error = $8, response = $9, updated_at = $10
   WHERE edition = $1 AND address = $4 AND run_id = $2 AND state <> 'sent'

@@ -98,9 +98,9 @@ export class EditionQueue {
    */
   async claimNext(resendUnknown: boolean, at: string, previous?: { key: string; at: string; outcome: DeliveryOutcome }): Promise<Claim | null> {
     type Row = { address: string; display: string; name: string | null };
-    let [row] = previous
-      ? await this.db.run<Row>('record-and-claim', [this.edition, this.runId, at, previous.key, ...outcomeParams(previous.outcome), previous.at])
-      : await this.db.run<Row>('claim-next', [this.edition, this.runId, at]);
+    // A first claim records nothing: a null address matches no row.
+    const recorded = previous ? [previous.key, ...outcomeParams(previous.outcome), previous.at] : [null, null, null, null, null, null, null];
+    let [row] = await this.db.run<Row>('claim-next', [this.edition, this.runId, at, ...recorded]);
     row ??= (await this.db.run<Row>('claim-left', [this.edition, this.runId, at, resendUnknown, STALE_AFTER_MS]))[0];
     return row ? { key: row.address, address: row.display, ...(row.name ? { name: row.name } : {}) } : null;
   }
