@@ -14,7 +14,7 @@ import { migrate } from '../state/migrate.js';
 import { openDatabase } from '../deliver/store/open-store.js';
 import { reportProblems, type CommandIo } from './command-io.js';
 import { UsageError } from './usage-error.js';
-import { STATE_DIR_DEFAULT } from './options.js';
+import { optionalText, STATE_DIR_DEFAULT, textOption } from './options.js';
 
 export interface StateOptions {
   action: string;
@@ -34,7 +34,7 @@ export function registerState(cli: CAC, io: CommandIo): void {
     .example('briefwire state export --to backup/')
     .example('DATABASE_URL=... briefwire state import --from .briefwire')
     .action((action: string, opts: Record<string, unknown>) =>
-      runState({ action, state: String(opts['state']), to: opts['to'] === undefined ? undefined : String(opts['to']), from: opts['from'] === undefined ? undefined : String(opts['from']) }, io),
+      runState({ action, state: textOption(opts['state']), to: optionalText(opts['to']), from: optionalText(opts['from']) }, io),
     );
 }
 
