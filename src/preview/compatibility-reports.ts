@@ -35,7 +35,6 @@ export class CompatibilityReports {
   private readonly templatesOf = new WeakMap<RenderedEmail, TemplateSet>();
   private readonly results = new WeakMap<RenderedEmail, Promise<EditionCompatibilityResult>>();
   private readonly settled = new WeakMap<RenderedEmail, EditionCompatibilityResult>();
-  private readonly announced = new WeakSet<RenderedEmail>();
   private readonly scheduled = new WeakSet<RenderedEmail>();
   private readonly baselines = new Map<string, Promise<CompatibilityBaseline>>();
 
@@ -49,7 +48,7 @@ export class CompatibilityReports {
   }
 
   /** The report of a render; undefined for one this object did not see rendered. */
-  of(rendered: RenderedEdition): Promise<EditionCompatibilityResult> | undefined {
+  private of(rendered: RenderedEdition): Promise<EditionCompatibilityResult> | undefined {
     const { email } = rendered;
     const templates = this.templatesOf.get(email);
     if (!templates) return undefined;
@@ -77,11 +76,9 @@ export class CompatibilityReports {
     const done = this.settled.get(email);
     if (done) return done;
     if (!this.templatesOf.has(email)) return undefined;
+    // The first start computes the report and announces it; a later one finds it under way.
     const start = (): void => {
-      const result = this.of(rendered);
-      if (!result || this.announced.has(email)) return;
-      this.announced.add(email);
-      void result.then(ready);
+      if (!this.results.has(email)) void this.of(rendered)?.then(ready);
     };
     if (startNow) setImmediate(start);
     else if (!this.scheduled.has(email)) {
