@@ -103,6 +103,22 @@ export function shownPoints(count: number): number[] {
   return [...between, last];
 }
 
+/**
+ * When a scenario gets to the projection's `reaches`, in words: its period, or
+ * why there is none. "Not by" the horizon is only said of a scenario that is
+ * on its way there; one already at the value, or moving away from it (a flat
+ * rate, a base past the value its way, a cap below it), never gets there, and
+ * "not by 2030" would suggest it does later.
+ */
+function reachWords(p: Projection, s: ProjectionScenario): { period: string } | { words: string } {
+  if (s.reaches) return { period: s.reaches.period.label };
+  const goal = p.reaches!;
+  if (p.base.value === goal) return { words: 'already there' };
+  const towards = goal > p.base.value ? s.rate > 0 : s.rate < 0;
+  const capped = p.cap !== null && goal > p.cap;
+  return { words: towards && !capped ? `not by ${p.to.label}` : 'never at that rate' };
+}
+
 function reachesSentence(p: Projection, locale: string): string | null {
   if (p.reaches === null) return null;
   const base = baseScenario(p);
@@ -110,8 +126,12 @@ function reachesSentence(p: Projection, locale: string): string | null {
   const target = valueOf(p, p.reaches, locale);
   const parts = ordered.map((s, i) => {
     const rate = i === 0 ? rateText(p, s, locale).replace(/^\+/, '') : rateText(p, s, locale).replace(/ a year.*$/, '').replace(/^\+/, '');
-    const when = s.reaches ? `by ${s.reaches.period.label}` : `not by ${p.to.label}`;
-    return i === 0 ? `At ${rate}, ${p.label} would reach ${target} ${when}` : `at ${rate}, ${when}`;
+    const reach = reachWords(p, s);
+    if (i > 0) return `at ${rate}, ${'period' in reach ? `by ${reach.period}` : reach.words}`;
+    const what = `At ${rate}, ${p.label}`;
+    if ('period' in reach) return `${what} would reach ${target} by ${reach.period}`;
+    if (reach.words === 'already there') return `${what} is already at ${target}`;
+    return reach.words === 'never at that rate' ? `${what} would never reach ${target}` : `${what} would not reach ${target} by ${p.to.label}`;
   });
   return `${parts.join('; ')}.`;
 }
@@ -151,12 +171,13 @@ export function projectedValue(projections: readonly Projection[], key: string, 
   return valueOf(p, point.value, locale);
 }
 
-/** The first period a scenario reaches the projection's `reaches`, or "not by <horizon>", for `{{reaches "key" "scenario"}}`. */
+/** The first period a scenario reaches the projection's `reaches`, or why none ("not by <horizon>", "never at that rate"), for `{{reaches "key" "scenario"}}`. */
 export function reachesPeriod(projections: readonly Projection[], key: string, scenario: string): string {
   const p = findProjection(projections, key);
   if (p.reaches === null) throw new Error(`metric "${key}": its projection has no "reaches" value to answer`);
   const s = findScenario(p, scenario);
-  return s.reaches ? s.reaches.period.label : `not by ${p.to.label}`;
+  const reach = reachWords(p, s);
+  return 'period' in reach ? reach.period : reach.words;
 }
 
 function findProjection(projections: readonly Projection[], key: string): Projection {

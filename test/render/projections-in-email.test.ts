@@ -48,7 +48,7 @@ describe('the Projections block of the text part', () => {
 
 describe('{{projection}} and {{reaches}} in the body and the subject', () => {
   const METRICS = `share_a:\n  label: Share A\n  kind: share\n  unit: "%"\n  decimals: 1\n  better: up\n  source: Omdia\n`;
-  const projected = (subject: string, body: string) => `---
+  const projected = (subject: string, body: string, rate = '{ low: 5, base: 10 }', reaches = 60) => `---
 title: Projected
 subject: "${subject}"
 metrics:
@@ -56,10 +56,10 @@ metrics:
 projections:
   share_a:
     method: linear
-    rate: { low: 5, base: 10 }
+    rate: ${rate}
     to: 2030
     cap: 100
-    reaches: 60
+    reaches: ${reaches}
     assumption: "As stated"
 ---
 Intro.
@@ -68,8 +68,8 @@ Intro.
 
 ${body}
 `;
-  async function render(subject: string, body: string): Promise<RenderedSite | { problems: { code: string; line?: number; message: string }[] }> {
-    const dir = await makeContent({ '2026-01-05.md': projected(subject, body) }, { metrics: METRICS });
+  async function render(subject: string, body: string, rate?: string, reaches?: number): Promise<RenderedSite | { problems: { code: string; line?: number; message: string }[] }> {
+    const dir = await makeContent({ '2026-01-05.md': projected(subject, body, rate, reaches) }, { metrics: METRICS });
     return renderAll({ contentDir: dir, templatesDir: SAMPLE_TEMPLATES });
   }
 
@@ -85,6 +85,19 @@ ${body}
     expect(e.email.html).toContain('<title>Share A at 60% by 2028</title>');
     expect(squash(e.email.text)).toContain('Base case: 80.0% in 2030 and 40.0% on the low case in 2027. Sixty per cent by 2028 on the base case; on the low case not by 2030.');
     expect(r.files.get('site/editions/2026-01-05/index.html')).toContain('Base case: 80.0% in 2030');
+  });
+
+  it('a scenario that never gets there says so instead of "not by" the horizon: flat, moving away, or already at the value', async () => {
+    const away = await render('Away', 'Flat: {{reaches "share_a" "flat"}}. Falling: {{reaches "share_a" "falling"}}. Rising: {{reaches "share_a" "base"}}.', '{ base: 5, flat: 0, falling: -2 }');
+    if (!('files' in away)) throw new Error(JSON.stringify(away.problems));
+    const text = squash(away.rendered[0]!.email.text);
+    expect(text).toContain('Flat: never at that rate. Falling: never at that rate. Rising: not by 2030.');
+    expect(text).toContain('At 5 pp a year, Share A would not reach 60.0% by 2030; at ±0 pp, never at that rate; at −2 pp, never at that rate.');
+    const there = await render('There', 'At 30: {{reaches "share_a" "base"}}.', '{ base: 5 }', 30);
+    if (!('files' in there)) throw new Error(JSON.stringify(there.problems));
+    const thereText = squash(there.rendered[0]!.email.text);
+    expect(thereText).toContain('At 30: already there.');
+    expect(thereText).toContain('At 5 pp a year, Share A is already at 30.0%.');
   });
 
   it('a period the projection does not reach is an error at its line in the brief; an unknown scenario in the subject, at the subject', async () => {
