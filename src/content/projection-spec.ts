@@ -21,7 +21,7 @@ export function parseProjections(source: YamlSource, raw: unknown, registry: rea
   const byKey = new Map(registry.map((d) => [d.key, d]));
   const out: BriefProjection[] = [];
   for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
-    const at = source.at(['projections', key]);
+    const at = source.keyAt(['projections', key]);
     const def = byKey.get(key);
     if (!def) {
       problems.push(error(source.file, ProjectionUnknownMetric, [key, nearest(key, byKey.keys())], at));
@@ -71,7 +71,7 @@ function scenariosOf(source: YamlSource, key: string, spec: Spec, problems: Prob
 function periodAt(source: YamlSource, key: string, path: string[], text: string, fye: string | undefined, problems: Problem[]): Period | undefined {
   const parsed = parsePeriod(text, fye);
   if (parsed.parsed && !parsed.parsed.estimate) return parsed.parsed.period;
-  const detail = parsed.parsed ? `"${path.join('.')}" ${text} is a period, not an estimate: drop the E (a projection is ours, not a forecast)` : `"${path.join('.')}": ${parsed.error!}`;
+  const detail = parsed.parsed ? `"${path.join('.')}" takes a plain period: write ${text.trim().replace(/\s*E$/, '')}, not ${text} (the E marks a source's forecast; a projection is our own)` : `"${path.join('.')}": ${parsed.error!}`;
   problems.push(error(source.file, ProjectionPeriodInvalid, [key, detail], source.at(['projections', key, ...path])));
   return undefined;
 }

@@ -4,7 +4,7 @@
  * metric key, a share of 140) can still name its line and column, and the
  * raw text of a number ("38.10") so we keep the precision the analyst wrote.
  */
-import { isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { error, type Problem } from '../problems.js';
 import { YamlInvalid } from '../problem-catalogue.js';
 
@@ -14,6 +14,8 @@ export interface YamlSource {
   data: unknown;
   /** Position of the node at `path` (or the nearest existing parent), 1-based, in file coordinates. */
   at(path: readonly PropertyKey[]): { line: number; column: number };
+  /** Position of the key of the entry at `path` (`share_a:` rather than the first line of its block); `at(path)` where there is no such key. */
+  keyAt(path: readonly PropertyKey[]): { line: number; column: number };
   /** The number or decimal string at `path` exactly as written, or undefined when the node is not a scalar. */
   rawScalar(path: readonly PropertyKey[]): string | undefined;
 }
@@ -39,15 +41,22 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { source:
     return undefined;
   }
 
+  function position(offset: number): { line: number; column: number } {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line + lineOffset, column: pos.col };
+  }
+
   const source: YamlSource = {
     file,
     doc,
     data,
     at(path) {
-      const node = nodeAt(path);
-      const offset = node?.range?.[0] ?? 0;
-      const pos = lineCounter.linePos(offset);
-      return { line: pos.line + lineOffset, column: pos.col };
+      return position(nodeAt(path)?.range?.[0] ?? 0);
+    },
+    keyAt(path) {
+      const parent = doc.getIn(path.slice(0, -1) as unknown[], true);
+      const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === path.at(-1)) : undefined;
+      return pair && isScalar(pair.key) && pair.key.range ? position(pair.key.range[0]) : source.at(path);
     },
     rawScalar(path) {
       const node = doc.getIn(path as unknown[], true);

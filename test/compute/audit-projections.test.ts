@@ -34,7 +34,7 @@ describe("check's findings on projections", () => {
       '2025-01-06.md': brief(['market: { value: 20.83, period: 2024, source: Omdia }']),
       '2026-01-26.md': brief(['market: { value: 56.7, period: 2025, source: Omdia }'], projection('market', { rate: '26.8', to: '2030', extra: ['    base: { period: 2024 }'] })),
     });
-    expect(f).toEqual(['editions/2026-01-26.md:5:5: warning[BW_PROJECTION_STALE_BASE]: projection of "market" starts from 2024 (20.83), but 2025 (56.7) was reported on 2026-01-26']);
+    expect(f).toEqual(['editions/2026-01-26.md:4:3: warning[BW_PROJECTION_STALE_BASE]: projection of "market" starts from 2024 (20.83), but 2025 (56.7) was reported on 2026-01-26']);
   });
 
   it('the same projection from the latest actual is not a finding', async () => {
@@ -50,8 +50,8 @@ describe("check's findings on projections", () => {
     expect(await findings({ '2025-09-15.md': share() })).toEqual([
       // Each scenario's first point past 100: 90 + 10 x 1.5 years = 105 (100 at one year is not past it); 90 + 30 x 0.5 = 105.
       // 90 + 4 x 1.5 = 96 stays under.
-      'editions/2025-09-15.md:5:5: error[BW_PROJECTION_OVER_100]: projection of "share_a": scenario "base" passes 100 (105.0000000000 in H2 2026) and the projection has no cap',
-      'editions/2025-09-15.md:5:5: error[BW_PROJECTION_OVER_100]: projection of "share_a": scenario "high" passes 100 (105.0000000000 in H2 2025) and the projection has no cap',
+      'editions/2025-09-15.md:4:3: error[BW_PROJECTION_OVER_100]: projection of "share_a": scenario "base" passes 100 (105.0000000000 in H2 2026) and the projection has no cap',
+      'editions/2025-09-15.md:4:3: error[BW_PROJECTION_OVER_100]: projection of "share_a": scenario "high" passes 100 (105.0000000000 in H2 2025) and the projection has no cap',
     ]);
     expect(await findings({ '2025-09-15.md': share(['    cap: 100']) })).toEqual([]);
   });
@@ -60,11 +60,11 @@ describe("check's findings on projections", () => {
     const share = (reaches: string) => brief(['share_a: { value: 30, period: 2025 }'], projection('share_a', { method: 'linear', rate: '{ low: -2, base: 5 }', to: '2030', extra: ['    cap: 100', `    reaches: ${reaches}`] }));
     // Falling by 2 a year, the low case reaches 20 (in 2030); rising by 5, the base case moves away from it.
     expect(await findings({ '2026-01-26.md': share('20') })).toEqual([
-      'editions/2026-01-26.md:5:5: warning[BW_PROJECTION_REACHES_BEHIND]: projection of "share_a": reaches 20 is already behind the base 30 (2025) for scenario "base", which moves away from it: it never reaches it',
+      'editions/2026-01-26.md:4:3: warning[BW_PROJECTION_REACHES_BEHIND]: projection of "share_a": reaches 20 is already behind the base 30 (2025) for scenario "base", which moves away from it: it never reaches it',
     ]);
     // 50: the base case gets there (in 2029); the low case, falling, moves away from it.
     expect(await findings({ '2026-01-26.md': share('50') })).toEqual([
-      'editions/2026-01-26.md:5:5: warning[BW_PROJECTION_REACHES_BEHIND]: projection of "share_a": reaches 50 is already behind the base 30 (2025) for scenario "low", which moves away from it: it never reaches it',
+      'editions/2026-01-26.md:4:3: warning[BW_PROJECTION_REACHES_BEHIND]: projection of "share_a": reaches 50 is already behind the base 30 (2025) for scenario "low", which moves away from it: it never reaches it',
     ]);
   });
 

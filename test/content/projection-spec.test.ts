@@ -34,10 +34,10 @@ describe("a brief's projections: what the loader rejects, at its line", () => {
 
   it('a metric metrics.yml does not define, with the nearest key; a horizon written as an estimate', async () => {
     expect(await problems('markt', ['method: growth', 'rate: 10', 'to: 2030', 'assumption: a'])).toEqual([
-      expect.stringMatching(/^editions\/2026-02-09\.md:7:\d+ error\[BW_PROJECTION_UNKNOWN_METRIC\] projection of unknown metric "markt" \(did you mean "market"\?\)/),
+      expect.stringMatching(/^editions\/2026-02-09\.md:6:3 error\[BW_PROJECTION_UNKNOWN_METRIC\] projection of unknown metric "markt" \(did you mean "market"\?\)/),
     ]);
     expect(await problems('market', ['method: growth', 'rate: 10', 'to: 2030E', 'assumption: a'])).toEqual([
-      expect.stringMatching(/^editions\/2026-02-09\.md:9:\d+ error\[BW_PROJECTION_PERIOD\] projection of "market": "to" 2030E is a period, not an estimate: drop the E/),
+      expect.stringMatching(/^editions\/2026-02-09\.md:9:\d+ error\[BW_PROJECTION_PERIOD\] projection of "market": "to" takes a plain period: write 2030, not 2030E \(the E marks a source's forecast; a projection is our own\)/),
     ]);
   });
 });
