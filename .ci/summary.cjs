@@ -16,7 +16,25 @@ function firstLines(message) {
     .join("\n");
 }
 
+/** The exit status `npm test` left beside its log (.ci/run writes it), or undefined. */
+function exitStatus(log) {
+  const file = `${log}.status`;
+  return existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : undefined;
+}
+
+/** Vitest's "Unhandled Errors" block from the suite's log: errors outside any test fail the run while every test passes. */
+function unhandledErrors(log) {
+  if (!existsSync(log)) return undefined;
+  const lines = readFileSync(log, "utf8").replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const start = lines.findIndex((line) => /Unhandled Errors?/.test(line));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((line, i) => i > start && /^\s*(Test Files|Tests)\s/.test(line));
+  return lines.slice(start, end < 0 ? start + 40 : Math.min(end, start + 40)).filter((line) => line.trim() !== "").map((line) => `      ${line.trim()}`).join("\n");
+}
+
 function summarise(label, file) {
+  const log = file.replace(/vitest-(node\d+)\.json$/, "npm-test-$1.log");
+  const status = exitStatus(log);
   const path = resolve(file);
   if (!existsSync(path)) {
     console.log(`${label}: no test report (the suite stopped before vitest: see npm test's output above)`);
@@ -29,6 +47,11 @@ function summarise(label, file) {
       (skipped ? `, ${skipped} skipped` : "") +
       (report.numFailedTestSuites ? `, ${report.numFailedTestSuites} file(s) failed` : ""),
   );
+  if (status !== undefined && status !== 0) {
+    console.log(`  npm test exited with ${status}${report.numFailedTests || report.numFailedTestSuites ? "" : " although no test failed"}`);
+    const errors = unhandledErrors(log);
+    if (errors) console.log(errors);
+  }
   for (const fileResult of report.testResults) {
     const name = fileResult.name.replace(`${process.cwd()}/`, "");
     const failed = fileResult.assertionResults.filter((test) => test.status === "failed");
