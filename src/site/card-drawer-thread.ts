@@ -1,16 +1,21 @@
 /**
- * Worker-thread entry of the share card drawer (card-drawer.ts): draws each
- * card it is sent and answers with its PNG. Cards are drawn as they arrive,
- * so one card's rasterising (resvg, on libuv's pool) overlaps the next
- * one's layout (satori, on this thread).
+ * Worker-thread entry of the share card drawer (card-drawer.ts): draws the
+ * cards it is sent one after another and answers each with its PNG. One at
+ * a time because a card is all CPU on this thread (satori, then resvg's
+ * synchronous raster): drawing the queue at once would only hold every
+ * queued card's pixels in memory together.
  */
 import { parentPort } from 'node:worker_threads';
 import type { CardJob, CardReply } from './card-drawer.js';
 import { drawCard } from './share-card.js';
 
+let queue: Promise<void> = Promise.resolve();
+
 parentPort!.on('message', (job: CardJob) => {
-  drawCard(job.card).then(
-    (png) => parentPort!.postMessage({ id: job.id, png } satisfies CardReply),
-    (e: unknown) => parentPort!.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) } satisfies CardReply),
+  queue = queue.then(() =>
+    drawCard(job.card).then(
+      (png) => parentPort!.postMessage({ id: job.id, png } satisfies CardReply),
+      (e: unknown) => parentPort!.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) } satisfies CardReply),
+    ),
   );
 });
