@@ -11,7 +11,7 @@ import { computeEditions } from '../compute/editions.js';
 import type { TemplateSet } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from '../publish/edition-output.js';
-import { addSiteFiles, SiteWriter, type KeptFiles, type SiteEdition, type SiteExtras } from '../site/site-files.js';
+import { addSiteFiles, SiteWriter, type EditionCardFile, type KeptFiles, type SiteEdition, type SiteExtras } from '../site/site-files.js';
 import { isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from '../publish/write-out.js';
 import { contentHash } from '../publish/file-write.js';
 import { keptCards, keptEditions, keptSearchIndex, keptSiteFiles, type EditionMemo, type KeptEdition } from '../publish/kept-output.js';
@@ -125,8 +125,13 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     for (const list of [editions, content.briefs, options.computed?.metrics ?? []]) (list as unknown[])[i] = undefined;
   };
 
-  /** The edition's files, by out/ path, each as text or as bytes known by hash (see EditionRenderer). */
-  const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | Uint8Array | DeferredFile>; site?: SiteEdition }> => {
+  /**
+   * The edition's files, by out/ path, each as text or as bytes known by hash
+   * (see EditionRenderer), and its share card apart: a card takes several
+   * times a page to draw, on the card threads, and waiting for it here would
+   * keep the next editions from rendering meanwhile.
+   */
+  const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | Uint8Array | DeferredFile>; site?: SiteEdition; card?: Promise<EditionCardFile | undefined> }> => {
     const r = await renderOne(edition, content.newsletter);
     if (!r.rendered || !site) return r;
     const own: OutputFiles = new Map();
@@ -134,17 +139,20 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     const out = new Map<string, string | Uint8Array | DeferredFile>([...own].map(([rel, data]) => [rel, r.deferred?.get(rel) ?? data]));
     const parts = site.editionParts(r.rendered);
     if (parts.page) out.set(parts.page.rel, parts.page.text);
-    const card = parts.page ? await site.editionCard(r.rendered) : undefined;
-    if (card) out.set(card.rel, card.data);
-    return { problems: r.problems, files: out, site: parts };
+    const card = parts.page ? site.editionCard(r.rendered) : undefined;
+    return { problems: r.problems, files: out, site: parts, ...(card ? { card } : {}) };
   };
+  /** Editions whose files are written while their card is still being drawn: the card is written, and the edition kept, when it comes. */
+  const drawing: Promise<void>[] = [];
 
   /** An edition rendered last time in the same context: its files are taken from the previous out/, or rendered again if gone. */
   const reuse = async (edition: Edition, hit: KeptEdition): Promise<EditionOutcome> => {
     let again: ReturnType<typeof editionFiles> | undefined;
     for (const [rel, sha256] of hit.files) {
       const load = async () => {
-        const data = (await (again ??= editionFiles(edition))).files?.get(rel);
+        const made = await (again ??= editionFiles(edition));
+        const card = await made.card;
+        const data = card?.rel === rel ? card.data : made.files?.get(rel);
         if (data === undefined) throw new Error(`${edition.file}: the kept edition ${edition.date} no longer renders ${rel}`);
         return isDeferred(data) ? data.load() : data;
       };
@@ -167,15 +175,31 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
     const r = await editionFiles(edition);
     if (!r.files || !r.site) return { problems: r.problems };
     // Sent to the writer together: rendering goes on while they are written (publish/file-writer.ts).
-    const entries = [...r.files];
-    const shas = await Promise.all(entries.map(([rel, data]) => sink(rel, data)));
-    // Only the cache needs each file's hash; an uncached build does not hash what it writes.
-    const written: [string, string][] = kept ? entries.map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
+    const written = await writeAll(r.files);
     site.addSummary(r.site.summary, written);
+    const { problems: editionProblems, site: parts, card } = r;
     // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
-    if (r.site.page) await kept?.keep(edition, context, { problems: r.problems, files: written, summary: r.site.summary });
+    const keep = async () => {
+      const drawn = await card;
+      if (drawn) written.push(...(await writeAll(new Map([[drawn.rel, drawn.data]]))));
+      if (parts.page) await kept?.keep(edition, context, { problems: editionProblems, files: written, summary: parts.summary });
+    };
+    if (!card) await keep();
+    else {
+      const pending = keep();
+      // Awaited with the others before the site is finished; a failure meanwhile is not an unhandled rejection.
+      pending.catch(() => undefined);
+      drawing.push(pending);
+    }
     return { problems: r.problems, written: true };
   }
+  /** Hands files to the sink together; their out/ paths and hashes when the build is cached (an uncached build hashes nothing). */
+  async function writeAll(files: ReadonlyMap<string, string | Uint8Array | DeferredFile>): Promise<[string, string][]> {
+    const entries = [...files];
+    const shas = await Promise.all(entries.map(([rel, data]) => sink!(rel, data)));
+    return kept ? entries.map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
+  }
+  await Promise.all(drawing);
   problems.push(...mergeTemplateProblems(named, outcomes.map((r) => r.problems)));
   for (const r of outcomes) {
     if (!r.rendered) continue;

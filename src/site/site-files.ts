@@ -93,6 +93,12 @@ export interface SiteEdition {
  * every page was tried; the caller discards what was emitted if any is an
  * error.
  */
+/** An edition's share card as the build writes it: its out/ path, and its bytes or their hash and a way to draw them again. */
+export interface EditionCardFile {
+  rel: string;
+  data: Uint8Array | DeferredFile;
+}
+
 export class SiteWriter {
   readonly problems: Problem[] = [];
   private readonly failed = new Set<string>();
@@ -188,7 +194,7 @@ export class SiteWriter {
    * bytes when drawn now, or their hash and a way to draw them again when
    * the last build drew the same card (out/ then still holds it).
    */
-  async editionCard(r: RenderedEdition): Promise<{ rel: string; data: Uint8Array | DeferredFile } | undefined> {
+  async editionCard(r: RenderedEdition): Promise<EditionCardFile | undefined> {
     if (!this.frame.features.cards) return undefined;
     const rel = `${SITE_DIR}/${editionCardPath(r.view.date)}`;
     const card = editionCard(this.frame.site.name, r.view);
