@@ -11,10 +11,9 @@ import { computeEditions } from '../compute/editions.js';
 import type { TemplateSet } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from '../publish/edition-output.js';
-import { addSiteFiles, SiteWriter, type EditionCardFile, type KeptFiles, type SiteEdition, type SiteExtras } from '../site/site-files.js';
-import { isDeferred, OutDirConflict, StagedOutDir, type DeferredFile } from '../publish/write-out.js';
-import { contentHash } from '../publish/file-write.js';
-import { keptCards, keptEditions, keptSearchIndex, keptSiteFiles, type EditionMemo, type KeptEdition } from '../publish/kept-output.js';
+import { addSiteFiles, SiteWriter, type KeptFiles, type SiteExtras } from '../site/site-files.js';
+import { OutDirConflict, StagedOutDir, type DeferredFile } from '../publish/write-out.js';
+import { keptCards, keptEditions, keptSearchIndex, keptSiteFiles, type EditionMemo } from '../publish/kept-output.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from '../publish/program-cache.js';
 import { compileEmailProgram } from '../render/email-program.js';
 import { offSlotWarnings } from '../content/slot-day.js';
@@ -25,6 +24,7 @@ import { RENDER_PARALLELISM, startMjmlWorker } from '../render/mjml-compile.js';
 import { openBuildCache } from '../publish/build-cache.js';
 import { cachedEditionRenderer } from '../publish/cached-steps.js';
 import { prepare } from './prepare.js';
+import { EditionWriter, type EditionOutcome } from './edition-writer.js';
 import type { ComputeRun } from './compute-step.js';
 import path from 'node:path';
 
@@ -108,8 +108,6 @@ export interface RenderOptions {
   consume?: boolean;
 }
 
-type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written?: true };
-
 export async function renderContent(content: Content, templates: TemplateSet, problems: Problem[] = [], options: RenderOptions = {}): Promise<RenderedSite> {
   const { sink, render, kept } = options;
   // A copy: consuming it lets each edition go once written.
@@ -120,86 +118,18 @@ export async function renderContent(content: Content, templates: TemplateSet, pr
   const renderOne: EditionRenderer = render ?? ((edition, newsletter) => renderEdition(edition, newsletter, templates));
   // With a sink, each edition's site page goes out with its email, and the site keeps only a summary of it.
   const site = sink ? new SiteWriter({ newsletter: content.newsletter, metrics: content.metrics }, templates, editions, sink, options.keptSite, options.extras) : undefined;
+  const writer = sink && site ? new EditionWriter(content.newsletter, renderOne, sink, site, kept) : undefined;
   const letGo = (i: number) => {
     if (!sink || !options.consume) return;
     for (const list of [editions, content.briefs, options.computed?.metrics ?? []]) (list as unknown[])[i] = undefined;
   };
 
-  /**
-   * The edition's files, by out/ path, each as text or as bytes known by hash
-   * (see EditionRenderer), and its share card apart: a card takes several
-   * times a page to draw, on the card threads, and waiting for it here would
-   * keep the next editions from rendering meanwhile.
-   */
-  const editionFiles = async (edition: Edition): Promise<{ problems: Problem[]; files?: Map<string, string | Uint8Array | DeferredFile>; site?: SiteEdition; card?: Promise<EditionCardFile | undefined> }> => {
-    const r = await renderOne(edition, content.newsletter);
-    if (!r.rendered || !site) return r;
-    const own: OutputFiles = new Map();
-    addEditionFiles(own, r.rendered);
-    const out = new Map<string, string | Uint8Array | DeferredFile>([...own].map(([rel, data]) => [rel, r.deferred?.get(rel) ?? data]));
-    const parts = site.editionParts(r.rendered);
-    if (parts.page) out.set(parts.page.rel, parts.page.text);
-    const card = parts.page ? site.editionCard(r.rendered) : undefined;
-    return { problems: r.problems, files: out, site: parts, ...(card ? { card } : {}) };
-  };
-  /** Editions whose files are written while their card is still being drawn: the card is written, and the edition kept, when it comes. */
-  const drawing: Promise<void>[] = [];
-
-  /** An edition rendered last time in the same context: its files are taken from the previous out/, or rendered again if gone. */
-  const reuse = async (edition: Edition, hit: KeptEdition): Promise<EditionOutcome> => {
-    let again: ReturnType<typeof editionFiles> | undefined;
-    for (const [rel, sha256] of hit.files) {
-      const load = async () => {
-        const made = await (again ??= editionFiles(edition));
-        const card = await made.card;
-        const data = card?.rel === rel ? card.data : made.files?.get(rel);
-        if (data === undefined) throw new Error(`${edition.file}: the kept edition ${edition.date} no longer renders ${rel}`);
-        return isDeferred(data) ? data.load() : data;
-      };
-      await sink!(rel, { sha256, load });
-    }
-    site!.addSummary(hit.summary, hit.files);
-    return { problems: hit.problems, written: true };
-  };
-
   const outcomes = await mapLimit(editions, RENDER_PARALLELISM, async (edition, i): Promise<EditionOutcome> => {
-    const outcome = await editionOutcome(edition);
+    const outcome = await (writer ? writer.write(edition) : renderOne(edition, content.newsletter));
     letGo(i);
     return outcome;
   });
-  async function editionOutcome(edition: Edition): Promise<EditionOutcome> {
-    if (!sink || !site) return renderOne(edition, content.newsletter);
-    const context = kept ? site.editionContext(edition) : '';
-    const hit = await kept?.lookup(edition, context);
-    if (hit) return reuse(edition, hit);
-    const r = await editionFiles(edition);
-    if (!r.files || !r.site) return { problems: r.problems };
-    // Sent to the writer together: rendering goes on while they are written (publish/file-writer.ts).
-    const written = await writeAll(r.files);
-    site.addSummary(r.site.summary, written);
-    const { problems: editionProblems, site: parts, card } = r;
-    // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
-    const keep = async () => {
-      const drawn = await card;
-      if (drawn) written.push(...(await writeAll(new Map([[drawn.rel, drawn.data]]))));
-      if (parts.page) await kept?.keep(edition, context, { problems: editionProblems, files: written, summary: parts.summary });
-    };
-    if (!card) await keep();
-    else {
-      const pending = keep();
-      // Awaited with the others before the site is finished; a failure meanwhile is not an unhandled rejection.
-      pending.catch(() => undefined);
-      drawing.push(pending);
-    }
-    return { problems: r.problems, written: true };
-  }
-  /** Hands files to the sink together; their out/ paths and hashes when the build is cached (an uncached build hashes nothing). */
-  async function writeAll(files: ReadonlyMap<string, string | Uint8Array | DeferredFile>): Promise<[string, string][]> {
-    const entries = [...files];
-    const shas = await Promise.all(entries.map(([rel, data]) => sink!(rel, data)));
-    return kept ? entries.map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
-  }
-  await Promise.all(drawing);
+  await writer?.drawn();
   problems.push(...mergeTemplateProblems(named, outcomes.map((r) => r.problems)));
   for (const r of outcomes) {
     if (!r.rendered) continue;

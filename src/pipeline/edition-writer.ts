@@ -1,0 +1,113 @@
+/**
+ * How a build with a sink writes one edition: its email files and site page
+ * together, its share card when the card threads have drawn it, and what the
+ * next build needs to keep it (publish/kept-output.ts). An edition rendered
+ * last time in the same context is taken from the previous out/ instead.
+ */
+import type { Content, Edition } from '../model.js';
+import type { Problem } from '../problems.js';
+import type { RenderedEdition } from '../render/render-edition.js';
+import { addEditionFiles, type OutputFiles } from '../publish/edition-output.js';
+import type { EditionCardFile, SiteEdition, SiteWriter } from '../site/site-files.js';
+import { isDeferred, type DeferredFile } from '../publish/write-out.js';
+import { contentHash } from '../publish/file-write.js';
+import type { EditionMemo, KeptEdition } from '../publish/kept-output.js';
+import type { EditionRenderer, FileSink } from './build.js';
+
+export type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written?: true };
+
+type FileData = string | Uint8Array | DeferredFile;
+
+/** An edition's files, and its share card apart (see EditionWriter.files). */
+interface EditionFiles {
+  problems: Problem[];
+  files?: Map<string, FileData>;
+  site?: SiteEdition;
+  card?: Promise<EditionCardFile | undefined>;
+}
+
+export class EditionWriter {
+  /** Editions whose files are written while their card is still being drawn: the card is written, and the edition kept, when it comes. */
+  private readonly drawing: Promise<void>[] = [];
+
+  constructor(
+    private readonly newsletter: Content['newsletter'],
+    private readonly renderOne: EditionRenderer,
+    private readonly sink: FileSink,
+    private readonly site: SiteWriter,
+    private readonly kept: EditionMemo | undefined,
+  ) {}
+
+  async write(edition: Edition): Promise<EditionOutcome> {
+    const context = this.kept ? this.site.editionContext(edition) : '';
+    const hit = await this.kept?.lookup(edition, context);
+    if (hit) return this.reuse(edition, hit);
+    const r = await this.files(edition);
+    if (!r.files || !r.site) return { problems: r.problems };
+    // Sent to the writer together: rendering goes on while they are written (publish/file-writer.ts).
+    const written = await this.writeAll(r.files);
+    this.site.addSummary(r.site.summary, written);
+    const { problems, site: parts, card } = r;
+    // Its view and email go (the deferred files held the email too); the cache keeps what the next build needs of them.
+    const keep = async () => {
+      const drawn = await card;
+      if (drawn) written.push(...(await this.writeAll(new Map([[drawn.rel, drawn.data]]))));
+      if (parts.page) await this.kept?.keep(edition, context, { problems, files: written, summary: parts.summary });
+    };
+    if (!card) await keep();
+    else {
+      const pending = keep();
+      // Awaited with the others by `drawn`; a failure meanwhile is not an unhandled rejection.
+      pending.catch(() => undefined);
+      this.drawing.push(pending);
+    }
+    return { problems, written: true };
+  }
+
+  /** Waits for every card still being drawn to be written, and its edition kept; the first failure throws. */
+  async drawn(): Promise<void> {
+    await Promise.all(this.drawing);
+  }
+
+  /**
+   * The edition's files, by out/ path, each as text or as bytes known by hash
+   * (see EditionRenderer), and its share card apart: a card takes several
+   * times a page to draw, on the card threads, and waiting for it here would
+   * keep the next editions from rendering meanwhile.
+   */
+  private async files(edition: Edition): Promise<EditionFiles> {
+    const r = await this.renderOne(edition, this.newsletter);
+    if (!r.rendered) return r;
+    const own: OutputFiles = new Map();
+    addEditionFiles(own, r.rendered);
+    const out = new Map<string, FileData>([...own].map(([rel, data]) => [rel, r.deferred?.get(rel) ?? data]));
+    const parts = this.site.editionParts(r.rendered);
+    if (parts.page) out.set(parts.page.rel, parts.page.text);
+    const card = parts.page ? this.site.editionCard(r.rendered) : undefined;
+    return { problems: r.problems, files: out, site: parts, ...(card ? { card } : {}) };
+  }
+
+  /** An edition rendered last time in the same context: its files are taken from the previous out/, or rendered again if gone. */
+  private async reuse(edition: Edition, hit: KeptEdition): Promise<EditionOutcome> {
+    let again: Promise<EditionFiles> | undefined;
+    for (const [rel, sha256] of hit.files) {
+      const load = async () => {
+        const made = await (again ??= this.files(edition));
+        const card = await made.card;
+        const data = card?.rel === rel ? card.data : made.files?.get(rel);
+        if (data === undefined) throw new Error(`${edition.file}: the kept edition ${edition.date} no longer renders ${rel}`);
+        return isDeferred(data) ? data.load() : data;
+      };
+      await this.sink(rel, { sha256, load });
+    }
+    this.site.addSummary(hit.summary, hit.files);
+    return { problems: hit.problems, written: true };
+  }
+
+  /** Hands files to the sink together; their out/ paths and hashes when the build is cached (an uncached build hashes nothing). */
+  private async writeAll(files: ReadonlyMap<string, FileData>): Promise<[string, string][]> {
+    const entries = [...files];
+    const shas = await Promise.all(entries.map(([rel, data]) => this.sink(rel, data)));
+    return this.kept ? entries.map(([rel, data], i) => [rel, shas[i] ?? (isDeferred(data) ? data.sha256 : contentHash(data))]) : [];
+  }
+}
