@@ -14,6 +14,14 @@ import { contentHash } from '../publish/file-write.js';
 import type { EditionMemo, KeptEdition } from '../publish/kept-output.js';
 import type { EditionRenderer, FileSink } from './build.js';
 
+/**
+ * Editions whose cards may be waited for at once. Enough to keep the card
+ * threads fed while pages render; a bound because each waiting edition holds
+ * its computed edition (for the cache's key), and an archive's editions
+ * carry their whole history.
+ */
+const CARDS_AHEAD = 8;
+
 export type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written?: true };
 
 type FileData = string | Uint8Array | DeferredFile;
@@ -28,7 +36,8 @@ interface EditionFiles {
 
 export class EditionWriter {
   /** Editions whose files are written while their card is still being drawn: the card is written, and the edition kept, when it comes. */
-  private readonly drawing: Promise<void>[] = [];
+  private readonly drawing = new Set<Promise<void>>();
+  private failure: unknown;
 
   constructor(
     private readonly newsletter: Content['newsletter'],
@@ -55,18 +64,27 @@ export class EditionWriter {
       if (parts.page) await this.kept?.keep(edition, context, { problems, files: written, summary: parts.summary });
     };
     if (!card) await keep();
-    else {
-      const pending = keep();
-      // Awaited with the others by `drawn`; a failure meanwhile is not an unhandled rejection.
-      pending.catch(() => undefined);
-      this.drawing.push(pending);
-    }
+    else await this.whileDrawn(keep());
     return { problems, written: true };
   }
 
   /** Waits for every card still being drawn to be written, and its edition kept; the first failure throws. */
   async drawn(): Promise<void> {
     await Promise.all(this.drawing);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Lets an edition wait for its card without holding up the next, CARDS_AHEAD at most. */
+  private async whileDrawn(pending: Promise<void>): Promise<void> {
+    const settled = pending.then(
+      () => void this.drawing.delete(settled),
+      (e: unknown) => {
+        this.failure ??= e;
+        this.drawing.delete(settled);
+      },
+    );
+    this.drawing.add(settled);
+    if (this.drawing.size >= CARDS_AHEAD) await Promise.race(this.drawing);
   }
 
   /**
