@@ -12,7 +12,7 @@ import type { TemplateSet } from '../render/templates.js';
 import { renderEdition, type RenderedEdition } from '../render/render-edition.js';
 import { addEditionFiles, type OutputFiles } from '../publish/edition-output.js';
 import { addSiteFiles, SiteWriter, type KeptFiles, type SiteExtras } from '../site/site-files.js';
-import { OutDirConflict, StagedOutDir, type DeferredFile } from '../publish/write-out.js';
+import { OutDirConflict, StagedOutDir } from '../publish/write-out.js';
 import { keptCards, keptEditions, keptSearchIndex, keptSiteFiles, type EditionMemo } from '../publish/kept-output.js';
 import { cacheDirFor, fileProgramStore, holdsProgram } from '../publish/program-cache.js';
 import { compileEmailProgram } from '../render/email-program.js';
@@ -24,7 +24,7 @@ import { RENDER_PARALLELISM, startMjmlWorker } from '../render/mjml-compile.js';
 import { openBuildCache } from '../publish/build-cache.js';
 import { cachedEditionRenderer } from '../publish/cached-steps.js';
 import { prepare } from './prepare.js';
-import { EditionWriter, type EditionOutcome } from './edition-writer.js';
+import { EditionWriter, type EditionOutcome, type EditionRenderer, type FileSink } from './edition-writer.js';
 import type { ComputeRun } from './compute-step.js';
 import path from 'node:path';
 
@@ -71,21 +71,7 @@ export async function renderAll(opts: Pick<BuildOptions, 'contentDir' | 'templat
   return renderContent(prepared.content, prepared.templates, prepared.problems, { computed: prepared.computed });
 }
 
-/**
- * Where rendered files go: kept in memory (renderAll, the tests) or written
- * straight to a staged out/ (build), in which case each edition's email is
- * dropped from memory once written. Resolves to the SHA-256 of the bytes
- * written when the sink knows it (the build cache keeps it).
- */
-export type FileSink = (rel: string, data: string | Uint8Array | DeferredFile) => Promise<string | undefined | void>;
-
-/**
- * How one edition is rendered: renderEdition itself, or the build's cached
- * path in front of it (publish/cached-steps.ts), which may hand back some of
- * the edition's files unread (`deferred`), for the sink to take from the cache
- * only if out/ lacks them. Only the build, which has a sink, uses that path.
- */
-export type EditionRenderer = (edition: Edition, newsletter: Content['newsletter']) => Promise<{ rendered?: RenderedEdition; problems: Problem[]; deferred?: Map<string, DeferredFile> }>;
+export type { EditionRenderer, FileSink } from './edition-writer.js';
 
 export interface RenderOptions {
   /** Where files go; without one they are kept in `files`. */

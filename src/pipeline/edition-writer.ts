@@ -12,7 +12,6 @@ import type { EditionCardFile, SiteEdition, SiteWriter } from '../site/site-file
 import { isDeferred, type DeferredFile } from '../publish/write-out.js';
 import { contentHash } from '../publish/file-write.js';
 import type { EditionMemo, KeptEdition } from '../publish/kept-output.js';
-import type { EditionRenderer, FileSink } from './build.js';
 
 /**
  * Editions whose cards may be waited for at once. Enough to keep the card
@@ -21,6 +20,22 @@ import type { EditionRenderer, FileSink } from './build.js';
  * carry their whole history.
  */
 const CARDS_AHEAD = 8;
+
+/**
+ * Where rendered files go: kept in memory (renderAll, the tests) or written
+ * straight to a staged out/ (build), in which case each edition's email is
+ * dropped from memory once written. Resolves to the SHA-256 of the bytes
+ * written when the sink knows it (the build cache keeps it).
+ */
+export type FileSink = (rel: string, data: string | Uint8Array | DeferredFile) => Promise<string | undefined | void>;
+
+/**
+ * How one edition is rendered: renderEdition itself, or the build's cached
+ * path in front of it (publish/cached-steps.ts), which may hand back some of
+ * the edition's files unread (`deferred`), for the sink to take from the cache
+ * only if out/ lacks them. Only the build, which has a sink, uses that path.
+ */
+export type EditionRenderer = (edition: Edition, newsletter: Content['newsletter']) => Promise<{ rendered?: RenderedEdition; problems: Problem[]; deferred?: Map<string, DeferredFile> }>;
 
 export type EditionOutcome = { problems: Problem[]; rendered?: RenderedEdition; written?: true };
 
