@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { lstat, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { lstat, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openFileWriter, type FileWriter } from '../../src/publish/file-writer.js';
 import { contentHash } from '../../src/publish/file-write.js';
+import { tempDir } from '../support/fixtures.js';
 
 // The thread's entry as the build runs it: compiled (the suite's global setup compiles src/ to dist/).
 const THREAD_FILE = path.resolve('dist/publish/file-writer-thread.js');
@@ -14,7 +14,7 @@ const writers: [string, () => FileWriter][] = [
 ];
 
 async function sandbox(): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), 'briefwire-file-writer-'));
+  return tempDir('briefwire-file-writer-');
 }
 
 describe.each(writers)('the file writer, %s', (_, open) => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -8,6 +8,7 @@ import { OutDirConflict, settleOutDir, StagedOutDir, type OutRecord } from '../.
 import { listBuiltEditions, loadEdition } from '../../src/deliver/send/built-editions.js';
 import { ok } from '../../src/problems.js';
 import { thisProcess } from '../../src/util/process-owner.js';
+import { tempDir } from '../support/fixtures.js';
 
 const WITNESS = 'build-inputs.json';
 
@@ -28,7 +29,7 @@ async function build(outDir: string, files: Record<string, string>, previous?: O
 }
 
 async function sandbox(): Promise<{ root: string; out: string }> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'briefwire-write-out-'));
+  const root = await tempDir('briefwire-write-out-');
   return { root, out: path.join(root, 'out') };
 }
 

@@ -1,17 +1,15 @@
 /** Temporary content folders for tests: the sample newsletter, or small hand-written ones. */
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { renderAll, type RenderedSite } from '../../src/pipeline/build.js';
+import { tempDir } from './temp-dir.js';
+
+export { tempDir };
 
 export const SAMPLE_CONTENT = path.resolve('content');
 export const SAMPLE_TEMPLATES = path.resolve('templates');
-
-export async function tempDir(prefix = 'bw-test-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
-}
 
 /** A fresh temporary directory for each test, handed to `use` before it runs and removed after it. */
 export function useTempDir(prefix: string, use: (dir: string) => void): void {

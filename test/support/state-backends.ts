@@ -3,13 +3,11 @@
  * state (a temp directory, or a new migrated database on this file's
  * throwaway cluster). Contract tests run the same cases once per backend.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { openDatabase, openStateStore } from '../../src/deliver/store/open-store.js';
 import { migrate } from '../../src/state/migrate.js';
 import type { StateStore } from '../../src/deliver/store/state-store.js';
 import { startCluster, type TestCluster } from './postgres.js';
+import { tempDir } from './temp-dir.js';
 
 export interface Backend {
   name: 'files' | 'postgres';
@@ -19,13 +17,7 @@ export interface Backend {
   fresh(): Promise<{ stateDir: string; env: NodeJS.ProcessEnv; open(): Promise<StateStore> }>;
 }
 
-const dirs: string[] = [];
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'bw-state-'));
-  dirs.push(dir);
-  return dir;
-}
+// State directories are temporary directories (temp-dir.ts), removed after the test file.
 
 async function opened(stateDir: string, env: NodeJS.ProcessEnv): Promise<StateStore> {
   const store = await openStateStore(stateDir, env);
@@ -37,11 +29,9 @@ export function filesBackend(): Backend {
   return {
     name: 'files',
     setup: async () => undefined,
-    teardown: async () => {
-      await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-    },
+    teardown: async () => undefined,
     fresh: async () => {
-      const stateDir = await tempDir();
+      const stateDir = await tempDir('bw-state-');
       const env = {};
       return { stateDir, env, open: () => opened(stateDir, env) };
     },
@@ -60,7 +50,6 @@ export function postgresBackend(): Backend & { cluster(): TestCluster } {
     },
     teardown: async () => {
       cluster?.stop();
-      await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
     },
     fresh: async () => {
       const name = `bw_${process.pid}_${++n}`;
@@ -73,7 +62,7 @@ export function postgresBackend(): Backend & { cluster(): TestCluster } {
       } finally {
         await db.value.close();
       }
-      const stateDir = await tempDir();
+      const stateDir = await tempDir('bw-state-');
       return { stateDir, env, open: () => opened(stateDir, env) };
     },
   };
