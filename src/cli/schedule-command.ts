@@ -10,7 +10,7 @@ import { listBuiltEditions } from '../deliver/send/built-editions.js';
 import { isComplete } from '../deliver/store/ledger.js';
 import type { DateTime } from 'luxon';
 import { formatLocal, formatUtc, nextSlots, slotDate } from '../deliver/schedule/schedule.js';
-import { previousSlots, slotStatus, type SlotFacts } from '../deliver/schedule/slot-status.js';
+import { previousSlots, sentByHand, slotStatus, type SlotFacts } from '../deliver/schedule/slot-status.js';
 import { DIR_DEFAULTS, parseIntOption, STATE_DIR_DEFAULT, textOption } from './options.js';
 import { loadSchedule } from './load-schedule.js';
 import { UsageError } from './usage-error.js';
@@ -77,11 +77,13 @@ async function scheduleOn(store: StateStore, options: ScheduleCommandOptions, io
     const date = slotDate(slot);
     const ledger = await store.ledger(date);
     const sent = ledger.ok && isComplete(ledger.value);
+    const byHand = sent ? sentByHand(ledger.value.lastDone?.at, slot) : undefined;
     return {
       date,
       past: slot.toMillis() <= clock.now.getTime(),
       built: built.has(date),
       sent,
+      ...(byHand ? { sentByHand: byHand } : {}),
       started: !sent && ledger.ok && ledger.value.states.size > 0,
       skipped: records.value.get(date)?.has('skip') ?? false,
     };

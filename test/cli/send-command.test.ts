@@ -64,7 +64,7 @@ describe('briefwire send (CLI)', () => {
     expect(box.sink.received).toHaveLength(5);
   });
 
-  it('--due says an edition sent by hand before its slot was sent by hand, on which day, before and at the slot', async () => {
+  it('--due and schedule say an edition sent by hand before its slot was sent by hand, on which day, before, at and after the slot', async () => {
     // A Monday one to two weeks ahead of the real clock, which the hand send's ledger records.
     const today = DateTime.now().setZone('Europe/London');
     const edition = today.plus({ days: 7 + ((8 - today.weekday) % 7) }).toISODate()!;
@@ -84,6 +84,10 @@ describe('briefwire send (CLI)', () => {
     expect(atSlot.code, atSlot.stderr).toBe(0);
     expect(atSlot.stdout.trim()).toMatch(new RegExp(`^Already sent: edition ${edition} was sent by hand on ${sentOn}, before its slot .*; nothing to do\\.$`));
     expect(box.sink.received).toHaveLength(2);
+    // The schedule says the same of that slot once it has passed.
+    const schedule = await run(['schedule', '--count', '1', '--content', p.content, '--out', p.out, '--state', p.state], env({ BRIEFWIRE_NOW: `${edition}T12:00:00Z` }));
+    expect(schedule.code, schedule.stderr).toBe(0);
+    expect(schedule.stdout).toMatch(new RegExp(`^  Mon ${edition} 08:00 .*  edition ${edition} sent by hand on ${sentOn}, before its slot$`, 'm'));
   });
 
   it('--due: a lock from another host is an error every tick; one from before a reboot is taken over though its pid lives', async () => {

@@ -17,6 +17,7 @@ import type { StateStore } from '../store/state-store.js';
 import { inspectSendLock, lockProblem, type LockInfo } from '../send/lock.js';
 import { decideDue, gateDueSend } from './due.js';
 import { formatLocal, formatUtc } from './schedule.js';
+import { localDay, sentByHand } from './slot-status.js';
 import { missingSlotAction } from '../store/slot-records.js';
 
 export type DueEdition =
@@ -56,6 +57,7 @@ export async function findDueEdition(input: DueEditionInput): Promise<{ due: Due
   if (decision.kind !== 'not-due' && records.value.get(decision.date)?.has('skip')) return { due: { kind: 'skipped', slot: decision.slot }, warnings };
   if (decision.kind === 'not-due') {
     const ledger = await input.store.ledger(decision.waiting);
+    // Its slot has not come, so a completed send of it was sent by hand.
     const sent = ledger.ok && isComplete(ledger.value) ? ledger.value.lastDone?.at : undefined;
     return { due: sent ? { ...decision, sentByHand: localDay(sent, decision.slot) } : decision, warnings };
   }
@@ -82,8 +84,8 @@ async function gate(input: DueEditionInput, date: string, slot: DateTime): Promi
       return { kind: 'send', date, slot };
     case 'done': {
       // Completed before its slot came: someone sent it by hand, and cron should say so, not that it sent it.
-      const byHand = verdict.at && Date.parse(verdict.at) < slot.toMillis() ? { sentByHand: localDay(verdict.at, slot) } : {};
-      return { kind: 'done', date, slot, at: verdict.at, unknown: verdict.unknown, ...byHand };
+      const byHand = sentByHand(verdict.at, slot);
+      return { kind: 'done', date, slot, at: verdict.at, unknown: verdict.unknown, ...(byHand ? { sentByHand: byHand } : {}) };
     }
     case 'running':
       return { kind: 'running', date, holder: verdict.holder };
@@ -97,7 +99,3 @@ async function gate(input: DueEditionInput, date: string, slot: DateTime): Promi
   }
 }
 
-/** The day an instant fell on in the schedule's zone (the zone `slot` is in). */
-function localDay(at: string, slot: DateTime): string {
-  return DateTime.fromISO(at, { zone: slot.zone }).toISODate() ?? at.slice(0, 10);
-}
