@@ -181,7 +181,8 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
       expect(await stillMarked(index)).toBe(true);
       expect(await page.title()).toContain(title);
     });
-    await page.waitForFunction(() => !document.getElementById('edition-title')?.textContent?.includes('retitled'), undefined, { timeout: 5000 });
+    // Present and restored: a missing element would pass "does not include" while the page updates.
+    await page.waitForFunction(() => document.getElementById('edition-title')?.textContent?.includes('retitled') === false, undefined, { timeout: 5000 });
     await done(page, index);
   });
 
@@ -236,7 +237,8 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
     const template = await readFile(partial, 'utf8');
     await writeFile(partial, template.replace('Key metrics</h2>', 'Key metrics <time datetime="{{date}}" style="white-space:nowrap">{{date}}</time></h2>'));
     try {
-      await page.waitForFunction(() => document.querySelector('#clients-table tr[data-client="Outlook for Windows"]')?.getAttribute('data-added') !== '0', undefined, { timeout: 30_000 });
+      // The row must be there: while the report is pending the table has none, and a missing row is not a changed one.
+      await page.waitForFunction(() => !['0', null, undefined].includes(document.querySelector('#clients-table tr[data-client="Outlook for Windows"]')?.getAttribute('data-added')), undefined, { timeout: 30_000 });
       const after = await rows();
       expect(after.find((r) => r.client === 'Outlook for Windows')!.added).toBe('HTML5 semantics, white-space');
       expect(after.find((r) => r.client === 'Samsung Email')!.added).toBe('white-space');
@@ -284,7 +286,7 @@ describe.skipIf(!chromiumAvailable)('briefwire preview in Chromium', () => {
       expect(await card()).toBe(DARK_CARD);
       expect(await stillMarked(page)).toBe(true);
     });
-    await page.waitForFunction(() => !(document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('h1')?.textContent?.includes('retitled'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('h1')?.textContent?.includes('retitled') === false, undefined, { timeout: 10_000 });
 
     // A reload comes back dark, at phone width.
     await page.reload();
