@@ -44,8 +44,7 @@ function summarise(label, file) {
   const skipped = report.numPendingTests + report.numTodoTests;
   console.log(
     `${label}: ${report.numPassedTests} passed, ${report.numFailedTests} failed` +
-      (skipped ? `, ${skipped} skipped` : "") +
-      (report.numFailedTestSuites ? `, ${report.numFailedTestSuites} file(s) failed` : ""),
+      (skipped ? `, ${skipped} skipped` : ""),
   );
   if (status !== undefined && status !== 0) {
     console.log(`  npm test exited with ${status}${report.numFailedTests || report.numFailedTestSuites ? "" : " although no test failed"}`);
