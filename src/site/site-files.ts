@@ -87,18 +87,18 @@ export interface SiteEdition {
   summary: EditionSummary;
 }
 
-/**
- * Writes the site through `emit` (a build streams each page to its staged
- * out/ as soon as it is rendered). Problems come back from finish(), once
- * every page was tried; the caller discards what was emitted if any is an
- * error.
- */
 /** An edition's share card as the build writes it: its out/ path, and its bytes or their hash and a way to draw them again. */
 export interface EditionCardFile {
   rel: string;
   data: Uint8Array | DeferredFile;
 }
 
+/**
+ * Writes the site through `emit` (a build streams each page to its staged
+ * out/ as soon as it is rendered). Problems come back from finish(), once
+ * every page was tried; the caller discards what was emitted if any is an
+ * error.
+ */
 export class SiteWriter {
   readonly problems: Problem[] = [];
   private readonly failed = new Set<string>();
