@@ -34,3 +34,14 @@ export const projectionSchema = z.object({
   /** In the order written; the one named "base" (or the only one) is what later actuals are set against. */
   scenarios: z.array(projectionScenarioSchema),
 });
+
+/**
+ * Whether a scenario moving at `rate` a year from `from` heads for `goal`: it
+ * is not there yet and moves its way. One that does not (flat, moving away,
+ * already there) never reaches it, however far the projection runs: compute
+ * finds no reach for it and warns, the email says "never" rather than "not by"
+ * the horizon.
+ */
+export function headsFor(from: number, goal: number, rate: number): boolean {
+  return goal > from ? rate > 0 : goal < from ? rate < 0 : false;
+}

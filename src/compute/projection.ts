@@ -13,6 +13,7 @@
 import type { Basis, BriefProjection, MetricDef, Period, Projection, ProjectionPoint, ProjectionScenario } from '../model.js';
 import { periodAfter, STEP_MONTHS } from '../content/period-steps.js';
 import { computedText, precise, Precise } from '../util/precise-decimal.js';
+import { headsFor } from '../projection-contract.js';
 
 export interface ProjectionBase {
   period: Period;
@@ -116,10 +117,10 @@ function curveOf(spec: BriefProjection, s: BriefProjection['scenarios'][number],
  * year because 25 is below 40).
  */
 function reachOf(spec: BriefProjection, from: Precise, rate: Precise, points: readonly ProjectionPoint[]): ProjectionScenario['reaches'] {
-  if (spec.reaches === undefined || rate.isZero()) return null;
+  if (spec.reaches === undefined) return null;
   const goal = precise(spec.reaches);
+  if (!headsFor(from.toNumber(), goal.toNumber(), rate.toNumber())) return null;
   const up = rate.gt(0);
-  if (up ? from.gte(goal) : from.lte(goal)) return null;
   const hit = points.find((p) => (up ? precise(p.valueText).gte(goal) : precise(p.valueText).lte(goal)));
   return hit ? { period: hit.period, value: hit.value } : null;
 }

@@ -15,7 +15,7 @@
 import type { BriefMetric, BriefProjection, EditionMetric, MetricDef, Projection, ProjectionPoint } from '../model.js';
 import { error, warning, type Problem } from '../problems.js';
 import { ProjectionHorizon, ProjectionNoBase, ProjectionOver100, ProjectionReachesBehind, ProjectionStaleBase, ProjectionUndefined } from '../problem-catalogue.js';
-import { precise } from '../util/precise-decimal.js';
+import { headsFor } from '../projection-contract.js';
 import { pointAt } from '../content/period.js';
 import { BASE_SCENARIO } from '../content/projection-spec.js';
 import { metricDelta } from './delta.js';
@@ -135,9 +135,9 @@ function projectOne(def: MetricDef, spec: BriefProjection, actuals: Actuals, fil
 
 /** Scenarios that move away from `reaches` because the base is already at or past it their way: they never reach it. */
 function reachesBehindProblems(spec: BriefProjection, base: ProjectionBase, projection: Projection, file: string, at: { line: number; column: number }): Problem[] {
-  if (spec.reaches === undefined) return [];
-  const goal = precise(spec.reaches);
-  const from = precise(base.value);
-  const behind = projection.scenarios.filter((s) => (s.rate > 0 && from.gte(goal)) || (s.rate < 0 && from.lte(goal)));
+  const goal = projection.reaches;
+  if (spec.reaches === undefined || goal === null) return [];
+  // Moving, but not its way: a flat scenario is not "behind", it just never gets there.
+  const behind = projection.scenarios.filter((s) => s.rate !== 0 && !headsFor(projection.base.value, goal, s.rate));
   return behind.length === 0 ? [] : [warning(file, ProjectionReachesBehind, [spec.key, spec.reaches, `${base.value} (${base.period.label})`, behind.map((s) => `"${s.name}"`).join(', ')], at)];
 }

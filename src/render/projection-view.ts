@@ -9,6 +9,7 @@ import type { Projection, ProjectionPoint, ProjectionScenario } from '../model.j
 import { BASE_SCENARIO } from '../content/projection-spec.js';
 import { isPointsKind } from '../compute/delta.js';
 import { formatDelta, formatValue } from './format.js';
+import { headsFor } from '../projection-contract.js';
 
 export interface ProjectionCellView {
   text: string;
@@ -104,19 +105,33 @@ export function shownPoints(count: number): number[] {
 }
 
 /**
- * When a scenario gets to the projection's `reaches`, in words: its period, or
- * why there is none. "Not by" the horizon is only said of a scenario that is
- * on its way there; one already at the value, or moving away from it (a flat
- * rate, a base past the value its way, a cap below it), never gets there, and
- * "not by 2030" would suggest it does later.
+ * When a scenario gets to the projection's `reaches`: at a period; "not by"
+ * the horizon, for one on its way there; never, for one that is not (flat,
+ * moving away, or capped below the value), since "not by 2030" would suggest
+ * it does later; or it is there already.
  */
-function reachWords(p: Projection, s: ProjectionScenario): { period: string } | { words: string } {
-  if (s.reaches) return { period: s.reaches.period.label };
+type Reach = { kind: 'by'; period: string } | { kind: 'not-by' } | { kind: 'never' } | { kind: 'there' };
+
+function reachOf(p: Projection, s: ProjectionScenario): Reach {
+  if (s.reaches) return { kind: 'by', period: s.reaches.period.label };
   const goal = p.reaches!;
-  if (p.base.value === goal) return { words: 'already there' };
-  const towards = goal > p.base.value ? s.rate > 0 : s.rate < 0;
+  if (p.base.value === goal) return { kind: 'there' };
   const capped = p.cap !== null && goal > p.cap;
-  return { words: towards && !capped ? `not by ${p.to.label}` : 'never at that rate' };
+  return headsFor(p.base.value, goal, s.rate) && !capped ? { kind: 'not-by' } : { kind: 'never' };
+}
+
+/** A reach as `{{reaches}}` prints it, and the email's sentence after a scenario's rate. */
+function reachWords(p: Projection, reach: Reach): string {
+  switch (reach.kind) {
+    case 'by':
+      return reach.period;
+    case 'not-by':
+      return `not by ${p.to.label}`;
+    case 'never':
+      return 'never at that rate';
+    case 'there':
+      return 'already there';
+  }
 }
 
 function reachesSentence(p: Projection, locale: string): string | null {
@@ -126,12 +141,19 @@ function reachesSentence(p: Projection, locale: string): string | null {
   const target = valueOf(p, p.reaches, locale);
   const parts = ordered.map((s, i) => {
     const rate = i === 0 ? rateText(p, s, locale).replace(/^\+/, '') : rateText(p, s, locale).replace(/ a year.*$/, '').replace(/^\+/, '');
-    const reach = reachWords(p, s);
-    if (i > 0) return `at ${rate}, ${'period' in reach ? `by ${reach.period}` : reach.words}`;
+    const reach = reachOf(p, s);
+    if (i > 0) return `at ${rate}, ${reach.kind === 'by' ? `by ${reach.period}` : reachWords(p, reach)}`;
     const what = `At ${rate}, ${p.label}`;
-    if ('period' in reach) return `${what} would reach ${target} by ${reach.period}`;
-    if (reach.words === 'already there') return `${what} is already at ${target}`;
-    return reach.words === 'never at that rate' ? `${what} would never reach ${target}` : `${what} would not reach ${target} by ${p.to.label}`;
+    switch (reach.kind) {
+      case 'by':
+        return `${what} would reach ${target} by ${reach.period}`;
+      case 'not-by':
+        return `${what} would not reach ${target} by ${p.to.label}`;
+      case 'never':
+        return `${what} would never reach ${target}`;
+      case 'there':
+        return `${what} is already at ${target}`;
+    }
   });
   return `${parts.join('; ')}.`;
 }
@@ -176,8 +198,7 @@ export function reachesPeriod(projections: readonly Projection[], key: string, s
   const p = findProjection(projections, key);
   if (p.reaches === null) throw new Error(`metric "${key}": its projection has no "reaches" value to answer`);
   const s = findScenario(p, scenario);
-  const reach = reachWords(p, s);
-  return 'period' in reach ? reach.period : reach.words;
+  return reachWords(p, reachOf(p, s));
 }
 
 function findProjection(projections: readonly Projection[], key: string): Projection {
