@@ -2,9 +2,9 @@
  * Writes RGBA pixels as a PNG file: the signature, a header, the rows
  * deflated by node's zlib, the end. The share cards need nothing more (8-bit
  * colour with alpha, no filtering, no ancillary chunks), and doing it here
- * costs a third of resvg's own encoder and a tenth of the JavaScript PNG
- * libraries tried (docs/decisions.md), at a smaller file, on the build's
- * slowest step.
+ * costs a third of resvg's own encoder and a quarter to a tenth of the
+ * JavaScript PNG libraries tried (docs/decisions.md), at a smaller file, on
+ * the build's slowest step.
  */
 import { crc32, deflateSync } from 'node:zlib';
 
