@@ -5,7 +5,7 @@
  * so cron mails the failure once and then stays quiet until the next slot. The
  * command prints the verdict.
  */
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { Schedule } from '../../model.js';
 import { error, type Problem } from '../../problems.js';
 import { DueEditionMissing, DueTooLate } from '../../problem-catalogue.js';
